@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Every environment variable Parley reads, declared once. The README's
+ * configuration table documents the same names, defaults and meanings.
+ */
+export class Environment {
+  /** TCP port of the HTTP server. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  /** Interface the HTTP server binds to. */
+  @IsString()
+  HOST: string = '127.0.0.1';
+
+  /** PostgreSQL to use; unset: an embedded PostgreSQL under DATA_DIR. */
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Folder for local state: the embedded database, generated secrets, mail files. */
+  @IsString()
+  DATA_DIR: string = '.data';
+
+  /** Port of the embedded PostgreSQL (only without DATABASE_URL). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_POSTGRES_PORT: number = 54329;
+
+  /** Connections in this instance's database pool. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  /** Secret that signs access tokens; required with DATABASE_URL, generated and kept under DATA_DIR otherwise. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32)
+  JWT_SECRET?: string;
+
+  /** Lifetime of an access token, in seconds. */
+  @Transform(toInt) @IsInt() @Min(60) @Max(30 * 24 * 3600)
+  JWT_TTL_SECONDS: number = 3600;
+
+  /** E-mail of the first admin, created at start-up when no admin exists. */
+  @Transform(emptyToUndefined) @IsOptional() @IsEmail()
+  ADMIN_EMAIL?: string;
+
+  /** Password of the first admin; unset: one is generated and printed once. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(12)
+  ADMIN_PASSWORD?: string;
+
+  /** Failed logins allowed per account within LOGIN_RATE_WINDOW_SECONDS. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_RATE_LIMIT_PER_ACCOUNT: number = 5;
+
+  /** Login attempts allowed per client IP within LOGIN_RATE_WINDOW_SECONDS. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_RATE_LIMIT_PER_IP: number = 30;
+
+  /** Window of the login rate limits, in seconds. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_RATE_WINDOW_SECONDS: number = 900;
+
+  /** `system` (wall clock) or `simulated` (moved by POST /admin/clock/advance, shared through the database). */
+  @IsIn(['system', 'simulated'])
+  CLOCK_MODE: 'system' | 'simulated' = 'system';
+
+  /** Initial simulated time (ISO 8601), with CLOCK_MODE=simulated; default: the time of first start. */
+  @Transform(emptyToUndefined) @IsOptional() @IsISO8601({ strict: true })
+  CLOCK_START?: string;
+
+  /** `false` turns this instance's cron schedules off (API-only replicas); jobs still run on request. */
+  @Transform(toBool) @IsBoolean()
+  SCHEDULER_ENABLED: boolean = true;
+
+  /** pino log level. */
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((error) => {
+    const shown = error.value === undefined ? 'unset' : `got ${JSON.stringify(error.value)}`;
+    const messages = Object.values(error.constraints ?? {}).join('; ');
+    return `${error.property}: ${messages} (${shown})`;
+  });
+}
+
+/** Reads and validates the environment; throws one ConfigError naming every variable at fault. */
+export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+  const declared = Object.keys(new Environment()).concat(
+    'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'CLOCK_START',
+  );
+  const present = Object.fromEntries(
+    declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  );
+  const env = plainToInstance(Environment, present);
+  const problems = describe(validateSync(env, { whitelist: true }));
+  if (env.DATABASE_URL && !env.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when DATABASE_URL is set, so that every instance signs tokens alike (unset)');
+  }
+  if (env.CLOCK_START && env.CLOCK_MODE !== 'simulated') {
+    problems.push('CLOCK_START: only meaningful with CLOCK_MODE=simulated');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return env;
+}

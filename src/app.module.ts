@@ -1,0 +1,61 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AuthModule } from './auth/auth.module.js';
+import { ClockModule } from './clock/clock.module.js';
+import { Clock } from './common/clock.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { validationPipe } from './common/validation.js';
+import { AppConfig } from './config/app-config.js';
+import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface AppOverrides {
+  /** Replaces the system clock (tests). Ignored with CLOCK_MODE=simulated. */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.env.LOG_LEVEL,
+            // The id Fastify gave the request (src/app.ts), so logs and the X-Request-Id header agree.
+            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+          },
+        }),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: config.databaseUrl,
+          poolSize: config.env.DATABASE_POOL_SIZE,
+          autoLoadEntities: true,
+          synchronize: false,
+          migrationsRun: false,
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
+        JobsModule,
+        HealthModule,
+        UsersModule,
+        AuthModule,
+      ],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+      ],
+      exports: [AppConfig],
+    };
+  }
+}

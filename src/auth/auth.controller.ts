@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { UserView } from '../users/users.dto.js';
+import { UsersService } from '../users/users.service.js';
+import { CurrentCaller, Public } from './auth.decorators.js';
+import type { Caller } from './auth.decorators.js';
+import { LoginDto, LoginView } from './auth.dto.js';
+import { AuthService } from './auth.service.js';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginView })
+  @ApiUnauthorizedResponse({ description: 'Wrong email or password' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this account or address; see Retry-After' })
+  login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<LoginView> {
+    return this.auth.login(dto, request.ip);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserView })
+  me(@CurrentCaller() caller: Caller): Promise<UserView> {
+    return this.users.findView(caller.id);
+  }
+}

@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { UserView } from '../users/users.dto.js';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin@parley.local' })
+  @MaxLength(254) @MinLength(1) @IsString()
+  email: string;
+
+  @ApiProperty()
+  @MaxLength(200) @MinLength(1) @IsString()
+  password: string;
+}
+
+export class LoginView {
+  @ApiProperty() accessToken: string;
+  @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ type: UserView }) user: Pick<UserView, 'id' | 'email' | 'role' | 'displayName'>;
+}

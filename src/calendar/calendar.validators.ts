@@ -1,0 +1,29 @@
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from './regions.js';
+
+function rule(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: (args: ValidationArguments) => string) {
+  return (options?: ValidationOptions) => (target: object, propertyName: string) =>
+    registerDecorator({ name, target: target.constructor, propertyName, options, validator: { validate: test, defaultMessage: message } });
+}
+
+export const IsTimeZone = rule(
+  'isTimeZone',
+  (value) => typeof value === 'string' && isKnownTimeZone(value),
+  (args) => `${args.property} must be an IANA time zone such as Europe/Berlin`,
+);
+
+export const IsHolidayCountry = rule(
+  'isHolidayCountry',
+  (value) => typeof value === 'string' && isKnownCountry(value),
+  (args) => `${args.property} must be an ISO 3166-1 alpha-2 country code with a known holiday calendar, such as US`,
+);
+
+/** Validates a subdivision against the `country` property of the same object. */
+export const IsHolidaySubdivision = rule(
+  'isHolidaySubdivision',
+  (value, args) => {
+    const country = (args.object as { country?: unknown }).country;
+    return typeof value === 'string' && typeof country === 'string' && normaliseSubdivision(country, value) !== undefined;
+  },
+  (args) => `${args.property} must be a subdivision of ${String((args.object as { country?: unknown }).country)} known to the holiday calendar, such as CA or US-CA`,
+);

@@ -1,0 +1,72 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { CronJob } from 'cron';
+import { AppConfig } from '../config/app-config.js';
+import { DomainError } from '../common/domain-error.js';
+
+export type JobResult = Record<string, string | number | boolean | null>;
+
+/** A unit of scheduled work: runs on its cron and on POST /admin/jobs/:name/run. */
+export interface ScheduledJob {
+  readonly name: string;
+  /** Six-field cron expression (seconds first). */
+  readonly cron: string;
+  run(): Promise<JobResult>;
+}
+
+/**
+ * Knows every scheduled job. Jobs register themselves when their module
+ * starts; the registry puts them on their crons unless SCHEDULER_ENABLED is
+ * false, and skips a tick while the previous run of the same job is still going.
+ */
+@Injectable()
+export class JobRegistry implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Jobs');
+  private readonly jobs = new Map<string, ScheduledJob>();
+  private readonly running = new Set<string>();
+  private readonly timers: CronJob[] = [];
+
+  constructor(private readonly config: AppConfig) {}
+
+  register(job: ScheduledJob): void {
+    if (this.jobs.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);
+    this.jobs.set(job.name, job);
+  }
+
+  names(): string[] {
+    return [...this.jobs.keys()].sort();
+  }
+
+  async run(name: string): Promise<JobResult & { job: string }> {
+    const job = this.jobs.get(name);
+    if (!job) throw DomainError.notFound(`Job ${name}`);
+    const result = await job.run();
+    return { job: name, ...result };
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.env.SCHEDULER_ENABLED) {
+      this.logger.log('Scheduler disabled on this instance (SCHEDULER_ENABLED=false)');
+      return;
+    }
+    for (const job of this.jobs.values()) {
+      this.timers.push(CronJob.from({ cronTime: job.cron, onTick: () => this.tick(job), start: true }));
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) void timer.stop();
+  }
+
+  private async tick(job: ScheduledJob): Promise<void> {
+    if (this.running.has(job.name)) return;
+    this.running.add(job.name);
+    try {
+      const result = await job.run();
+      this.logger.debug({ job: job.name, ...result });
+    } catch (error) {
+      this.logger.error({ job: job.name, err: error }, `Job ${job.name} failed`);
+    } finally {
+      this.running.delete(job.name);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { ConfigError, loadEnvironment } from '../config/environment.js';
+import { createApp } from './app.js';
+import { EmbeddedDatabaseError } from './common/database/embedded-postgres.js';
+import { prepareRuntime } from './runtime.js';
+
+async function main(): Promise<void> {
+  const env = loadEnvironment();
+  const log = pino({ level: env.LOG_LEVEL, name: 'parley' });
+  const runtime = await prepareRuntime(env, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
+  if (runtime.appliedMigrations.length > 0) log.info({ migrations: runtime.appliedMigrations }, 'Applied migrations');
+  if (runtime.firstAdmin?.generatedPassword) {
+    console.log(
+      [
+        '',
+        '  Parley created the first admin account. The password is shown this once:',
+        `    email:    ${runtime.firstAdmin.email}`,
+        `    password: ${runtime.firstAdmin.generatedPassword}`,
+        '  Set ADMIN_EMAIL and ADMIN_PASSWORD to choose them instead.',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  const app = await createApp(runtime.config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'Shutting down');
+    await app.close().catch((error: unknown) => log.error({ err: error }, 'Error while closing the app'));
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    await app.listen({ port: env.PORT, host: env.HOST });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  log.info(`Parley listening on http://${env.HOST}:${env.PORT} (API docs at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    console.error(`Port already in use: ${(error as Error).message}. Set PORT to another port, or stop the other process.`);
+  } else {
+    console.error('Parley failed to start:', error);
+  }
+  process.exit(1);
+});

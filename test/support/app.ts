@@ -1,0 +1,63 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JwtService } from '@nestjs/jwt';
+import pg from 'pg';
+import request from 'supertest';
+import { loadEnvironment } from '../../config/environment.js';
+import { createApp } from '../../src/app.js';
+import { Clock } from '../../src/common/clock.js';
+import { AppConfig } from '../../src/config/app-config.js';
+import { createTestDatabase, TestDatabase } from './database.js';
+import { ManualClock } from './manual-clock.js';
+
+export const TEST_JWT_SECRET = 'parley-test-secret-0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof request>;
+  /** Direct access to this file's database, for assertions on rows. */
+  sql: pg.Pool;
+  database: TestDatabase;
+  clock: ManualClock;
+  /** A valid access token for a user, without going through /auth/login (and its rate limits). */
+  tokenFor(user: { id: string; role: string }): string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Share an existing database (several app instances on one database). */
+  database?: TestDatabase;
+}
+
+/** The real application on Fastify against a real PostgreSQL database of its own, with an overridable clock. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const env = loadEnvironment({
+    LOG_LEVEL: 'silent',
+    SCHEDULER_ENABLED: 'false',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '4',
+    ...options.env,
+  });
+  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
+  const app = await createApp(new AppConfig(env, database.url, env.JWT_SECRET!, false), { clock: options.clock ?? clock });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  const jwt = app.get(JwtService);
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    sql,
+    database,
+    clock,
+    tokenFor: (user) => jwt.sign({ sub: user.id, role: user.role }),
+    close: async () => {
+      await app.close();
+      await sql.end();
+      if (!options.database) await database.drop();
+    },
+  };
+}
