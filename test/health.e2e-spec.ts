@@ -57,6 +57,7 @@ describe('operations endpoints', () => {
     const response = await other.http.get('/health/ready');
     expect(response.status).toBe(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toMatch(/^Not ready: database down/);
     await other.app.close().catch(() => undefined);
     await other.sql.end().catch(() => undefined);
     await other.database.drop();

@@ -23,10 +23,12 @@ export class SimulatedClock extends Clock {
     return rows[0].now;
   }
 
+  // TypeORM returns [rows, count] for UPDATE ... RETURNING; a SELECT over the CTE returns plain rows.
+
   /** Moves time to `to`; refuses to move it backwards. */
   async advanceTo(to: Date, field: string): Promise<Date> {
     const rows: { now: Date }[] = await this.db.query(
-      'UPDATE simulated_clock SET now = $1 WHERE id = 1 AND now <= $1 RETURNING now',
+      'WITH moved AS (UPDATE simulated_clock SET now = $1 WHERE id = 1 AND now <= $1 RETURNING now) SELECT now FROM moved',
       [to],
     );
     if (rows.length === 0) {
@@ -38,7 +40,7 @@ export class SimulatedClock extends Clock {
 
   async advanceBy(seconds: number): Promise<Date> {
     const rows: { now: Date }[] = await this.db.query(
-      `UPDATE simulated_clock SET now = now + make_interval(secs => $1) WHERE id = 1 RETURNING now`,
+      'WITH moved AS (UPDATE simulated_clock SET now = now + make_interval(secs => $1) WHERE id = 1 RETURNING now) SELECT now FROM moved',
       [seconds],
     );
     if (rows.length === 0) throw new Error('The simulated clock has not been initialised (CLOCK_MODE=simulated)');

@@ -5,7 +5,8 @@ export type ErrorCode =
   | 'forbidden_transition'
   | 'unauthorized'
   | 'forbidden'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'unavailable';
 
 export interface FieldError {
   field: string;

@@ -19,6 +19,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   conflict: 409,
   forbidden_transition: 409,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 const SLUG_OF: Record<number, string> = {
@@ -79,8 +80,8 @@ export class ProblemFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const fields = typeof response === 'object' ? (response as HttpExceptionBody) : {};
       const message = Array.isArray(fields.message) ? fields.message.join('; ') : (fields.message ?? exception.message);
-      if (status >= 500) this.logger.error(exception);
-      return { body: problem(status, status >= 500 ? 'The service could not handle this request.' : message, { errors: fields.errors }) };
+      if (status === 500) this.logger.error(exception);
+      return { body: problem(status, status === 500 ? 'The service could not handle this request.' : message, { errors: fields.errors }) };
     }
     const statusCode = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

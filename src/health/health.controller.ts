@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
+import { DomainError } from '../common/domain-error.js';
 
 @ApiTags('operations')
 @Public()
@@ -21,7 +22,13 @@ export class HealthController {
   /** The process can serve: its database answers. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+  async ready() {
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    } catch (error) {
+      const failing = (error as { response?: { error?: Record<string, { message?: string }> } }).response?.error ?? {};
+      const reasons = Object.entries(failing).map(([name, state]) => `${name} down${state.message ? ` (${state.message})` : ''}`);
+      throw new DomainError('unavailable', `Not ready: ${reasons.join('; ') || 'a dependency is down'}`);
+    }
   }
 }

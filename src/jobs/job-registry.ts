@@ -23,17 +23,13 @@ export class JobRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly jobs = new Map<string, ScheduledJob>();
   private readonly running = new Set<string>();
-  private readonly timers: CronJob[] = [];
+  private readonly timers = new Map<string, CronJob>();
 
   constructor(private readonly config: AppConfig) {}
 
   register(job: ScheduledJob): void {
     if (this.jobs.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);
     this.jobs.set(job.name, job);
-  }
-
-  names(): string[] {
-    return [...this.jobs.keys()].sort();
   }
 
   async run(name: string): Promise<JobResult & { job: string }> {
@@ -49,12 +45,18 @@ export class JobRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     for (const job of this.jobs.values()) {
-      this.timers.push(CronJob.from({ cronTime: job.cron, onTick: () => this.tick(job), start: true }));
+      this.timers.set(job.name, CronJob.from({ cronTime: job.cron, onTick: () => this.tick(job), start: true }));
     }
   }
 
   onModuleDestroy(): void {
-    for (const timer of this.timers) void timer.stop();
+    for (const timer of this.timers.values()) void timer.stop();
+    this.timers.clear();
+  }
+
+  /** The jobs on a cron on this instance, with their next run. */
+  scheduled(): { job: string; next: Date }[] {
+    return [...this.timers].map(([job, timer]) => ({ job, next: timer.nextDate().toJSDate() }));
   }
 
   private async tick(job: ScheduledJob): Promise<void> {

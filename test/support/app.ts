@@ -34,7 +34,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const env = loadEnvironment({
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'error',
     SCHEDULER_ENABLED: 'false',
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: database.url,

@@ -1,0 +1,62 @@
+import { ConfigError, loadEnvironment } from './environment.js';
+
+describe('loadEnvironment', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const env = loadEnvironment({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: '.data',
+      EMBEDDED_POSTGRES_PORT: 54329,
+      JWT_TTL_SECONDS: 3600,
+      CLOCK_MODE: 'system',
+      SCHEDULER_ENABLED: true,
+      LOG_LEVEL: 'info',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('converts numbers and booleans and treats empty strings as unset', () => {
+    const env = loadEnvironment({ PORT: '8080', SCHEDULER_ENABLED: 'false', ADMIN_EMAIL: '', CLOCK_MODE: 'simulated', CLOCK_START: '2026-03-02T10:00:00Z' });
+    expect(env.PORT).toBe(8080);
+    expect(env.SCHEDULER_ENABLED).toBe(false);
+    expect(env.ADMIN_EMAIL).toBeUndefined();
+    expect(env.CLOCK_START).toBe('2026-03-02T10:00:00Z');
+  });
+
+  it('ignores variables it does not declare', () => {
+    expect(() => loadEnvironment({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+
+  it('names every variable at fault in one error', () => {
+    let error: unknown;
+    try {
+      loadEnvironment({ PORT: 'eighty', SCHEDULER_ENABLED: 'maybe', CLOCK_MODE: 'fast', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', ADMIN_PASSWORD: 'short' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    for (const name of ['PORT', 'SCHEDULER_ENABLED', 'CLOCK_MODE', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_PASSWORD']) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+    expect((error as Error).message).toContain('PORT');
+    expect((error as Error).message).toContain('"eighty"');
+  });
+
+  it('requires a shared JWT secret with an external database', () => {
+    expect(() => loadEnvironment({ DATABASE_URL: 'postgres://db/parley' })).toThrow(/JWT_SECRET: required when DATABASE_URL is set/);
+    expect(() => loadEnvironment({ DATABASE_URL: 'postgres://db/parley', JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET/);
+    expect(loadEnvironment({ DATABASE_URL: 'postgres://db/parley', JWT_SECRET: 'x'.repeat(32) }).DATABASE_URL).toBe('postgres://db/parley');
+  });
+
+  it('refuses a clock start without the simulated clock, and a malformed one', () => {
+    expect(() => loadEnvironment({ CLOCK_START: '2026-03-02T10:00:00Z' })).toThrow(/CLOCK_START/);
+    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: 'next tuesday' })).toThrow(/CLOCK_START/);
+  });
+
+  it('refuses out-of-range ports', () => {
+    expect(() => loadEnvironment({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadEnvironment({ EMBEDDED_POSTGRES_PORT: '0' })).toThrow(/EMBEDDED_POSTGRES_PORT/);
+  });
+});

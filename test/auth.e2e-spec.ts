@@ -1,0 +1,139 @@
+import { JwtService } from '@nestjs/jwt';
+import { startTestApp, TestApp } from './support/app.js';
+import { createUser, TEST_PASSWORD, TestUser } from './support/factories.js';
+
+const problemJson = /^application\/problem\+json/;
+
+describe('auth', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let buyer: TestUser;
+  let seller: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600' } });
+    admin = await createUser(t.sql, 'admin');
+    buyer = await createUser(t.sql, 'buyer');
+    seller = await createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' });
+  });
+  afterAll(() => t.close());
+
+  describe('POST /auth/login', () => {
+    it('returns a token and the user for good credentials, case-insensitive email', async () => {
+      const response = await t.http.post('/auth/login').send({ email: buyer.email.toUpperCase(), password: TEST_PASSWORD }).expect(200);
+      expect(response.body).toEqual({
+        accessToken: expect.any(String),
+        expiresIn: 3600,
+        user: { id: buyer.id, email: buyer.email, role: 'buyer', displayName: 'Test buyer' },
+      });
+      expect(JSON.stringify(response.body)).not.toMatch(/password|scrypt/i);
+      await t.http.get('/me').set('Authorization', `Bearer ${response.body.accessToken}`).expect(200);
+    });
+
+    it('refuses a wrong password and an unknown user alike, with 401 problem+json', async () => {
+      const wrong = await t.http.post('/auth/login').send({ email: admin.email, password: 'not the password' }).expect(401);
+      const unknown = await t.http.post('/auth/login').send({ email: 'nobody@example.test', password: TEST_PASSWORD }).expect(401);
+      expect(wrong.headers['content-type']).toMatch(problemJson);
+      expect(wrong.body).toEqual(unknown.body);
+      expect(wrong.body).toMatchObject({ status: 401, detail: 'Wrong email or password' });
+    });
+
+    it('answers a malformed body with 400 naming each field', async () => {
+      const response = await t.http.post('/auth/login').send({ email: 42 }).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'email', message: 'email must be a string' },
+        { field: 'password', message: 'password must be a string' },
+      ]);
+    });
+
+    it('locks an account after repeated failures, with 429 and Retry-After', async () => {
+      const victim = await createUser(t.sql, 'buyer');
+      for (let i = 0; i < 3; i++) {
+        await t.http.post('/auth/login').send({ email: victim.email, password: `guess ${i}` }).expect(401);
+      }
+      const locked = await t.http.post('/auth/login').send({ email: victim.email, password: TEST_PASSWORD }).expect(429);
+      expect(locked.headers['content-type']).toMatch(problemJson);
+      const retryAfter = Number(locked.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(590);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+      // Other accounts are not affected by this account's lock.
+      await t.http.post('/auth/login').send({ email: seller.email, password: TEST_PASSWORD }).expect(200);
+    });
+
+    it('limits attempts per client address across accounts', async () => {
+      // 12 attempts per IP in the window; earlier tests in this file used some of them.
+      let last = 200;
+      for (let i = 0; i < 13 && last !== 429; i++) {
+        last = (await t.http.post('/auth/login').send({ email: `someone-${i}@example.test`, password: 'x' })).status;
+      }
+      expect(last).toBe(429);
+      const response = await t.http.post('/auth/login').send({ email: admin.email, password: TEST_PASSWORD }).expect(429);
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    });
+  });
+
+  describe('tokens', () => {
+    it('rejects requests without a token, with a malformed one, or with a forged one', async () => {
+      const none = await t.http.get('/me').expect(401);
+      expect(none.headers['www-authenticate']).toBe('Bearer');
+      expect(none.headers['content-type']).toMatch(problemJson);
+      await t.http.get('/me').set('Authorization', 'Bearer not-a-jwt').expect(401);
+      await t.http.get('/me').set('Authorization', t.tokenFor(admin)).expect(401);
+      const forged = new JwtService({ secret: 'some-other-secret-that-is-long-enough-000' }).sign({ sub: admin.id, role: 'admin' });
+      await t.http.get('/me').set('Authorization', `Bearer ${forged}`).expect(401);
+    });
+
+    it('rejects an expired token', async () => {
+      const jwt = t.app.get(JwtService);
+      const twoHoursAgo = Math.floor(Date.now() / 1000) - 7200;
+      const expired = jwt.sign({ sub: buyer.id, role: 'buyer', iat: twoHoursAgo });
+      const decoded = jwt.decode(expired) as { exp: number };
+      expect(decoded.exp).toBeLessThan(Date.now() / 1000);
+      await t.http.get('/me').set('Authorization', `Bearer ${expired}`).expect(401);
+      const fresh = jwt.sign({ sub: buyer.id, role: 'buyer' });
+      await t.http.get('/me').set('Authorization', `Bearer ${fresh}`).expect(200);
+    });
+
+    it('rejects an unsigned (alg none) token', async () => {
+      const payload = Buffer.from(JSON.stringify({ sub: admin.id, role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+      await t.http.get('/me').set('Authorization', `Bearer ${header}.${payload}.`).expect(401);
+    });
+  });
+
+  describe('GET /me', () => {
+    it('returns the caller, with the seller calendar for sellers and never the password', async () => {
+      const me = await t.http.get('/me').set('Authorization', `Bearer ${t.tokenFor(seller)}`).expect(200);
+      expect(me.body).toEqual({
+        id: seller.id,
+        email: seller.email,
+        role: 'seller',
+        displayName: 'Test seller',
+        createdAt: expect.stringMatching(/Z$/),
+        seller: { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+      });
+      const buyerMe = await t.http.get('/me').set('Authorization', `Bearer ${t.tokenFor(buyer)}`).expect(200);
+      expect(buyerMe.body.seller).toBeUndefined();
+      expect(JSON.stringify(buyerMe.body)).not.toMatch(/password/i);
+    });
+  });
+
+  describe('role guards', () => {
+    it.each([
+      ['buyer', 403],
+      ['seller', 403],
+      ['agent', 403],
+      ['admin', 200],
+    ] as const)('POST /admin/jobs/noop/run as %s → %i', async (role, status) => {
+      const user = role === 'admin' ? admin : await createUser(t.sql, role);
+      const response = await t.http.post('/admin/jobs/noop/run').set('Authorization', `Bearer ${t.tokenFor(user)}`).expect(status);
+      if (status === 403) expect(response.headers['content-type']).toMatch(problemJson);
+      else expect(response.body).toEqual({ job: 'noop', ok: true });
+    });
+
+    it('answers an unknown job with 404 and no token with 401', async () => {
+      await t.http.post('/admin/jobs/nope/run').set('Authorization', `Bearer ${t.tokenFor(admin)}`).expect(404);
+      await t.http.post('/admin/jobs/noop/run').expect(401);
+    });
+  });
+});

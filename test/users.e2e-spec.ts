@@ -1,0 +1,96 @@
+import { startTestApp, TestApp } from './support/app.js';
+import { createUser, TestUser } from './support/factories.js';
+
+describe('POST /users', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let auth: string;
+
+  const seller = { email: 'shop@example.test', password: 'a long enough password', role: 'seller', displayName: 'The Shop', seller: { timeZone: 'America/Los_Angeles', country: 'us', subdivision: 'US-CA' } };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t.sql, 'admin');
+    auth = `Bearer ${t.tokenFor(admin)}`;
+  });
+  afterAll(() => t.close());
+
+  const countUsers = async () => Number((await t.sql.query('SELECT count(*) FROM users')).rows[0].count);
+
+  it('creates a seller with its calendar, normalised, and stores only a scrypt hash', async () => {
+    const response = await t.http.post('/users').set('Authorization', auth).send(seller).expect(201);
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      email: 'shop@example.test',
+      role: 'seller',
+      displayName: 'The Shop',
+      createdAt: new Date('2026-03-02T18:00:00Z').toISOString(),
+      seller: { timeZone: 'America/Los_Angeles', country: 'US', subdivision: 'CA', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+    });
+    const { rows } = await t.sql.query(
+      `SELECT u.password_hash, p.time_zone, p.holiday_country, p.holiday_subdivision, p.working_days
+         FROM users u JOIN seller_profiles p ON p.user_id = u.id WHERE u.id = $1`,
+      [response.body.id],
+    );
+    expect(rows[0]).toMatchObject({ time_zone: 'America/Los_Angeles', holiday_country: 'US', holiday_subdivision: 'CA', working_days: [1, 2, 3, 4, 5] });
+    expect(rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(rows[0].password_hash).not.toContain(seller.password);
+    const login = await t.http.post('/auth/login').send({ email: seller.email, password: seller.password }).expect(200);
+    expect(login.body.user.id).toBe(response.body.id);
+  });
+
+  it('accepts a Sunday-to-Thursday week and buyers without a calendar', async () => {
+    const dubai = await t.http
+      .post('/users')
+      .set('Authorization', auth)
+      .send({ ...seller, email: 'dubai@example.test', seller: { timeZone: 'Asia/Dubai', country: 'AE', workingDays: ['sun', 'mon', 'tue', 'wed', 'thu'] } })
+      .expect(201);
+    expect(dubai.body.seller).toEqual({ timeZone: 'Asia/Dubai', country: 'AE', subdivision: null, workingDays: ['mon', 'tue', 'wed', 'thu', 'sun'] });
+    const buyer = await t.http.post('/users').set('Authorization', auth).send({ email: 'b@example.test', password: 'a long enough password', role: 'buyer', displayName: 'B' }).expect(201);
+    expect(buyer.body.seller).toBeUndefined();
+  });
+
+  it('refuses a second user with the same email, whatever its case, with 409', async () => {
+    const before = await countUsers();
+    const response = await t.http.post('/users').set('Authorization', auth).send({ ...seller, email: 'SHOP@example.test' }).expect(409);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await countUsers()).toBe(before);
+  });
+
+  it.each([
+    ['an unknown time zone', 'seller.timeZone', { seller: { ...seller.seller, timeZone: 'Mars/Olympus_Mons' } }],
+    ['an unknown country', 'seller.country', { seller: { ...seller.seller, country: 'XX', subdivision: undefined } }],
+    ['a subdivision of another country', 'seller.subdivision', { seller: { ...seller.seller, subdivision: 'BY' } }],
+    ['an unknown weekday', 'seller.workingDays', { seller: { ...seller.seller, workingDays: ['mon', 'funday'] } }],
+    ['no working day', 'seller.workingDays', { seller: { ...seller.seller, workingDays: [] } }],
+    ['a seller without a calendar', 'seller', { seller: undefined }],
+    ['a calendar for a buyer', 'seller', { role: 'buyer' }],
+    ['an unknown role', 'role', { role: 'superuser' }],
+    ['a malformed email', 'email', { email: 'not-an-email' }],
+    ['a short password', 'password', { password: 'short' }],
+    ['an empty display name', 'displayName', { displayName: '   ' }],
+    ['a two-line display name', 'displayName', { displayName: 'Shop\r\nBcc: x@example.test' }],
+    ['an unknown property', 'isAdmin', { isAdmin: true }],
+  ])('answers %s with 400 naming %s, and stores nothing', async (_, field, change) => {
+    const before = await countUsers();
+    const body = { ...seller, email: `new-${Math.random()}@example.test`, ...change };
+    const response = await t.http.post('/users').set('Authorization', auth).send(body).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, type: expect.any(String), title: 'Bad request', detail: expect.any(String) });
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await countUsers()).toBe(before);
+  });
+
+  it('answers a body that is not an object with 400', async () => {
+    const response = await t.http.post('/users').set('Authorization', auth).set('Content-Type', 'application/json').send('[1,2]').expect(400);
+    expect(response.body.status).toBe(400);
+  });
+
+  it('is for admins only', async () => {
+    for (const role of ['buyer', 'seller', 'agent'] as const) {
+      const user = await createUser(t.sql, role);
+      await t.http.post('/users').set('Authorization', `Bearer ${t.tokenFor(user)}`).send({ ...seller, email: `${role}-made@example.test` }).expect(403);
+    }
+    await t.http.post('/users').send(seller).expect(401);
+  });
+});
