@@ -1,0 +1,98 @@
+import { IANAZone } from 'luxon';
+import { DAY_MS } from './civil.js';
+
+/** Offsets are looked up in blocks of 32 days; each block knows its offset at the start and any transitions inside. */
+const BLOCK_MS = 32 * DAY_MS;
+
+interface Block {
+  /** Offset (ms) in force at the block start. */
+  offset: number;
+  /** Transition instants inside the block, ascending, and the offset from each on; empty for most blocks. */
+  at: number[];
+  after: number[];
+}
+
+/**
+ * UTC offsets of one IANA zone, precomputed lazily in blocks from Luxon's
+ * (Intl-backed) zone data, so that each lookup is a map access and, rarely,
+ * a scan of one or two transitions. Shared by every calendar in the zone.
+ */
+export class ZoneOffsets {
+  private static readonly cache = new Map<string, ZoneOffsets>();
+  private readonly zone: IANAZone;
+  private readonly blocks = new Map<number, Block>();
+
+  private constructor(readonly name: string) {
+    this.zone = IANAZone.create(name);
+    if (!this.zone.isValid) throw new RangeError(`Unknown time zone: ${name}`);
+  }
+
+  static of(name: string): ZoneOffsets {
+    let found = ZoneOffsets.cache.get(name);
+    if (!found) {
+      found = new ZoneOffsets(name);
+      ZoneOffsets.cache.set(name, found);
+    }
+    return found;
+  }
+
+  /** Offset of local time from UTC, in ms, at a UTC instant. */
+  offsetAt(utc: number): number {
+    const key = Math.floor(utc / BLOCK_MS);
+    let block = this.blocks.get(key);
+    if (block === undefined) {
+      block = this.buildBlock(key * BLOCK_MS);
+      this.blocks.set(key, block);
+    }
+    let offset = block.offset;
+    for (let i = 0; i < block.at.length && block.at[i] <= utc; i++) offset = block.after[i];
+    return offset;
+  }
+
+  /**
+   * The instant of a local wall-clock time (ms since 1970 in local terms), with
+   * Temporal's `compatible` disambiguation: a time in a gap moves forward by the
+   * gap; an ambiguous time takes the earlier instant (the earlier offset).
+   */
+  toInstant(local: number): number {
+    const before = this.offsetAt(local - DAY_MS);
+    const after = this.offsetAt(local + DAY_MS);
+    if (before === after) return local - before;
+    const early = local - before;
+    const late = local - after;
+    const earlyValid = this.offsetAt(early) === before;
+    const lateValid = this.offsetAt(late) === after;
+    if (earlyValid && lateValid) return Math.min(early, late);
+    if (earlyValid) return early;
+    if (lateValid) return late;
+    return early;
+  }
+
+  private rawOffset(utc: number): number {
+    return Math.round(this.zone.offset(utc) * 60_000);
+  }
+
+  private buildBlock(start: number): Block {
+    const block: Block = { offset: this.rawOffset(start), at: [], after: [] };
+    let previous = block.offset;
+    // Daily samples; a change between two samples is narrowed to the second by bisection.
+    for (let sample = start + DAY_MS; sample <= start + BLOCK_MS; sample += DAY_MS) {
+      const current = this.rawOffset(sample);
+      if (current !== previous) {
+        let low = sample - DAY_MS;
+        let high = sample;
+        while (high - low > 1000) {
+          const middle = low + Math.ceil((high - low) / 2000) * 1000;
+          if (this.rawOffset(middle) === previous) low = middle;
+          else high = middle;
+        }
+        if (high < start + BLOCK_MS) {
+          block.at.push(high);
+          block.after.push(current);
+        }
+        previous = current;
+      }
+    }
+    return block;
+  }
+}
