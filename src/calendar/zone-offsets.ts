@@ -1,4 +1,3 @@
-import { IANAZone } from 'luxon';
 import { DAY_MS } from './civil.js';
 
 /** Offsets are looked up in blocks of 32 days; each block knows its offset at the start and any transitions inside. */
@@ -12,19 +11,24 @@ interface Block {
   after: number[];
 }
 
+const OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
 /**
- * UTC offsets of one IANA zone, precomputed lazily in blocks from Luxon's
- * (Intl-backed) zone data, so that each lookup is a map access and, rarely,
- * a scan of one or two transitions. Shared by every calendar in the zone.
+ * UTC offsets of one IANA zone, precomputed lazily in blocks from Intl's zone
+ * data, so that each lookup is a map access and, rarely, a scan of one or two
+ * transitions. Shared by every calendar in the zone.
  */
 export class ZoneOffsets {
   private static readonly cache = new Map<string, ZoneOffsets>();
-  private readonly zone: IANAZone;
+  private readonly format: Intl.DateTimeFormat;
   private readonly blocks = new Map<number, Block>();
 
   private constructor(readonly name: string) {
-    this.zone = IANAZone.create(name);
-    if (!this.zone.isValid) throw new RangeError(`Unknown time zone: ${name}`);
+    try {
+      this.format = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'longOffset' });
+    } catch {
+      throw new RangeError(`Unknown time zone: ${name}`);
+    }
   }
 
   static of(name: string): ZoneOffsets {
@@ -68,8 +72,13 @@ export class ZoneOffsets {
     return early;
   }
 
+  /** Intl's offset for one instant ("…, GMT+05:45"): about five times faster than formatToParts. */
   private rawOffset(utc: number): number {
-    return Math.round(this.zone.offset(utc) * 60_000);
+    const match = OFFSET.exec(this.format.format(utc));
+    if (!match) throw new Error(`Cannot read the UTC offset of ${this.name} at ${utc}`);
+    if (!match[1]) return 0;
+    const ms = ((Number(match[2]) * 60 + Number(match[3])) * 60 + Number(match[4] ?? 0)) * 1000;
+    return match[1] === '-' ? -ms : ms;
   }
 
   private buildBlock(start: number): Block {
