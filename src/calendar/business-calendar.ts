@@ -1,4 +1,4 @@
-import { DAY_MS, daysFromCivil, isoWeekday, parseIsoDate, yearOfDay } from './civil.js';
+import { DAY_MS, isoWeekday, parseIsoDate, yearOfDay } from './civil.js';
 import { publicHolidays } from './holiday-source.js';
 import { ZoneOffsets } from './zone-offsets.js';
 
@@ -54,8 +54,13 @@ const REASON_OF_KIND: ExclusionReason[] = ['weekend', 'weekend', 'holiday', 'clo
 /** How far ahead the engine looks for open time before it gives up on a calendar. */
 const HORIZON_DAYS = 3660;
 
-interface YearTable {
-  first: number;
+/** Day kinds are built lazily in chunks of 2^8 days; chunk keys in a dense range live in an array. */
+const CHUNK_BITS = 8;
+const CHUNK_DAYS = 1 << CHUNK_BITS;
+const DENSE_FIRST = -1024;
+const DENSE_SIZE = 4096;
+
+interface Chunk {
   kinds: Uint8Array;
   names: Map<number, string>;
 }
@@ -89,8 +94,8 @@ interface Piece {
  * Business time on one calendar: a time zone, working weekdays, opening
  * hours, public holidays and closures (DOMAIN.md, "Business time").
  *
- * Built once per calendar version and cached: each local year becomes a table
- * of day kinds the first time it is touched, and the zone's offsets are
+ * Built once per calendar version and cached: local days become tables of
+ * day kinds (256 days at a time) the first time they are touched, and the zone's offsets are
  * precomputed in blocks, so the hot paths do array and map lookups instead of
  * asking `date-holidays` or `Intl`.
  */
@@ -100,8 +105,8 @@ export class BusinessCalendar {
   /** Opening bounds (ms of the local day, start/end pairs) per ISO weekday, index 1..7. */
   private readonly hours: number[][] = [];
   private readonly closures: { name: string; from: number; to: number }[] = [];
-  private readonly years = new Map<number, YearTable>();
-  private last: YearTable | undefined;
+  private readonly dense: (Chunk | undefined)[] = new Array(DENSE_SIZE);
+  private readonly sparse = new Map<number, Chunk>();
 
   constructor(readonly definition: CalendarDefinition) {
     this.zone = ZoneOffsets.of(definition.timeZone);
@@ -145,10 +150,17 @@ export class BusinessCalendar {
    */
   addBusinessDays(start: Date, n: number): Date {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a whole number ≥ 0');
-    const from = this.nextOpeningMs(start.getTime());
-    if (n === 0) return new Date(from);
-    const local = from + this.zone.offsetAt(from);
+    const ms = start.getTime();
+    let local = ms + this.zone.offsetAt(ms);
     let day = Math.floor(local / DAY_MS);
+    if (!(this.kind(day) === OPEN && this.withinHours(day, local - day * DAY_MS))) {
+      const from = this.nextOpeningMs(ms);
+      if (n === 0) return new Date(from);
+      local = from + this.zone.offsetAt(from);
+      day = Math.floor(local / DAY_MS);
+    } else if (n === 0) {
+      return new Date(ms);
+    }
     const timeOfDay = local - day * DAY_MS;
     for (let left = n; left > 0; ) {
       day += 1;
@@ -223,7 +235,7 @@ export class BusinessCalendar {
       const dayEnd = this.zone.toInstant((day + 1) * DAY_MS);
       const kind = this.kind(day);
       if (kind !== OPEN) {
-        push(dayStart, dayEnd, false, REASON_OF_KIND[kind], this.table(day).names.get(day));
+        push(dayStart, dayEnd, false, REASON_OF_KIND[kind], this.chunk(day >> CHUNK_BITS).names.get(day));
         continue;
       }
       let cursor = dayStart;
@@ -247,11 +259,20 @@ export class BusinessCalendar {
     return source ? publicHolidays(source.country, source.subdivision, year).map(({ date, name }) => ({ date, name })) : [];
   }
 
-  /** Bytes held by the day tables built so far (for the benchmark's memory report). */
+  /** Approximate bytes held by the day tables built so far (for the benchmark's memory report). */
   tableBytes(): number {
     let bytes = 0;
-    for (const table of this.years.values()) bytes += table.kinds.byteLength + table.names.size * 64;
+    for (const chunk of this.chunks()) bytes += chunk.kinds.byteLength + 64 + chunk.names.size * 64;
     return bytes;
+  }
+
+  /** Days whose kind is precomputed so far. */
+  cachedDays(): number {
+    return this.chunks().length * CHUNK_DAYS;
+  }
+
+  private chunks(): Chunk[] {
+    return [...this.dense.filter((chunk) => chunk !== undefined), ...this.sparse.values()];
   }
 
   private localDay(ms: number): number {
@@ -313,46 +334,48 @@ export class BusinessCalendar {
   }
 
   private kind(day: number): number {
-    const last = this.last;
-    if (last !== undefined && day >= last.first && day < last.first + last.kinds.length) return last.kinds[day - last.first];
-    const table = this.table(day);
-    this.last = table;
-    return table.kinds[day - table.first];
+    return this.chunk(day >> CHUNK_BITS).kinds[day & (CHUNK_DAYS - 1)];
   }
 
-  private table(day: number): YearTable {
-    const year = yearOfDay(day);
-    let table = this.years.get(year);
-    if (!table) {
-      table = this.buildYear(year);
-      this.years.set(year, table);
+  private chunk(key: number): Chunk {
+    const index = key - DENSE_FIRST;
+    const dense = index >= 0 && index < DENSE_SIZE;
+    let chunk = dense ? this.dense[index] : this.sparse.get(key);
+    if (chunk === undefined) {
+      chunk = this.buildChunk(key << CHUNK_BITS);
+      if (dense) this.dense[index] = chunk;
+      else this.sparse.set(key, chunk);
     }
-    return table;
+    return chunk;
   }
 
-  private buildYear(year: number): YearTable {
-    const first = daysFromCivil(year, 1, 1);
-    const kinds = new Uint8Array(daysFromCivil(year + 1, 1, 1) - first);
+  private buildChunk(first: number): Chunk {
+    const last = first + CHUNK_DAYS - 1;
+    const kinds = new Uint8Array(CHUNK_DAYS);
     const names = new Map<number, string>();
-    for (let i = 0; i < kinds.length; i++) kinds[i] = this.working.has(isoWeekday(first + i)) ? OPEN : WEEKEND;
+    for (let i = 0; i < CHUNK_DAYS; i++) kinds[i] = this.working.has(isoWeekday(first + i)) ? OPEN : WEEKEND;
     const close = (day: number, kind: number, name: string) => {
       const i = day - first;
-      if (i >= 0 && i < kinds.length && kinds[i] === OPEN) {
+      if (i >= 0 && i < CHUNK_DAYS && kinds[i] === OPEN) {
         kinds[i] = kind;
         names.set(day, name);
       }
     };
     for (const closure of this.closures) {
-      for (let day = Math.max(closure.from, first); day <= Math.min(closure.to, first + kinds.length - 1); day++) close(day, CLOSURE, closure.name);
+      for (let day = Math.max(closure.from, first); day <= Math.min(closure.to, last); day++) close(day, CLOSURE, closure.name);
     }
     const source = this.definition.holidays;
-    if (source) for (const holiday of publicHolidays(source.country, source.subdivision, year)) close(holiday.day, HOLIDAY, holiday.name);
-    for (let i = 0; i < kinds.length; i++) {
+    if (source) {
+      for (let year = yearOfDay(first); year <= yearOfDay(last); year++) {
+        for (const holiday of publicHolidays(source.country, source.subdivision, year)) close(holiday.day, HOLIDAY, holiday.name);
+      }
+    }
+    for (let i = 0; i < CHUNK_DAYS; i++) {
       const day = first + i;
       if (this.zone.toInstant((day + 1) * DAY_MS) <= this.zone.toInstant(day * DAY_MS)) kinds[i] = MISSING;
       else if (kinds[i] === OPEN && this.hours[isoWeekday(day)].length === 0) kinds[i] = NO_HOURS;
     }
-    return { first, kinds, names };
+    return { kinds, names };
   }
 }
 

@@ -2,6 +2,9 @@ import { DAY_MS } from './civil.js';
 
 /** Offsets are looked up in blocks of 32 days; each block knows its offset at the start and any transitions inside. */
 const BLOCK_MS = 32 * DAY_MS;
+/** Blocks from about 1790 to 2500 live in an array (faster than a Map); others in a Map. */
+const DENSE_FIRST = -2048;
+const DENSE_SIZE = 8192;
 
 interface Block {
   /** Offset (ms) in force at the block start. */
@@ -21,7 +24,8 @@ const OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 export class ZoneOffsets {
   private static readonly cache = new Map<string, ZoneOffsets>();
   private readonly format: Intl.DateTimeFormat;
-  private readonly blocks = new Map<number, Block>();
+  private readonly dense: (Block | undefined)[] = new Array(DENSE_SIZE);
+  private readonly sparse = new Map<number, Block>();
 
   private constructor(readonly name: string) {
     try {
@@ -42,12 +46,7 @@ export class ZoneOffsets {
 
   /** Offset of local time from UTC, in ms, at a UTC instant. */
   offsetAt(utc: number): number {
-    const key = Math.floor(utc / BLOCK_MS);
-    let block = this.blocks.get(key);
-    if (block === undefined) {
-      block = this.buildBlock(key * BLOCK_MS);
-      this.blocks.set(key, block);
-    }
+    const block = this.block(Math.floor(utc / BLOCK_MS));
     let offset = block.offset;
     for (let i = 0; i < block.at.length && block.at[i] <= utc; i++) offset = block.after[i];
     return offset;
@@ -59,6 +58,12 @@ export class ZoneOffsets {
    * gap; an ambiguous time takes the earlier instant (the earlier offset).
    */
   toInstant(local: number): number {
+    const key = Math.floor((local - DAY_MS) / BLOCK_MS);
+    if (key === Math.floor((local + DAY_MS) / BLOCK_MS)) {
+      // Both probes in one block without transitions: the common case, one lookup.
+      const block = this.block(key);
+      if (block.at.length === 0) return local - block.offset;
+    }
     const before = this.offsetAt(local - DAY_MS);
     const after = this.offsetAt(local + DAY_MS);
     if (before === after) return local - before;
@@ -70,6 +75,18 @@ export class ZoneOffsets {
     if (earlyValid) return early;
     if (lateValid) return late;
     return early;
+  }
+
+  private block(key: number): Block {
+    const index = key - DENSE_FIRST;
+    const dense = index >= 0 && index < DENSE_SIZE;
+    let block = dense ? this.dense[index] : this.sparse.get(key);
+    if (block === undefined) {
+      block = this.buildBlock(key * BLOCK_MS);
+      if (dense) this.dense[index] = block;
+      else this.sparse.set(key, block);
+    }
+    return block;
   }
 
   /** Intl's offset for one instant ("…, GMT+05:45"): about five times faster than formatToParts. */
