@@ -60,3 +60,21 @@ describe('loadEnvironment', () => {
     expect(() => loadEnvironment({ EMBEDDED_POSTGRES_PORT: '0' })).toThrow(/EMBEDDED_POSTGRES_PORT/);
   });
 });
+
+describe('marketplace calendar configuration', () => {
+  it('defaults to Los Angeles with US-CA holidays, Monday to Friday', () => {
+    expect(loadEnvironment({})).toMatchObject({ MARKETPLACE_TIME_ZONE: 'America/Los_Angeles', MARKETPLACE_HOLIDAY_COUNTRY: 'US', MARKETPLACE_HOLIDAY_SUBDIVISION: 'CA', MARKETPLACE_WORKING_DAYS: 'mon,tue,wed,thu,fri' });
+  });
+
+  it('names an unknown zone, country, subdivision or weekday', () => {
+    expect(() => loadEnvironment({ MARKETPLACE_TIME_ZONE: 'Europe/Atlantis' })).toThrow(/MARKETPLACE_TIME_ZONE/);
+    expect(() => loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'XX' })).toThrow(/MARKETPLACE_HOLIDAY_COUNTRY/);
+    expect(() => loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'DE' })).toThrow(/MARKETPLACE_HOLIDAY_SUBDIVISION: not a subdivision of DE/);
+    expect(() => loadEnvironment({ MARKETPLACE_WORKING_DAYS: 'mon,funday' })).toThrow(/MARKETPLACE_WORKING_DAYS/);
+  });
+
+  it('accepts another country with its own subdivision, or none', () => {
+    expect(loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'DE', MARKETPLACE_HOLIDAY_SUBDIVISION: 'DE-BY' }).MARKETPLACE_HOLIDAY_SUBDIVISION).toBe('DE-BY');
+    expect(loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'none', MARKETPLACE_HOLIDAY_SUBDIVISION: '' }).MARKETPLACE_HOLIDAY_SUBDIVISION).toBeUndefined();
+  });
+});

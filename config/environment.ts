@@ -16,6 +16,8 @@ import {
   ValidationError,
 } from 'class-validator';
 
+import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from '../src/calendar/regions.js';
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) => {
@@ -101,6 +103,22 @@ export class Environment {
   @Transform(toBool) @IsBoolean()
   SCHEDULER_ENABLED: boolean = true;
 
+  /** Time zone of the marketplace calendar (support and buyer-protection deadlines). */
+  @IsString()
+  MARKETPLACE_TIME_ZONE: string = 'America/Los_Angeles';
+
+  /** Country of the marketplace calendar's public holidays; `none` for no holidays. */
+  @IsString()
+  MARKETPLACE_HOLIDAY_COUNTRY: string = 'US';
+
+  /** Subdivision of the marketplace calendar's holidays (`CA` or `US-CA`); empty for none. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  MARKETPLACE_HOLIDAY_SUBDIVISION?: string = 'CA';
+
+  /** Working weekdays of the marketplace calendar, comma-separated. */
+  @Matches(/^(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*$/, { message: 'MARKETPLACE_WORKING_DAYS must list weekdays like mon,tue,wed,thu,fri' })
+  MARKETPLACE_WORKING_DAYS: string = 'mon,tue,wed,thu,fri';
+
   /** pino log level. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -124,7 +142,7 @@ function describe(errors: ValidationError[]): string[] {
 /** Reads and validates the environment; throws one ConfigError naming every variable at fault. */
 export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
   const declared = Object.keys(new Environment()).concat(
-    'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'CLOCK_START',
+    'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'CLOCK_START', 'MARKETPLACE_HOLIDAY_SUBDIVISION',
   );
   const present = Object.fromEntries(
     declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
@@ -133,6 +151,18 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const problems = describe(validateSync(env, { whitelist: true }));
   if (env.DATABASE_URL && !env.JWT_SECRET) {
     problems.push('JWT_SECRET: required when DATABASE_URL is set, so that every instance signs tokens alike (unset)');
+  }
+  if (!isKnownTimeZone(env.MARKETPLACE_TIME_ZONE)) {
+    problems.push(`MARKETPLACE_TIME_ZONE: not an IANA time zone (got ${JSON.stringify(env.MARKETPLACE_TIME_ZONE)})`);
+  }
+  const country = env.MARKETPLACE_HOLIDAY_COUNTRY;
+  if (country !== 'none' && !isKnownCountry(country)) {
+    problems.push(`MARKETPLACE_HOLIDAY_COUNTRY: not a country with a holiday calendar, or none (got ${JSON.stringify(country)})`);
+  } else if (env.MARKETPLACE_HOLIDAY_SUBDIVISION && (country === 'none' || !normaliseSubdivision(country, env.MARKETPLACE_HOLIDAY_SUBDIVISION))) {
+    problems.push(
+      `MARKETPLACE_HOLIDAY_SUBDIVISION: not a subdivision of ${country} (got ${JSON.stringify(env.MARKETPLACE_HOLIDAY_SUBDIVISION)}); ` +
+        'set it along with MARKETPLACE_HOLIDAY_COUNTRY, or to an empty value for none',
+    );
   }
   if (env.CLOCK_START && env.CLOCK_MODE !== 'simulated') {
     problems.push('CLOCK_START: only meaningful with CLOCK_MODE=simulated');

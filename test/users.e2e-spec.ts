@@ -28,11 +28,16 @@ describe('POST /users', () => {
       seller: { timeZone: 'America/Los_Angeles', country: 'US', subdivision: 'CA', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
     });
     const { rows } = await t.sql.query(
-      `SELECT u.password_hash, p.time_zone, p.holiday_country, p.holiday_subdivision, p.working_days
-         FROM users u JOIN seller_profiles p ON p.user_id = u.id WHERE u.id = $1`,
+      `SELECT u.password_hash, v.version, v.effective_from, v.definition
+         FROM users u JOIN calendars c ON c.seller_id = u.id JOIN calendar_versions v ON v.calendar_id = c.id WHERE u.id = $1`,
       [response.body.id],
     );
-    expect(rows[0]).toMatchObject({ time_zone: 'America/Los_Angeles', holiday_country: 'US', holiday_subdivision: 'CA', working_days: [1, 2, 3, 4, 5] });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      version: 1,
+      effective_from: new Date('2026-03-02T18:00:00Z'),
+      definition: { timeZone: 'America/Los_Angeles', holidays: { country: 'US', subdivision: 'CA' }, workingDays: [1, 2, 3, 4, 5], closures: [] },
+    });
     expect(rows[0].password_hash).toMatch(/^scrypt\$/);
     expect(rows[0].password_hash).not.toContain(seller.password);
     const login = await t.http.post('/auth/login').send({ email: seller.email, password: seller.password }).expect(200);
@@ -50,6 +55,18 @@ describe('POST /users', () => {
     expect(buyer.body.seller).toBeUndefined();
   });
 
+  it('keeps opening hours in the calendar and shows them on /me', async () => {
+    const hours = { mon: ['09:00-12:00', '13:00-17:00'], fri: ['09:00-13:00'] };
+    const created = await t.http
+      .post('/users')
+      .set('Authorization', auth)
+      .send({ ...seller, email: 'hours@example.test', seller: { ...seller.seller, openingHours: hours } })
+      .expect(201);
+    expect(created.body.seller.openingHours).toEqual(hours);
+    const me = await t.http.get('/me').set('Authorization', `Bearer ${t.tokenFor({ id: created.body.id, role: 'seller' })}`).expect(200);
+    expect(me.body.seller).toEqual({ timeZone: 'America/Los_Angeles', country: 'US', subdivision: 'CA', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingHours: hours });
+  });
+
   it('refuses a second user with the same email, whatever its case, with 409', async () => {
     const before = await countUsers();
     const response = await t.http.post('/users').set('Authorization', auth).send({ ...seller, email: 'SHOP@example.test' }).expect(409);
@@ -62,6 +79,8 @@ describe('POST /users', () => {
     ['an unknown country', 'seller.country', { seller: { ...seller.seller, country: 'XX', subdivision: undefined } }],
     ['a subdivision of another country', 'seller.subdivision', { seller: { ...seller.seller, subdivision: 'BY' } }],
     ['an unknown weekday', 'seller.workingDays', { seller: { ...seller.seller, workingDays: ['mon', 'funday'] } }],
+    ['malformed opening hours', 'seller.openingHours', { seller: { ...seller.seller, openingHours: { mon: ['9 to 5'] } } }],
+    ['opening hours on a day that is no weekday', 'seller.openingHours', { seller: { ...seller.seller, openingHours: { someday: ['09:00-17:00'] } } }],
     ['no working day', 'seller.workingDays', { seller: { ...seller.seller, workingDays: [] } }],
     ['a seller without a calendar', 'seller', { seller: undefined }],
     ['a calendar for a buyer', 'seller', { role: 'buyer' }],

@@ -1,4 +1,6 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { checkOpeningHours } from './business-calendar.js';
+import { parseIsoDate } from './civil.js';
 import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from './regions.js';
 
 function rule(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: (args: ValidationArguments) => string) {
@@ -26,4 +28,31 @@ export const IsHolidaySubdivision = rule(
     return typeof value === 'string' && typeof country === 'string' && normaliseSubdivision(country, value) !== undefined;
   },
   (args) => `${args.property} must be a subdivision of ${String((args.object as { country?: unknown }).country)} known to the holiday calendar, such as CA or US-CA`,
+);
+
+export const IsOpeningHours = rule(
+  'isOpeningHours',
+  (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    try {
+      checkOpeningHours(value as Record<string, unknown>);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  (args) => {
+    try {
+      checkOpeningHours((args.value ?? {}) as Record<string, unknown>);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return `${args.property} must map weekdays (mon … sun) to lists of HH:mm-HH:mm ranges`;
+  },
+);
+
+export const IsCalendarDate = rule(
+  'isCalendarDate',
+  (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && parseIsoDate(value) !== undefined,
+  (args) => `${args.property} must be a date as YYYY-MM-DD`,
 );

@@ -1,10 +1,7 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export const ROLES = ['buyer', 'seller', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 @Entity('users')
 export class User {
@@ -28,31 +25,4 @@ export class User {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
-
-  @OneToOne(() => SellerProfile, (profile) => profile.user, { cascade: ['insert'] })
-  seller?: SellerProfile | null;
-}
-
-/** A seller's business calendar: where the reply clock runs. */
-@Entity('seller_profiles')
-export class SellerProfile {
-  @PrimaryColumn('uuid', { name: 'user_id' })
-  userId: string;
-
-  @OneToOne(() => User, (user) => user.seller)
-  @JoinColumn({ name: 'user_id' })
-  user: User;
-
-  @Column('text', { name: 'time_zone' })
-  timeZone: string;
-
-  @Column('text', { name: 'holiday_country' })
-  country: string;
-
-  @Column('text', { name: 'holiday_subdivision', nullable: true })
-  subdivision: string | null;
-
-  /** ISO weekday numbers, Monday = 1. */
-  @Column('smallint', { name: 'working_days', array: true })
-  workingDays: number[];
 }

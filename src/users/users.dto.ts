@@ -1,13 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
   IsDefined,
   IsEmail,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -15,30 +11,14 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsHolidayCountry, IsHolidaySubdivision, IsTimeZone } from '../calendar/calendar.validators.js';
-import { ROLES, WEEKDAYS } from './user.entity.js';
-import type { Role, Weekday } from './user.entity.js';
+import { WEEKDAY_NAMES } from '../calendar/business-calendar.js';
+import type { WeekdayName } from '../calendar/business-calendar.js';
+import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
+import { ROLES } from './user.entity.js';
+import type { Role } from './user.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
-export class SellerCalendarDto {
-  @ApiProperty({ example: 'America/Los_Angeles', description: 'IANA time zone of the seller' })
-  @IsTimeZone()
-  timeZone: string;
-
-  @ApiProperty({ example: 'US', description: 'Country of the public holidays (ISO 3166-1 alpha-2)' })
-  @Transform(upper) @IsHolidayCountry() @IsString()
-  country: string;
-
-  @ApiPropertyOptional({ example: 'CA', description: 'Subdivision of the holidays, `CA` or `US-CA`' })
-  @IsOptional() @Transform(upper) @IsHolidaySubdivision() @IsString()
-  subdivision?: string;
-
-  @ApiPropertyOptional({ enum: WEEKDAYS, isArray: true, example: ['mon', 'tue', 'wed', 'thu', 'fri'], description: 'Working weekdays; default Monday to Friday' })
-  @IsOptional() @IsIn(WEEKDAYS, { each: true }) @ArrayUnique() @ArrayMinSize(1) @IsArray()
-  workingDays?: Weekday[];
-}
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
@@ -57,18 +37,19 @@ export class CreateUserDto {
   @Transform(trim) @Matches(/^[^\r\n]*$/, { message: 'displayName must be a single line' }) @MaxLength(100) @MinLength(1) @IsString()
   displayName: string;
 
-  @ApiPropertyOptional({ type: SellerCalendarDto, description: 'Required when role is seller, refused otherwise' })
+  @ApiPropertyOptional({ type: CalendarSettingsDto, description: "The seller's business calendar: required when role is seller, refused otherwise" })
   @ValidateIf((dto: CreateUserDto) => dto.role === 'seller' || dto.seller !== undefined)
-  @ValidateNested() @Type(() => SellerCalendarDto)
+  @ValidateNested() @Type(() => CalendarSettingsDto)
   @IsDefined({ message: 'seller is required when role is seller' })
-  seller?: SellerCalendarDto;
+  seller?: CalendarSettingsDto;
 }
 
 export class SellerCalendarView {
   @ApiProperty() timeZone: string;
   @ApiProperty() country: string;
   @ApiProperty({ nullable: true, type: String }) subdivision: string | null;
-  @ApiProperty({ enum: WEEKDAYS, isArray: true }) workingDays: Weekday[];
+  @ApiProperty({ enum: WEEKDAY_NAMES, isArray: true }) workingDays: WeekdayName[];
+  @ApiPropertyOptional({ description: 'Opening hours per weekday, when set' }) openingHours?: Partial<Record<WeekdayName, string[]>>;
 }
 
 export class UserView {

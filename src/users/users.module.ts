@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SellerProfile, User } from './user.entity.js';
+import { CalendarModule } from '../calendar/calendar.module.js';
+import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, SellerProfile])],
+  imports: [TypeOrmModule.forFeature([User]), CalendarModule],
   controllers: [UsersController],
   providers: [UsersService],
   exports: [UsersService],

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import { hashPassword } from '../auth/password.js';
+import { WEEKDAY_NAMES } from '../calendar/business-calendar.js';
+import type { StoredDefinition } from '../calendar/calendar.entity.js';
+import { CalendarsService } from '../calendar/calendars.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { normaliseSubdivision } from '../calendar/regions.js';
-import { hashPassword } from '../auth/password.js';
+import { isUuid } from '../common/ids.js';
 import { CreateUserDto, UserView } from './users.dto.js';
-import { SellerProfile, User, WEEKDAYS } from './user.entity.js';
-import type { Role } from './user.entity.js';
+import { User } from './user.entity.js';
 
-const DEFAULT_WORKING_DAYS = [1, 2, 3, 4, 5];
-
-export function toUserView(user: User): UserView {
+export function toUserView(user: User, calendar?: StoredDefinition): UserView {
   const view: UserView = {
     id: user.id,
     email: user.email,
@@ -20,12 +20,13 @@ export function toUserView(user: User): UserView {
     displayName: user.displayName,
     createdAt: user.createdAt.toISOString(),
   };
-  if (user.seller) {
+  if (calendar) {
     view.seller = {
-      timeZone: user.seller.timeZone,
-      country: user.seller.country,
-      subdivision: user.seller.subdivision,
-      workingDays: user.seller.workingDays.map((day) => WEEKDAYS[day - 1]),
+      timeZone: calendar.timeZone,
+      country: calendar.holidays?.country ?? '',
+      subdivision: calendar.holidays?.subdivision ?? null,
+      workingDays: calendar.workingDays.map((day) => WEEKDAY_NAMES[day - 1]),
+      ...(calendar.openingHours ? { openingHours: calendar.openingHours } : {}),
     };
   }
   return view;
@@ -39,9 +40,11 @@ function isUniqueViolation(error: unknown): boolean {
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly calendars: CalendarsService,
     private readonly clock: Clock,
   ) {}
 
+  /** Creates a user; a seller gets its business calendar in the same transaction. */
   async register(dto: CreateUserDto): Promise<UserView> {
     if (dto.seller && dto.role !== 'seller') {
       throw DomainError.invalid('seller', 'seller is only for users with role seller');
@@ -56,33 +59,24 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     });
-    const calendar = dto.seller;
-    const profile = calendar && {
-      userId: user.id,
-      timeZone: calendar.timeZone,
-      country: calendar.country,
-      subdivision: calendar.subdivision ? (normaliseSubdivision(calendar.country, calendar.subdivision) ?? null) : null,
-      workingDays: calendar.workingDays
-        ? calendar.workingDays.map((day) => WEEKDAYS.indexOf(day) + 1).sort((a, b) => a - b)
-        : DEFAULT_WORKING_DAYS,
-    };
+    let calendar: StoredDefinition | undefined;
     try {
       await this.users.manager.transaction(async (tx) => {
         await tx.insert(User, user);
-        if (profile) await tx.insert(SellerProfile, profile);
+        if (dto.seller) calendar = await this.calendars.createForSeller(tx, user.id, dto.seller, now);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('conflict', `A user with email ${user.email} already exists`);
       throw error;
     }
-    user.seller = profile ? Object.assign(new SellerProfile(), profile) : null;
-    return toUserView(user);
+    return toUserView(user, calendar);
   }
 
   async findView(id: string): Promise<UserView> {
-    const user = await this.users.findOne({ where: { id }, relations: { seller: true } });
+    const user = isUuid(id) ? await this.users.findOneBy({ id }) : null;
     if (!user) throw DomainError.notFound('User');
-    return toUserView(user);
+    const calendar = user.role === 'seller' ? (await this.calendars.forSeller(user.id)).definition : undefined;
+    return toUserView(user, calendar);
   }
 
   /** The user with its password hash, for login only. */
@@ -92,9 +86,5 @@ export class UsersService {
       .addSelect('user.passwordHash')
       .where('user.email = :email', { email: email.toLowerCase() })
       .getOne();
-  }
-
-  async hasUserWithRole(role: Role): Promise<boolean> {
-    return this.users.exists({ where: { role } });
   }
 }

@@ -16,7 +16,15 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export async function createUser(
   sql: pg.Pool,
   role: Role,
-  overrides: { email?: string; password?: string; timeZone?: string; country?: string; subdivision?: string | null; workingDays?: number[] } = {},
+  overrides: {
+    email?: string;
+    password?: string;
+    timeZone?: string;
+    country?: string;
+    subdivision?: string | null;
+    workingDays?: number[];
+    openingHours?: Record<string, string[]>;
+  } = {},
 ): Promise<TestUser> {
   const id = randomUUID();
   const email = overrides.email ?? `${role}-${id.slice(0, 8)}@example.test`;
@@ -27,9 +35,20 @@ export async function createUser(
     [id, email, await hashPassword(password), role, `Test ${role}`, now],
   );
   if (role === 'seller') {
+    const definition = {
+      timeZone: overrides.timeZone ?? 'America/Los_Angeles',
+      workingDays: overrides.workingDays ?? [1, 2, 3, 4, 5],
+      holidays: { country: overrides.country ?? 'US', subdivision: overrides.subdivision === undefined ? 'CA' : overrides.subdivision },
+      closures: [],
+      ...(overrides.openingHours ? { openingHours: overrides.openingHours } : {}),
+    };
+    // Effective since long before any test's clock, as for a seller that has been around.
+    const since = new Date('2000-01-01T00:00:00Z');
     await sql.query(
-      `INSERT INTO seller_profiles (user_id, time_zone, holiday_country, holiday_subdivision, working_days) VALUES ($1, $2, $3, $4, $5)`,
-      [id, overrides.timeZone ?? 'America/Los_Angeles', overrides.country ?? 'US', overrides.subdivision === undefined ? 'CA' : overrides.subdivision, overrides.workingDays ?? [1, 2, 3, 4, 5]],
+      `WITH calendar AS (INSERT INTO calendars (kind, seller_id, created_at) VALUES ('seller', $1, $2) RETURNING id)
+       INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
+       SELECT id, 1, $2, $3, 'created', $2 FROM calendar`,
+      [id, since, JSON.stringify(definition)],
     );
   }
   return { id, email, role, password };
