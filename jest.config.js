@@ -7,6 +7,6 @@ export default {
   testMatch: ['<rootDir>/{src,config}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
-  testTimeout: 60000,
+  testTimeout: 30000,
   maxWorkers: process.env.CI ? 2 : '50%',
 };

@@ -91,6 +91,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_RATE_WINDOW_SECONDS: number = 900;
 
+  /** Cases and messages one user may post per minute (429 with Retry-After beyond). */
+  @Transform(toInt) @IsInt() @Min(1)
+  POST_RATE_LIMIT_PER_MINUTE: number = 30;
+
   /** `system` (wall clock) or `simulated` (moved by POST /admin/clock/advance, shared through the database). */
   @IsIn(['system', 'simulated'])
   CLOCK_MODE: 'system' | 'simulated' = 'system';

@@ -4,6 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
+import { CasesModule } from './cases/cases.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { ClockModule } from './clock/clock.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -49,6 +52,9 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        CalendarModule,
+        OrdersModule,
+        CasesModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

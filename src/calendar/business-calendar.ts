@@ -31,7 +31,8 @@ export interface Pause {
   to: Date | null;
 }
 
-export type ExclusionReason = 'weekend' | 'holiday' | 'closure' | 'outside_hours' | 'paused';
+export const EXCLUSION_REASONS = ['weekend', 'holiday', 'closure', 'outside_hours', 'paused'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Segment {
   from: Date;

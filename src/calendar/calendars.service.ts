@@ -79,18 +79,35 @@ export class CalendarsService implements OnApplicationBootstrap {
     return definition;
   }
 
-  /** The seller's calendar as in force at `at` (default: now). */
-  async forSeller(sellerId: string, at?: Date): Promise<ResolvedCalendar> {
-    const record = await this.calendars.findOneBy({ sellerId });
+  /**
+   * The seller's calendar as in force at `at` (default: now). Inside a
+   * transaction pass its manager, so the lookup does not wait for a second
+   * connection from the pool.
+   */
+  async forSeller(sellerId: string, at?: Date, manager: EntityManager = this.calendars.manager): Promise<ResolvedCalendar> {
+    const record = await manager.findOneBy(CalendarRecord, { sellerId });
     if (!record) throw DomainError.notFound('Calendar');
-    return this.resolve(record.id, at ?? (await this.clock.now()));
+    return this.resolve(record.id, at ?? (await this.clock.now()), manager);
   }
 
   /** The marketplace calendar (support and buyer-protection deadlines) as in force at `at`. */
-  async marketplace(at?: Date): Promise<ResolvedCalendar> {
-    const record = await this.calendars.findOneBy({ kind: 'marketplace' });
+  async marketplace(at?: Date, manager: EntityManager = this.calendars.manager): Promise<ResolvedCalendar> {
+    const record = await manager.findOneBy(CalendarRecord, { kind: 'marketplace' });
     if (!record) throw new Error('The marketplace calendar is missing: it is created at start-up');
-    return this.resolve(record.id, at ?? (await this.clock.now()));
+    return this.resolve(record.id, at ?? (await this.clock.now()), manager);
+  }
+
+  /** A specific version, as stored with a clock that started on it. */
+  async atVersion(calendarId: string, version: number): Promise<ResolvedCalendar> {
+    const found = await this.versions.findOneBy({ calendarId, version });
+    if (!found) throw DomainError.notFound('Calendar version');
+    return {
+      id: calendarId,
+      version,
+      effectiveFrom: found.effectiveFrom,
+      definition: found.definition,
+      engine: this.engine(`${calendarId}:${version}`, found.definition),
+    };
   }
 
   async view(idOrMarketplace: string, caller: Caller): Promise<CalendarView> {
@@ -152,10 +169,10 @@ export class CalendarsService implements OnApplicationBootstrap {
     return this.engine(`holidays:${query.country}:${subdivision ?? ''}`, { timeZone: 'UTC', holidays: { country: query.country, subdivision } }).holidays(year);
   }
 
-  private async resolve(calendarId: string, at: Date): Promise<ResolvedCalendar> {
+  private async resolve(calendarId: string, at: Date, manager: EntityManager = this.versions.manager): Promise<ResolvedCalendar> {
     // The latest version in force at `at`; before the first version took effect, the first one.
-    const version = await this.versions
-      .createQueryBuilder('v')
+    const version = await manager
+      .createQueryBuilder(CalendarVersion, 'v')
       .where('v.calendar_id = :calendarId', { calendarId })
       .orderBy('(v.effective_from <= :at)', 'DESC')
       .addOrderBy('CASE WHEN v.effective_from <= :at THEN v.version ELSE -v.version END', 'DESC')

@@ -9,6 +9,8 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: FieldError[];
+  /** RFC 9457 extension members, e.g. `currentState` on a forbidden transition. */
+  [extension: string]: unknown;
 }
 
 const STATUS_OF: Record<ErrorCode, number> = {
@@ -67,13 +69,11 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): { body: Problem; retryAfterSeconds?: number } {
     if (exception instanceof DomainError) {
-      return {
-        body: problem(STATUS_OF[exception.code], exception.message, {
-          errors: exception.details.errors,
-          slug: exception.code === 'forbidden_transition' ? 'forbidden-transition' : undefined,
-        }),
-        retryAfterSeconds: exception.details.retryAfterSeconds,
-      };
+      const body = problem(STATUS_OF[exception.code], exception.message, {
+        errors: exception.details.errors,
+        slug: exception.code === 'forbidden_transition' ? 'forbidden-transition' : undefined,
+      });
+      return { body: { ...exception.details.extensions, ...body }, retryAfterSeconds: exception.details.retryAfterSeconds };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

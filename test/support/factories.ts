@@ -53,3 +53,28 @@ export async function createUser(
   }
   return { id, email, role, password };
 }
+
+/** An order placed by `buyerId` with `sellerId`, through the integration endpoint. */
+export async function createOrder(
+  http: { post(path: string): import('supertest').Test },
+  adminToken: string,
+  buyerId: string,
+  sellerId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; externalId: string }> {
+  const response = await http
+    .post('/orders')
+    .set('Authorization', `Bearer ${adminToken}`)
+    .send({
+      externalId: `MKT-${randomUUID().slice(0, 8)}`,
+      buyerId,
+      sellerId,
+      placedAt: '2026-02-20T12:00:00Z',
+      maxDeliveryDate: '2026-03-01',
+      total: { amount: 2599, currency: 'USD' },
+      items: [{ title: 'Laptop sleeve', quantity: 1 }],
+      ...overrides,
+    });
+  if (response.status !== 201) throw new Error(`order not created: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}

@@ -1,0 +1,60 @@
+import { DomainError } from '../common/domain-error.js';
+
+/** Whose turn it is (DOMAIN.md, "Cases"). */
+export const CASE_STATUSES = ['awaiting_seller', 'awaiting_buyer', 'escalated', 'resolved', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_ACTIONS = [
+  'buyer_message',
+  'seller_message',
+  'agent_message',
+  'internal_note',
+  'no_response_needed',
+  'resolve',
+  'reopen',
+  'close',
+  'escalate',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+const ALL = Object.fromEntries(CASE_STATUSES.map((status) => [status, status])) as Record<CaseStatus, CaseStatus>;
+
+/** For each action, the states it is allowed in and the state it leads to. Anything missing is forbidden. */
+export const CASE_TRANSITIONS: Record<CaseAction, Partial<Record<CaseStatus, CaseStatus>>> = {
+  buyer_message: { awaiting_seller: 'awaiting_seller', awaiting_buyer: 'awaiting_seller', escalated: 'escalated' },
+  seller_message: { awaiting_seller: 'awaiting_buyer', awaiting_buyer: 'awaiting_buyer', escalated: 'escalated' },
+  agent_message: { awaiting_seller: 'awaiting_seller', awaiting_buyer: 'awaiting_buyer', escalated: 'escalated', resolved: 'resolved' },
+  internal_note: ALL,
+  no_response_needed: { awaiting_seller: 'awaiting_buyer', escalated: 'escalated' },
+  resolve: { awaiting_seller: 'resolved', awaiting_buyer: 'resolved', escalated: 'resolved' },
+  reopen: { resolved: 'awaiting_seller' },
+  close: { resolved: 'closed' },
+  escalate: { awaiting_seller: 'escalated', awaiting_buyer: 'escalated' },
+};
+
+const VERB: Record<CaseAction, string> = {
+  buyer_message: 'write to',
+  seller_message: 'reply to',
+  agent_message: 'write to',
+  internal_note: 'add a note to',
+  no_response_needed: 'mark "no response needed" on',
+  resolve: 'resolve',
+  reopen: 'reopen',
+  close: 'close',
+  escalate: 'escalate',
+};
+
+/** The state `action` leads to from `status`; a forbidden transition is a 409 naming the current state. */
+export function transition(status: CaseStatus, action: CaseAction): CaseStatus {
+  const next = CASE_TRANSITIONS[action][status];
+  if (next === undefined) {
+    throw new DomainError('forbidden_transition', `Cannot ${VERB[action]} a case that is ${status.replace('_', ' ')}`, {
+      extensions: { currentState: status, action },
+    });
+  }
+  return next;
+}
+
+export function allows(status: CaseStatus, action: CaseAction): boolean {
+  return CASE_TRANSITIONS[action][status] !== undefined;
+}

@@ -1,0 +1,82 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { Role } from '../users/user.entity.js';
+import type { CaseStatus } from './case-status.js';
+
+export const TOPICS = ['question', 'item_not_received', 'damaged_or_defective', 'not_as_described', 'return_request', 'refund_not_received', 'other'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export type CycleOutcome = 'answered' | 'no_response_needed' | 'resolved';
+
+@Entity('cases')
+export class CaseRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'buyer_id' }) buyerId: string;
+  @Column('uuid', { name: 'seller_id' }) sellerId: string;
+  @Column('uuid', { name: 'order_id', nullable: true }) orderId: string | null;
+  @Column('text', { name: 'listing_ref', nullable: true }) listingRef: string | null;
+  @Column('text') topic: Topic;
+  @Column('text') subject: string;
+  @Column('text') status: CaseStatus;
+  /** The open reply cycle and its deadlines, copied here for lists and filters; null while none is open. */
+  @Column('uuid', { name: 'cycle_id', nullable: true }) cycleId: string | null;
+  @Column('timestamptz', { name: 'clock_started_at', nullable: true }) clockStartedAt: Date | null;
+  @Column('timestamptz', { name: 'warn_at', nullable: true }) warnAt: Date | null;
+  @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt: Date | null;
+  @Column('timestamptz', { name: 'escalate_at', nullable: true }) escalateAt: Date | null;
+  @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+}
+
+/** One wait for the seller: opened by the oldest unanswered buyer message, ended by a reply, "no response needed" or resolution. */
+@Entity('reply_cycles')
+export class ReplyCycle {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'case_id' }) caseId: string;
+  @Column('integer') seq: number;
+  @Column('timestamptz', { name: 'opened_at' }) openedAt: Date;
+  @Column('uuid', { name: 'opened_by', nullable: true }) openedBy: string | null;
+  @Column('timestamptz', { name: 'clock_started_at' }) clockStartedAt: Date;
+  @Column('timestamptz', { name: 'warn_at' }) warnAt: Date;
+  @Column('timestamptz', { name: 'due_at' }) dueAt: Date;
+  @Column('timestamptz', { name: 'escalate_at' }) escalateAt: Date;
+  @Column('uuid', { name: 'calendar_id' }) calendarId: string;
+  @Column('integer', { name: 'calendar_version' }) calendarVersion: number;
+  @Column('integer', { name: 'policy_version' }) policyVersion: number;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
+  @Column('text', { nullable: true }) outcome: CycleOutcome | null;
+  @Column('uuid', { name: 'answered_by', nullable: true }) answeredBy: string | null;
+}
+
+@Entity('messages')
+export class Message {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ type: 'bigint', insert: false, update: false }) seq: string;
+  @Column('uuid', { name: 'case_id' }) caseId: string;
+  @Column('uuid', { name: 'author_id' }) authorId: string;
+  @Column('text', { name: 'author_role' }) authorRole: Role;
+  @Column('boolean') internal: boolean;
+  /** What the author wrote; agents see it. */
+  @Column('text') body: string;
+  /** What the other party sees: contact details and payment data masked. */
+  @Column('text', { name: 'visible_body' }) visibleBody: string;
+  @Column('text', { array: true }) masked: string[];
+  /** Held back from the recipient (a request for credentials or payment). */
+  @Column('boolean') quarantined: boolean;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+}
+
+/** The case's append-only timeline (a database trigger refuses updates and deletes). */
+@Entity('case_events')
+export class CaseEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id: string;
+  @Column('uuid', { name: 'case_id' }) caseId: string;
+  @Column('text') type: string;
+  @Column('uuid', { name: 'actor_id', nullable: true }) actorId: string | null;
+  @Column('text', { name: 'actor_role' }) actorRole: Role | 'system';
+  /** Seen by support only. */
+  @Column('boolean') internal: boolean;
+  @Column('timestamptz') at: Date;
+  @Column('jsonb') data: Record<string, unknown>;
+}

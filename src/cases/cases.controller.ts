@@ -1,0 +1,94 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { CasePageView, CaseView, ListCasesQueryDto, MessageView, OpenCaseDto, PostMessageDto, SlaDetailView, TimelineEventView } from './cases.dto.js';
+import { CasesService } from './cases.service.js';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post()
+  @Roles('buyer')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body within 24 h returns the first case (header Idempotent-Replayed: true); the same key with another body is 409' })
+  @ApiCreatedResponse({ type: CaseView })
+  @ApiConflictResponse({ description: 'The Idempotency-Key was used with a different body' })
+  async open(
+    @Body() dto: OpenCaseDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CaseView> {
+    const { view, replayed } = await this.cases.open(caller, dto, idempotencyKey);
+    reply.status(201);
+    if (replayed) reply.header('Idempotent-Replayed', 'true');
+    return view;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CasePageView, description: "Buyers: their cases, newest first. Sellers: their open cases, nearest deadline first. Support: all cases." })
+  list(@Query() query: ListCasesQueryDto, @CurrentCaller() caller: Caller): Promise<CasePageView> {
+    return this.cases.list(caller, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CaseView })
+  @ApiNotFoundResponse()
+  view(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
+    return this.cases.view(caller, id);
+  }
+
+  @Post(':id/messages')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: MessageView })
+  @ApiConflictResponse({ description: 'The case is in a state that does not take messages (problem names currentState)' })
+  postMessage(@Param('id') id: string, @Body() dto: PostMessageDto, @CurrentCaller() caller: Caller): Promise<MessageView> {
+    return this.cases.postMessage(caller, id, dto);
+  }
+
+  @Get(':id/messages')
+  @ApiOkResponse({ type: [MessageView] })
+  messages(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<MessageView[]> {
+    return this.cases.messages(caller, id);
+  }
+
+  @Post(':id/no-response-needed')
+  @Roles('seller')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseView })
+  noResponseNeeded(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
+    return this.cases.noResponseNeeded(caller, id);
+  }
+
+  @Post(':id/resolve')
+  @Roles('buyer')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseView })
+  resolve(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
+    return this.cases.resolve(caller, id);
+  }
+
+  @Post(':id/reopen')
+  @Roles('buyer')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseView })
+  reopen(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
+    return this.cases.reopen(caller, id);
+  }
+
+  @Get(':id/timeline')
+  @ApiOkResponse({ type: [TimelineEventView] })
+  timeline(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<TimelineEventView[]> {
+    return this.cases.timeline(caller, id);
+  }
+
+  @Get(':id/sla')
+  @ApiOkResponse({ type: SlaDetailView })
+  sla(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<SlaDetailView> {
+    return this.cases.sla(caller, id);
+  }
+}

@@ -1,0 +1,129 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { EXCLUSION_REASONS } from '../calendar/business-calendar.js';
+import { SegmentView } from '../calendar/calendar.dto.js';
+import { ROLES } from '../users/user.entity.js';
+import type { Role } from '../users/user.entity.js';
+import { CASE_STATUSES } from './case-status.js';
+import type { CaseStatus } from './case-status.js';
+import { TOPICS } from './case.entity.js';
+import type { Topic } from './case.entity.js';
+import { MASKED_KINDS } from './content-policy.js';
+
+export const SLA_STATES = ['on_track', 'at_risk', 'late', 'escalated', 'stopped'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const integer = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+const NOT_BLANK = /\S/;
+const ONE_LINE = /^[^\r\n]*$/;
+
+export class OpenCaseDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  sellerId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'One of your orders; or give listingRef for a question before buying' })
+  @IsOptional() @IsUUID()
+  orderId?: string;
+
+  @ApiPropertyOptional({ example: 'listing-84512', description: "The marketplace's listing reference" })
+  @IsOptional() @Transform(trim) @MaxLength(200) @MinLength(1) @IsString()
+  listingRef?: string;
+
+  @ApiProperty({ enum: TOPICS })
+  @IsIn(TOPICS)
+  topic: Topic;
+
+  @ApiProperty({ maxLength: 200, example: 'Does it fit a 15-inch laptop?' })
+  @Transform(trim) @Matches(ONE_LINE, { message: 'subject must be a single line' }) @MaxLength(200) @MinLength(1, { message: 'subject must not be empty' }) @IsString()
+  subject: string;
+
+  @ApiProperty({ maxLength: 10_000 })
+  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' }) @MaxLength(10_000) @IsString()
+  body: string;
+}
+
+export class PostMessageDto {
+  @ApiProperty({ maxLength: 10_000 })
+  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' }) @MaxLength(10_000) @IsString()
+  body: string;
+
+  @ApiPropertyOptional({ description: 'Support only: an internal note that buyers and sellers never see' })
+  @IsOptional() @IsBoolean()
+  internal?: boolean;
+}
+
+export class ListCasesQueryDto {
+  @ApiPropertyOptional({ enum: CASE_STATUSES, description: "Default for sellers: the open ones (awaiting_seller, awaiting_buyer, escalated)" })
+  @IsOptional() @IsIn(CASE_STATUSES)
+  status?: CaseStatus;
+
+  @ApiPropertyOptional({ enum: SLA_STATES })
+  @IsOptional() @IsIn(SLA_STATES)
+  slaState?: SlaState;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional() @Transform(integer) @Max(100) @Min(1) @IsInt()
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @MaxLength(500) @IsString()
+  cursor?: string;
+}
+
+export class SlaView {
+  @ApiProperty({ enum: SLA_STATES }) state: SlaState;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) clockStartedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) warnAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) dueAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) escalateAt: string | null;
+}
+
+export class CaseView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) buyerId: string;
+  @ApiProperty({ format: 'uuid' }) sellerId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId: string | null;
+  @ApiProperty({ nullable: true, type: String }) listingRef: string | null;
+  @ApiProperty({ enum: TOPICS }) topic: Topic;
+  @ApiProperty() subject: string;
+  @ApiProperty({ enum: CASE_STATUSES }) status: CaseStatus;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: SlaView }) sla: SlaView;
+}
+
+export class CasePageView {
+  @ApiProperty({ type: [CaseView] }) items: CaseView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class MessageView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty({ enum: ROLES }) authorRole: Role;
+  @ApiProperty({ description: 'As the caller may see it: masked for the other party' }) body: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ enum: MASKED_KINDS, isArray: true, description: 'What was masked for the other party' }) masked: string[];
+  @ApiPropertyOptional({ description: 'Held back from the recipient; shown to the author and support' }) quarantined?: boolean;
+  @ApiPropertyOptional({ description: 'Support only' }) internal?: boolean;
+  @ApiPropertyOptional({ description: 'Support only: what the other party sees' }) visibleBody?: string;
+}
+
+export class TimelineEventView {
+  @ApiProperty() type: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorId: string | null;
+  @ApiProperty({ enum: [...ROLES, 'system'] }) actorRole: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() data: Record<string, unknown>;
+}
+
+export class SlaDetailView extends SlaView {
+  @ApiPropertyOptional({ description: 'The calendar and policy the open cycle runs on' })
+  basis?: { calendarId: string; calendarVersion: number; timeZone: string; policyVersion: number; openedAt: string };
+  @ApiProperty({ description: `Segments from the cycle's start to escalateAt; reasons: ${EXCLUSION_REASONS.join(', ')}` })
+  explanation: { segments: SegmentView[] };
+}

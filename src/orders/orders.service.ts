@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Caller } from '../auth/auth.decorators.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/ids.js';
+import { Order, OrderEvent } from './order.entity.js';
+import { OrderEventDto, OrderView, UpsertOrderDto } from './orders.dto.js';
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    @InjectRepository(Order) private readonly orders: Repository<Order>,
+    @InjectRepository(OrderEvent) private readonly events: Repository<OrderEvent>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Idempotent by externalId: the first call creates the order (created: true), later calls return it unchanged. */
+  async upsert(dto: UpsertOrderDto): Promise<{ created: boolean; order: OrderView }> {
+    await this.requireRole(dto.buyerId, 'buyer', 'buyerId');
+    await this.requireRole(dto.sellerId, 'seller', 'sellerId');
+    const now = await this.clock.now();
+    const inserted: { id: string }[] = await this.orders.query(
+      `INSERT INTO orders (id, external_id, buyer_id, seller_id, placed_at, max_delivery_date, total_amount, currency, items, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       ON CONFLICT (external_id) DO NOTHING RETURNING id`,
+      [randomUUID(), dto.externalId, dto.buyerId, dto.sellerId, new Date(dto.placedAt), dto.maxDeliveryDate, dto.total.amount, dto.total.currency, JSON.stringify(dto.items ?? []), now],
+    );
+    const order = await this.orders.findOneByOrFail({ externalId: dto.externalId });
+    return { created: inserted.length === 1, order: await this.toView(order) };
+  }
+
+  async addEvent(orderId: string, dto: OrderEventDto): Promise<OrderView> {
+    const order = await this.find(orderId);
+    await this.events.query(
+      `INSERT INTO order_events (id, order_id, type, at, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (order_id, type, at) DO NOTHING`,
+      [randomUUID(), order.id, dto.type, new Date(dto.at), dto.note ?? null, await this.clock.now()],
+    );
+    return this.toView(order);
+  }
+
+  /** The order for admins and for its own buyer and seller; anyone else gets 404. */
+  async view(orderId: string, caller: Caller): Promise<OrderView> {
+    const order = await this.find(orderId);
+    if (caller.role !== 'admin' && caller.role !== 'agent' && order.buyerId !== caller.id && order.sellerId !== caller.id) {
+      throw DomainError.notFound('Order');
+    }
+    return this.toView(order);
+  }
+
+  /** The order if `buyerId` placed it; otherwise not found, whether or not it exists. */
+  async findForBuyer(orderId: string, buyerId: string, manager: EntityManager = this.orders.manager): Promise<Order> {
+    const order = isUuid(orderId) ? await manager.findOneBy(Order, { id: orderId, buyerId }) : null;
+    if (!order) throw DomainError.notFound('Order');
+    return order;
+  }
+
+  async eventsOf(orderId: string): Promise<OrderEvent[]> {
+    return this.events.find({ where: { orderId }, order: { at: 'ASC' } });
+  }
+
+  private async find(orderId: string): Promise<Order> {
+    const order = isUuid(orderId) ? await this.orders.findOneBy({ id: orderId }) : null;
+    if (!order) throw DomainError.notFound('Order');
+    return order;
+  }
+
+  private async requireRole(userId: string, role: 'buyer' | 'seller', field: string): Promise<void> {
+    const [found] = await this.orders.query('SELECT role FROM users WHERE id = $1', [userId]);
+    if (!found) throw DomainError.invalid(field, `${field} is not a known user`);
+    if (found.role !== role) throw DomainError.invalid(field, `${field} must be a ${role}`);
+  }
+
+  private async toView(order: Order): Promise<OrderView> {
+    const events = await this.eventsOf(order.id);
+    return {
+      id: order.id,
+      externalId: order.externalId,
+      buyerId: order.buyerId,
+      sellerId: order.sellerId,
+      placedAt: order.placedAt.toISOString(),
+      maxDeliveryDate: order.maxDeliveryDate,
+      total: { amount: order.totalAmount, currency: order.currency },
+      items: order.items,
+      events: events.map((event) => ({ id: event.id, type: event.type, at: event.at.toISOString(), note: event.note })),
+      createdAt: order.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export const ESCALATION_REASONS = ['missed_reply_window', 'buyer_request', 'claim', 'quarantined_message', 'phishing_report'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+export const ESCALATION_PRIORITIES = ['normal', 'high', 'urgent'] as const;
+export type EscalationPriority = (typeof ESCALATION_PRIORITIES)[number];
+export const ESCALATION_STATUSES = ['open', 'assigned', 'resolved'] as const;
+export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
+
+/** An item in the support queue. */
+@Entity('escalations')
+export class Escalation {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'case_id' }) caseId: string;
+  @Column('uuid', { name: 'message_id', nullable: true }) messageId: string | null;
+  @Column('text') reason: EscalationReason;
+  @Column('text') priority: EscalationPriority;
+  @Column('text') status: EscalationStatus;
+  @Column('uuid', { name: 'assignee_id', nullable: true }) assigneeId: string | null;
+  @Column('timestamptz', { name: 'due_at' }) dueAt: Date;
+  @Column('text', { nullable: true }) outcome: string | null;
+  @Column('text', { nullable: true }) note: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
+}
