@@ -1,0 +1,107 @@
+import { startTestApp, TestApp } from './support/app.js';
+import { createUser, TestUser } from './support/factories.js';
+
+/**
+ * Every case endpoint × every kind of caller, on a case that is theirs and
+ * one that is not. Someone else's case is always 404 (never a hint that it
+ * exists); an action for another role on one's own case is 403.
+ */
+describe('case access matrix', () => {
+  let t: TestApp;
+  const users: Record<string, TestUser> = {};
+  let caseId: string;
+  const as = (name: string) => `Bearer ${t.tokenFor(users[name])}`;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [name, role] of [
+      ['buyer', 'buyer'],
+      ['otherBuyer', 'buyer'],
+      ['seller', 'seller'],
+      ['otherSeller', 'seller'],
+      ['agent', 'agent'],
+      ['admin', 'admin'],
+    ] as const) {
+      users[name] = await createUser(t.sql, role);
+    }
+    t.clock.set('2026-03-02T18:00:00Z');
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as('buyer'))
+      .send({ sellerId: users.seller.id, listingRef: 'listing-1', topic: 'question', subject: 'Private question', body: 'My address is 1 Main St' })
+      .expect(201);
+    caseId = opened.body.id;
+    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as('agent')).send({ body: 'INTERNAL-NOTE-TEXT', internal: true }).expect(201);
+  });
+  afterAll(() => t.close());
+
+  type Call = { method: 'get' | 'post'; path: () => string; body?: object };
+  const endpoints: Record<string, Call> = {
+    'GET /cases/:id': { method: 'get', path: () => `/cases/${caseId}` },
+    'GET /cases/:id/messages': { method: 'get', path: () => `/cases/${caseId}/messages` },
+    'GET /cases/:id/timeline': { method: 'get', path: () => `/cases/${caseId}/timeline` },
+    'GET /cases/:id/sla': { method: 'get', path: () => `/cases/${caseId}/sla` },
+    'POST /cases/:id/messages': { method: 'post', path: () => `/cases/${caseId}/messages`, body: { body: 'hello' } },
+    'POST /cases/:id/no-response-needed': { method: 'post', path: () => `/cases/${caseId}/no-response-needed` },
+    'POST /cases/:id/resolve': { method: 'post', path: () => `/cases/${caseId}/resolve` },
+    'POST /cases/:id/reopen': { method: 'post', path: () => `/cases/${caseId}/reopen` },
+  };
+
+  // Expected status per caller; "ok" is the endpoint's success, or 409 where the case's state forbids it (checked after access).
+  const expected: Record<string, Record<string, number | 'ok'>> = {
+    'GET /cases/:id': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
+    'GET /cases/:id/messages': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
+    'GET /cases/:id/timeline': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
+    'GET /cases/:id/sla': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
+    'POST /cases/:id/messages': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
+    'POST /cases/:id/no-response-needed': { buyer: 403, otherBuyer: 403, seller: 'ok', otherSeller: 404, agent: 403, admin: 403 },
+    'POST /cases/:id/resolve': { buyer: 'ok', otherBuyer: 404, seller: 403, otherSeller: 403, agent: 403, admin: 403 },
+    'POST /cases/:id/reopen': { buyer: 'ok', otherBuyer: 404, seller: 403, otherSeller: 403, agent: 403, admin: 403 },
+  };
+
+  const rows = Object.keys(endpoints).flatMap((endpoint) => Object.keys(expected[endpoint]).map((caller) => [endpoint, caller, expected[endpoint][caller]] as const));
+
+  it.each(rows)('%s as %s → %s', async (endpoint, caller, status) => {
+    const call = endpoints[endpoint];
+    const request = t.http[call.method](call.path()).set('Authorization', as(caller));
+    const response = await (call.body ? request.send(call.body) : request);
+    if (status === 'ok') {
+      expect([200, 201, 409]).toContain(response.status);
+    } else {
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.stringify(response.body)).not.toContain('Private question');
+    }
+    if (response.status === 409) expect(response.body.currentState).toEqual(expect.any(String));
+  });
+
+  it.each(Object.keys(endpoints))('%s without a token → 401, with a malformed id → 404', async (endpoint) => {
+    const call = endpoints[endpoint];
+    await (call.body ? t.http[call.method](call.path()).send(call.body) : t.http[call.method](call.path())).expect(401);
+    const malformed = call.path().replace(caseId, 'not-a-uuid');
+    const request = t.http[call.method](malformed).set('Authorization', as('admin'));
+    const response = await (call.body ? request.send(call.body) : request);
+    expect([403, 404]).toContain(response.status);
+  });
+
+  it("lists never show another party's case", async () => {
+    for (const caller of ['otherBuyer', 'otherSeller']) {
+      const list = await t.http.get('/cases').set('Authorization', as(caller)).expect(200);
+      expect(list.body.items).toEqual([]);
+    }
+    const all = await t.http.get('/cases').set('Authorization', as('agent')).expect(200);
+    expect(all.body.items.map((c: { id: string }) => c.id)).toContain(caseId);
+  });
+
+  it('never shows internal notes to buyers or sellers, by any endpoint', async () => {
+    for (const caller of ['buyer', 'seller']) {
+      for (const path of [`/cases/${caseId}`, `/cases/${caseId}/messages`, `/cases/${caseId}/timeline`, `/cases/${caseId}/sla`, '/cases']) {
+        const response = await t.http.get(path).set('Authorization', as(caller)).expect(200);
+        expect(JSON.stringify(response.body)).not.toContain('INTERNAL-NOTE-TEXT');
+        expect(JSON.stringify(response.body)).not.toContain('internal_note');
+      }
+    }
+    const forAgent = await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as('agent')).expect(200);
+    expect(JSON.stringify(forAgent.body)).toContain('INTERNAL-NOTE-TEXT');
+  });
+});
