@@ -1,4 +1,5 @@
 import { runCalendarBench } from '../bench/calendar-bench.js';
+import { runCasesBench } from '../bench/cases-bench.js';
 
 // Short runs of each benchmark, so that `npm run bench:*` cannot rot unnoticed; the figures themselves come from the full runs.
 describe('benchmark smoke runs', () => {
@@ -11,4 +12,24 @@ describe('benchmark smoke runs', () => {
     expect(result.bytesPerCalendar).toBeGreaterThan(0);
     expect(Number.isFinite(result.buildMs)).toBe(true);
   });
+
+  it('bench:cases seeds, starts Parley and the bare server, and measures every scenario', async () => {
+    const result = await runCasesBench({
+      serverUrl: process.env.PARLEY_TEST_SERVER_URL,
+      cases: 2_000,
+      messagesPerCase: 2,
+      hotSellerCases: 200,
+      sellers: 20,
+      buyers: 50,
+      connections: 4,
+      durationSeconds: 1,
+    });
+    expect(result.scenarios.map((s) => s.name)).toEqual(['POST /cases/:id/messages', 'GET /cases (deep cursor)', 'GET /cases (first page)']);
+    for (const scenario of result.scenarios) {
+      expect(scenario.parley.requestsPerSecond).toBeGreaterThan(0);
+      expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);
+      expect(scenario.parley.errors).toBe(0);
+      expect(scenario.bare.errors).toBe(0);
+    }
+  }, 120_000);
 });

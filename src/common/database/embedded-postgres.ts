@@ -42,6 +42,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   persistent?: boolean;
   database?: string;
+  /** More `-c name=value` server settings (benchmarks raise memory and WAL limits). */
+  settings?: Record<string, string>;
   onLog?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
@@ -66,7 +68,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', max_connections: '300', ...options.settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: log,
     onError: (error: unknown) => log(String(error)),
   });
