@@ -6,7 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { CasesModule } from './cases/cases.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { SlaModule } from './sla/sla.module.js';
+import { SupportQueueModule } from './support/support-queue.module.js';
 import { ClockModule } from './clock/clock.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -55,6 +58,9 @@ export class AppModule {
         CalendarModule,
         OrdersModule,
         CasesModule,
+        MetricsModule,
+        SlaModule,
+        SupportQueueModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

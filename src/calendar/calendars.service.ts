@@ -98,8 +98,8 @@ export class CalendarsService implements OnApplicationBootstrap {
   }
 
   /** A specific version, as stored with a clock that started on it. */
-  async atVersion(calendarId: string, version: number): Promise<ResolvedCalendar> {
-    const found = await this.versions.findOneBy({ calendarId, version });
+  async atVersion(calendarId: string, version: number, manager: EntityManager = this.versions.manager): Promise<ResolvedCalendar> {
+    const found = await manager.findOneBy(CalendarVersion, { calendarId, version });
     if (!found) throw DomainError.notFound('Calendar version');
     return {
       id: calendarId,

@@ -12,6 +12,8 @@ const EXPECTED: Record<CaseAction, Record<CaseStatus, CaseStatus | null>> = {
   reopen: { awaiting_seller: null, awaiting_buyer: null, escalated: null, resolved: 'awaiting_seller', closed: null },
   close: { awaiting_seller: null, awaiting_buyer: null, escalated: null, resolved: 'closed', closed: null },
   escalate: { awaiting_seller: 'escalated', awaiting_buyer: 'escalated', escalated: null, resolved: null, closed: null },
+  support_hand_back: { awaiting_seller: null, awaiting_buyer: null, escalated: 'awaiting_seller', resolved: null, closed: null },
+  support_answer: { awaiting_seller: null, awaiting_buyer: null, escalated: 'awaiting_buyer', resolved: null, closed: null },
 };
 
 const cases = CASE_ACTIONS.flatMap((action) => CASE_STATUSES.map((status) => [action, status, EXPECTED[action][status]] as const));

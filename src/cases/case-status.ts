@@ -14,6 +14,8 @@ export const CASE_ACTIONS = [
   'reopen',
   'close',
   'escalate',
+  'support_hand_back',
+  'support_answer',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -30,6 +32,8 @@ export const CASE_TRANSITIONS: Record<CaseAction, Partial<Record<CaseStatus, Cas
   reopen: { resolved: 'awaiting_seller' },
   close: { resolved: 'closed' },
   escalate: { awaiting_seller: 'escalated', awaiting_buyer: 'escalated' },
+  support_hand_back: { escalated: 'awaiting_seller' },
+  support_answer: { escalated: 'awaiting_buyer' },
 };
 
 const VERB: Record<CaseAction, string> = {
@@ -42,6 +46,8 @@ const VERB: Record<CaseAction, string> = {
   reopen: 'reopen',
   close: 'close',
   escalate: 'escalate',
+  support_hand_back: 'hand back to the seller',
+  support_answer: 'close support handling of',
 };
 
 /** The state `action` leads to from `status`; a forbidden transition is a 409 naming the current state. */

@@ -5,7 +5,7 @@ import type { CaseStatus } from './case-status.js';
 export const TOPICS = ['question', 'item_not_received', 'damaged_or_defective', 'not_as_described', 'return_request', 'refund_not_received', 'other'] as const;
 export type Topic = (typeof TOPICS)[number];
 
-export type CycleOutcome = 'answered' | 'no_response_needed' | 'resolved';
+export type CycleOutcome = 'answered' | 'no_response_needed' | 'resolved' | 'handled_by_support';
 
 @Entity('cases')
 export class CaseRecord {
@@ -23,6 +23,9 @@ export class CaseRecord {
   @Column('timestamptz', { name: 'warn_at', nullable: true }) warnAt: Date | null;
   @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt: Date | null;
   @Column('timestamptz', { name: 'escalate_at', nullable: true }) escalateAt: Date | null;
+  /** The last SLA level the sweep applied to the open cycle (0 none, 1 at_risk, 2 late, 3 escalated), and when the next is due. */
+  @Column('smallint', { name: 'sla_level' }) slaLevel: number;
+  @Column('timestamptz', { name: 'next_action_at', nullable: true }) nextActionAt: Date | null;
   @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
@@ -47,6 +50,8 @@ export class ReplyCycle {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
   @Column('text', { nullable: true }) outcome: CycleOutcome | null;
   @Column('uuid', { name: 'answered_by', nullable: true }) answeredBy: string | null;
+  /** Business minutes from the cycle's start to the answer, on the cycle's calendar (for response-time metrics). */
+  @Column('numeric', { name: 'response_business_minutes', nullable: true }) responseBusinessMinutes: string | null;
 }
 
 @Entity('messages')

@@ -80,6 +80,14 @@ export class CasesController {
     return this.cases.reopen(caller, id);
   }
 
+  @Post(':id/escalate')
+  @Roles('buyer')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseView, description: 'Support steps in; only once the seller is late (409 before, naming currentState and slaState)' })
+  escalate(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
+    return this.cases.escalate(caller, id);
+  }
+
   @Get(':id/timeline')
   @ApiOkResponse({ type: [TimelineEventView] })
   timeline(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<TimelineEventView[]> {

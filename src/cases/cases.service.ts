@@ -99,6 +99,8 @@ export class CasesService {
         warnAt: null,
         dueAt: null,
         escalateAt: null,
+        slaLevel: 0,
+        nextActionAt: null,
         resolvedAt: null,
         closedAt: null,
         createdAt: now,
@@ -156,6 +158,50 @@ export class CasesService {
       record.resolvedAt = null;
       await this.openCycle(tx, record, null, now);
     });
+  }
+
+  /** The buyer asks support to step in: allowed once the reply window is late (DOMAIN.md, "Support"). */
+  async escalate(caller: Caller, caseId: string): Promise<CaseView> {
+    return this.change(caller, caseId, 'escalate', async (tx, record, now) => {
+      if (slaStateOf(record, now) !== 'late') {
+        throw new DomainError('forbidden_transition', 'Support can be asked to step in once the seller is late to reply', {
+          extensions: { currentState: record.status, slaState: slaStateOf(record, now), action: 'escalate' },
+        });
+      }
+      const escalation = await this.escalations.open(tx, { caseId: record.id, reason: 'buyer_request', priority: 'normal', cycleId: record.cycleId, now });
+      await this.notify(tx, record, escalation.id, 'case_escalated', now);
+    });
+  }
+
+  /**
+   * Support lets go of an escalated case (the support queue calls this in its
+   * transaction): back to the seller (a reply cycle from now if none is open),
+   * answered by support (the open cycle ends), or resolved.
+   */
+  async releaseFromSupport(tx: EntityManager, caseId: string, outcome: 'returned_to_seller' | 'answered_by_support' | 'case_resolved', agent: Caller, now: Date): Promise<void> {
+    const record = await tx.findOneOrFail(CaseRecord, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
+    if (record.status !== 'escalated') return;
+    const action: CaseAction = outcome === 'case_resolved' ? 'resolve' : outcome === 'returned_to_seller' ? 'support_hand_back' : 'support_answer';
+    const next = transition(record.status, action);
+    if (outcome === 'returned_to_seller' && !record.cycleId) await this.openCycle(tx, record, null, now);
+    if (outcome !== 'returned_to_seller' && record.cycleId) await this.closeCycle(tx, record, outcome === 'case_resolved' ? 'resolved' : 'handled_by_support', null, now);
+    if (outcome === 'case_resolved') record.resolvedAt = now;
+    const from = record.status;
+    record.status = next;
+    record.updatedAt = now;
+    await tx.save(CaseRecord, record);
+    await this.event(tx, record, { id: agent.id, role: agent.role }, EVENT_OF[action], now, { from, to: next, outcome });
+  }
+
+  /** An outbox row per party, deduplicated by `key`; the email dispatcher sends them. */
+  async notify(tx: EntityManager, record: Pick<CaseRecord, 'id' | 'buyerId' | 'sellerId'>, key: string, kind: string, now: Date, parties: ('buyer' | 'seller')[] = ['buyer', 'seller']): Promise<void> {
+    for (const party of parties) {
+      await tx.query(
+        `INSERT INTO outbox (kind, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+        [kind, party === 'buyer' ? record.buyerId : record.sellerId, record.id, `${key}:${kind}:${party}`, JSON.stringify({ caseId: record.id, role: party }), now],
+      );
+    }
   }
 
   /** Closes resolved cases after the policy's days of silence, set-based; returns how many closed. */
@@ -397,7 +443,15 @@ export class CasesService {
       answeredBy: null,
     });
     await tx.insert(ReplyCycle, cycle);
-    Object.assign(record, { cycleId: cycle.id, clockStartedAt: cycle.clockStartedAt, warnAt: cycle.warnAt, dueAt: cycle.dueAt, escalateAt: cycle.escalateAt });
+    Object.assign(record, {
+      cycleId: cycle.id,
+      clockStartedAt: cycle.clockStartedAt,
+      warnAt: cycle.warnAt,
+      dueAt: cycle.dueAt,
+      escalateAt: cycle.escalateAt,
+      slaLevel: 0,
+      nextActionAt: cycle.warnAt,
+    });
     await this.event(tx, record, { id: null, role: 'system' }, 'reply_cycle_opened', openedAt, {
       cycle: seq,
       clockStartedAt: cycle.clockStartedAt.toISOString(),
@@ -410,11 +464,18 @@ export class CasesService {
   }
 
   private async closeCycle(tx: EntityManager, record: CaseRecord, outcome: CycleOutcome, answeredBy: string | null, now: Date): Promise<void> {
-    const cycleId = record.cycleId!;
-    await tx.update(ReplyCycle, { id: cycleId }, { closedAt: now, outcome, answeredBy });
-    Object.assign(record, { cycleId: null, clockStartedAt: null, warnAt: null, dueAt: null, escalateAt: null });
-    const onTime = outcome === 'answered' ? await tx.query('SELECT $1::timestamptz < due_at AS on_time FROM reply_cycles WHERE id = $2', [now, cycleId]) : null;
-    await this.event(tx, record, { id: null, role: 'system' }, 'reply_cycle_closed', now, { outcome, ...(onTime ? { onTime: onTime[0].on_time } : {}) });
+    const cycle = await tx.findOneByOrFail(ReplyCycle, { id: record.cycleId! });
+    let responseBusinessMinutes: string | null = null;
+    if (outcome === 'answered') {
+      const calendar = await this.calendars.atVersion(cycle.calendarId, cycle.calendarVersion, tx);
+      responseBusinessMinutes = String(calendar.engine.businessTimeBetween(cycle.openedAt, now));
+    }
+    await tx.update(ReplyCycle, { id: cycle.id }, { closedAt: now, outcome, answeredBy, responseBusinessMinutes });
+    Object.assign(record, { cycleId: null, clockStartedAt: null, warnAt: null, dueAt: null, escalateAt: null, slaLevel: 0, nextActionAt: null });
+    await this.event(tx, record, { id: null, role: 'system' }, 'reply_cycle_closed', now, {
+      outcome,
+      ...(outcome === 'answered' ? { onTime: now < cycle.dueAt, responseBusinessMinutes: Number(responseBusinessMinutes) } : {}),
+    });
   }
 
   private async event(tx: EntityManager, record: CaseRecord, actor: Actor, type: string, at: Date, data: Record<string, unknown>, internal = false): Promise<void> {
@@ -499,6 +560,8 @@ const EVENT_OF: Record<CaseAction, string> = {
   reopen: 'case_reopened',
   close: 'case_closed',
   escalate: 'case_escalated',
+  support_hand_back: 'support_handed_back',
+  support_answer: 'support_answered',
 };
 
 function encodeCursor(key: string, id: string): string {

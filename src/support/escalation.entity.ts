@@ -23,4 +23,9 @@ export class Escalation {
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
   @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
+  /** The reply cycle a missed window or a buyer's request is about. */
+  @Column('uuid', { name: 'cycle_id', nullable: true }) cycleId: string | null;
+  @Column('timestamptz', { name: 'priority_raised_at', nullable: true }) priorityRaisedAt: Date | null;
+  /** The first time an agent assigned, wrote on or resolved it: what the support deadline measures. */
+  @Column('timestamptz', { name: 'first_action_at', nullable: true }) firstActionAt: Date | null;
 }

@@ -13,7 +13,7 @@ export class EscalationsService {
   /** Opens an escalation inside the caller's transaction; due for a first agent action per the support policy. */
   async open(
     tx: EntityManager,
-    input: { caseId: string; reason: EscalationReason; priority: EscalationPriority; messageId?: string | null; now: Date },
+    input: { caseId: string; reason: EscalationReason; priority: EscalationPriority; messageId?: string | null; cycleId?: string | null; now: Date },
   ): Promise<Escalation> {
     const marketplace = await this.calendars.marketplace(input.now, tx);
     const dueAt = marketplace.engine.addBusinessDays(input.now, supportPolicyAt(input.now).firstActionBusinessDays);
@@ -21,6 +21,7 @@ export class EscalationsService {
       id: randomUUID(),
       caseId: input.caseId,
       messageId: input.messageId ?? null,
+      cycleId: input.cycleId ?? null,
       reason: input.reason,
       priority: input.priority,
       status: 'open',
@@ -31,6 +32,8 @@ export class EscalationsService {
       createdAt: input.now,
       updatedAt: input.now,
       resolvedAt: null,
+      priorityRaisedAt: null,
+      firstActionAt: null,
     });
     await tx.insert(Escalation, escalation);
     return escalation;

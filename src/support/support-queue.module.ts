@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module.js';
+import { SupportController } from './support.controller.js';
+import { SupportQueueService } from './support-queue.service.js';
+import { SupportSweepJob } from './support-sweep.job.js';
+
+/** The agents' side of support; escalations are opened through SupportModule. */
+@Module({
+  imports: [CasesModule],
+  controllers: [SupportController],
+  providers: [SupportQueueService, SupportSweepJob],
+})
+export class SupportQueueModule {}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { ESCALATION_PRIORITIES, ESCALATION_REASONS, ESCALATION_STATUSES } from './escalation.entity.js';
+import type { EscalationPriority, EscalationReason, EscalationStatus } from './escalation.entity.js';
+
+const integer = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+
+export const ESCALATION_OUTCOMES = ['returned_to_seller', 'answered_by_support', 'case_resolved'] as const;
+export type EscalationOutcome = (typeof ESCALATION_OUTCOMES)[number];
+
+export class ListEscalationsQueryDto {
+  @ApiPropertyOptional({ enum: ESCALATION_STATUSES }) @IsOptional() @IsIn(ESCALATION_STATUSES) status?: EscalationStatus;
+  @ApiPropertyOptional({ enum: ESCALATION_REASONS }) @IsOptional() @IsIn(ESCALATION_REASONS) reason?: EscalationReason;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Assigned to this agent' }) @IsOptional() @IsUUID() assignee?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 }) @IsOptional() @Transform(integer) @Max(500) @Min(1) @IsInt() limit?: number;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(500) @IsString() cursor?: string;
+}
+
+export class AssignDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Default: the caller' }) @IsOptional() @IsUUID() assigneeId?: string;
+}
+
+export class ResolveEscalationDto {
+  @ApiProperty({ enum: ESCALATION_OUTCOMES, description: 'returned_to_seller: the seller owes a reply; answered_by_support: support answered the buyer; case_resolved: the case is resolved' })
+  @IsIn(ESCALATION_OUTCOMES)
+  outcome: EscalationOutcome;
+
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @MaxLength(2000) @IsString() note?: string;
+}
+
+export class EscalationView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ enum: ESCALATION_REASONS }) reason: EscalationReason;
+  @ApiProperty({ enum: ESCALATION_PRIORITIES }) priority: EscalationPriority;
+  @ApiProperty({ enum: ESCALATION_STATUSES }) status: EscalationStatus;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) outcome?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) messageId?: string | null;
+}
+
+export class EscalationPageView {
+  @ApiProperty({ type: [EscalationView] }) items: EscalationView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
