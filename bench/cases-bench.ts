@@ -1,11 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
-import { freePort, startThrowawayPostgres } from '../test/support/postgres-server.js';
+import { RunningProcess, startProcess } from '../test/support/parley-process.js';
+import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 export interface CasesBenchOptions {
   /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
@@ -114,20 +114,6 @@ async function seed(url: string, options: CasesBenchOptions): Promise<void> {
   }
 }
 
-async function startProcess(command: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}: ${output}`);
-    if ((await fetch(readyUrl).then((r) => r.status, () => 0)) === 200) return child;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${args.join(' ')} not ready in 60 s: ${output}`);
-}
-
 async function load(options: CasesBenchOptions, url: string, request: autocannon.Request, headers: Record<string, string> = {}): Promise<Measurement> {
   const result = await autocannon({
     url,
@@ -152,7 +138,7 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   const databaseUrl = url.toString();
-  const children: ChildProcess[] = [];
+  const children: RunningProcess[] = [];
   try {
     await withSchemaLock(databaseUrl, runMigrations);
     const seedStart = Date.now();
@@ -161,22 +147,22 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
     const seedSeconds = (Date.now() - seedStart) / 1000;
     log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
-    const parleyPort = await freePort();
-    const barePort = await freePort();
     const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
-    children.push(
-      // BENCH_PARLEY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the Parley process.
-      await startProcess(process.execPath, [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')], {
+    // BENCH_PARLEY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the Parley process.
+    const parley = await startProcess(
+      {
         ...common,
-        PORT: String(parleyPort),
         JWT_SECRET,
         ADMIN_EMAIL: 'bench-admin@bench.test',
         ADMIN_PASSWORD: randomBytes(12).toString('hex'),
         SCHEDULER_ENABLED: 'false',
         POST_RATE_LIMIT_PER_MINUTE: '100000000',
-      }, `http://127.0.0.1:${parleyPort}/health/ready`),
+      },
+      { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
     );
-    children.push(await startProcess(process.execPath, ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], { ...common, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/health`));
+    children.push(parley);
+    const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
+    children.push(bare);
 
     const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: HOT_SELLER, role: 'seller' }, { expiresIn: 3600 });
     const auth = { authorization: `Bearer ${token}` };
@@ -199,11 +185,11 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
     const scenarios: Scenario[] = [];
     const measure = async (name: string, parleyRequest: autocannon.Request, bareRequest: autocannon.Request) => {
       // A short warm-up of each side first, so that neither pays for JIT and cold caches in the measured run.
-      await load({ ...options, durationSeconds: 1 }, `http://127.0.0.1:${parleyPort}`, parleyRequest, auth);
-      await load({ ...options, durationSeconds: 1 }, `http://127.0.0.1:${barePort}`, bareRequest);
-      const parley = await load(options, `http://127.0.0.1:${parleyPort}`, parleyRequest, auth);
-      const bare = await load(options, `http://127.0.0.1:${barePort}`, bareRequest);
-      const scenario = { name, parley, bare, ratio: parley.requestsPerSecond / bare.requestsPerSecond };
+      await load({ ...options, durationSeconds: 1 }, parley.url, parleyRequest, auth);
+      await load({ ...options, durationSeconds: 1 }, bare.url, bareRequest);
+      const parleyLoad = await load(options, parley.url, parleyRequest, auth);
+      const bareLoad = await load(options, bare.url, bareRequest);
+      const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
       log(formatScenario(scenario));
       scenarios.push(scenario);
     };
@@ -217,8 +203,7 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
     await measure('GET /cases (first page)', { method: 'GET', path: '/cases?limit=20' }, { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20` });
     return { seedSeconds, scenarios };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all(children.map((child) => child.stop()));
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     await throwaway?.stop();
