@@ -8,6 +8,7 @@ import { CalendarModule } from './calendar/calendar.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { SellersModule } from './sellers/sellers.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { SupportQueueModule } from './support/support-queue.module.js';
 import { ClockModule } from './clock/clock.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         MetricsModule,
         SlaModule,
         SupportQueueModule,
+        SellersModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

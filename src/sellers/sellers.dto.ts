@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export const STANDINGS = ['good', 'at_risk', 'flagged'] as const;
+export type Standing = (typeof STANDINGS)[number];
+
+export class PerformanceWindowView {
+  @ApiProperty({ example: 30 }) days: number;
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ description: 'Buyer messages at least 24 h old (no-response-needed excluded)' }) buyerMessages: number;
+  @ApiProperty() answeredWithin24h: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'answeredWithin24h ÷ buyerMessages; null without messages' }) responseWithin24hRate: number | null;
+  @ApiProperty({ description: 'Reply cycles decided on time or late' }) replyCycles: number;
+  @ApiProperty() onTimeReplies: number;
+  @ApiProperty({ nullable: true, type: Number }) onTimeReplyRate: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Business hours from the buyer message to the reply' }) medianResponseBusinessHours: number | null;
+  @ApiProperty({ nullable: true, type: Number }) p90ResponseBusinessHours: number | null;
+  @ApiProperty({ description: 'Replies after the late deadline' }) lateReplies: number;
+  @ApiProperty({ description: 'Escalations from missed windows and buyer requests' }) escalations: number;
+  @ApiProperty({ description: 'Seller flags (late reply windows)' }) flags: number;
+}
+
+export class PerformanceView {
+  @ApiProperty({ format: 'uuid' }) sellerId: string;
+  @ApiProperty({ enum: STANDINGS, description: 'From the 30-day window: flagged below the on-time threshold, at_risk below the 24-hour threshold' }) standing: Standing;
+  @ApiProperty() thresholds: { responseWithin24hRate: number; onTimeReplyRate: number };
+  @ApiProperty({ type: [PerformanceWindowView] }) windows: PerformanceWindowView[];
+}
