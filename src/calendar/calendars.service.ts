@@ -110,6 +110,12 @@ export class CalendarsService implements OnApplicationBootstrap {
     };
   }
 
+  /** The calendar's current version, for callers that may change it (admins); 404 otherwise. */
+  async current(idOrMarketplace: string, caller: Caller): Promise<ResolvedCalendar> {
+    const record = await this.visibleRecord(idOrMarketplace, caller);
+    return this.resolve(record.id, await this.clock.now());
+  }
+
   async view(idOrMarketplace: string, caller: Caller): Promise<CalendarView> {
     const record = await this.visibleRecord(idOrMarketplace, caller);
     return this.toView(record, await this.resolve(record.id, await this.clock.now()));
