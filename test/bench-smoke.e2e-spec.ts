@@ -1,5 +1,6 @@
 import { runCalendarBench } from '../bench/calendar-bench.js';
 import { runCasesBench } from '../bench/cases-bench.js';
+import { runSweepBench } from '../bench/sweep-bench.js';
 
 // Short runs of each benchmark, so that `npm run bench:*` cannot rot unnoticed; the figures themselves come from the full runs.
 describe('benchmark smoke runs', () => {
@@ -31,5 +32,13 @@ describe('benchmark smoke runs', () => {
       expect(scenario.parley.errors).toBe(0);
       expect(scenario.bare.errors).toBe(0);
     }
+  }, 120_000);
+
+  it('bench:sweep sweeps a copy with Parley and with bare SQL, the same rows, and shows the claim plan', async () => {
+    const result = await runSweepBench({ serverUrl: process.env.PARLEY_TEST_SERVER_URL, openCases: 2_000, dueCases: 200 });
+    expect(result.swept).toMatchObject({ atRisk: 200, late: 200, escalated: 200 });
+    expect(result.parleyRowsPerSecond).toBeGreaterThan(0);
+    expect(result.bareRowsPerSecond).toBeGreaterThan(0);
+    expect(result.usesIndex).toBe(true);
   }, 120_000);
 });

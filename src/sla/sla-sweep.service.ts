@@ -28,7 +28,7 @@ export const SWEEP_BATCH_SIZE = 1000;
  * $1 now, $2 batch size, $3 due date of new escalations, $4 only this case
  * (or null), $5 cases to leave out (failed earlier in this sweep).
  */
-const SWEEP_BATCH = `
+export const SWEEP_BATCH = `
 WITH claimed AS (
   SELECT id, cycle_id, sla_level, warn_at, due_at, escalate_at, buyer_id, seller_id, status
     FROM cases
@@ -96,7 +96,8 @@ advanced AS (
          next_action_at = CASE x.level WHEN 1 THEN c.due_at WHEN 2 THEN c.escalate_at END,
          status = CASE WHEN x.level = 3 AND c.status IN ('awaiting_seller', 'awaiting_buyer') THEN 'escalated' ELSE c.status END,
          updated_at = $1
-    FROM (SELECT id, COALESCE((SELECT max(n) FROM levels WHERE case_id = claimed.id), claimed.sla_level) AS level FROM claimed) x
+    FROM (SELECT c.id, COALESCE(m.level, c.sla_level) AS level
+            FROM claimed c LEFT JOIN (SELECT case_id, max(n) AS level FROM levels GROUP BY case_id) m ON m.case_id = c.id) x
    WHERE c.id = x.id
   RETURNING 1
 )
