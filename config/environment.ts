@@ -15,20 +15,8 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
-
 import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from '../src/calendar/regions.js';
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const toBool = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  return value;
-};
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+import { boolean, emptyToUndefined, integer } from '../src/common/transforms.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -39,7 +27,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export class Environment {
   /** TCP port of the HTTP server. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(integer) @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
 
   /** Interface the HTTP server binds to. */
@@ -56,11 +44,11 @@ export class Environment {
   DATA_DIR: string = '.data';
 
   /** Port of the embedded PostgreSQL (only without DATABASE_URL). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(integer) @IsInt() @Min(1) @Max(65535)
   EMBEDDED_POSTGRES_PORT: number = 54329;
 
   /** Connections in this instance's database pool. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(integer) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
   /** Secret that signs access tokens; required with DATABASE_URL, generated and kept under DATA_DIR otherwise. */
@@ -68,7 +56,7 @@ export class Environment {
   JWT_SECRET?: string;
 
   /** Lifetime of an access token, in seconds. */
-  @Transform(toInt) @IsInt() @Min(60) @Max(30 * 24 * 3600)
+  @Transform(integer) @IsInt() @Min(60) @Max(30 * 24 * 3600)
   JWT_TTL_SECONDS: number = 3600;
 
   /** E-mail of the first admin, created at start-up when no admin exists. */
@@ -80,19 +68,19 @@ export class Environment {
   ADMIN_PASSWORD?: string;
 
   /** Failed logins allowed per account within LOGIN_RATE_WINDOW_SECONDS. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(integer) @IsInt() @Min(1)
   LOGIN_RATE_LIMIT_PER_ACCOUNT: number = 5;
 
   /** Login attempts allowed per client IP within LOGIN_RATE_WINDOW_SECONDS. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(integer) @IsInt() @Min(1)
   LOGIN_RATE_LIMIT_PER_IP: number = 30;
 
   /** Window of the login rate limits, in seconds. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(integer) @IsInt() @Min(1)
   LOGIN_RATE_WINDOW_SECONDS: number = 900;
 
   /** Cases and messages one user may post per minute (429 with Retry-After beyond). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(integer) @IsInt() @Min(1)
   POST_RATE_LIMIT_PER_MINUTE: number = 30;
 
   /** `system` (wall clock) or `simulated` (moved by POST /admin/clock/advance, shared through the database). */
@@ -104,7 +92,7 @@ export class Environment {
   CLOCK_START?: string;
 
   /** `false` turns this instance's cron schedules off (API-only replicas); jobs still run on request. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(boolean) @IsBoolean()
   SCHEDULER_ENABLED: boolean = true;
 
   /** Time zone of the marketplace calendar (support and buyer-protection deadlines). */

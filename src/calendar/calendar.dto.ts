@@ -18,11 +18,7 @@ import {
 import { WEEKDAY_NAMES } from './business-calendar.js';
 import type { ExclusionReason, WeekdayName } from './business-calendar.js';
 import { IsCalendarDate, IsHolidayCountry, IsHolidaySubdivision, IsOpeningHours, IsTimeZone } from './calendar.validators.js';
-
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const commaList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((part) => part.trim().toLowerCase()) : value);
-const integer = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+import { commaList, integer, trim, upper } from '../common/transforms.js';
 
 const OPENING_HOURS_EXAMPLE = { mon: ['09:00-12:00', '13:00-17:00'], fri: ['09:00-13:00'] };
 

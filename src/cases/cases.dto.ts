@@ -10,12 +10,11 @@ import type { CaseStatus } from './case-status.js';
 import { TOPICS } from './case.entity.js';
 import type { Topic } from './case.entity.js';
 import { MASKED_KINDS } from './content-policy.js';
+import { integer, trim } from '../common/transforms.js';
 
 export const SLA_STATES = ['on_track', 'at_risk', 'late', 'escalated', 'stopped'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const integer = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 const NOT_BLANK = /\S/;
 const ONE_LINE = /^[^\r\n]*$/;
 

@@ -19,8 +19,7 @@ import {
 import { IsCalendarDate } from '../calendar/calendar.validators.js';
 import { ORDER_EVENT_TYPES } from './order.entity.js';
 import type { OrderEventType } from './order.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../common/transforms.js';
 
 export class MoneyDto {
   @ApiProperty({ description: 'Integer minor units', example: 2599 })

@@ -3,8 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ESCALATION_PRIORITIES, ESCALATION_REASONS, ESCALATION_STATUSES } from './escalation.entity.js';
 import type { EscalationPriority, EscalationReason, EscalationStatus } from './escalation.entity.js';
-
-const integer = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+import { integer } from '../common/transforms.js';
 
 export const ESCALATION_OUTCOMES = ['returned_to_seller', 'answered_by_support', 'case_resolved'] as const;
 export type EscalationOutcome = (typeof ESCALATION_OUTCOMES)[number];

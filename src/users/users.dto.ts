@@ -16,9 +16,7 @@ import type { WeekdayName } from '../calendar/business-calendar.js';
 import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
 import { ROLES } from './user.entity.js';
 import type { Role } from './user.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
+import { trim } from '../common/transforms.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
