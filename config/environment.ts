@@ -111,6 +111,23 @@ export class Environment {
   @Matches(/^(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*$/, { message: 'MARKETPLACE_WORKING_DAYS must list weekdays like mon,tue,wed,thu,fri' })
   MARKETPLACE_WORKING_DAYS: string = 'mon,tue,wed,thu,fri';
 
+  /** SMTP server for email, e.g. smtp://user:pass@host:587; unset: emails are written as .eml files under DATA_DIR/mail. */
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** Sender of Parley's email. */
+  @IsString()
+  MAIL_FROM: string = 'Parley <no-reply@parley.local>';
+
+  /** Base URL of links in emails (the case, unsubscribe). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL: string = 'http://127.0.0.1:3000';
+
+  /** Sends before an email is marked failed. */
+  @Transform(integer) @IsInt() @Min(1) @Max(50)
+  EMAIL_MAX_ATTEMPTS: number = 8;
+
   /** pino log level. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -134,7 +151,7 @@ function describe(errors: ValidationError[]): string[] {
 /** Reads and validates the environment; throws one ConfigError naming every variable at fault. */
 export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
   const declared = Object.keys(new Environment()).concat(
-    'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'CLOCK_START', 'MARKETPLACE_HOLIDAY_SUBDIVISION',
+    'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'CLOCK_START', 'MARKETPLACE_HOLIDAY_SUBDIVISION', 'SMTP_URL',
   );
   const present = Object.fromEntries(
     declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),

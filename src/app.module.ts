@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { SellersModule } from './sellers/sellers.module.js';
 import { SlaModule } from './sla/sla.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         SlaModule,
         SupportQueueModule,
         SellersModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

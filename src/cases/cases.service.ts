@@ -15,6 +15,7 @@ import { EscalationsService } from '../support/escalations.service.js';
 import { CaseAction, transition } from './case-status.js';
 import { CaseEvent, CaseRecord, CycleOutcome, Message, ReplyCycle } from './case.entity.js';
 import { CasePageView, CaseView, ListCasesQueryDto, MessageView, OpenCaseDto, PostMessageDto, SlaDetailView, SlaState, TimelineEventView } from './cases.dto.js';
+import { categoryOfKind } from '../notifications/categories.js';
 import { applyContentPolicy, PolicyResult } from './content-policy.js';
 
 const DAY_MS = 86_400_000;
@@ -194,12 +195,20 @@ export class CasesService {
   }
 
   /** An outbox row per party, deduplicated by `key`; the email dispatcher sends them. */
-  async notify(tx: EntityManager, record: Pick<CaseRecord, 'id' | 'buyerId' | 'sellerId'>, key: string, kind: string, now: Date, parties: ('buyer' | 'seller')[] = ['buyer', 'seller']): Promise<void> {
+  async notify(
+    tx: EntityManager,
+    record: Pick<CaseRecord, 'id' | 'buyerId' | 'sellerId'>,
+    key: string,
+    kind: string,
+    now: Date,
+    parties: ('buyer' | 'seller')[] = ['buyer', 'seller'],
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     for (const party of parties) {
       await tx.query(
-        `INSERT INTO outbox (kind, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+        `INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
          ON CONFLICT (dedupe_key) DO NOTHING`,
-        [kind, party === 'buyer' ? record.buyerId : record.sellerId, record.id, `${key}:${kind}:${party}`, JSON.stringify({ caseId: record.id, role: party }), now],
+        [kind, categoryOfKind(kind), party === 'buyer' ? record.buyerId : record.sellerId, record.id, `${key}:${kind}:${party}`, JSON.stringify({ caseId: record.id, role: party, ...extra }), now],
       );
     }
   }
@@ -410,6 +419,12 @@ export class CasesService {
       return message;
     }
 
+    // The other party hears of it by email (support's messages reach both).
+    if (!internal) {
+      const recipients: ('buyer' | 'seller')[] = action === 'buyer_message' ? ['seller'] : action === 'seller_message' ? ['buyer'] : ['buyer', 'seller'];
+      const opening = action === 'buyer_message' && record.createdAt.getTime() === now.getTime() && record.status === 'awaiting_seller' && !record.cycleId;
+      await this.notify(tx, record, message.id, opening ? 'case_opened' : 'new_message', now, recipients, { messageId: message.id });
+    }
     if (action === 'buyer_message' && !record.cycleId) await this.openCycle(tx, record, message.id, now);
     if (action === 'seller_message' && record.cycleId) await this.closeCycle(tx, record, 'answered', message.id, now);
     if (next !== record.status) {

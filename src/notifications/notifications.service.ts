@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/auth.decorators.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/ids.js';
+import { AppConfig } from '../config/app-config.js';
+import { CATEGORIES, Category, LOCKED_CATEGORIES } from './categories.js';
+import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
+import { verifyUnsubscribeToken } from './unsubscribe-token.js';
+
+/** Email preferences, one-click unsubscribe, broadcasts, and the admin view of the outbox. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async preferences(userId: string): Promise<EmailPreferencesView> {
+    const rows: { category: Category; email: boolean }[] = await this.db.query('SELECT category, email FROM email_preferences WHERE user_id = $1', [userId]);
+    const chosen = new Map(rows.map((row) => [row.category, row.email]));
+    return {
+      categories: Object.fromEntries(
+        CATEGORIES.map((category) => [category, { email: LOCKED_CATEGORIES.has(category) ? true : (chosen.get(category) ?? true), locked: LOCKED_CATEGORIES.has(category) }]),
+      ),
+    };
+  }
+
+  async updatePreferences(userId: string, dto: UpdateEmailPreferencesDto): Promise<EmailPreferencesView> {
+    const changes: [Category, boolean][] = [];
+    for (const [category, value] of Object.entries(dto.categories)) {
+      const field = `categories.${category}`;
+      if (!(CATEGORIES as readonly string[]).includes(category)) throw DomainError.invalid(field, `${category} is not a category (${CATEGORIES.join(', ')})`);
+      if (typeof value !== 'object' || value === null || typeof value.email !== 'boolean') throw DomainError.invalid(`${field}.email`, `${field}.email must be true or false`);
+      if (LOCKED_CATEGORIES.has(category as Category) && value.email === false) {
+        throw DomainError.invalid(`${field}.email`, `${category} email is about your own cases or marketplace notices and cannot be switched off`);
+      }
+      changes.push([category as Category, value.email]);
+    }
+    const now = await this.clock.now();
+    for (const [category, email] of changes) await this.setPreference(userId, category, email, now);
+    return this.preferences(userId);
+  }
+
+  /** RFC 8058 one-click unsubscribe: idempotent, no login; a forged or expired token is 400. */
+  async unsubscribe(token: string | undefined): Promise<{ unsubscribed: true; category: Category }> {
+    const claim = this.claimOf(token, await this.clock.now());
+    await this.setPreference(claim.userId, claim.category, false, await this.clock.now());
+    return { unsubscribed: true, category: claim.category };
+  }
+
+  /** What a GET on the link shows: the confirmation page, changing nothing. */
+  async confirmationPage(token: string | undefined): Promise<string> {
+    const claim = this.claimOf(token, await this.clock.now());
+    const safeToken = encodeURIComponent(token!);
+    return `<!doctype html><html><head><meta charset="utf-8"><title>Unsubscribe</title></head><body>
+<h1>Unsubscribe from ${claim.category.replace('_', ' ')} email?</h1>
+<form method="post" action="/unsubscribe?token=${safeToken}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
+</body></html>`;
+  }
+
+  /** One outbox row per user of the audience who accepts the category, in one statement. */
+  async broadcast(caller: Caller, dto: BroadcastDto): Promise<BroadcastView> {
+    const now = await this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const [{ id }] = await tx.query(
+        `INSERT INTO broadcasts (category, subject, body, audience, recipients, created_by, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id`,
+        [dto.category, dto.subject, dto.body, dto.audience, caller.id, now],
+      );
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)
+         SELECT 'broadcast', $2, u.id, $1 || ':' || u.id, jsonb_build_object('broadcastId', $1::uuid, 'subject', $3::text, 'body', $4::text), $5, $5
+           FROM users u
+           LEFT JOIN email_preferences p ON p.user_id = u.id AND p.category = $2
+          WHERE ($6 = 'all' OR (u.role = 'buyer' AND $6 = 'buyers') OR (u.role = 'seller' AND $6 = 'sellers'))
+            AND ($2 = 'notices' OR COALESCE(p.email, true))
+         RETURNING 1`,
+        [id, dto.category, dto.subject, dto.body, now, dto.audience],
+      );
+      await tx.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [id, inserted.length]);
+      return { id, recipients: inserted.length };
+    });
+  }
+
+  async outbox(status = 'failed'): Promise<OutboxItemView[]> {
+    const rows = await this.db.query(
+      `SELECT id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at FROM outbox WHERE status = $1 ORDER BY created_at DESC LIMIT 500`,
+      [status],
+    );
+    return rows.map((row: Record<string, unknown>) => ({
+      id: row.id,
+      kind: row.kind,
+      category: row.category,
+      recipientId: row.recipient_id,
+      caseId: row.case_id,
+      status: row.status,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      createdAt: (row.created_at as Date).toISOString(),
+    }));
+  }
+
+  /** A failed email goes back in the queue, with a fresh set of attempts. */
+  async retry(id: string): Promise<OutboxItemView> {
+    const now = await this.clock.now();
+    const rows: { id: string }[] = isUuid(id)
+      ? await this.db.query(`WITH r AS (UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status = 'failed' RETURNING id) SELECT id FROM r`, [id, now])
+      : [];
+    if (rows.length === 0) {
+      const [found] = isUuid(id) ? await this.db.query('SELECT status FROM outbox WHERE id = $1', [id]) : [];
+      if (!found) throw DomainError.notFound('Email');
+      throw new DomainError('forbidden_transition', `Only failed emails can be retried; this one is ${found.status}`, { extensions: { currentState: found.status } });
+    }
+    return (await this.outbox('pending')).find((item) => item.id === id)!;
+  }
+
+  private claimOf(token: string | undefined, now: Date) {
+    const claim = token ? verifyUnsubscribeToken(this.config.jwtSecret, token, now) : undefined;
+    if (!claim) throw DomainError.invalid('token', 'This unsubscribe link is not valid or has expired');
+    return claim;
+  }
+
+  private async setPreference(userId: string, category: Category, email: boolean, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO email_preferences (user_id, category, email, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id, category) DO UPDATE SET email = EXCLUDED.email, updated_at = EXCLUDED.updated_at`,
+      [userId, category, email, now],
+    );
+  }
+}

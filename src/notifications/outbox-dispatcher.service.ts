@@ -1,0 +1,185 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { categoryOfKind, LOCKED_CATEGORIES } from './categories.js';
+import { Mailer } from './mailer.js';
+import { renderEmail } from './templates.js';
+import { signUnsubscribeToken } from './unsubscribe-token.js';
+
+export const DISPATCH_BATCH = 200;
+/** How long a claimed row is a sender's before another dispatcher may take it (the sender crashed). */
+export const LEASE_MS = 120_000;
+const BASE_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 6 * 3_600_000;
+
+interface Claimed {
+  id: string;
+  kind: string;
+  category: string;
+  attempts: number;
+  payload: Record<string, unknown>;
+  case_id: string | null;
+  recipient_email: string;
+  recipient_name: string;
+  recipient_id: string;
+  wants_email: boolean | null;
+  case_subject: string | null;
+  message_body: string | null;
+}
+
+export interface DispatchResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Exponential backoff with full jitter: up to base·2^(attempt−1), capped. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * The transactional outbox's dispatcher. It claims due rows in a short
+ * transaction (FOR UPDATE SKIP LOCKED, then a lease), sends them outside any
+ * transaction, and records each outcome. A dispatcher that dies mid-batch
+ * leaves its rows leased; when the lease ends another one sends them again,
+ * with the same Message-ID, so a duplicate is recognisable as the same email.
+ */
+@Injectable()
+export class OutboxDispatcherService implements OnModuleDestroy {
+  private readonly logger = new Logger('OutboxDispatcher');
+  readonly mailer: Mailer;
+  private readonly domain: string;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
+    const env = config.env;
+    this.mailer = new Mailer(env.MAIL_FROM, env.SMTP_URL, resolve(env.DATA_DIR, 'mail'));
+    this.domain = /@([^>\s]+)/.exec(env.MAIL_FROM)?.[1] ?? 'parley.local';
+  }
+
+  onModuleDestroy(): void {
+    this.mailer.close();
+  }
+
+  /** Dispatches until nothing is due (or `maxBatches` batches). */
+  async dispatch(maxBatches = 50): Promise<DispatchResult> {
+    const total: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const result = await this.dispatchBatch();
+      for (const key of Object.keys(total) as (keyof DispatchResult)[]) total[key] += result[key];
+      if (result.claimed < DISPATCH_BATCH) break;
+    }
+    return total;
+  }
+
+  messageIdOf(outboxId: string): string {
+    return `<outbox-${outboxId}@${this.domain}>`;
+  }
+
+  private async dispatchBatch(): Promise<DispatchResult> {
+    const now = await this.clock.now();
+    const rows: Claimed[] = await this.db.query(
+      `WITH due AS (
+         SELECT id FROM outbox
+          WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+          ORDER BY next_attempt_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE outbox o SET status = 'sending', lease_until = $3, attempts = o.attempts + 1
+           FROM due WHERE o.id = due.id
+         RETURNING o.*
+       )
+       SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id,
+              u.email AS recipient_email, u.display_name AS recipient_name, p.email AS wants_email,
+              c.subject AS case_subject, m.visible_body AS message_body
+         FROM leased l
+         JOIN users u ON u.id = l.recipient_id
+         LEFT JOIN email_preferences p ON p.user_id = l.recipient_id AND p.category = l.category
+         LEFT JOIN cases c ON c.id = l.case_id
+         LEFT JOIN messages m ON m.id = (l.payload->>'messageId')::uuid`,
+      [now, DISPATCH_BATCH, new Date(now.getTime() + LEASE_MS)],
+    );
+    const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0, skipped: 0 };
+    await Promise.all(
+      rows.map(async (row) => {
+        if (row.wants_email === false && !LOCKED_CATEGORIES.has(categoryOfKind(row.kind, row.category))) {
+          await this.finish(row, 'skipped', now);
+          result.skipped += 1;
+          return;
+        }
+        try {
+          await this.mailer.send(this.compose(row, now));
+          await this.finish(row, 'sent', now);
+          result.sent += 1;
+          this.metrics.emailsSent.inc();
+        } catch (error) {
+          const message = String((error as Error).message ?? error).slice(0, 1000);
+          if (row.attempts >= this.config.env.EMAIL_MAX_ATTEMPTS) {
+            await this.finish(row, 'failed', now, message);
+            result.failed += 1;
+            this.metrics.emailsFailed.inc();
+            this.logger.error({ outboxId: row.id, err: message }, 'An email failed for good');
+          } else {
+            await this.db.query(`UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'sending'`, [
+              row.id,
+              new Date(now.getTime() + backoffMs(row.attempts)),
+              message,
+            ]);
+            result.retried += 1;
+          }
+        }
+      }),
+    );
+    return result;
+  }
+
+  private async finish(row: Claimed, status: 'sent' | 'failed' | 'skipped', now: Date, error?: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET status = $2, lease_until = NULL, sent_at = CASE WHEN $2 = 'sent' THEN $3::timestamptz END, last_error = COALESCE($4, last_error) WHERE id = $1 AND status = 'sending'`,
+      [row.id, status, now, error ?? null],
+    );
+  }
+
+  private compose(row: Claimed, now: Date) {
+    const env = this.config.env;
+    const base = env.PUBLIC_URL.replace(/\/$/, '');
+    const payload = row.payload ?? {};
+    const category = categoryOfKind(row.kind, row.category);
+    const unsubscribeUrl = LOCKED_CATEGORIES.has(category)
+      ? null
+      : `${base}/unsubscribe?token=${signUnsubscribeToken(this.config.jwtSecret, { userId: row.recipient_id, category }, now)}`;
+    const rendered = renderEmail({
+      kind: row.kind,
+      role: String(payload.role ?? ''),
+      recipientName: row.recipient_name,
+      caseId: row.case_id,
+      caseSubject: row.case_subject,
+      caseUrl: row.case_id ? `${base}/cases/${row.case_id}` : null,
+      messageExcerpt: row.message_body ? row.message_body.slice(0, 500) : null,
+      thresholdAt: typeof payload.thresholdAt === 'string' ? payload.thresholdAt : null,
+      outcome: typeof payload.outcome === 'string' ? payload.outcome : null,
+      broadcastSubject: typeof payload.subject === 'string' ? payload.subject : null,
+      broadcastBody: typeof payload.body === 'string' ? payload.body : null,
+      unsubscribeUrl,
+    });
+    const headers: Record<string, string> = { 'X-Parley-Outbox-Id': row.id, 'X-Parley-Kind': row.kind };
+    if (unsubscribeUrl) {
+      headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    return { to: row.recipient_email, ...rendered, messageId: this.messageIdOf(row.id), headers };
+  }
+}
