@@ -1,5 +1,6 @@
 import { runCalendarBench } from '../bench/calendar-bench.js';
 import { runCasesBench } from '../bench/cases-bench.js';
+import { runEmailBench } from '../bench/email-bench.js';
 import { runSweepBench } from '../bench/sweep-bench.js';
 
 // Short runs of each benchmark, so that `npm run bench:*` cannot rot unnoticed; the figures themselves come from the full runs.
@@ -40,5 +41,12 @@ describe('benchmark smoke runs', () => {
     expect(result.parleyRowsPerSecond).toBeGreaterThan(0);
     expect(result.bareRowsPerSecond).toBeGreaterThan(0);
     expect(result.usesIndex).toBe(true);
+  }, 120_000);
+
+  it('bench:email sends the queue with Parley and with a bare nodemailer loop', async () => {
+    const result = await runEmailBench({ serverUrl: process.env.PARLEY_TEST_SERVER_URL, emails: 300 });
+    expect(result.sent).toBe(300);
+    expect(result.parleyEmailsPerSecond).toBeGreaterThan(0);
+    expect(result.bareEmailsPerSecond).toBeGreaterThan(0);
   }, 120_000);
 });
