@@ -62,8 +62,3 @@ export function parseIsoDate(text: string): number | undefined {
   const back = civilFromDays(days);
   return back.month === month && back.day === day ? days : undefined;
 }
-
-export function formatIsoDate(days: number): string {
-  const { year, month, day } = civilFromDays(days);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}

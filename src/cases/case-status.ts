@@ -60,7 +60,3 @@ export function transition(status: CaseStatus, action: CaseAction): CaseStatus {
   }
   return next;
 }
-
-export function allows(status: CaseStatus, action: CaseAction): boolean {
-  return CASE_TRANSITIONS[action][status] !== undefined;
-}

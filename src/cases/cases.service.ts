@@ -109,7 +109,7 @@ export class CasesService {
       });
       await tx.insert(CaseRecord, record);
       await this.event(tx, record, { id: caller.id, role: caller.role }, 'case_opened', now, { topic: dto.topic, orderId: dto.orderId ?? null, listingRef: dto.listingRef ?? null });
-      await this.writeMessage(tx, record, caller, dto.body, false, now);
+      await this.writeMessage(tx, record, caller, dto.body, false, now, true);
       await tx.save(CaseRecord, record);
       return undefined;
     });
@@ -374,7 +374,7 @@ export class CasesService {
    * the state machine, and opens or answers the reply cycle. The caller saves
    * the case row.
    */
-  private async writeMessage(tx: EntityManager, record: CaseRecord, author: Caller, body: string, internal: boolean, now: Date): Promise<Message> {
+  private async writeMessage(tx: EntityManager, record: CaseRecord, author: Caller, body: string, internal: boolean, now: Date, opensCase = false): Promise<Message> {
     const action: CaseAction = internal
       ? 'internal_note'
       : author.role === 'buyer'
@@ -422,8 +422,7 @@ export class CasesService {
     // The other party hears of it by email (support's messages reach both).
     if (!internal) {
       const recipients: ('buyer' | 'seller')[] = action === 'buyer_message' ? ['seller'] : action === 'seller_message' ? ['buyer'] : ['buyer', 'seller'];
-      const opening = action === 'buyer_message' && record.createdAt.getTime() === now.getTime() && record.status === 'awaiting_seller' && !record.cycleId;
-      await this.notify(tx, record, message.id, opening ? 'case_opened' : 'new_message', now, recipients, { messageId: message.id });
+      await this.notify(tx, record, message.id, opensCase ? 'case_opened' : 'new_message', now, recipients, { messageId: message.id });
     }
     if (action === 'buyer_message' && !record.cycleId) await this.openCycle(tx, record, message.id, now);
     if (action === 'seller_message' && record.cycleId) await this.closeCycle(tx, record, 'answered', message.id, now);
