@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { CronJob } from 'cron';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
@@ -13,19 +14,39 @@ export interface ScheduledJob {
   run(): Promise<JobResult>;
 }
 
+const JOB = 'parley:job';
+
+/** Marks a provider with a `run()` method as a scheduled job; the registry finds it at start-up. */
+export const Job = (schedule: { name: string; cron: string }) => SetMetadata(JOB, schedule);
+
+interface Runnable {
+  run(): Promise<JobResult>;
+}
+
 /**
- * Knows every scheduled job. Jobs register themselves when their module
- * starts; the registry puts them on their crons unless SCHEDULER_ENABLED is
+ * Knows every scheduled job: the providers marked with @Job(), found when the
+ * application starts. It puts them on their crons unless SCHEDULER_ENABLED is
  * false, and skips a tick while the previous run of the same job is still going.
  */
 @Injectable()
-export class JobRegistry implements OnApplicationBootstrap, OnModuleDestroy {
+export class JobRegistry implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly jobs = new Map<string, ScheduledJob>();
   private readonly running = new Set<string>();
   private readonly timers = new Map<string, CronJob>();
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly discovery?: DiscoveryService,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery?.getProviders() ?? []) {
+      const schedule = wrapper.metatype && (Reflect.getMetadata(JOB, wrapper.metatype) as { name: string; cron: string } | undefined);
+      const instance = wrapper.instance as Runnable | undefined;
+      if (schedule && instance) this.register({ ...schedule, run: () => instance.run() });
+    }
+  }
 
   register(job: ScheduledJob): void {
     if (this.jobs.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);

@@ -1,18 +1,10 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { JobRegistry, JobResult, ScheduledJob } from './job-registry.js';
+import { Injectable } from '@nestjs/common';
+import { Job, JobResult } from './job-registry.js';
 
 /** Does nothing, hourly: proves the scheduler and the run endpoint end to end. */
+@Job({ name: 'noop', cron: '0 0 * * * *' })
 @Injectable()
-export class NoopJob implements ScheduledJob, OnModuleInit {
-  readonly name = 'noop';
-  readonly cron = '0 0 * * * *';
-
-  constructor(private readonly registry: JobRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
-
+export class NoopJob {
   async run(): Promise<JobResult> {
     return { ok: true };
   }

@@ -1,21 +1,12 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { JobRegistry, JobResult, ScheduledJob } from '../jobs/job-registry.js';
+import { Injectable } from '@nestjs/common';
+import { Job, JobResult } from '../jobs/job-registry.js';
 import { OutboxDispatcherService } from './outbox-dispatcher.service.js';
 
 /** Every five seconds: send what the outbox holds. */
+@Job({ name: 'outbox-dispatch', cron: '*/5 * * * * *' })
 @Injectable()
-export class OutboxDispatchJob implements ScheduledJob, OnModuleInit {
-  readonly name = 'outbox-dispatch';
-  readonly cron = '*/5 * * * * *';
-
-  constructor(
-    private readonly registry: JobRegistry,
-    private readonly dispatcher: OutboxDispatcherService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+export class OutboxDispatchJob {
+  constructor(private readonly dispatcher: OutboxDispatcherService) {}
 
   async run(): Promise<JobResult> {
     return { ...(await this.dispatcher.dispatch()) };

@@ -1,23 +1,16 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { JobRegistry, JobResult, ScheduledJob } from '../jobs/job-registry.js';
+import { Injectable } from '@nestjs/common';
+import { Job, JobResult } from '../jobs/job-registry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { SupportQueueService } from './support-queue.service.js';
 
 /** Every five minutes: escalations past their support deadline become urgent. */
+@Job({ name: 'support-sweep', cron: '30 */5 * * * *' })
 @Injectable()
-export class SupportSweepJob implements ScheduledJob, OnModuleInit {
-  readonly name = 'support-sweep';
-  readonly cron = '30 */5 * * * *';
-
+export class SupportSweepJob {
   constructor(
-    private readonly registry: JobRegistry,
     private readonly queue: SupportQueueService,
     private readonly metrics: MetricsService,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
 
   async run(): Promise<JobResult> {
     const raised = await this.queue.raiseOverdue();
