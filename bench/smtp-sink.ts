@@ -11,4 +11,5 @@ const server = new SMTPServer({
     stream.on('end', () => callback());
   },
 });
+server.on('error', () => undefined);
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
