@@ -20,6 +20,8 @@ export interface EmailBenchResult {
   bareEmailsPerSecond: number;
   ratio: number;
   sent: number;
+  broadcastRecipients: number;
+  broadcastSeconds: number;
 }
 
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -74,6 +76,8 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
     });
     let parleyRate: number;
     let sent: number;
+    let broadcastRecipients = 0;
+    let broadcastSeconds = 0;
     try {
       const adminId = await (async () => {
         const client = new pg.Client({ connectionString: url });
@@ -83,6 +87,21 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
         return id;
       })();
       const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: adminId, role: 'admin' });
+      // A broadcast to every user, timed, then taken back out of the queue so both sides send the same emails.
+      const broadcastBegan = process.hrtime.bigint();
+      const broadcastResponse = await fetch(`${parley.url}/admin/broadcasts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'promotions', subject: 'Timed broadcast', body: 'Not sent', audience: 'all' }),
+      });
+      broadcastSeconds = Number(process.hrtime.bigint() - broadcastBegan) / 1e9;
+      const broadcast = (await broadcastResponse.json()) as { id: string; recipients: number };
+      broadcastRecipients = broadcast.recipients;
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DELETE FROM outbox WHERE payload->>'broadcastId' = $1`, [broadcast.id]);
+      await cleanup.end();
+      log(`broadcast queued for ${broadcastRecipients.toLocaleString('en-US')} recipients in ${broadcastSeconds.toFixed(2)} s`);
       const began = process.hrtime.bigint();
       sent = 0;
       // The job sends up to 50 batches of 200 per run; run it until the outbox is empty.
@@ -109,7 +128,7 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
     const bareRate = recipients.length / (Number(process.hrtime.bigint() - began) / 1e9);
     transport.close();
     log(`bare nodemailer loop: ${Math.round(bareRate)} emails/s`);
-    return { parleyEmailsPerSecond: parleyRate, bareEmailsPerSecond: bareRate, ratio: parleyRate / bareRate, sent };
+    return { parleyEmailsPerSecond: parleyRate, bareEmailsPerSecond: bareRate, ratio: parleyRate / bareRate, sent, broadcastRecipients, broadcastSeconds };
   } finally {
     sink.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
