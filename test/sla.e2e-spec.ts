@@ -169,14 +169,17 @@ describe('the SLA sweep and the support queue', () => {
     expect(view.body).toMatchObject({ status: 'resolved', sla: { state: 'stopped' } });
   });
 
-  it('raises overdue escalations to urgent, once', async () => {
+  it('raises escalations that wait past their deadline for a first agent action to urgent, once', async () => {
     const caseId = await openCase('2026-10-05T17:00:00Z', 'Overdue');
+    const handled = await openCase('2026-10-05T17:00:00Z', 'Handled in time');
     t.clock.set('2026-10-08T17:00:00Z');
     await sweep();
+    await t.http.post(`/cases/${handled}/messages`).set('Authorization', as(agent)).send({ body: 'Looking into it.' }).expect(201);
     t.clock.set('2026-10-09T17:00:01Z'); // past the support deadline (Fri 10:00 PDT)
     const first = await t.http.post('/admin/jobs/support-sweep/run').set('Authorization', as(admin)).expect(200);
     expect(first.body.raised).toBeGreaterThanOrEqual(1);
     expect((await t.sql.query('SELECT priority FROM escalations WHERE case_id = $1', [caseId])).rows).toEqual([{ priority: 'urgent' }]);
+    expect((await t.sql.query('SELECT priority, first_action_at FROM escalations WHERE case_id = $1', [handled])).rows).toEqual([{ priority: 'normal', first_action_at: new Date('2026-10-08T17:00:00Z') }]);
     expect((await t.http.post('/admin/jobs/support-sweep/run').set('Authorization', as(admin))).body.raised).toBe(0);
   });
 

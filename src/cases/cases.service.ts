@@ -400,6 +400,10 @@ export class CasesService {
     await tx.insert(Message, message);
     const actor = { id: author.id, role: author.role };
     await this.event(tx, record, actor, internal ? 'internal_note_added' : 'message_posted', now, { messageId: message.id, masked: policy.maskedKinds }, internal);
+    if (author.role === 'agent' || author.role === 'admin') {
+      // Support writing on the case is the first agent action its open escalations wait for.
+      await tx.query(`UPDATE escalations SET first_action_at = $2 WHERE case_id = $1 AND status <> 'resolved' AND first_action_at IS NULL`, [record.id, now]);
+    }
 
     if (policy.maskedKinds.length > 0 || policy.requests.length > 0) {
       await tx.query(`INSERT INTO content_violations (user_id, case_id, message_id, kinds, created_at) VALUES ($1, $2, $3, $4, $5)`, [

@@ -82,13 +82,13 @@ export class SupportQueueService {
     });
   }
 
-  /** Raises overdue open escalations to urgent, once each, set-based; returns how many. */
+  /** Raises escalations still waiting for a first agent action past their deadline to urgent, once each, set-based; returns how many. */
   async raiseOverdue(): Promise<number> {
     const now = await this.clock.now();
     const rows: unknown[] = await this.db.query(
       `WITH raised AS (
          UPDATE escalations SET priority = 'urgent', priority_raised_at = $1, updated_at = $1
-          WHERE status <> 'resolved' AND priority <> 'urgent' AND due_at <= $1
+          WHERE status <> 'resolved' AND priority <> 'urgent' AND due_at <= $1 AND first_action_at IS NULL
          RETURNING id, case_id, due_at)
        INSERT INTO case_events (case_id, type, actor_id, actor_role, internal, at, data)
        SELECT case_id, 'escalation_overdue', NULL, 'system', true, $1, jsonb_build_object('escalationId', id, 'dueAt', due_at) FROM raised
