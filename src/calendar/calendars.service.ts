@@ -59,6 +59,7 @@ export function definitionOf(settings: CalendarSettingsDto, closures: StoredDefi
 @Injectable()
 export class CalendarsService implements OnApplicationBootstrap {
   private readonly engines = new Map<string, BusinessCalendar>();
+  private readonly versionCache = new Map<string, CalendarVersion>();
 
   constructor(
     @InjectRepository(CalendarRecord) private readonly calendars: Repository<CalendarRecord>,
@@ -99,15 +100,16 @@ export class CalendarsService implements OnApplicationBootstrap {
 
   /** A specific version, as stored with a clock that started on it. */
   async atVersion(calendarId: string, version: number, manager: EntityManager = this.versions.manager): Promise<ResolvedCalendar> {
-    const found = await manager.findOneBy(CalendarVersion, { calendarId, version });
-    if (!found) throw DomainError.notFound('Calendar version');
-    return {
-      id: calendarId,
-      version,
-      effectiveFrom: found.effectiveFrom,
-      definition: found.definition,
-      engine: this.engine(`${calendarId}:${version}`, found.definition),
-    };
+    const key = `${calendarId}:${version}`;
+    // Versions never change, so a version read once is good for the life of the process.
+    let found = this.versionCache.get(key);
+    if (!found) {
+      found = (await manager.findOneBy(CalendarVersion, { calendarId, version })) ?? undefined;
+      if (!found) throw DomainError.notFound('Calendar version');
+      if (this.versionCache.size >= ENGINE_CACHE_SIZE) this.versionCache.delete(this.versionCache.keys().next().value!);
+      this.versionCache.set(key, found);
+    }
+    return { id: calendarId, version, effectiveFrom: found.effectiveFrom, definition: found.definition, engine: this.engine(key, found.definition) };
   }
 
   /** The calendar's current version, for callers that may change it (admins); 404 otherwise. */

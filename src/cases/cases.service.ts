@@ -110,7 +110,7 @@ export class CasesService {
       await tx.insert(CaseRecord, record);
       await this.event(tx, record, { id: caller.id, role: caller.role }, 'case_opened', now, { topic: dto.topic, orderId: dto.orderId ?? null, listingRef: dto.listingRef ?? null });
       await this.writeMessage(tx, record, caller, dto.body, false, now, true);
-      await tx.save(CaseRecord, record);
+      await this.persist(tx, record);
       return undefined;
     });
     return { view: await this.view(caller, replayedId ?? caseId), replayed: replayedId !== undefined };
@@ -125,7 +125,7 @@ export class CasesService {
     return this.db.transaction(async (tx) => {
       const record = await this.lockVisible(tx, caller, caseId);
       const message = await this.writeMessage(tx, record, caller, dto.body, dto.internal === true, now);
-      await tx.save(CaseRecord, record);
+      await this.persist(tx, record);
       return this.messageView(message, caller);
     });
   }
@@ -190,7 +190,7 @@ export class CasesService {
     const from = record.status;
     record.status = next;
     record.updatedAt = now;
-    await tx.save(CaseRecord, record);
+    await this.persist(tx, record);
     await this.event(tx, record, { id: agent.id, role: agent.role }, EVENT_OF[action], now, { from, to: next, outcome });
   }
 
@@ -362,7 +362,7 @@ export class CasesService {
       const from = locked.status;
       locked.status = next;
       locked.updatedAt = now;
-      await tx.save(CaseRecord, locked);
+      await this.persist(tx, locked);
       await this.event(tx, locked, { id: caller.id, role: caller.role }, EVENT_OF[action], now, { from, to: next });
       return locked;
     });
@@ -494,6 +494,12 @@ export class CasesService {
       outcome,
       ...(outcome === 'answered' ? { onTime: now < cycle.dueAt, responseBusinessMinutes: Number(responseBusinessMinutes) } : {}),
     });
+  }
+
+  /** Writes the case's changed state in one UPDATE (TypeORM's save would first read the row again). */
+  private async persist(tx: EntityManager, record: CaseRecord): Promise<void> {
+    const { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, closedAt, updatedAt } = record;
+    await tx.update(CaseRecord, { id: record.id }, { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, closedAt, updatedAt });
   }
 
   private async event(tx: EntityManager, record: CaseRecord, actor: Actor, type: string, at: Date, data: Record<string, unknown>, internal = false): Promise<void> {
