@@ -132,6 +132,11 @@ describe('the SLA sweep and the support queue', () => {
     const item = list.body.items.find((e: { caseId: string }) => e.caseId === caseId);
     expect(item).toEqual({ id: expect.any(String), caseId, reason: 'missed_reply_window', priority: 'normal', status: 'open', assigneeId: null, dueAt: '2026-08-07T17:00:00.000Z', createdAt: '2026-08-06T17:00:00.000Z', outcome: null, messageId: null });
 
+    const firstPage = await t.http.get('/escalations').query({ limit: 1 }).set('Authorization', as(agent)).expect(200);
+    const secondPage = await t.http.get('/escalations').query({ limit: 1, cursor: firstPage.body.nextCursor }).set('Authorization', as(agent)).expect(200);
+    expect(secondPage.body.items[0].id).not.toBe(firstPage.body.items[0].id);
+    expect(secondPage.body.items[0].dueAt >= firstPage.body.items[0].dueAt).toBe(true);
+
     const assigned = await t.http.post(`/escalations/${item.id}/assign`).set('Authorization', as(agent)).send({}).expect(200);
     expect(assigned.body).toMatchObject({ status: 'assigned', assigneeId: agent.id });
     const mine = await t.http.get('/escalations').query({ assignee: agent.id }).set('Authorization', as(agent)).expect(200);

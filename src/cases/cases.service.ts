@@ -7,6 +7,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { CalendarsService, toSegmentViews } from '../calendar/calendars.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { isUuid } from '../common/ids.js';
 import { FixedWindowCounter } from '../common/rate-limit.js';
 import { AppConfig } from '../config/app-config.js';
@@ -587,18 +588,3 @@ const EVENT_OF: Record<CaseAction, string> = {
   support_hand_back: 'support_handed_back',
   support_answer: 'support_answered',
 };
-
-function encodeCursor(key: string, id: string): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { key: string; id: string } {
-  try {
-    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof key === 'string' && typeof id === 'string' && isUuid(id) && (key === 'infinity' || !Number.isNaN(Date.parse(key)))) return { key, id };
-  } catch {
-    // fall through to the 400 below
-  }
-  throw DomainError.invalid('cursor', 'cursor is not one this endpoint returned');
-}
-

@@ -9,10 +9,13 @@ import { MetricsService } from '../metrics/metrics.service.js';
 @Injectable()
 export class OutboxMetrics {
   constructor(@InjectDataSource() db: DataSource, clock: Clock, metrics: MetricsService) {
-    const read = async () => {
+    // Both gauges are collected together at each scrape: they share one query.
+    let inFlight: Promise<{ depth: number; oldestAgeSeconds: number }> | undefined;
+    const query = async () => {
       const [row] = await db.query(`SELECT count(*)::int AS depth, min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending')`);
       return { depth: row.depth as number, oldestAgeSeconds: row.oldest ? ((await clock.now()).getTime() - (row.oldest as Date).getTime()) / 1000 : 0 };
     };
+    const read = () => (inFlight ??= query().finally(() => (inFlight = undefined)));
     new Gauge({
       name: 'parley_outbox_depth',
       help: 'Emails waiting to be sent',

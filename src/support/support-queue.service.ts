@@ -5,6 +5,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { CasesService } from '../cases/cases.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { isUuid } from '../common/ids.js';
 import { Escalation } from './escalation.entity.js';
 import { AssignDto, EscalationPageView, EscalationView, ListEscalationsQueryDto, ResolveEscalationDto } from './support.dto.js';
@@ -38,13 +39,13 @@ export class SupportQueueService {
     if (query.reason) builder.andWhere('e.reason = :reason', { reason: query.reason });
     if (query.assignee) builder.andWhere('e.assignee_id = :assignee', { assignee: query.assignee });
     if (query.cursor) {
-      const [dueAt, id] = decode(query.cursor);
-      builder.andWhere('(e.due_at, e.id) > (:dueAt::timestamptz, :id::uuid)', { dueAt, id });
+      const { key, id } = decodeCursor(query.cursor);
+      builder.andWhere('(e.due_at, e.id) > (:dueAt::timestamptz, :id::uuid)', { dueAt: key, id });
     }
     const rows = await builder.orderBy('e.due_at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit + 1).getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toView), nextCursor: rows.length > limit ? encode(last.dueAt.toISOString(), last.id) : null };
+    return { items: page.map(toView), nextCursor: rows.length > limit ? encodeCursor(last.dueAt.toISOString(), last.id) : null };
   }
 
   async assign(caller: Caller, id: string, dto: AssignDto): Promise<EscalationView> {
@@ -118,18 +119,4 @@ export class SupportQueueService {
 
 function conflict(escalation: Escalation, action: string): DomainError {
   return new DomainError('forbidden_transition', `Cannot ${action} an escalation that is ${escalation.status}`, { extensions: { currentState: escalation.status, action } });
-}
-
-function encode(dueAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([dueAt, id])).toString('base64url');
-}
-
-function decode(cursor: string): [string, string] {
-  try {
-    const [dueAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof dueAt === 'string' && !Number.isNaN(Date.parse(dueAt)) && typeof id === 'string' && isUuid(id)) return [dueAt, id];
-  } catch {
-    // the 400 below
-  }
-  throw DomainError.invalid('cursor', 'cursor is not one this endpoint returned');
 }

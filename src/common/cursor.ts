@@ -1,0 +1,21 @@
+import { DomainError } from './domain-error.js';
+import { isUuid } from './ids.js';
+
+/**
+ * Keyset cursors for paged lists: the sort key of the last row (an instant,
+ * or `infinity` for rows sorted last) and its id, opaque to clients.
+ */
+export function encodeCursor(key: string, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+/** The key and id of a cursor this service issued; anything else is a 400 naming `cursor`. */
+export function decodeCursor(cursor: string): { key: string; id: string } {
+  try {
+    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof key === 'string' && typeof id === 'string' && isUuid(id) && (key === 'infinity' || !Number.isNaN(Date.parse(key)))) return { key, id };
+  } catch {
+    // the 400 below
+  }
+  throw DomainError.invalid('cursor', 'cursor is not one this endpoint returned');
+}
