@@ -2,7 +2,8 @@
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // libphonenumber-js's ESM build imports JSON without an import attribute, which Jest warns about on every import: use its CommonJS build.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/{src,config}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.mjs',

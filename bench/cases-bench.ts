@@ -197,9 +197,16 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
     await measure(
       'POST /cases/:id/messages',
       { method: 'POST', setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }) },
-      { method: 'POST', setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages?author=${HOT_SELLER}`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }) },
+      {
+        method: 'POST',
+        setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages?author=${HOT_SELLER}`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }),
+      },
     );
-    await measure('GET /cases (deep cursor)', { method: 'GET', path: `/cases?limit=20&cursor=${cursor}` }, { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20&cursor=${cursor}` });
+    await measure(
+      'GET /cases (deep cursor)',
+      { method: 'GET', path: `/cases?limit=20&cursor=${cursor}` },
+      { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20&cursor=${cursor}` },
+    );
     await measure('GET /cases (first page)', { method: 'GET', path: '/cases?limit=20' }, { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20` });
     return { seedSeconds, scenarios };
   } finally {

@@ -1,3 +1,4 @@
+import { replyWindowPolicyAt } from '../config/policies.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -30,8 +31,11 @@ const POOL = 'pool=true&maxConnections=5&maxMessages=1000';
 
 async function startSink(): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'bench/smtp-sink.ts')], { env: { PATH: process.env.PATH ?? '', PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'bench/smtp-sink.ts')], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   return { url: `smtp://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
@@ -55,8 +59,11 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
     await withSchemaLock(url, runMigrations);
     const db = new pg.Client({ connectionString: url });
     await db.connect();
-    await db.query(`INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
-                    SELECT md5('u' || i)::uuid, 'user' || i || '@bench.test', 'x', 'buyer', 'User ' || i, now(), now() FROM generate_series(1, $1) i`, [options.emails]);
+    await db.query(
+      `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
+                    SELECT md5('u' || i)::uuid, 'user' || i || '@bench.test', 'x', 'buyer', 'User ' || i, now(), now() FROM generate_series(1, $1) i`,
+      [options.emails],
+    );
     await db.query(`INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)
                     SELECT 'broadcast', 'notices', id, 'bench:' || id, '{"subject":"Spring notice","body":"Our fees change on 1 May. Nothing to do for you."}', now() - interval '1 minute', now()
                       FROM users WHERE role = 'buyer'`);
@@ -121,7 +128,14 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
     const began = process.hrtime.bigint();
     await Promise.all(
       recipients.map((recipient, i) => {
-        const email = renderEmail({ kind: 'broadcast', role: 'buyer', recipientName: recipient.display_name, broadcastSubject: 'Spring notice', broadcastBody: 'Our fees change on 1 May. Nothing to do for you.' });
+        const email = renderEmail({
+          kind: 'broadcast',
+          role: 'buyer',
+          recipientName: recipient.display_name,
+          broadcastSubject: 'Spring notice',
+          broadcastBody: 'Our fees change on 1 May. Nothing to do for you.',
+          replyWindow: replyWindowPolicyAt(new Date()),
+        });
         return transport.sendMail({ from: FROM, to: recipient.email, ...email, messageId: `<bare-${i}@parley.example>` });
       }),
     );

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
-import { SWEEP_BATCH } from '../src/sla/sla-sweep.service.js';
+import { SWEEP_BATCH } from '../src/sla/sla-sweep.queries.js';
 import { startProcess } from '../test/support/parley-process.js';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
@@ -49,11 +49,12 @@ escalated AS (INSERT INTO escalations (case_id, cycle_id, reason, priority, stat
               SELECT case_id, cycle_id, 'missed_reply_window', 'normal', 'open', $1::timestamptz + interval '1 day', $1, $1 FROM levels WHERE level = 'escalated' RETURNING 1),
 events AS (INSERT INTO case_events (case_id, type, actor_id, actor_role, internal, at, data)
            SELECT case_id, 'sla_' || level, NULL, 'system', false, $1, jsonb_build_object('cycleId', cycle_id, 'level', level, 'thresholdAt', at) FROM levels RETURNING 1),
-notified AS (INSERT INTO outbox (kind, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
-             SELECT r.kind, r.recipient, l.case_id, l.cycle_id || ':' || l.level || ':' || r.role, jsonb_build_object('caseId', l.case_id, 'level', l.level, 'thresholdAt', l.at, 'role', r.role), $1, $1
+notified AS (INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
+             SELECT r.kind, r.category, r.recipient, l.case_id, l.cycle_id || ':' || l.level || ':' || r.role, jsonb_build_object('caseId', l.case_id, 'level', l.level, 'thresholdAt', l.at, 'role', r.role), $1, $1
                FROM levels l CROSS JOIN LATERAL (VALUES
-                 ('at_risk', 'reply_window_at_risk', 'seller', l.seller_id), ('late', 'reply_window_late', 'seller', l.seller_id), ('late', 'reply_window_late', 'buyer', l.buyer_id),
-                 ('escalated', 'case_escalated', 'seller', l.seller_id), ('escalated', 'case_escalated', 'buyer', l.buyer_id)) AS r (level, kind, role, recipient)
+                 ('at_risk', 'reply_window_at_risk', 'seller', l.seller_id, 'notices'), ('late', 'reply_window_late', 'seller', l.seller_id, 'notices'),
+                 ('late', 'reply_window_late', 'buyer', l.buyer_id, 'customer_service'), ('escalated', 'case_escalated', 'seller', l.seller_id, 'customer_service'),
+                 ('escalated', 'case_escalated', 'buyer', l.buyer_id, 'customer_service')) AS r (level, kind, role, recipient, category)
               WHERE r.level = l.level RETURNING 1),
 advanced AS (UPDATE cases c SET sla_level = 3, next_action_at = NULL, status = 'escalated', updated_at = $1 FROM due d WHERE c.id = d.id RETURNING 1)
 SELECT (SELECT count(*) FROM due)::int AS cases, (SELECT count(*) FROM marked)::int AS marked, (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM advanced)::int AS advanced`;
@@ -161,7 +162,9 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
           await db.query(SWEEP_BATCH, [NOW, 1000, NOW, null, []]);
           timings.push(Number(process.hrtime.bigint() - began) / 1e6);
         }
-        const explained = await db.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1000 FOR UPDATE SKIP LOCKED`, [NOW]);
+        const explained = await db.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1000 FOR UPDATE SKIP LOCKED`, [
+          NOW,
+        ]);
         return { sqlRuns: timings, plan: explained.rows.map((r) => r['QUERY PLAN'] as string) };
       });
       return {

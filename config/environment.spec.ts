@@ -63,7 +63,12 @@ describe('loadEnvironment', () => {
 
 describe('marketplace calendar configuration', () => {
   it('defaults to Los Angeles with US-CA holidays, Monday to Friday', () => {
-    expect(loadEnvironment({})).toMatchObject({ MARKETPLACE_TIME_ZONE: 'America/Los_Angeles', MARKETPLACE_HOLIDAY_COUNTRY: 'US', MARKETPLACE_HOLIDAY_SUBDIVISION: 'CA', MARKETPLACE_WORKING_DAYS: 'mon,tue,wed,thu,fri' });
+    expect(loadEnvironment({})).toMatchObject({
+      MARKETPLACE_TIME_ZONE: 'America/Los_Angeles',
+      MARKETPLACE_HOLIDAY_COUNTRY: 'US',
+      MARKETPLACE_HOLIDAY_SUBDIVISION: 'CA',
+      MARKETPLACE_WORKING_DAYS: 'mon,tue,wed,thu,fri',
+    });
   });
 
   it('names an unknown zone, country, subdivision or weekday', () => {

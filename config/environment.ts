@@ -1,20 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from '../src/calendar/regions.js';
 import { boolean, emptyToUndefined, integer } from '../src/common/transforms.js';
 
@@ -27,7 +13,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export class Environment {
   /** TCP port of the HTTP server. */
-  @Transform(integer) @IsInt() @Min(0) @Max(65535)
+  @Transform(integer)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT: number = 3000;
 
   /** Interface the HTTP server binds to. */
@@ -35,7 +24,8 @@ export class Environment {
   HOST: string = '127.0.0.1';
 
   /** PostgreSQL to use; unset: an embedded PostgreSQL under DATA_DIR. */
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
@@ -44,43 +34,68 @@ export class Environment {
   DATA_DIR: string = '.data';
 
   /** Port of the embedded PostgreSQL (only without DATABASE_URL). */
-  @Transform(integer) @IsInt() @Min(1) @Max(65535)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_POSTGRES_PORT: number = 54329;
 
   /** Connections in this instance's database pool. */
-  @Transform(integer) @IsInt() @Min(1) @Max(200)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
   /** Secret that signs access tokens; required with DATABASE_URL, generated and kept under DATA_DIR otherwise. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
   JWT_SECRET?: string;
 
   /** Lifetime of an access token, in seconds. */
-  @Transform(integer) @IsInt() @Min(60) @Max(30 * 24 * 3600)
+  @Transform(integer)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
   JWT_TTL_SECONDS: number = 3600;
 
   /** E-mail of the first admin, created at start-up when no admin exists. */
-  @Transform(emptyToUndefined) @IsOptional() @IsEmail()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail()
   ADMIN_EMAIL?: string;
 
   /** Password of the first admin; unset: one is generated and printed once. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(12)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
   ADMIN_PASSWORD?: string;
 
   /** Failed logins allowed per account within LOGIN_RATE_WINDOW_SECONDS. */
-  @Transform(integer) @IsInt() @Min(1)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_LIMIT_PER_ACCOUNT: number = 5;
 
   /** Login attempts allowed per client IP within LOGIN_RATE_WINDOW_SECONDS. */
-  @Transform(integer) @IsInt() @Min(1)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_LIMIT_PER_IP: number = 30;
 
   /** Window of the login rate limits, in seconds. */
-  @Transform(integer) @IsInt() @Min(1)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_WINDOW_SECONDS: number = 900;
 
   /** Cases and messages one user may post per minute (429 with Retry-After beyond). */
-  @Transform(integer) @IsInt() @Min(1)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
   POST_RATE_LIMIT_PER_MINUTE: number = 30;
 
   /** `system` (wall clock) or `simulated` (moved by POST /admin/clock/advance, shared through the database). */
@@ -88,11 +103,14 @@ export class Environment {
   CLOCK_MODE: 'system' | 'simulated' = 'system';
 
   /** Initial simulated time (ISO 8601), with CLOCK_MODE=simulated; default: the time of first start. */
-  @Transform(emptyToUndefined) @IsOptional() @IsISO8601({ strict: true })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsISO8601({ strict: true })
   CLOCK_START?: string;
 
   /** `false` turns this instance's cron schedules off (API-only replicas); jobs still run on request. */
-  @Transform(boolean) @IsBoolean()
+  @Transform(boolean)
+  @IsBoolean()
   SCHEDULER_ENABLED: boolean = true;
 
   /** Time zone of the marketplace calendar (support and buyer-protection deadlines). */
@@ -104,7 +122,9 @@ export class Environment {
   MARKETPLACE_HOLIDAY_COUNTRY: string = 'US';
 
   /** Subdivision of the marketplace calendar's holidays (`CA` or `US-CA`); empty for none. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   MARKETPLACE_HOLIDAY_SUBDIVISION?: string = 'CA';
 
   /** Working weekdays of the marketplace calendar, comma-separated. */
@@ -112,7 +132,8 @@ export class Environment {
   MARKETPLACE_WORKING_DAYS: string = 'mon,tue,wed,thu,fri';
 
   /** SMTP server for email, e.g. smtp://user:pass@host:587; unset: emails are written as .eml files under DATA_DIR/mail. */
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
@@ -125,7 +146,10 @@ export class Environment {
   PUBLIC_URL: string = 'http://127.0.0.1:3000';
 
   /** Sends before an email is marked failed. */
-  @Transform(integer) @IsInt() @Min(1) @Max(50)
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(50)
   EMAIL_MAX_ATTEMPTS: number = 8;
 
   /** pino log level. */
@@ -151,11 +175,15 @@ function describe(errors: ValidationError[]): string[] {
 /** Reads and validates the environment; throws one ConfigError naming every variable at fault. */
 export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
   const declared = Object.keys(new Environment()).concat(
-    'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'CLOCK_START', 'MARKETPLACE_HOLIDAY_SUBDIVISION', 'SMTP_URL',
+    'DATABASE_URL',
+    'JWT_SECRET',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+    'CLOCK_START',
+    'MARKETPLACE_HOLIDAY_SUBDIVISION',
+    'SMTP_URL',
   );
-  const present = Object.fromEntries(
-    declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
-  );
+  const present = Object.fromEntries(declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
   const env = plainToInstance(Environment, present);
   const problems = describe(validateSync(env, { whitelist: true }));
   if (env.DATABASE_URL && !env.JWT_SECRET) {

@@ -1,5 +1,5 @@
 /**
- * Policies, versioned (DOMAIN.md: "Calendars and policies are versioned"). A
+ * Policies, versioned (docs/domain.md: "Calendars and policies are versioned"). A
  * clock uses the version in force when it starts; a new version is a new
  * entry here with the instant it takes effect, never an edit of an old one.
  */
@@ -30,8 +30,7 @@ export const REPLY_WINDOW_POLICIES: readonly ReplyWindowPolicy[] = [
 
 /** The policy version in force at `at`. */
 export function replyWindowPolicyAt(at: Date): ReplyWindowPolicy {
-  const inForce = REPLY_WINDOW_POLICIES.filter((policy) => new Date(policy.effectiveFrom) <= at);
-  return inForce.length > 0 ? inForce[inForce.length - 1] : REPLY_WINDOW_POLICIES[0];
+  return inForceAt(REPLY_WINDOW_POLICIES, at);
 }
 
 export function replyWindowPolicy(version: number): ReplyWindowPolicy {
@@ -50,6 +49,32 @@ export interface SupportPolicy {
 export const SUPPORT_POLICIES: readonly SupportPolicy[] = [{ version: 1, effectiveFrom: '2000-01-01T00:00:00Z', firstActionBusinessDays: 1 }];
 
 export function supportPolicyAt(at: Date): SupportPolicy {
-  const inForce = SUPPORT_POLICIES.filter((policy) => new Date(policy.effectiveFrom) <= at);
-  return inForce.length > 0 ? inForce[inForce.length - 1] : SUPPORT_POLICIES[0];
+  return inForceAt(SUPPORT_POLICIES, at);
+}
+
+/** The thresholds behind a seller's standing (docs/domain.md, "Seller performance"). */
+export interface SellerStandingPolicy {
+  version: number;
+  effectiveFrom: string;
+  /** The windows, in days, that performance is reported over. */
+  windowsDays: number[];
+  /** The window the standing is judged on. */
+  standingWindowDays: number;
+  /** Below this share of buyer messages answered within 24 hours: at risk. */
+  responseWithin24hRate: number;
+  /** Below this share of reply cycles answered before late: flagged. */
+  onTimeReplyRate: number;
+}
+
+export const SELLER_STANDING_POLICIES: readonly SellerStandingPolicy[] = [
+  { version: 1, effectiveFrom: '2000-01-01T00:00:00Z', windowsDays: [7, 30, 90], standingWindowDays: 30, responseWithin24hRate: 0.9, onTimeReplyRate: 0.95 },
+];
+
+export function sellerStandingPolicyAt(at: Date): SellerStandingPolicy {
+  return inForceAt(SELLER_STANDING_POLICIES, at);
+}
+
+function inForceAt<P extends { effectiveFrom: string }>(policies: readonly P[], at: Date): P {
+  const inForce = policies.filter((policy) => new Date(policy.effectiveFrom) <= at);
+  return inForce.length > 0 ? inForce[inForce.length - 1] : policies[0];
 }

@@ -56,7 +56,9 @@ export class SlaSweep1764720000000 implements MigrationInterface {
         error   text NOT NULL,
         at      timestamptz NOT NULL
       )`);
-    await db.query(`ALTER TABLE escalations ADD COLUMN cycle_id uuid REFERENCES reply_cycles (id) ON DELETE SET NULL, ADD COLUMN priority_raised_at timestamptz, ADD COLUMN first_action_at timestamptz`);
+    await db.query(
+      `ALTER TABLE escalations ADD COLUMN cycle_id uuid REFERENCES reply_cycles (id) ON DELETE SET NULL, ADD COLUMN priority_raised_at timestamptz, ADD COLUMN first_action_at timestamptz`,
+    );
     await db.query(`CREATE INDEX escalations_overdue_idx ON escalations (due_at) WHERE status <> 'resolved' AND priority <> 'urgent'`);
   }
 

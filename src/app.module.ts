@@ -1,8 +1,10 @@
+import { logTransport } from './common/log-format.js';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { AccessModule } from './access/access.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -16,7 +18,7 @@ import { ClockModule } from './clock/clock.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { validationPipe } from './common/validation.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig } from '../config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -36,6 +38,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.env.LOG_LEVEL,
+            transport: logTransport(),
             // The id Fastify gave the request (src/app.ts), so logs and the X-Request-Id header agree.
             genReqId: (req: IncomingMessage) => req.id,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -54,6 +57,7 @@ export class AppModule {
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
         JobsModule,
+        AccessModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -9,7 +9,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module.js';
 import { problem } from './common/problem.filter.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig } from '../config/app-config.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { logTransport } from './common/log-format.js';
 import exitHook from 'async-exit-hook';
 import { pino } from 'pino';
 import { ConfigError, loadEnvironment } from '../config/environment.js';
@@ -8,7 +9,7 @@ import { prepareRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
-  const log = pino({ level: env.LOG_LEVEL, name: 'parley' });
+  const log = pino({ level: env.LOG_LEVEL, name: 'parley', transport: logTransport() });
   const runtime = await prepareRuntime(env, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
   if (runtime.appliedMigrations.length > 0) log.info({ migrations: runtime.appliedMigrations }, 'Applied migrations');
   if (runtime.firstAdmin?.generatedPassword) {

@@ -5,7 +5,7 @@ import type { Environment } from '../config/environment.js';
 import { SimulatedClock } from './clock/simulated-clock.js';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './common/database/embedded-postgres.js';
 import { runMigrations, withSchemaLock } from './common/database/migrate.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig } from '../config/app-config.js';
 import { ensureFirstAdmin, FirstAdmin } from './users/first-admin.js';
 
 export interface Runtime {

@@ -49,7 +49,10 @@ describe('auth', () => {
     it('locks an account after repeated failures, with 429 and Retry-After', async () => {
       const victim = await createUser(t.sql, 'buyer');
       for (let i = 0; i < 3; i++) {
-        await t.http.post('/auth/login').send({ email: victim.email, password: `guess ${i}` }).expect(401);
+        await t.http
+          .post('/auth/login')
+          .send({ email: victim.email, password: `guess ${i}` })
+          .expect(401);
       }
       const locked = await t.http.post('/auth/login').send({ email: victim.email, password: TEST_PASSWORD }).expect(429);
       expect(locked.headers['content-type']).toMatch(problemJson);
@@ -87,7 +90,7 @@ describe('auth', () => {
       const jwt = t.app.get(JwtService);
       const twoHoursAgo = Math.floor(Date.now() / 1000) - 7200;
       const expired = jwt.sign({ sub: buyer.id, role: 'buyer', iat: twoHoursAgo });
-      const decoded = jwt.decode(expired) as { exp: number };
+      const decoded = jwt.decode<{ exp: number }>(expired);
       expect(decoded.exp).toBeLessThan(Date.now() / 1000);
       await t.http.get('/me').set('Authorization', `Bearer ${expired}`).expect(401);
       const fresh = jwt.sign({ sub: buyer.id, role: 'buyer' });
@@ -103,7 +106,10 @@ describe('auth', () => {
 
   describe('GET /me', () => {
     it('returns the caller, with the seller calendar for sellers and never the password', async () => {
-      const me = await t.http.get('/me').set('Authorization', `Bearer ${t.tokenFor(seller)}`).expect(200);
+      const me = await t.http
+        .get('/me')
+        .set('Authorization', `Bearer ${t.tokenFor(seller)}`)
+        .expect(200);
       expect(me.body).toEqual({
         id: seller.id,
         email: seller.email,
@@ -112,7 +118,10 @@ describe('auth', () => {
         createdAt: expect.stringMatching(/Z$/),
         seller: { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
       });
-      const buyerMe = await t.http.get('/me').set('Authorization', `Bearer ${t.tokenFor(buyer)}`).expect(200);
+      const buyerMe = await t.http
+        .get('/me')
+        .set('Authorization', `Bearer ${t.tokenFor(buyer)}`)
+        .expect(200);
       expect(buyerMe.body.seller).toBeUndefined();
       expect(JSON.stringify(buyerMe.body)).not.toMatch(/password/i);
     });
@@ -124,16 +133,22 @@ describe('auth', () => {
       ['seller', 403],
       ['agent', 403],
       ['admin', 200],
-    ] as const)('POST /admin/jobs/noop/run as %s → %i', async (role, status) => {
+    ] as const)('POST /admin/jobs/support-sweep/run as %s → %i', async (role, status) => {
       const user = role === 'admin' ? admin : await createUser(t.sql, role);
-      const response = await t.http.post('/admin/jobs/noop/run').set('Authorization', `Bearer ${t.tokenFor(user)}`).expect(status);
+      const response = await t.http
+        .post('/admin/jobs/support-sweep/run')
+        .set('Authorization', `Bearer ${t.tokenFor(user)}`)
+        .expect(status);
       if (status === 403) expect(response.headers['content-type']).toMatch(problemJson);
-      else expect(response.body).toEqual({ job: 'noop', ok: true });
+      else expect(response.body).toEqual({ job: 'support-sweep', raised: 0 });
     });
 
     it('answers an unknown job with 404 and no token with 401', async () => {
-      await t.http.post('/admin/jobs/nope/run').set('Authorization', `Bearer ${t.tokenFor(admin)}`).expect(404);
-      await t.http.post('/admin/jobs/noop/run').expect(401);
+      await t.http
+        .post('/admin/jobs/nope/run')
+        .set('Authorization', `Bearer ${t.tokenFor(admin)}`)
+        .expect(404);
+      await t.http.post('/admin/jobs/support-sweep/run').expect(401);
     });
   });
 });

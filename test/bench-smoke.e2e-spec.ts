@@ -10,7 +10,6 @@ describe('benchmark smoke runs', () => {
     expect(result.starts).toBe(20_000);
     expect(result.parleyOpsPerSecond).toBeGreaterThan(0);
     expect(result.dateFnsOpsPerSecond).toBeGreaterThan(0);
-    expect(result.ratio).toBeCloseTo(result.parleyOpsPerSecond / result.dateFnsOpsPerSecond);
     expect(result.bytesPerCalendar).toBeGreaterThan(0);
     expect(Number.isFinite(result.buildMs)).toBe(true);
   });

@@ -112,6 +112,10 @@ describe('posting rate limit', () => {
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect((await t.sql.query('SELECT count(*)::int AS n FROM messages WHERE case_id = $1', [opened.body.id])).rows[0].n).toBe(3);
     // Another user is not limited by this one.
-    await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', `Bearer ${t.tokenFor(seller)}`).send({ body: 'reply' }).expect(201);
+    await t.http
+      .post(`/cases/${opened.body.id}/messages`)
+      .set('Authorization', `Bearer ${t.tokenFor(seller)}`)
+      .send({ body: 'reply' })
+      .expect(201);
   });
 });

@@ -64,7 +64,9 @@ describe('cases', () => {
         },
       });
       const { rows } = await t.sql.query('SELECT seq, opened_at, due_at, calendar_version, policy_version, closed_at FROM reply_cycles WHERE case_id = $1', [caseId]);
-      expect(rows).toEqual([{ seq: 1, opened_at: new Date('2026-03-02T18:00:00Z'), due_at: new Date('2026-03-04T18:00:00Z'), calendar_version: 1, policy_version: 1, closed_at: null }]);
+      expect(rows).toEqual([
+        { seq: 1, opened_at: new Date('2026-03-02T18:00:00Z'), due_at: new Date('2026-03-04T18:00:00Z'), calendar_version: 1, policy_version: 1, closed_at: null },
+      ]);
     });
 
     it('does not reset the clock on follow-ups', async () => {
@@ -163,17 +165,32 @@ describe('cases', () => {
     it('keeps every change on the timeline, internal events for support only', async () => {
       const forBuyer = await t.http.get(`/cases/${caseId}/timeline`).set('Authorization', as(buyer)).expect(200);
       expect(forBuyer.body.map((e: { type: string }) => e.type)).toEqual([
-        'case_opened', 'message_posted', 'reply_cycle_opened',
+        'case_opened',
         'message_posted',
-        'message_posted', 'reply_cycle_closed', 'status_changed',
-        'message_posted', 'reply_cycle_opened', 'status_changed',
-        'reply_cycle_closed', 'no_response_needed',
+        'reply_cycle_opened',
+        'message_posted',
+        'message_posted',
+        'reply_cycle_closed',
+        'status_changed',
+        'message_posted',
+        'reply_cycle_opened',
+        'status_changed',
+        'reply_cycle_closed',
+        'no_response_needed',
         'case_resolved',
-        'reply_cycle_opened', 'case_reopened',
-        'reply_cycle_closed', 'case_resolved',
+        'reply_cycle_opened',
+        'case_reopened',
+        'reply_cycle_closed',
+        'case_resolved',
         'case_closed',
       ]);
-      expect(forBuyer.body[0]).toEqual({ type: 'case_opened', actorId: buyer.id, actorRole: 'buyer', at: '2026-03-02T18:00:00.000Z', data: { topic: 'question', orderId: null, listingRef: 'listing-84512' } });
+      expect(forBuyer.body[0]).toEqual({
+        type: 'case_opened',
+        actorId: buyer.id,
+        actorRole: 'buyer',
+        at: '2026-03-02T18:00:00.000Z',
+        data: { topic: 'question', orderId: null, listingRef: 'listing-84512' },
+      });
       expect(forBuyer.body[5]).toMatchObject({ type: 'reply_cycle_closed', actorRole: 'system', data: { outcome: 'answered', onTime: false } });
       const forAgent = await t.http.get(`/cases/${caseId}/timeline`).set('Authorization', as(agent)).expect(200);
       expect(forAgent.body.map((e: { type: string }) => e.type)).toContain('internal_note_added');
@@ -213,7 +230,13 @@ describe('cases', () => {
         escalateAt: '2026-02-20T03:00:00.000Z',
       });
       const sla = await t.http.get(`/cases/${opened.id}/sla`).set('Authorization', as(buyer)).expect(200);
-      expect(sla.body.explanation.segments).toContainEqual({ from: '2026-02-16T08:00:00.000Z', to: '2026-02-17T08:00:00.000Z', counted: false, reason: 'holiday', name: "Presidents' Day" });
+      expect(sla.body.explanation.segments).toContainEqual({
+        from: '2026-02-16T08:00:00.000Z',
+        to: '2026-02-17T08:00:00.000Z',
+        counted: false,
+        reason: 'holiday',
+        name: "Presidents' Day",
+      });
     });
 
     it('a question on a Saturday starts the clock at Monday 00:00', async () => {
@@ -227,9 +250,20 @@ describe('cases', () => {
 
   describe('orders and cases about them', () => {
     it('upserts orders by externalId and keeps their events', async () => {
-      const body = { externalId: 'MKT-UPSERT-1', buyerId: buyer.id, sellerId: seller.id, placedAt: '2026-02-20T12:00:00Z', maxDeliveryDate: '2026-03-01', total: { amount: 2599, currency: 'USD' } };
+      const body = {
+        externalId: 'MKT-UPSERT-1',
+        buyerId: buyer.id,
+        sellerId: seller.id,
+        placedAt: '2026-02-20T12:00:00Z',
+        maxDeliveryDate: '2026-03-01',
+        total: { amount: 2599, currency: 'USD' },
+      };
       const first = await t.http.post('/orders').set('Authorization', as(admin)).send(body).expect(201);
-      const again = await t.http.post('/orders').set('Authorization', as(admin)).send({ ...body, total: { amount: 1, currency: 'USD' } }).expect(200);
+      const again = await t.http
+        .post('/orders')
+        .set('Authorization', as(admin))
+        .send({ ...body, total: { amount: 1, currency: 'USD' } })
+        .expect(200);
       expect(again.body).toEqual(first.body);
       expect(first.body).toMatchObject({ externalId: 'MKT-UPSERT-1', total: { amount: 2599, currency: 'USD' }, maxDeliveryDate: '2026-03-01', items: [], events: [] });
       await t.http.post(`/orders/${first.body.id}/events`).set('Authorization', as(admin)).send({ type: 'shipped', at: '2026-02-21T10:00:00Z' }).expect(201);
@@ -250,7 +284,15 @@ describe('cases', () => {
       ['placedAt', { placedAt: 'yesterday' }],
       ['externalId', { externalId: '' }],
     ])('refuses an order with a bad %s', async (field, change) => {
-      const body = { externalId: `MKT-BAD-${field}`, buyerId: buyer.id, sellerId: seller.id, placedAt: '2026-02-20T12:00:00Z', maxDeliveryDate: '2026-03-01', total: { amount: 2599, currency: 'USD' }, ...change };
+      const body = {
+        externalId: `MKT-BAD-${field}`,
+        buyerId: buyer.id,
+        sellerId: seller.id,
+        placedAt: '2026-02-20T12:00:00Z',
+        maxDeliveryDate: '2026-03-01',
+        total: { amount: 2599, currency: 'USD' },
+        ...change,
+      };
       if ((change as { sellerId?: string }).sellerId === 'BUYER') body.sellerId = buyer.id;
       const response = await t.http.post('/orders').set('Authorization', as(admin)).send(body).expect(400);
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -260,9 +302,17 @@ describe('cases', () => {
       const order = await createOrder(t.http, t.tokenFor(admin), buyer.id, seller.id);
       const opened = await open(buyer, { sellerId: seller.id, orderId: order.id, topic: 'item_not_received', subject: 'Where is my parcel?', body: 'It has not arrived.' });
       expect(opened).toMatchObject({ orderId: order.id, topic: 'item_not_received', listingRef: null });
-      const foreign = await t.http.post('/cases').set('Authorization', as(otherBuyer)).send({ sellerId: seller.id, orderId: order.id, topic: 'item_not_received', subject: 'x', body: 'x' }).expect(404);
+      const foreign = await t.http
+        .post('/cases')
+        .set('Authorization', as(otherBuyer))
+        .send({ sellerId: seller.id, orderId: order.id, topic: 'item_not_received', subject: 'x', body: 'x' })
+        .expect(404);
       expect(foreign.headers['content-type']).toMatch(problemJson);
-      const wrongSeller = await t.http.post('/cases').set('Authorization', as(buyer)).send({ sellerId: berlinSeller.id, orderId: order.id, topic: 'item_not_received', subject: 'x', body: 'x' }).expect(400);
+      const wrongSeller = await t.http
+        .post('/cases')
+        .set('Authorization', as(buyer))
+        .send({ sellerId: berlinSeller.id, orderId: order.id, topic: 'item_not_received', subject: 'x', body: 'x' })
+        .expect(400);
       expect(wrongSeller.body.errors[0].field).toBe('sellerId');
     });
   });
@@ -276,7 +326,12 @@ describe('cases', () => {
       const retry = await t.http.post('/cases').set('Authorization', as(otherBuyer)).set('Idempotency-Key', 'key-1').send(body).expect(201);
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(retry.body.id).toBe(first.body.id);
-      const conflict = await t.http.post('/cases').set('Authorization', as(otherBuyer)).set('Idempotency-Key', 'key-1').send({ ...body, body: 'Something else' }).expect(409);
+      const conflict = await t.http
+        .post('/cases')
+        .set('Authorization', as(otherBuyer))
+        .set('Idempotency-Key', 'key-1')
+        .send({ ...body, body: 'Something else' })
+        .expect(409);
       expect(conflict.headers['content-type']).toMatch(problemJson);
       expect(await count()).toBe(before + 1);
       // The same key from another buyer is another request.
@@ -286,7 +341,9 @@ describe('cases', () => {
 
     it('creates one case for concurrent retries', async () => {
       const body = question(seller.id, { subject: 'Concurrent question' });
-      const responses = await Promise.all(Array.from({ length: 6 }, () => t.http.post('/cases').set('Authorization', as(otherBuyer)).set('Idempotency-Key', 'key-concurrent').send(body)));
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => t.http.post('/cases').set('Authorization', as(otherBuyer)).set('Idempotency-Key', 'key-concurrent').send(body)),
+      );
       expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
       expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
       expect((await t.sql.query(`SELECT count(*)::int AS n FROM cases WHERE subject = 'Concurrent question'`)).rows[0].n).toBe(1);
@@ -335,7 +392,11 @@ describe('cases', () => {
       const cycle = before.sla;
       expect(before.status).toBe('awaiting_seller');
       expect(cycle.state).toBe('on_track');
-      const posted = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Please send me your password so I can check your account.' }).expect(201);
+      const posted = await t.http
+        .post(`/cases/${caseId}/messages`)
+        .set('Authorization', as(seller))
+        .send({ body: 'Please send me your password so I can check your account.' })
+        .expect(201);
       expect(posted.body).toMatchObject({ quarantined: true, masked: [] });
       const forBuyer = await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).expect(200);
       expect(forBuyer.body.map((m: { id: string }) => m.id)).not.toContain(posted.body.id);
@@ -354,7 +415,11 @@ describe('cases', () => {
     });
 
     it('does not apply the policy to support, and keeps internal notes from buyers and sellers', async () => {
-      const note = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(agent)).send({ body: 'Seller asked for a password, see https://wiki.example/phishing', internal: true }).expect(201);
+      const note = await t.http
+        .post(`/cases/${caseId}/messages`)
+        .set('Authorization', as(agent))
+        .send({ body: 'Seller asked for a password, see https://wiki.example/phishing', internal: true })
+        .expect(201);
       expect(note.body).toMatchObject({ masked: [], internal: true });
       for (const party of [buyer, seller]) {
         const messages = await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as(party)).expect(200);
@@ -385,7 +450,11 @@ describe('cases', () => {
       ['listingRef', { listingRef: 'x'.repeat(201) }],
     ])('POST /cases with a bad %s → 400, nothing stored', async (field, change) => {
       const before = (await t.sql.query('SELECT count(*)::int AS n FROM cases')).rows[0].n;
-      const response = await t.http.post('/cases').set('Authorization', as(buyer)).send({ ...question(seller.id), ...change }).expect(400);
+      const response = await t.http
+        .post('/cases')
+        .set('Authorization', as(buyer))
+        .send({ ...question(seller.id), ...change })
+        .expect(400);
       expect(response.headers['content-type']).toMatch(problemJson);
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       expect((await t.sql.query('SELECT count(*)::int AS n FROM cases')).rows[0].n).toBe(before);

@@ -61,7 +61,11 @@ describe('simulated clock', () => {
 
   it('is for admins only', async () => {
     const buyer = await createUser(one.sql, 'buyer');
-    await one.http.post('/admin/clock/advance').set('Authorization', `Bearer ${one.tokenFor(buyer)}`).send({ seconds: 60 }).expect(403);
+    await one.http
+      .post('/admin/clock/advance')
+      .set('Authorization', `Bearer ${one.tokenFor(buyer)}`)
+      .send({ seconds: 60 })
+      .expect(403);
     await one.http.get('/admin/clock').expect(401);
   });
 });

@@ -30,7 +30,15 @@ describe('a dispatcher killed mid-batch', () => {
         [user.id, `crash:${i}`],
       );
     }
-    dispatcher = await startProcess({ DATABASE_URL: database.url, JWT_SECRET, LOG_LEVEL: 'fatal', SCHEDULER_ENABLED: 'false', SMTP_URL: smtp.url, ADMIN_EMAIL: 'ops@example.test', ADMIN_PASSWORD: 'a long admin password' });
+    dispatcher = await startProcess({
+      DATABASE_URL: database.url,
+      JWT_SECRET,
+      LOG_LEVEL: 'fatal',
+      SCHEDULER_ENABLED: 'false',
+      SMTP_URL: smtp.url,
+      ADMIN_EMAIL: 'ops@example.test',
+      ADMIN_PASSWORD: 'a long admin password',
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -21,7 +21,9 @@ describe('email through the outbox', () => {
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    t = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://parley.example', MAIL_FROM: 'Parley <no-reply@parley.example>', POST_RATE_LIMIT_PER_MINUTE: '1000', EMAIL_MAX_ATTEMPTS: '3' } });
+    t = await startTestApp({
+      env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://parley.example', MAIL_FROM: 'Parley <no-reply@parley.example>', POST_RATE_LIMIT_PER_MINUTE: '1000', EMAIL_MAX_ATTEMPTS: '3' },
+    });
     admin = await createUser(t.sql, 'admin');
     buyer = await createUser(t.sql, 'buyer');
     seller = await createUser(t.sql, 'seller');
@@ -131,18 +133,42 @@ describe('email through the outbox', () => {
       promotions: { email: true, locked: false },
       notices: { email: true, locked: true },
     });
-    const off = await t.http.put('/me/email-preferences').set('Authorization', as(buyer)).send({ categories: { promotions: { email: false } } }).expect(200);
+    const off = await t.http
+      .put('/me/email-preferences')
+      .set('Authorization', as(buyer))
+      .send({ categories: { promotions: { email: false } } })
+      .expect(200);
     expect(off.body.categories.promotions).toEqual({ email: false, locked: false });
-    const locked = await t.http.put('/me/email-preferences').set('Authorization', as(buyer)).send({ categories: { seller_messages: { email: false } } }).expect(400);
+    const locked = await t.http
+      .put('/me/email-preferences')
+      .set('Authorization', as(buyer))
+      .send({ categories: { seller_messages: { email: false } } })
+      .expect(400);
     expect(locked.body.errors).toEqual([{ field: 'categories.seller_messages.email', message: expect.stringContaining('cannot be switched off') }]);
-    await t.http.put('/me/email-preferences').set('Authorization', as(buyer)).send({ categories: { spam: { email: false } } }).expect(400);
-    await t.http.put('/me/email-preferences').set('Authorization', as(buyer)).send({ categories: { promotions: { email: 'no' } } }).expect(400);
+    await t.http
+      .put('/me/email-preferences')
+      .set('Authorization', as(buyer))
+      .send({ categories: { spam: { email: false } } })
+      .expect(400);
+    await t.http
+      .put('/me/email-preferences')
+      .set('Authorization', as(buyer))
+      .send({ categories: { promotions: { email: 'no' } } })
+      .expect(400);
     await t.http.get('/me/email-preferences').expect(401);
 
-    const promo = await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'promotions', subject: 'Spring sale', body: '20 % off', audience: 'all' }).expect(201);
+    const promo = await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(admin))
+      .send({ category: 'promotions', subject: 'Spring sale', body: '20 % off', audience: 'all' })
+      .expect(201);
     const users = Number((await t.sql.query('SELECT count(*)::int AS n FROM users')).rows[0].n);
     expect(promo.body.recipients).toBe(users - 1);
-    const notice = await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'notices', subject: 'New fees', body: 'From May on…', audience: 'buyers' }).expect(201);
+    const notice = await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(admin))
+      .send({ category: 'notices', subject: 'New fees', body: 'From May on…', audience: 'buyers' })
+      .expect(201);
     expect(notice.body.recipients).toBe(Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE role = 'buyer'`)).rows[0].n));
     const before = smtp.received.length;
     await dispatch();
@@ -185,7 +211,11 @@ describe('email through the outbox', () => {
   });
 
   it('retries with backoff while the SMTP server refuses, then sends each email exactly once', async () => {
-    await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'notices', subject: 'Maintenance', body: 'Sunday night', audience: 'sellers' }).expect(201);
+    await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(admin))
+      .send({ category: 'notices', subject: 'Maintenance', body: 'Sunday night', audience: 'sellers' })
+      .expect(201);
     smtp.refusing = true;
     const first = await dispatch();
     expect(first).toMatchObject({ sent: 0, retried: first.claimed });
@@ -224,10 +254,18 @@ describe('email through the outbox', () => {
   });
 
   it('sends each email once with two dispatchers at the same time', async () => {
-    const other = await startTestApp({ database: t.database, clock: t.clock, env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://parley.example', MAIL_FROM: 'Parley <no-reply@parley.example>' } });
+    const other = await startTestApp({
+      database: t.database,
+      clock: t.clock,
+      env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://parley.example', MAIL_FROM: 'Parley <no-reply@parley.example>' },
+    });
     try {
       for (let i = 0; i < 40; i++) await createUser(t.sql, 'buyer');
-      const broadcast = await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'notices', subject: 'Twice?', body: 'Once.', audience: 'buyers' }).expect(201);
+      const broadcast = await t.http
+        .post('/admin/broadcasts')
+        .set('Authorization', as(admin))
+        .send({ category: 'notices', subject: 'Twice?', body: 'Once.', audience: 'buyers' })
+        .expect(201);
       const before = smtp.received.length;
       const [one, two] = await Promise.all([t.app.get(OutboxDispatcherService).dispatch(), other.app.get(OutboxDispatcherService).dispatch()]);
       expect(one.sent + two.sent).toBe(broadcast.body.recipients);
@@ -255,8 +293,15 @@ describe('email without an SMTP server (the embedded default)', () => {
     try {
       const admin = await createUser(t.sql, 'admin');
       await createUser(t.sql, 'buyer');
-      await t.http.post('/admin/broadcasts').set('Authorization', `Bearer ${t.tokenFor(admin)}`).send({ category: 'notices', subject: 'Hello', body: 'World', audience: 'buyers' }).expect(201);
-      await t.http.post('/admin/jobs/outbox-dispatch/run').set('Authorization', `Bearer ${t.tokenFor(admin)}`).expect(200);
+      await t.http
+        .post('/admin/broadcasts')
+        .set('Authorization', `Bearer ${t.tokenFor(admin)}`)
+        .send({ category: 'notices', subject: 'Hello', body: 'World', audience: 'buyers' })
+        .expect(201);
+      await t.http
+        .post('/admin/jobs/outbox-dispatch/run')
+        .set('Authorization', `Bearer ${t.tokenFor(admin)}`)
+        .expect(200);
       const files = await readdir(join(dataDir, 'mail'));
       expect(files).toHaveLength(1);
       expect(files[0]).toMatch(/^outbox-[0-9a-f-]+@parley\.local\.eml$/);

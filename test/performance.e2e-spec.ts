@@ -21,7 +21,8 @@ describe('GET /sellers/:id/performance', () => {
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
   const open = async (at: string, subject: string) => {
     t.clock.set(at);
-    return (await t.http.post('/cases').set('Authorization', as(buyer)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Question' }).expect(201)).body.id as string;
+    return (await t.http.post('/cases').set('Authorization', as(buyer)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Question' }).expect(201))
+      .body.id as string;
   };
   const reply = async (caseId: string, at: string) => {
     t.clock.set(at);
@@ -89,7 +90,10 @@ describe('GET /sellers/:id/performance', () => {
   });
 
   it('counts the flags the sweep raises, and a seller without history is in good standing', async () => {
-    await t.http.post('/admin/jobs/sla-sweep/run').set('Authorization', as(await createUser(t.sql, 'admin'))).expect(200);
+    await t.http
+      .post('/admin/jobs/sla-sweep/run')
+      .set('Authorization', as(await createUser(t.sql, 'admin')))
+      .expect(200);
     const response = await t.http.get(`/sellers/${seller.id}/performance`).set('Authorization', as(agent)).expect(200);
     expect(response.body.windows[1].flags).toBe(1);
     const fresh = await t.http.get(`/sellers/${otherSeller.id}/performance`).set('Authorization', as(otherSeller)).expect(200);

@@ -9,7 +9,11 @@ describe('re-basing open cycles onto a new calendar version', () => {
   let calendarId: string;
   const caseIds: string[] = [];
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
-  const rebase = (dryRun?: boolean) => t.http.post(`/calendars/${calendarId}/rebase`).set('Authorization', as(admin)).send(dryRun === undefined ? {} : { dryRun });
+  const rebase = (dryRun?: boolean) =>
+    t.http
+      .post(`/calendars/${calendarId}/rebase`)
+      .set('Authorization', as(admin))
+      .send(dryRun === undefined ? {} : { dryRun });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -42,7 +46,7 @@ describe('re-basing open cycles onto a new calendar version', () => {
     const { rows } = await t.sql.query('SELECT calendar_version, count(*)::int AS n FROM reply_cycles WHERE closed_at IS NULL GROUP BY calendar_version', []);
     expect(rows).toEqual([{ calendar_version: 2, n: 4 }]);
     const timeline = await t.http.get(`/cases/${caseIds[0]}/timeline`).set('Authorization', as(seller)).expect(200);
-    expect(timeline.body.at(-1)).toMatchObject({ type: 'sla_rebased', actorId: admin.id, data: { calendarVersion: 2, dueAt: '2026-03-05T18:00:00+00:00' } });
+    expect(timeline.body.at(-1)).toMatchObject({ type: 'sla_rebased', actorId: admin.id, data: { calendarVersion: 2, dueAt: '2026-03-05T18:00:00.000Z' } });
     expect((await rebase().expect(200)).body).toMatchObject({ openCycles: 0, wouldChange: 0 });
   });
 

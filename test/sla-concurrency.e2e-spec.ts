@@ -33,7 +33,15 @@ describe('the SLA sweep on several instances', () => {
          FROM plan p WHERE (SELECT count(*) FROM cases_in) > 0`,
       [CASES, buyer.id, seller.id],
     );
-    const env = { DATABASE_URL: database.url, JWT_SECRET, LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DATABASE_POOL_SIZE: '4', ADMIN_EMAIL: 'ops@example.test', ADMIN_PASSWORD: 'a long admin password' };
+    const env = {
+      DATABASE_URL: database.url,
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      SCHEDULER_ENABLED: 'false',
+      DATABASE_POOL_SIZE: '4',
+      ADMIN_EMAIL: 'ops@example.test',
+      ADMIN_PASSWORD: 'a long admin password',
+    };
     instances.push(...(await Promise.all([startProcess(env), startProcess(env), startProcess(env)])));
   }, 120_000);
 
@@ -55,13 +63,19 @@ describe('the SLA sweep on several instances', () => {
       ),
     );
     const total = (key: 'atRisk' | 'late' | 'escalated' | 'failed') => results.reduce((sum, r) => sum + r[key], 0);
-    expect({ atRisk: total('atRisk'), late: total('late'), escalated: total('escalated'), failed: total('failed') }).toEqual({ atRisk: CASES, late: CASES, escalated: CASES, failed: 0 });
+    expect({ atRisk: total('atRisk'), late: total('late'), escalated: total('escalated'), failed: total('failed') }).toEqual({
+      atRisk: CASES,
+      late: CASES,
+      escalated: CASES,
+      failed: 0,
+    });
 
     const one = async (query: string) => (await sql.query(query)).rows[0];
     expect(await one(`SELECT count(*)::int AS n, count(DISTINCT case_id)::int AS cases FROM escalations WHERE reason = 'missed_reply_window'`)).toEqual({ n: CASES, cases: CASES });
     expect(await one(`SELECT count(*)::int AS n FROM sla_actions`)).toEqual({ n: 3 * CASES });
     expect(await one(`SELECT count(*)::int AS n FROM seller_flags`)).toEqual({ n: CASES });
-    const outbox = (await sql.query(`SELECT kind, u.role, count(*)::int AS n FROM outbox o JOIN users u ON u.id = o.recipient_id GROUP BY kind, u.role ORDER BY kind, u.role`)).rows;
+    const outbox = (await sql.query(`SELECT kind, u.role, count(*)::int AS n FROM outbox o JOIN users u ON u.id = o.recipient_id GROUP BY kind, u.role ORDER BY kind, u.role`))
+      .rows;
     expect(outbox).toEqual([
       { kind: 'case_escalated', role: 'buyer', n: CASES },
       { kind: 'case_escalated', role: 'seller', n: CASES },

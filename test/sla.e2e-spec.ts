@@ -20,7 +20,12 @@ describe('the SLA sweep and the support queue', () => {
   };
   const count = async (sql: string, params: unknown[]) => (await t.sql.query(sql, params)).rows[0].n as number;
   const outboxKinds = async (caseId: string) =>
-    (await t.sql.query(`SELECT o.kind, u.role FROM outbox o JOIN users u ON u.id = o.recipient_id WHERE o.case_id = $1 AND o.kind NOT IN ('case_opened', 'new_message') ORDER BY o.created_at, o.kind, u.role`, [caseId])).rows.map((r) => `${r.kind}:${r.role}`);
+    (
+      await t.sql.query(
+        `SELECT o.kind, u.role FROM outbox o JOIN users u ON u.id = o.recipient_id WHERE o.case_id = $1 AND o.kind NOT IN ('case_opened', 'new_message') ORDER BY o.created_at, o.kind, u.role`,
+        [caseId],
+      )
+    ).rows.map((r) => `${r.kind}:${r.role}`);
 
   beforeAll(async () => {
     t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '1000' } });
@@ -130,7 +135,19 @@ describe('the SLA sweep and the support queue', () => {
     const dueAts = list.body.items.map((e: { dueAt: string }) => e.dueAt);
     expect(dueAts).toEqual([...dueAts].sort());
     const item = list.body.items.find((e: { caseId: string }) => e.caseId === caseId);
-    expect(item).toEqual({ id: expect.any(String), caseId, reason: 'missed_reply_window', priority: 'normal', status: 'open', assigneeId: null, dueAt: '2026-08-07T17:00:00.000Z', createdAt: '2026-08-06T17:00:00.000Z', outcome: null, messageId: null });
+    expect(item).toEqual({
+      id: expect.any(String),
+      caseId,
+      reason: 'missed_reply_window',
+      priority: 'normal',
+      status: 'open',
+      assigneeId: null,
+      dueAt: '2026-08-07T17:00:00.000Z',
+      waitingOn: null,
+      createdAt: '2026-08-06T17:00:00.000Z',
+      outcome: null,
+      messageId: null,
+    });
 
     const firstPage = await t.http.get('/escalations').query({ limit: 1 }).set('Authorization', as(agent)).expect(200);
     const secondPage = await t.http.get('/escalations').query({ limit: 1, cursor: firstPage.body.nextCursor }).set('Authorization', as(agent)).expect(200);
@@ -147,7 +164,11 @@ describe('the SLA sweep and the support queue', () => {
     await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(agent)).send({ body: 'Seller has a history of late replies.', internal: true }).expect(201);
 
     t.clock.set('2026-08-06T18:00:00Z');
-    const resolved = await t.http.post(`/escalations/${item.id}/resolve`).set('Authorization', as(agent)).send({ outcome: 'returned_to_seller', note: 'Seller promised a reply' }).expect(200);
+    const resolved = await t.http
+      .post(`/escalations/${item.id}/resolve`)
+      .set('Authorization', as(agent))
+      .send({ outcome: 'returned_to_seller', note: 'Seller promised a reply' })
+      .expect(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', outcome: 'returned_to_seller' });
     const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
     expect(view.body).toMatchObject({ status: 'awaiting_seller', sla: { state: 'late' } });
@@ -184,7 +205,9 @@ describe('the SLA sweep and the support queue', () => {
     const first = await t.http.post('/admin/jobs/support-sweep/run').set('Authorization', as(admin)).expect(200);
     expect(first.body.raised).toBeGreaterThanOrEqual(1);
     expect((await t.sql.query('SELECT priority FROM escalations WHERE case_id = $1', [caseId])).rows).toEqual([{ priority: 'urgent' }]);
-    expect((await t.sql.query('SELECT priority, first_action_at FROM escalations WHERE case_id = $1', [handled])).rows).toEqual([{ priority: 'normal', first_action_at: new Date('2026-10-08T17:00:00Z') }]);
+    expect((await t.sql.query('SELECT priority, first_action_at FROM escalations WHERE case_id = $1', [handled])).rows).toEqual([
+      { priority: 'normal', first_action_at: new Date('2026-10-08T17:00:00Z') },
+    ]);
     expect((await t.http.post('/admin/jobs/support-sweep/run').set('Authorization', as(admin))).body.raised).toBe(0);
   });
 

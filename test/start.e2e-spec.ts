@@ -16,8 +16,8 @@ interface Run {
 function start(env: Record<string, string>): Run {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -26,7 +26,10 @@ async function waitReady(port: number, run: Run, timeoutMs = 30_000): Promise<vo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (run.child.exitCode !== null) throw new Error(`exited early: ${run.output()}`);
-    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -49,7 +52,11 @@ describe('the service process', () => {
     try {
       await waitReady(port, first);
       expect(first.output()).toMatch(/email: +admin@parley\.local\n +password: +\S{24}/);
-      const login = await fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@parley.local', password: first.output().match(/password: +(\S+)/)![1] }) });
+      const login = await fetch(`http://127.0.0.1:${port}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@parley.local', password: first.output().match(/password: +(\S+)/)![1] }),
+      });
       expect(login.status).toBe(200);
 
       const second = start({ ...env, PORT: String(await freePort()) });

@@ -6,7 +6,13 @@ describe('POST /users', () => {
   let admin: TestUser;
   let auth: string;
 
-  const seller = { email: 'shop@example.test', password: 'a long enough password', role: 'seller', displayName: 'The Shop', seller: { timeZone: 'America/Los_Angeles', country: 'us', subdivision: 'US-CA' } };
+  const seller = {
+    email: 'shop@example.test',
+    password: 'a long enough password',
+    role: 'seller',
+    displayName: 'The Shop',
+    seller: { timeZone: 'America/Los_Angeles', country: 'us', subdivision: 'US-CA' },
+  };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -51,7 +57,11 @@ describe('POST /users', () => {
       .send({ ...seller, email: 'dubai@example.test', seller: { timeZone: 'Asia/Dubai', country: 'AE', workingDays: ['sun', 'mon', 'tue', 'wed', 'thu'] } })
       .expect(201);
     expect(dubai.body.seller).toEqual({ timeZone: 'Asia/Dubai', country: 'AE', subdivision: null, workingDays: ['mon', 'tue', 'wed', 'thu', 'sun'] });
-    const buyer = await t.http.post('/users').set('Authorization', auth).send({ email: 'b@example.test', password: 'a long enough password', role: 'buyer', displayName: 'B' }).expect(201);
+    const buyer = await t.http
+      .post('/users')
+      .set('Authorization', auth)
+      .send({ email: 'b@example.test', password: 'a long enough password', role: 'buyer', displayName: 'B' })
+      .expect(201);
     expect(buyer.body.seller).toBeUndefined();
   });
 
@@ -63,13 +73,20 @@ describe('POST /users', () => {
       .send({ ...seller, email: 'hours@example.test', seller: { ...seller.seller, openingHours: hours } })
       .expect(201);
     expect(created.body.seller.openingHours).toEqual(hours);
-    const me = await t.http.get('/me').set('Authorization', `Bearer ${t.tokenFor({ id: created.body.id, role: 'seller' })}`).expect(200);
+    const me = await t.http
+      .get('/me')
+      .set('Authorization', `Bearer ${t.tokenFor({ id: created.body.id, role: 'seller' })}`)
+      .expect(200);
     expect(me.body.seller).toEqual({ timeZone: 'America/Los_Angeles', country: 'US', subdivision: 'CA', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], openingHours: hours });
   });
 
   it('refuses a second user with the same email, whatever its case, with 409', async () => {
     const before = await countUsers();
-    const response = await t.http.post('/users').set('Authorization', auth).send({ ...seller, email: 'SHOP@example.test' }).expect(409);
+    const response = await t.http
+      .post('/users')
+      .set('Authorization', auth)
+      .send({ ...seller, email: 'SHOP@example.test' })
+      .expect(409);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await countUsers()).toBe(before);
   });
@@ -108,7 +125,11 @@ describe('POST /users', () => {
   it('is for admins only', async () => {
     for (const role of ['buyer', 'seller', 'agent'] as const) {
       const user = await createUser(t.sql, role);
-      await t.http.post('/users').set('Authorization', `Bearer ${t.tokenFor(user)}`).send({ ...seller, email: `${role}-made@example.test` }).expect(403);
+      await t.http
+        .post('/users')
+        .set('Authorization', `Bearer ${t.tokenFor(user)}`)
+        .send({ ...seller, email: `${role}-made@example.test` })
+        .expect(403);
     }
     await t.http.post('/users').send(seller).expect(401);
   });

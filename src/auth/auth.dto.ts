@@ -4,11 +4,15 @@ import { UserView } from '../users/users.dto.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@parley.local' })
-  @MaxLength(254) @MinLength(1) @IsString()
+  @MaxLength(254)
+  @MinLength(1)
+  @IsString()
   email: string;
 
   @ApiProperty()
-  @MaxLength(200) @MinLength(1) @IsString()
+  @MaxLength(200)
+  @MinLength(1)
+  @IsString()
   password: string;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginDto, LoginView } from './auth.dto.js';

@@ -15,7 +15,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallParts(zone: string, ms: number): number[] {
   let format = formatters.get(zone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(zone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
@@ -76,7 +85,7 @@ function referenceAddBusinessDays(zone: string, country: string, start: number, 
   }
   if (n === 0) return begin;
   const timeOfDay = local - midnight;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     midnight += DAY;
     if (isBusinessDate(zone, country, midnight)) left -= 1;
   }
@@ -115,7 +124,16 @@ describe('BusinessCalendar.addBusinessDays against a reference walk', () => {
   });
 
   it('agrees around DST changes, where starts cluster near transitions', () => {
-    const transitionZones = ['America/Los_Angeles', 'Europe/Berlin', 'Australia/Lord_Howe', 'America/Santiago', 'Pacific/Apia', 'Asia/Tehran', 'America/Havana', 'Africa/Casablanca'];
+    const transitionZones = [
+      'America/Los_Angeles',
+      'Europe/Berlin',
+      'Australia/Lord_Howe',
+      'America/Santiago',
+      'Pacific/Apia',
+      'Asia/Tehran',
+      'America/Havana',
+      'Africa/Casablanca',
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom(...transitionZones),

@@ -7,14 +7,20 @@ const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 const SPLIT_HOURS: CalendarDefinition = {
   timeZone: 'America/Los_Angeles',
   holidays: { country: 'US', subdivision: 'CA' },
-  openingHours: { mon: ['09:00-12:00', '13:00-17:00'], tue: ['09:00-12:00', '13:00-17:00'], wed: ['09:00-12:00', '13:00-17:00'], thu: ['09:00-12:00', '13:00-17:00'], fri: ['09:00-12:00', '13:00-17:00'] },
+  openingHours: {
+    mon: ['09:00-12:00', '13:00-17:00'],
+    tue: ['09:00-12:00', '13:00-17:00'],
+    wed: ['09:00-12:00', '13:00-17:00'],
+    thu: ['09:00-12:00', '13:00-17:00'],
+    fri: ['09:00-12:00', '13:00-17:00'],
+  },
 };
 
 const at = (iso: string) => new Date(iso);
 
 describe('BusinessCalendar.addBusinessDays', () => {
   it.each<[string, CalendarDefinition, string, number, string]>([
-    // DOMAIN.md's four examples (America/Los_Angeles, US-CA, Mon–Fri, open all day).
+    // docs/domain.md's four examples (America/Los_Angeles, US-CA, Mon–Fri, open all day).
     ['Mon 10:00 + 2', LA, '2026-03-02T18:00:00Z', 2, '2026-03-04T18:00:00Z'],
     ['Fri 10:00 + 2 across the start of DST: still 10:00 local', LA, '2026-03-06T18:00:00Z', 2, '2026-03-10T17:00:00Z'],
     ['Sat 10:00 + 2 starts on Monday 00:00', LA, '2026-03-07T18:00:00Z', 2, '2026-03-11T07:00:00Z'],
@@ -31,14 +37,38 @@ describe('BusinessCalendar.addBusinessDays', () => {
     ['Berlin Fri 10:00 CET + 1 across spring forward', BERLIN, '2026-03-27T09:00:00Z', 1, '2026-03-30T08:00:00Z'],
     ['Berlin Fri 10:00 CEST + 1 across fall back', BERLIN, '2026-10-23T08:00:00Z', 1, '2026-10-26T09:00:00Z'],
     ['Berlin Thu before Easter + 1 skips Good Friday and Easter Monday', BERLIN, '2026-04-02T10:00:00Z', 1, '2026-04-07T10:00:00Z'],
-    ['Berlin 7-day week: 02:30 on the spring-forward day does not exist, moves forward by the gap', { ...BERLIN, holidays: null, workingDays: EVERY_DAY }, '2026-03-28T01:30:00Z', 1, '2026-03-29T01:30:00Z'],
-    ['Berlin 7-day week: 02:30 on the fall-back day is ambiguous, takes the earlier offset', { ...BERLIN, holidays: null, workingDays: EVERY_DAY }, '2026-10-24T00:30:00Z', 1, '2026-10-25T00:30:00Z'],
+    [
+      'Berlin 7-day week: 02:30 on the spring-forward day does not exist, moves forward by the gap',
+      { ...BERLIN, holidays: null, workingDays: EVERY_DAY },
+      '2026-03-28T01:30:00Z',
+      1,
+      '2026-03-29T01:30:00Z',
+    ],
+    [
+      'Berlin 7-day week: 02:30 on the fall-back day is ambiguous, takes the earlier offset',
+      { ...BERLIN, holidays: null, workingDays: EVERY_DAY },
+      '2026-10-24T00:30:00Z',
+      1,
+      '2026-10-25T00:30:00Z',
+    ],
     // America/New_York across both DST changes.
     ['New York Fri 09:00 EST + 1 across spring forward', NEW_YORK, '2026-03-06T14:00:00Z', 1, '2026-03-09T13:00:00Z'],
     ['New York Fri 09:00 EDT + 1 across fall back', NEW_YORK, '2026-10-30T13:00:00Z', 1, '2026-11-02T14:00:00Z'],
     // Australia/Lord_Howe: a 30-minute DST shift.
-    ['Lord Howe 02:15 on the spring-forward day (gap 02:00–02:30) moves to 02:45', { timeZone: 'Australia/Lord_Howe', workingDays: EVERY_DAY }, '2026-10-02T15:45:00Z', 1, '2026-10-03T15:45:00Z'],
-    ['Lord Howe 01:45 on the fall-back day (01:30–02:00 twice) takes +11:00', { timeZone: 'Australia/Lord_Howe', workingDays: EVERY_DAY }, '2026-04-03T14:45:00Z', 1, '2026-04-04T14:45:00Z'],
+    [
+      'Lord Howe 02:15 on the spring-forward day (gap 02:00–02:30) moves to 02:45',
+      { timeZone: 'Australia/Lord_Howe', workingDays: EVERY_DAY },
+      '2026-10-02T15:45:00Z',
+      1,
+      '2026-10-03T15:45:00Z',
+    ],
+    [
+      'Lord Howe 01:45 on the fall-back day (01:30–02:00 twice) takes +11:00',
+      { timeZone: 'Australia/Lord_Howe', workingDays: EVERY_DAY },
+      '2026-04-03T14:45:00Z',
+      1,
+      '2026-04-04T14:45:00Z',
+    ],
     ['Lord Howe Fri 10:00 +11 + 1 across the fall back to +10:30', { timeZone: 'Australia/Lord_Howe' }, '2026-04-02T23:00:00Z', 1, '2026-04-05T23:30:00Z'],
     // Asia/Kathmandu, +05:45.
     ['Kathmandu Mon 10:00 + 2', { timeZone: 'Asia/Kathmandu' }, '2026-03-02T04:15:00Z', 2, '2026-03-04T04:15:00Z'],
@@ -46,15 +76,39 @@ describe('BusinessCalendar.addBusinessDays', () => {
     ['Apia Thu 2011-12-29 10:00 (−10) + 1 skips the missing Friday and the weekend', { timeZone: 'Pacific/Apia' }, '2011-12-29T20:00:00Z', 1, '2012-01-01T20:00:00Z'],
     ['Apia Wed 2011-12-28 10:00 (−10) + 1 is Thu 10:00 (−10)', { timeZone: 'Pacific/Apia' }, '2011-12-28T20:00:00Z', 1, '2011-12-29T20:00:00Z'],
     // Asia/Dubai: Monday–Friday set explicitly, and a Sunday–Thursday week.
-    ['Dubai Mon–Fri: Wed 10:00 + 2 is Fri', { timeZone: 'Asia/Dubai', workingDays: [1, 2, 3, 4, 5], holidays: { country: 'AE' } }, '2026-03-04T06:00:00Z', 2, '2026-03-06T06:00:00Z'],
-    ['Dubai Sun–Thu: Wed 10:00 + 2 is Sun', { timeZone: 'Asia/Dubai', workingDays: [7, 1, 2, 3, 4], holidays: { country: 'AE' } }, '2026-03-04T06:00:00Z', 2, '2026-03-08T06:00:00Z'],
-    ['Dubai Mon–Fri: Thu 2026-03-19 10:00 + 1 skips Eid al-Fitr (Fri 03-20) and the weekend', { timeZone: 'Asia/Dubai', workingDays: [1, 2, 3, 4, 5], holidays: { country: 'AE' } }, '2026-03-19T06:00:00Z', 1, '2026-03-23T06:00:00Z'],
+    [
+      'Dubai Mon–Fri: Wed 10:00 + 2 is Fri',
+      { timeZone: 'Asia/Dubai', workingDays: [1, 2, 3, 4, 5], holidays: { country: 'AE' } },
+      '2026-03-04T06:00:00Z',
+      2,
+      '2026-03-06T06:00:00Z',
+    ],
+    [
+      'Dubai Sun–Thu: Wed 10:00 + 2 is Sun',
+      { timeZone: 'Asia/Dubai', workingDays: [7, 1, 2, 3, 4], holidays: { country: 'AE' } },
+      '2026-03-04T06:00:00Z',
+      2,
+      '2026-03-08T06:00:00Z',
+    ],
+    [
+      'Dubai Mon–Fri: Thu 2026-03-19 10:00 + 1 skips Eid al-Fitr (Fri 03-20) and the weekend',
+      { timeZone: 'Asia/Dubai', workingDays: [1, 2, 3, 4, 5], holidays: { country: 'AE' } },
+      '2026-03-19T06:00:00Z',
+      1,
+      '2026-03-23T06:00:00Z',
+    ],
     // Split opening hours 09–12 and 13–17.
     ['split hours: a start in the lunch break waits for 13:00', SPLIT_HOURS, '2026-03-02T20:30:00Z', 1, '2026-03-03T21:00:00Z'],
     ['split hours: a start after closing waits for the next morning', SPLIT_HOURS, '2026-03-03T02:00:00Z', 1, '2026-03-04T17:00:00Z'],
     ['split hours: a start in open time keeps its wall time', SPLIT_HOURS, '2026-03-02T19:00:00Z', 2, '2026-03-04T19:00:00Z'],
     // Custom closures.
-    ['a closure over Tue–Wed pushes Mon + 2 to Fri', { ...LA, closures: [{ name: 'Stocktaking', from: '2026-03-03', to: '2026-03-04' }] }, '2026-03-02T18:00:00Z', 2, '2026-03-06T18:00:00Z'],
+    [
+      'a closure over Tue–Wed pushes Mon + 2 to Fri',
+      { ...LA, closures: [{ name: 'Stocktaking', from: '2026-03-03', to: '2026-03-04' }] },
+      '2026-03-02T18:00:00Z',
+      2,
+      '2026-03-06T18:00:00Z',
+    ],
   ])('%s', (_, definition, start, n, expected) => {
     expect(new BusinessCalendar(definition).addBusinessDays(at(start), n).toISOString()).toBe(new Date(expected).toISOString());
   });
@@ -160,7 +214,9 @@ describe('BusinessCalendar.explain', () => {
       { from: at('2026-03-04T17:00:00Z'), to: at('2026-03-04T18:00:00Z'), counted: true },
     ]);
     const counted = segments.filter((s) => s.counted).reduce((sum, s) => sum + (s.to.getTime() - s.from.getTime()) / 60_000, 0);
-    expect(counted).toBe(calendar.businessTimeBetween(at('2026-03-02T16:00:00Z'), at('2026-03-04T18:00:00Z'), [{ from: at('2026-03-02T17:30:00Z'), to: at('2026-03-02T18:00:00Z') }]));
+    expect(counted).toBe(
+      calendar.businessTimeBetween(at('2026-03-02T16:00:00Z'), at('2026-03-04T18:00:00Z'), [{ from: at('2026-03-02T17:30:00Z'), to: at('2026-03-02T18:00:00Z') }]),
+    );
   });
 
   it('is empty for an empty or reversed range', () => {

@@ -104,7 +104,7 @@ interface Piece {
 
 /**
  * Business time on one calendar: a time zone, working weekdays, opening
- * hours, public holidays and closures (DOMAIN.md, "Business time").
+ * hours, public holidays and closures (docs/domain.md, "Business time").
  *
  * Built once per calendar version and cached: local days become tables of
  * day kinds (256 days at a time) the first time they are touched, and the zone's offsets are
@@ -117,7 +117,7 @@ export class BusinessCalendar {
   /** Opening bounds (ms of the local day, start/end pairs) per ISO weekday, index 1..7. */
   private readonly hours: number[][] = [];
   private readonly closures: { name: string; from: number; to: number }[] = [];
-  private readonly dense: (Chunk | undefined)[] = new Array(DENSE_SIZE);
+  private readonly dense: (Chunk | undefined)[] = new Array<Chunk | undefined>(DENSE_SIZE);
   private readonly sparse = new Map<number, Chunk>();
 
   constructor(readonly definition: CalendarDefinition) {
@@ -174,7 +174,7 @@ export class BusinessCalendar {
       return new Date(ms);
     }
     const timeOfDay = local - day * DAY_MS;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day += 1;
       if (this.kind(day) === OPEN) left -= 1;
     }

@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { WEEKDAY_NAMES } from './business-calendar.js';
 import type { ExclusionReason, WeekdayName } from './business-calendar.js';
 import { IsCalendarDate, IsHolidayCountry, IsHolidaySubdivision, IsOpeningHours, IsTimeZone } from './calendar.validators.js';
@@ -28,29 +14,43 @@ export class CalendarSettingsDto {
   @IsTimeZone()
   timeZone: string;
 
-  @ApiProperty({ example: 'US', description: 'Country of the public holidays (ISO 3166-1 alpha-2)' })
-  @Transform(upper) @IsHolidayCountry() @IsString()
+  @ApiProperty({ example: 'US', description: 'Country of the public holidays (ISO 3166-1 alpha-2), or none for a calendar without public holidays' })
+  @Transform(upper)
+  @IsHolidayCountry(true)
+  @IsString()
   country: string;
 
   @ApiPropertyOptional({ example: 'CA', nullable: true, type: String, description: 'Subdivision of the holidays, `CA` or `US-CA`' })
-  @IsOptional() @Transform(upper) @IsHolidaySubdivision() @IsString()
+  @IsOptional()
+  @Transform(upper)
+  @IsHolidaySubdivision()
+  @IsString()
   subdivision?: string | null;
 
   @ApiPropertyOptional({ enum: WEEKDAY_NAMES, isArray: true, example: ['mon', 'tue', 'wed', 'thu', 'fri'], description: 'Working weekdays; default Monday to Friday' })
-  @IsOptional() @IsIn(WEEKDAY_NAMES, { each: true }) @ArrayUnique() @ArrayMinSize(1) @IsArray()
+  @IsOptional()
+  @IsIn(WEEKDAY_NAMES, { each: true })
+  @ArrayUnique()
+  @ArrayMinSize(1)
+  @IsArray()
   workingDays?: WeekdayName[];
 
   @ApiPropertyOptional({
     example: OPENING_HOURS_EXAMPLE,
     description: 'Opening hours per weekday; without them a working day is open all day. With them, a working day without hours is closed.',
   })
-  @IsOptional() @IsOpeningHours()
+  @IsOptional()
+  @IsOpeningHours()
   openingHours?: Partial<Record<WeekdayName, string[]>> | null;
 }
 
 export class ClosureDto {
   @ApiProperty({ example: 'Stocktaking' })
-  @Transform(trim) @Matches(/^[^\r\n]*$/, { message: 'name must be a single line' }) @MaxLength(100) @MinLength(1) @IsString()
+  @Transform(trim)
+  @Matches(/^[^\r\n]*$/, { message: 'name must be a single line' })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
   name: string;
 
   @ApiProperty({ example: '2026-12-24', description: 'First closed local date' })
@@ -68,37 +68,61 @@ export class PreviewQueryDto {
   timeZone: string;
 
   @ApiPropertyOptional({ example: 'US', description: 'Holiday country; none: no holidays' })
-  @IsOptional() @Transform(upper) @IsHolidayCountry() @IsString()
+  @IsOptional()
+  @Transform(upper)
+  @IsHolidayCountry(true)
+  @IsString()
   country?: string;
 
   @ApiPropertyOptional({ example: 'CA' })
-  @IsOptional() @Transform(upper) @IsHolidaySubdivision() @IsString()
+  @IsOptional()
+  @Transform(upper)
+  @IsHolidaySubdivision()
+  @IsString()
   subdivision?: string;
 
   @ApiPropertyOptional({ example: 'mon,tue,wed,thu,fri', description: 'Working weekdays, comma-separated' })
-  @IsOptional() @Transform(commaList) @IsIn(WEEKDAY_NAMES, { each: true }) @ArrayUnique() @ArrayMinSize(1) @IsArray()
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(WEEKDAY_NAMES, { each: true })
+  @ArrayUnique()
+  @ArrayMinSize(1)
+  @IsArray()
   workingDays?: WeekdayName[];
 
   @ApiPropertyOptional({ example: '2026-11-26T00:00:00Z', description: 'ISO 8601 instant; default: now' })
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   start?: string;
 
   @ApiProperty({ minimum: 0, maximum: 365, example: 2 })
-  @Transform(integer) @Max(365) @Min(0) @IsInt()
+  @Transform(integer)
+  @Max(365)
+  @Min(0)
+  @IsInt()
   businessDays: number;
 }
 
 export class HolidaysQueryDto {
   @ApiProperty({ example: 'US' })
-  @Transform(upper) @IsHolidayCountry() @IsString()
+  @Transform(upper)
+  @IsHolidayCountry()
+  @IsString()
   country: string;
 
   @ApiPropertyOptional({ example: 'CA' })
-  @IsOptional() @Transform(upper) @IsHolidaySubdivision() @IsString()
+  @IsOptional()
+  @Transform(upper)
+  @IsHolidaySubdivision()
+  @IsString()
   subdivision?: string;
 
   @ApiPropertyOptional({ example: 2026, description: 'Default: the current year' })
-  @IsOptional() @Transform(integer) @Max(2200) @Min(1900) @IsInt()
+  @IsOptional()
+  @Transform(integer)
+  @Max(2200)
+  @Min(1900)
+  @IsInt()
   year?: number;
 }
 

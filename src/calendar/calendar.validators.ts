@@ -1,7 +1,7 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { checkOpeningHours } from './business-calendar.js';
 import { parseIsoDate } from './civil.js';
-import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from './regions.js';
+import { isIsoCountry, isKnownCountry, isKnownTimeZone, NO_HOLIDAYS, normaliseSubdivision } from './regions.js';
 
 function rule(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: (args: ValidationArguments) => string) {
   return (options?: ValidationOptions) => (target: object, propertyName: string) =>
@@ -14,18 +14,23 @@ export const IsTimeZone = rule(
   (args) => `${args.property} must be an IANA time zone such as Europe/Berlin`,
 );
 
-export const IsHolidayCountry = rule(
-  'isHolidayCountry',
-  (value) => typeof value === 'string' && isKnownCountry(value),
-  (args) => `${args.property} must be an ISO 3166-1 alpha-2 country code with a known holiday calendar, such as US`,
-);
+/** A country with holiday data; with `allowNone`, also `none` for a calendar without public holidays. */
+export const IsHolidayCountry = (allowNone = false, options?: ValidationOptions) =>
+  rule(
+    'isHolidayCountry',
+    (value) => typeof value === 'string' && (isKnownCountry(value) || (allowNone && value === NO_HOLIDAYS)),
+    (args) =>
+      typeof args.value === 'string' && isIsoCountry(args.value)
+        ? `${args.property}: there is no public-holiday data for ${args.value}${allowNone ? '; use "none" for a calendar without public holidays, and add the days it closes as closures' : ''}`
+        : `${args.property} must be an ISO 3166-1 alpha-2 country code, such as US${allowNone ? ', or "none" for no public holidays' : ''}`,
+  )(options);
 
 /** Validates a subdivision against the `country` property of the same object. */
 export const IsHolidaySubdivision = rule(
   'isHolidaySubdivision',
   (value, args) => {
     const country = (args.object as { country?: unknown }).country;
-    return typeof value === 'string' && typeof country === 'string' && normaliseSubdivision(country, value) !== undefined;
+    return typeof value === 'string' && typeof country === 'string' && country !== NO_HOLIDAYS && normaliseSubdivision(country, value) !== undefined;
   },
   (args) => `${args.property} must be a subdivision of ${String((args.object as { country?: unknown }).country)} known to the holiday calendar, such as CA or US-CA`,
 );

@@ -3,25 +3,28 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, 
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { CalendarSettingsDto, CalendarView, ClosureDto, HolidaysQueryDto, HolidayView, PreviewQueryDto, PreviewView } from './calendar.dto.js';
-import { CalendarsService } from './calendars.service.js';
-
+import { CalendarAdminService } from './calendar-admin.service.js';
+import { CalendarPreviewService } from './calendar-preview.service.js';
 
 @ApiTags('calendars')
 @ApiBearerAuth()
 @Controller()
 export class CalendarsController {
-  constructor(private readonly calendars: CalendarsService) {}
+  constructor(
+    private readonly calendars: CalendarAdminService,
+    private readonly previews: CalendarPreviewService,
+  ) {}
 
   @Get('calendars/preview')
   @ApiOkResponse({ type: PreviewView, description: 'The deadline `start + businessDays` and why it falls there' })
   preview(@Query() query: PreviewQueryDto): Promise<PreviewView> {
-    return this.calendars.preview(query);
+    return this.previews.preview(query);
   }
 
   @Get('calendars/holidays')
   @ApiOkResponse({ type: [HolidayView] })
   holidays(@Query() query: HolidaysQueryDto): Promise<HolidayView[]> {
-    return this.calendars.holidays(query);
+    return this.previews.holidays(query);
   }
 
   @Get('calendars/:id')

@@ -22,8 +22,18 @@ describe('publicHolidays', () => {
   it('lists the public holidays of DE-BY in 2026 in English, and not the observances', () => {
     const dates = publicHolidays('DE', 'BY', 2026).map((h) => h.date);
     expect(dates).toEqual([
-      '2026-01-01', '2026-01-06', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14',
-      '2026-05-25', '2026-06-04', '2026-10-03', '2026-11-01', '2026-12-25', '2026-12-26',
+      '2026-01-01',
+      '2026-01-06',
+      '2026-04-03',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-14',
+      '2026-05-25',
+      '2026-06-04',
+      '2026-10-03',
+      '2026-11-01',
+      '2026-12-25',
+      '2026-12-26',
     ]);
     expect(publicHolidays('DE', 'BY', 2026)[2].name).toBe('Good Friday');
     // Christmas Eve and New Year's Eve are observances in Germany, not public holidays.

@@ -9,6 +9,16 @@ export function isKnownCountry(country: string): boolean {
   return Object.hasOwn(countries, country);
 }
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** True for an ISO 3166-1 alpha-2 country code, whether or not `date-holidays` has data for it. */
+export function isIsoCountry(country: string): boolean {
+  return /^[A-Z]{2}$/.test(country) && regionNames.of(country) !== undefined;
+}
+
+/** The value that asks for a calendar without public holidays. */
+export const NO_HOLIDAYS = 'NONE';
+
 export function subdivisionsOf(country: string): Record<string, string> {
   let found = subdivisionsByCountry.get(country);
   if (!found) {

@@ -24,7 +24,7 @@ const OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 export class ZoneOffsets {
   private static readonly cache = new Map<string, ZoneOffsets>();
   private readonly format: Intl.DateTimeFormat;
-  private readonly dense: (Block | undefined)[] = new Array(DENSE_SIZE);
+  private readonly dense: (Block | undefined)[] = new Array<Block | undefined>(DENSE_SIZE);
   private readonly sparse = new Map<number, Block>();
 
   private constructor(readonly name: string) {

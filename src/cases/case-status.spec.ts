@@ -1,5 +1,5 @@
 import { DomainError } from '../common/domain-error.js';
-import { CASE_ACTIONS, CASE_STATUSES, CaseAction, CaseStatus, transition } from './case-status.js';
+import { CASE_ACTIONS, CASE_STATUSES, CASE_TRANSITIONS, CaseAction, CaseStatus, transition } from './case-status.js';
 
 // The whole table, written out: every action in every state, allowed (→ next state) or forbidden (null).
 const EXPECTED: Record<CaseAction, Record<CaseStatus, CaseStatus | null>> = {
@@ -35,6 +35,6 @@ describe('case status transitions', () => {
   });
 
   it('a closed case accepts nothing but internal notes', () => {
-    expect(CASE_ACTIONS.filter((action) => EXPECTED[action].closed !== null)).toEqual(['internal_note']);
+    expect(CASE_ACTIONS.filter((action) => CASE_TRANSITIONS[action].closed !== undefined)).toEqual(['internal_note']);
   });
 });

@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error.js';
 
-/** Whose turn it is (DOMAIN.md, "Cases"). */
+/** Whose turn it is (docs/domain.md, "Cases"). */
 export const CASE_STATUSES = ['awaiting_seller', 'awaiting_buyer', 'escalated', 'resolved', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
@@ -59,4 +59,22 @@ export function transition(status: CaseStatus, action: CaseAction): CaseStatus {
     });
   }
   return next;
+}
+
+/** The states in which `action` is allowed. */
+export function statesAllowing(action: CaseAction): CaseStatus[] {
+  return CASE_STATUSES.filter((status) => CASE_TRANSITIONS[action][status] !== undefined);
+}
+
+/**
+ * The transition table for `action` as SQL, for set-based writers: a
+ * condition that the status column is in an allowed state, and the next
+ * state as a CASE over it. Statuses never come from anywhere else.
+ */
+export function transitionSql(action: CaseAction, column: string): { allowed: string; next: string } {
+  const from = statesAllowing(action);
+  return {
+    allowed: `${column} IN (${from.map((status) => `'${status}'`).join(', ')})`,
+    next: `CASE ${column} ${from.map((status) => `WHEN '${status}' THEN '${CASE_TRANSITIONS[action][status]}'`).join(' ')} END`,
+  };
 }

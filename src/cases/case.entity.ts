@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Role } from '../users/user.entity.js';
 import type { CaseStatus } from './case-status.js';
 
@@ -70,18 +70,4 @@ export class Message {
   /** Held back from the recipient (a request for credentials or payment). */
   @Column('boolean') quarantined: boolean;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
-}
-
-/** The case's append-only timeline (a database trigger refuses updates and deletes). */
-@Entity('case_events')
-export class CaseEvent {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id: string;
-  @Column('uuid', { name: 'case_id' }) caseId: string;
-  @Column('text') type: string;
-  @Column('uuid', { name: 'actor_id', nullable: true }) actorId: string | null;
-  @Column('text', { name: 'actor_role' }) actorRole: Role | 'system';
-  /** Seen by support only. */
-  @Column('boolean') internal: boolean;
-  @Column('timestamptz') at: Date;
-  @Column('jsonb') data: Record<string, unknown>;
 }

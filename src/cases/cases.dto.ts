@@ -24,11 +24,16 @@ export class OpenCaseDto {
   sellerId: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'One of your orders; or give listingRef for a question before buying' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   orderId?: string;
 
   @ApiPropertyOptional({ example: 'listing-84512', description: "The marketplace's listing reference" })
-  @IsOptional() @Transform(trim) @MaxLength(200) @MinLength(1) @IsString()
+  @IsOptional()
+  @Transform(trim)
+  @MaxLength(200)
+  @MinLength(1)
+  @IsString()
   listingRef?: string;
 
   @ApiProperty({ enum: TOPICS })
@@ -36,39 +41,56 @@ export class OpenCaseDto {
   topic: Topic;
 
   @ApiProperty({ maxLength: 200, example: 'Does it fit a 15-inch laptop?' })
-  @Transform(trim) @Matches(ONE_LINE, { message: 'subject must be a single line' }) @MaxLength(200) @MinLength(1, { message: 'subject must not be empty' }) @IsString()
+  @Transform(trim)
+  @Matches(ONE_LINE, { message: 'subject must be a single line' })
+  @MaxLength(200)
+  @MinLength(1, { message: 'subject must not be empty' })
+  @IsString()
   subject: string;
 
   @ApiProperty({ maxLength: 10_000 })
-  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' }) @MaxLength(10_000) @IsString()
+  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' })
+  @MaxLength(10_000)
+  @IsString()
   body: string;
 }
 
 export class PostMessageDto {
   @ApiProperty({ maxLength: 10_000 })
-  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' }) @MaxLength(10_000) @IsString()
+  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' })
+  @MaxLength(10_000)
+  @IsString()
   body: string;
 
   @ApiPropertyOptional({ description: 'Support only: an internal note that buyers and sellers never see' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   internal?: boolean;
 }
 
 export class ListCasesQueryDto {
-  @ApiPropertyOptional({ enum: CASE_STATUSES, description: "Default for sellers: the open ones (awaiting_seller, awaiting_buyer, escalated)" })
-  @IsOptional() @IsIn(CASE_STATUSES)
+  @ApiPropertyOptional({ enum: CASE_STATUSES, description: 'Default for sellers: the open ones (awaiting_seller, awaiting_buyer, escalated)' })
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
   status?: CaseStatus;
 
   @ApiPropertyOptional({ enum: SLA_STATES })
-  @IsOptional() @IsIn(SLA_STATES)
+  @IsOptional()
+  @IsIn(SLA_STATES)
   slaState?: SlaState;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional() @Transform(integer) @Max(100) @Min(1) @IsInt()
+  @IsOptional()
+  @Transform(integer)
+  @Max(100)
+  @Min(1)
+  @IsInt()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @MaxLength(500) @IsString()
+  @IsOptional()
+  @MaxLength(500)
+  @IsString()
   cursor?: string;
 }
 

@@ -2,7 +2,7 @@ import { LinkifyIt } from 'linkify-it';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 
 /**
- * The content policy for buyer–seller messages (DOMAIN.md, "Content policy
+ * The content policy for buyer–seller messages (docs/domain.md, "Content policy
  * and phishing"): contact details and payment data are masked in what the
  * other party sees; asking for credentials or payment details quarantines
  * the message.
@@ -69,19 +69,20 @@ const ASK = String.raw`(?:send|give|share|tell|provide|confirm|enter|type|verify
 const CREDENTIALS_REQUEST = new RegExp(String.raw`\b${ASK}\b[^.?!\n]{0,40}\b${SECRET}\b|\b${SECRET}\b[^.?!\n]{0,20}\b(?:please|asap|now)\b`, 'i');
 const PAYMENT_REQUEST = new RegExp(String.raw`\b${ASK}\b[^.?!\n]{0,40}\b${PAYMENT}\b|\b${PAYMENT}\b[^.?!\n]{0,20}\b(?:please|asap|now)\b`, 'i');
 /** Paying outside the marketplace is a payment request by itself. */
-const OFF_PLATFORM_PAYMENT = /\bpay\s+(?:me\s+|us\s+)?(?:directly|outside|off[- ]site)|\b(?:pay|send\s+(?:the\s+)?money)\b[^.?!\n]{0,20}\bvia\s+(?:paypal|zelle|venmo|western\s+union|crypto|bitcoin|gift\s*cards?)/i;
+const OFF_PLATFORM_PAYMENT =
+  /\bpay\s+(?:me\s+|us\s+)?(?:directly|outside|off[- ]site)|\b(?:pay|send\s+(?:the\s+)?money)\b[^.?!\n]{0,20}\bvia\s+(?:paypal|zelle|venmo|western\s+union|crypto|bitcoin|gift\s*cards?)/i;
 
 function findSpans(text: string): Span[] {
   const spans: Span[] = [];
   for (const match of text.matchAll(CARD_CANDIDATE)) {
     const digits = match[0].replace(/\D/g, '');
-    if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) spans.push({ from: match.index!, to: match.index! + match[0].length, kind: 'card' });
+    if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) spans.push({ from: match.index, to: match.index + match[0].length, kind: 'card' });
   }
   for (const match of text.matchAll(IBAN_CANDIDATE)) {
     // The candidate may run into the next word; drop trailing groups until the checksum holds.
     for (let candidate = match[0]; candidate.length >= 15; candidate = candidate.replace(/ ?[A-Z0-9]{1,4}$/, '')) {
       if (ibanChecks(candidate)) {
-        spans.push({ from: match.index!, to: match.index! + candidate.length, kind: 'iban' });
+        spans.push({ from: match.index, to: match.index + candidate.length, kind: 'iban' });
         break;
       }
     }

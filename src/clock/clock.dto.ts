@@ -6,7 +6,9 @@ const TEN_YEARS = 10 * 366 * 24 * 3600;
 export class AdvanceClockDto {
   @ApiPropertyOptional({ description: 'Seconds to move forward (give this or `to`)', example: 86400 })
   @ValidateIf((dto: AdvanceClockDto) => dto.to === undefined)
-  @Max(TEN_YEARS) @Min(1) @IsInt()
+  @Max(TEN_YEARS)
+  @Min(1)
+  @IsInt()
   @IsDefined({ message: 'give either seconds or to' })
   seconds?: number;
 

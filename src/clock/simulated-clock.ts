@@ -27,10 +27,7 @@ export class SimulatedClock extends Clock {
 
   /** Moves time to `to`; refuses to move it backwards. */
   async advanceTo(to: Date, field: string): Promise<Date> {
-    const rows: { now: Date }[] = await this.db.query(
-      'WITH moved AS (UPDATE simulated_clock SET now = $1 WHERE id = 1 AND now <= $1 RETURNING now) SELECT now FROM moved',
-      [to],
-    );
+    const rows: { now: Date }[] = await this.db.query('WITH moved AS (UPDATE simulated_clock SET now = $1 WHERE id = 1 AND now <= $1 RETURNING now) SELECT now FROM moved', [to]);
     if (rows.length === 0) {
       const current = await this.now();
       throw DomainError.invalid(field, `the simulated clock never moves backwards; it is already ${current.toISOString()}`);

@@ -1,12 +1,4 @@
-export type ErrorCode =
-  | 'not_found'
-  | 'invalid'
-  | 'conflict'
-  | 'forbidden_transition'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'unavailable';
+export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'forbidden_transition' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
 
 export interface FieldError {
   field: string;

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode, FieldError } from './domain-error.js';
 
-/** RFC 9457 problem details, as API.md "Errors" describes. */
+/** RFC 9457 problem details, as docs/api.md "Errors" describes. */
 export interface Problem {
   type: string;
   title: string;
@@ -42,7 +42,11 @@ export function problem(status: number, detail: string, extra: { errors?: FieldE
   const slug = extra.slug ?? SLUG_OF[status] ?? (status >= 500 ? 'server-error' : 'client-error');
   const body: Problem = {
     type: `https://parley.dev/problems/${slug}`,
-    title: (HttpStatus[status] ?? 'Error').toString().replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()),
+    title: (HttpStatus[status] ?? 'Error')
+      .toString()
+      .replace(/_/g, ' ')
+      .toLowerCase()
+      .replace(/^\w/, (c) => c.toUpperCase()),
     status,
     detail,
   };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { loadEnvironment } from '../../config/environment.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../../config/app-config.js';
 import { JobRegistry, ScheduledJob } from './job-registry.js';
 
 const configWith = (scheduler: string) => new AppConfig(loadEnvironment({ SCHEDULER_ENABLED: scheduler }), 'postgres://unused', 'x'.repeat(32), false);

@@ -1,20 +1,40 @@
-/** Message Center categories (DOMAIN.md), which email preferences are kept per. */
+/** Message Center categories (docs/domain.md), which email preferences are kept per. */
 export const CATEGORIES = ['order_updates', 'seller_messages', 'customer_service', 'promotions', 'notices'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Transactional mail about a user's own cases, and marketplace notices, cannot be switched off. */
 export const LOCKED_CATEGORIES: ReadonlySet<Category> = new Set(['seller_messages', 'customer_service', 'notices']);
 
-const CATEGORY_OF_KIND: Record<string, Category> = {
-  case_opened: 'seller_messages',
-  new_message: 'seller_messages',
-  reply_window_at_risk: 'customer_service',
-  reply_window_late: 'customer_service',
-  case_escalated: 'customer_service',
-  escalation_resolved: 'customer_service',
-};
+export const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
 
-export function categoryOfKind(kind: string, payloadCategory?: unknown): Category {
-  if (kind === 'broadcast' && typeof payloadCategory === 'string' && (CATEGORIES as readonly string[]).includes(payloadCategory)) return payloadCategory as Category;
-  return CATEGORY_OF_KIND[kind] ?? 'notices';
+export type Party = 'buyer' | 'seller';
+
+/**
+ * Every kind of notice and the category it lands in for each party it is
+ * sent to. A broadcast's category is the one its sender chose.
+ */
+export const NOTICE_CATEGORIES = {
+  case_opened: { seller: 'seller_messages' },
+  new_message: { buyer: 'seller_messages', seller: 'seller_messages' },
+  reply_window_at_risk: { seller: 'notices' },
+  reply_window_late: { buyer: 'customer_service', seller: 'notices' },
+  case_escalated: { buyer: 'customer_service', seller: 'customer_service' },
+  escalation_resolved: { buyer: 'customer_service', seller: 'customer_service' },
+} as const satisfies Record<string, Partial<Record<Party, Category>>>;
+
+export type CaseNoticeKind = keyof typeof NOTICE_CATEGORIES;
+export type NoticeKind = CaseNoticeKind | 'broadcast';
+
+export function categoryOf(kind: CaseNoticeKind, party: Party): Category {
+  const category = (NOTICE_CATEGORIES[kind] as Partial<Record<Party, Category>>)[party];
+  if (!category) throw new Error(`A ${kind} notice is not sent to the ${party}`);
+  return category;
+}
+
+/** The same table as a SQL CASE over a kind and a party expression, for set-based writers. */
+export function categorySql(kind: string, party: string): string {
+  const arms = Object.entries(NOTICE_CATEGORIES).flatMap(([k, parties]) =>
+    Object.entries(parties).map(([p, category]) => `WHEN ${kind} = '${k}' AND ${party} = '${p}' THEN '${category}'`),
+  );
+  return `CASE ${arms.join(' ')} END`;
 }

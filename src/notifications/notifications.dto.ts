@@ -22,7 +22,11 @@ export class UpdateEmailPreferencesDto {
 export class BroadcastDto {
   @ApiProperty({ enum: ['promotions', 'notices'] }) @IsIn(['promotions', 'notices']) category: 'promotions' | 'notices';
   @ApiProperty({ maxLength: 200 })
-  @Transform(trim) @Matches(/^[^\r\n]*$/, { message: 'subject must be a single line' }) @MaxLength(200) @MinLength(1) @IsString()
+  @Transform(trim)
+  @Matches(/^[^\r\n]*$/, { message: 'subject must be a single line' })
+  @MaxLength(200)
+  @MinLength(1)
+  @IsString()
   subject: string;
   @ApiProperty({ maxLength: 20_000 }) @Matches(/\S/, { message: 'body must not be empty' }) @MaxLength(20_000) @IsString() body: string;
   @ApiProperty({ enum: ['all', 'buyers', 'sellers'] }) @IsIn(['all', 'buyers', 'sellers']) audience: 'all' | 'buyers' | 'sellers';
@@ -35,7 +39,8 @@ export class BroadcastView {
 
 export class OutboxQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'sending', 'sent', 'failed', 'skipped'], default: 'failed' })
-  @IsOptional() @IsIn(['pending', 'sending', 'sent', 'failed', 'skipped'])
+  @IsOptional()
+  @IsIn(['pending', 'sending', 'sent', 'failed', 'skipped'])
   status?: string;
 }
 
@@ -54,4 +59,3 @@ export class OutboxItemView {
 export class UnsubscribeBodyDto {
   @ApiPropertyOptional({ example: 'One-Click' }) @IsOptional() @IsString() 'List-Unsubscribe'?: string;
 }
-

@@ -4,9 +4,12 @@ import { NotificationsService } from './notifications.service.js';
 import { OutboxDispatchJob } from './outbox-dispatch.job.js';
 import { OutboxDispatcherService } from './outbox-dispatcher.service.js';
 import { OutboxMetrics } from './outbox-metrics.js';
+import { OutboxService } from './outbox.service.js';
 
+/** Email: the outbox (its one owner), the dispatcher, preferences, unsubscribe and broadcasts. */
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics],
+  providers: [NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics, OutboxService],
+  exports: [OutboxService],
 })
 export class NotificationsModule {}

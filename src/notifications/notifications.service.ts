@@ -5,10 +5,36 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../../config/app-config.js';
 import { CATEGORIES, Category, LOCKED_CATEGORIES } from './categories.js';
 import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
+
+const OUTBOX_COLUMNS = 'id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at';
+
+interface OutboxRow {
+  id: string;
+  kind: string;
+  category: string;
+  recipient_id: string;
+  case_id: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+}
+
+const toOutboxItemView = (row: OutboxRow): OutboxItemView => ({
+  id: row.id,
+  kind: row.kind,
+  category: row.category,
+  recipientId: row.recipient_id,
+  caseId: row.case_id,
+  status: row.status,
+  attempts: row.attempts,
+  lastError: row.last_error,
+  createdAt: row.created_at.toISOString(),
+});
 
 /** Email preferences, one-click unsubscribe, broadcasts, and the admin view of the outbox. */
 @Injectable()
@@ -66,7 +92,7 @@ export class NotificationsService {
   async broadcast(caller: Caller, dto: BroadcastDto): Promise<BroadcastView> {
     const now = await this.clock.now();
     return this.db.transaction(async (tx) => {
-      const [{ id }] = await tx.query(
+      const [{ id }]: { id: string }[] = await tx.query(
         `INSERT INTO broadcasts (category, subject, body, audience, recipients, created_by, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id`,
         [dto.category, dto.subject, dto.body, dto.audience, caller.id, now],
       );
@@ -86,35 +112,25 @@ export class NotificationsService {
   }
 
   async outbox(status = 'failed'): Promise<OutboxItemView[]> {
-    const rows = await this.db.query(
-      `SELECT id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at FROM outbox WHERE status = $1 ORDER BY created_at DESC LIMIT 500`,
-      [status],
-    );
-    return rows.map((row: Record<string, unknown>) => ({
-      id: row.id,
-      kind: row.kind,
-      category: row.category,
-      recipientId: row.recipient_id,
-      caseId: row.case_id,
-      status: row.status,
-      attempts: row.attempts,
-      lastError: row.last_error,
-      createdAt: (row.created_at as Date).toISOString(),
-    }));
+    const rows: OutboxRow[] = await this.db.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE status = $1 ORDER BY created_at DESC LIMIT 500`, [status]);
+    return rows.map(toOutboxItemView);
   }
 
   /** A failed email goes back in the queue, with a fresh set of attempts. */
   async retry(id: string): Promise<OutboxItemView> {
     const now = await this.clock.now();
-    const rows: { id: string }[] = isUuid(id)
-      ? await this.db.query(`WITH r AS (UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status = 'failed' RETURNING id) SELECT id FROM r`, [id, now])
+    const rows: OutboxRow[] = isUuid(id)
+      ? await this.db.query(
+          `WITH retried AS (UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status = 'failed' RETURNING ${OUTBOX_COLUMNS}) SELECT * FROM retried`,
+          [id, now],
+        )
       : [];
     if (rows.length === 0) {
-      const [found] = isUuid(id) ? await this.db.query('SELECT status FROM outbox WHERE id = $1', [id]) : [];
+      const [found]: { status: string }[] = isUuid(id) ? await this.db.query('SELECT status FROM outbox WHERE id = $1', [id]) : [];
       if (!found) throw DomainError.notFound('Email');
       throw new DomainError('forbidden_transition', `Only failed emails can be retried; this one is ${found.status}`, { extensions: { currentState: found.status } });
     }
-    return (await this.outbox('pending')).find((item) => item.id === id)!;
+    return toOutboxItemView(rows[0]);
   }
 
   private claimOf(token: string | undefined, now: Date) {

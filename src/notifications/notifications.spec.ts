@@ -1,5 +1,7 @@
 import { backoffMs } from './outbox-dispatcher.service.js';
 import { escapeHtml, headerSafe, renderEmail } from './templates.js';
+
+const replyWindow = { atRiskAfterBusinessDays: 1, lateAfterBusinessDays: 2 };
 import { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
 
 describe('backoffMs', () => {
@@ -47,6 +49,7 @@ describe('templates', () => {
       caseUrl: 'https://parley.example/cases/1',
       messageExcerpt: 'Yes & no',
       unsubscribeUrl: 'https://parley.example/unsubscribe?token=t',
+      replyWindow,
     });
     expect(email.subject).toBe('New message about “Size <M>?”');
     expect(email.text).toContain('Yes & no');
@@ -57,7 +60,18 @@ describe('templates', () => {
   });
 
   it('word the late notice for each party', () => {
-    expect(renderEmail({ kind: 'reply_window_late', role: 'buyer', recipientName: 'B', caseSubject: 'X' }).subject).toBe('The seller has not replied yet: “X”');
-    expect(renderEmail({ kind: 'reply_window_late', role: 'seller', recipientName: 'S', caseSubject: 'X' }).subject).toBe('Your reply is late: “X”');
+    expect(renderEmail({ kind: 'reply_window_late', role: 'buyer', recipientName: 'B', caseSubject: 'X', replyWindow }).subject).toBe('The seller has not replied yet: “X”');
+    expect(renderEmail({ kind: 'reply_window_late', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow }).subject).toBe('Your reply is late: “X”');
+  });
+
+  it('name the days of the reply window from the policy, not a literal', () => {
+    const policy = { atRiskAfterBusinessDays: 2, lateAfterBusinessDays: 3 };
+    expect(renderEmail({ kind: 'reply_window_at_risk', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow: policy }).subject).toBe(
+      'Reply soon: “X” has waited 2 business days',
+    );
+    expect(renderEmail({ kind: 'reply_window_late', role: 'buyer', recipientName: 'B', caseSubject: 'X', replyWindow: policy }).text).toContain('within 3 business days');
+    expect(
+      renderEmail({ kind: 'case_opened', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow: { atRiskAfterBusinessDays: 1, lateAfterBusinessDays: 1 } }).text,
+    ).toContain('Please reply within 1 business day.');
   });
 });

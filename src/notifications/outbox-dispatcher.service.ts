@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../../config/app-config.js';
+import { replyWindowPolicyAt } from '../../config/policies.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { categoryOfKind, LOCKED_CATEGORIES } from './categories.js';
+import { Category, LOCKED_CATEGORIES } from './categories.js';
 import { Mailer } from './mailer.js';
 import { renderEmail } from './templates.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
@@ -19,7 +20,8 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 interface Claimed {
   id: string;
   kind: string;
-  category: string;
+  category: Category;
+  created_at: Date;
   attempts: number;
   payload: Record<string, unknown>;
   case_id: string | null;
@@ -102,7 +104,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
            FROM due WHERE o.id = due.id
          RETURNING o.*
        )
-       SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id,
+       SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id, l.created_at,
               u.email AS recipient_email, u.display_name AS recipient_name, p.email AS wants_email,
               c.subject AS case_subject, m.visible_body AS message_body
          FROM leased l
@@ -117,7 +119,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
     const skipped: string[] = [];
     await Promise.all(
       rows.map(async (row) => {
-        if (row.wants_email === false && !LOCKED_CATEGORIES.has(categoryOfKind(row.kind, row.category))) {
+        if (row.wants_email === false && !LOCKED_CATEGORIES.has(row.category)) {
           skipped.push(row.id);
           return;
         }
@@ -164,19 +166,20 @@ export class OutboxDispatcherService implements OnModuleDestroy {
     const env = this.config.env;
     const base = env.PUBLIC_URL.replace(/\/$/, '');
     const payload = row.payload ?? {};
-    const category = categoryOfKind(row.kind, row.category);
+    const category = row.category;
     const unsubscribeUrl = LOCKED_CATEGORIES.has(category)
       ? null
       : `${base}/unsubscribe?token=${signUnsubscribeToken(this.config.jwtSecret, { userId: row.recipient_id, category }, now)}`;
     const rendered = renderEmail({
       kind: row.kind,
-      role: String(payload.role ?? ''),
+      role: typeof payload.role === 'string' ? payload.role : '',
       recipientName: row.recipient_name,
       caseId: row.case_id,
       caseSubject: row.case_subject,
       caseUrl: row.case_id ? `${base}/cases/${row.case_id}` : null,
       messageExcerpt: row.message_body ? row.message_body.slice(0, 500) : null,
       thresholdAt: typeof payload.thresholdAt === 'string' ? payload.thresholdAt : null,
+      replyWindow: replyWindowPolicyAt(row.created_at),
       outcome: typeof payload.outcome === 'string' ? payload.outcome : null,
       broadcastSubject: typeof payload.subject === 'string' ? payload.subject : null,
       broadcastBody: typeof payload.body === 'string' ? payload.body : null,

@@ -12,8 +12,10 @@ export class OutboxMetrics {
     // Both gauges are collected together at each scrape: they share one query.
     let inFlight: Promise<{ depth: number; oldestAgeSeconds: number }> | undefined;
     const query = async () => {
-      const [row] = await db.query(`SELECT count(*)::int AS depth, min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending')`);
-      return { depth: row.depth as number, oldestAgeSeconds: row.oldest ? ((await clock.now()).getTime() - (row.oldest as Date).getTime()) / 1000 : 0 };
+      const [row]: { depth: number; oldest: Date | null }[] = await db.query(
+        `SELECT count(*)::int AS depth, min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending')`,
+      );
+      return { depth: row.depth, oldestAgeSeconds: row.oldest ? ((await clock.now()).getTime() - row.oldest.getTime()) / 1000 : 0 };
     };
     const read = () => (inFlight ??= query().finally(() => (inFlight = undefined)));
     new Gauge({

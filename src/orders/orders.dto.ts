@@ -1,21 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsCalendarDate } from '../calendar/calendar.validators.js';
 import { ORDER_EVENT_TYPES } from './order.entity.js';
 import type { OrderEventType } from './order.entity.js';
@@ -23,11 +8,14 @@ import { trim } from '../common/transforms.js';
 
 export class MoneyDto {
   @ApiProperty({ description: 'Integer minor units', example: 2599 })
-  @Max(Number.MAX_SAFE_INTEGER) @Min(0) @IsInt()
+  @Max(Number.MAX_SAFE_INTEGER)
+  @Min(0)
+  @IsInt()
   amount: number;
 
   @ApiProperty({ example: 'USD' })
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' }) @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
+  @IsString()
   currency: string;
 }
 
@@ -38,7 +26,10 @@ export class OrderItemDto {
 
 export class UpsertOrderDto {
   @ApiProperty({ description: "The marketplace's own order id", example: 'MKT-1001' })
-  @Transform(trim) @MaxLength(200) @MinLength(1) @IsString()
+  @Transform(trim)
+  @MaxLength(200)
+  @MinLength(1)
+  @IsString()
   externalId: string;
 
   @ApiProperty({ format: 'uuid' }) @IsUUID() buyerId: string;
@@ -53,11 +44,16 @@ export class UpsertOrderDto {
   maxDeliveryDate: string;
 
   @ApiProperty({ type: MoneyDto })
-  @ValidateNested() @Type(() => MoneyDto)
+  @ValidateNested()
+  @Type(() => MoneyDto)
   total: MoneyDto;
 
   @ApiPropertyOptional({ type: [OrderItemDto] })
-  @IsOptional() @ValidateNested({ each: true }) @Type(() => OrderItemDto) @ArrayMaxSize(500) @IsArray()
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  @ArrayMaxSize(500)
+  @IsArray()
   items?: OrderItemDto[];
 }
 

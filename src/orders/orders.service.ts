@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -14,19 +15,31 @@ export class OrdersService {
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     @InjectRepository(OrderEvent) private readonly events: Repository<OrderEvent>,
+    private readonly access: AccessService,
     private readonly clock: Clock,
   ) {}
 
   /** Idempotent by externalId: the first call creates the order (created: true), later calls return it unchanged. */
   async upsert(dto: UpsertOrderDto): Promise<{ created: boolean; order: OrderView }> {
-    await this.requireRole(dto.buyerId, 'buyer', 'buyerId');
-    await this.requireRole(dto.sellerId, 'seller', 'sellerId');
+    await this.access.requireUserWithRole(null, dto.buyerId, ['buyer'], 'buyerId');
+    await this.access.requireUserWithRole(null, dto.sellerId, ['seller'], 'sellerId');
     const now = await this.clock.now();
     const inserted: { id: string }[] = await this.orders.query(
       `INSERT INTO orders (id, external_id, buyer_id, seller_id, placed_at, max_delivery_date, total_amount, currency, items, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
        ON CONFLICT (external_id) DO NOTHING RETURNING id`,
-      [randomUUID(), dto.externalId, dto.buyerId, dto.sellerId, new Date(dto.placedAt), dto.maxDeliveryDate, dto.total.amount, dto.total.currency, JSON.stringify(dto.items ?? []), now],
+      [
+        randomUUID(),
+        dto.externalId,
+        dto.buyerId,
+        dto.sellerId,
+        new Date(dto.placedAt),
+        dto.maxDeliveryDate,
+        dto.total.amount,
+        dto.total.currency,
+        JSON.stringify(dto.items ?? []),
+        now,
+      ],
     );
     const order = await this.orders.findOneByOrFail({ externalId: dto.externalId });
     return { created: inserted.length === 1, order: await this.toView(order) };
@@ -52,8 +65,8 @@ export class OrdersService {
   }
 
   /** The order if `buyerId` placed it; otherwise not found, whether or not it exists. */
-  async findForBuyer(orderId: string, buyerId: string, manager: EntityManager = this.orders.manager): Promise<Order> {
-    const order = isUuid(orderId) ? await manager.findOneBy(Order, { id: orderId, buyerId }) : null;
+  async findForBuyer(tx: EntityManager | null, orderId: string, buyerId: string): Promise<Order> {
+    const order = isUuid(orderId) ? await (tx ?? this.orders.manager).findOneBy(Order, { id: orderId, buyerId }) : null;
     if (!order) throw DomainError.notFound('Order');
     return order;
   }
@@ -66,12 +79,6 @@ export class OrdersService {
     const order = isUuid(orderId) ? await this.orders.findOneBy({ id: orderId }) : null;
     if (!order) throw DomainError.notFound('Order');
     return order;
-  }
-
-  private async requireRole(userId: string, role: 'buyer' | 'seller', field: string): Promise<void> {
-    const [found] = await this.orders.query('SELECT role FROM users WHERE id = $1', [userId]);
-    if (!found) throw DomainError.invalid(field, `${field} is not a known user`);
-    if (found.role !== role) throw DomainError.invalid(field, `${field} must be a ${role}`);
   }
 
   private async toView(order: Order): Promise<OrderView> {

@@ -3,7 +3,8 @@ import { IsBoolean, IsOptional } from 'class-validator';
 
 export class RebaseDto {
   @ApiPropertyOptional({ default: true, description: 'Report what would change without changing it' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   dryRun?: boolean;
 }
 

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { Party } from '../notifications/categories.js';
 
 export const ESCALATION_REASONS = ['missed_reply_window', 'buyer_request', 'claim', 'quarantined_message', 'phishing_report'] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
@@ -17,7 +18,8 @@ export class Escalation {
   @Column('text') priority: EscalationPriority;
   @Column('text') status: EscalationStatus;
   @Column('uuid', { name: 'assignee_id', nullable: true }) assigneeId: string | null;
-  @Column('timestamptz', { name: 'due_at' }) dueAt: Date;
+  /** The support deadline; null while support waits on a party (the clock is stopped). */
+  @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt: Date | null;
   @Column('text', { nullable: true }) outcome: string | null;
   @Column('text', { nullable: true }) note: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
@@ -28,4 +30,16 @@ export class Escalation {
   @Column('timestamptz', { name: 'priority_raised_at', nullable: true }) priorityRaisedAt: Date | null;
   /** The first time an agent assigned, wrote on or resolved it: what the support deadline measures. */
   @Column('timestamptz', { name: 'first_action_at', nullable: true }) firstActionAt: Date | null;
+  /** The party support is waiting on, while it waits. */
+  @Column('text', { name: 'waiting_on', nullable: true }) waitingOn: Party | null;
+}
+
+/** A span during which support waited on a party; `toAt` null while it still waits. */
+@Entity('escalation_pauses')
+export class EscalationPause {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id: string;
+  @Column('uuid', { name: 'escalation_id' }) escalationId: string;
+  @Column('text', { name: 'waiting_on' }) waitingOn: Party;
+  @Column('timestamptz', { name: 'from_at' }) fromAt: Date;
+  @Column('timestamptz', { name: 'to_at', nullable: true }) toAt: Date | null;
 }

@@ -1,22 +1,54 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { EntityManager, Not } from 'typeorm';
 import { supportPolicyAt } from '../../config/policies.js';
 import { CalendarsService } from '../calendar/calendars.service.js';
-import { Escalation, EscalationPriority, EscalationReason } from './escalation.entity.js';
+import type { Party } from '../notifications/categories.js';
+import { Escalation, EscalationPause, EscalationPriority, EscalationReason } from './escalation.entity.js';
+import { supportDeadline } from './support-deadline.js';
 
-/** The support queue: escalations with a support deadline on the marketplace calendar. */
+/** Reasons that hold a case in `escalated` while open. */
+export const HOLDING_REASONS: readonly EscalationReason[] = ['missed_reply_window', 'buyer_request', 'claim'];
+
+/**
+ * The columns a set-based writer selects for `escalationsInsertFrom`, in this
+ * order: case_id, cycle_id, reason, priority, due_at, at. Append `RETURNING`.
+ */
+export function escalationsInsertFrom(select: string): string {
+  return `INSERT INTO escalations (case_id, cycle_id, reason, priority, status, due_at, created_at, updated_at)
+  SELECT case_id, cycle_id, reason, priority, 'open', due_at, at, at FROM (${select}) AS escalation_rows (case_id, cycle_id, reason, priority, due_at, at)`;
+}
+
+/**
+ * Resolves the open escalations of the cases `caseIds` selects, with an
+ * outcome; ends any wait. Append `RETURNING`. $-parameters are the caller's.
+ */
+export function resolveOpenOfCasesSql(caseIds: string, outcome: string, now: string): string {
+  return `UPDATE escalations SET status = 'resolved', outcome = ${outcome}, resolved_at = ${now}, updated_at = ${now}, waiting_on = NULL,
+         first_action_at = COALESCE(first_action_at, ${now})
+   WHERE status <> 'resolved' AND case_id IN (${caseIds})`;
+}
+
+/**
+ * The owner of `escalations` and `escalation_pauses`: the support queue's
+ * items, each with a support deadline on the marketplace calendar that stops
+ * while support waits on a party. Every write runs in the caller's transaction.
+ */
 @Injectable()
 export class EscalationsService {
   constructor(private readonly calendars: CalendarsService) {}
 
-  /** Opens an escalation inside the caller's transaction; due for a first agent action per the support policy. */
+  /** The support deadline for an escalation created at `now` (for set-based writers). */
+  async firstDeadline(tx: EntityManager, now: Date): Promise<Date> {
+    const marketplace = await this.calendars.marketplace(tx, now);
+    return marketplace.engine.addBusinessDays(now, supportPolicyAt(now).firstActionBusinessDays);
+  }
+
+  /** Opens an escalation, due for a first agent action per the support policy. */
   async open(
     tx: EntityManager,
     input: { caseId: string; reason: EscalationReason; priority: EscalationPriority; messageId?: string | null; cycleId?: string | null; now: Date },
   ): Promise<Escalation> {
-    const marketplace = await this.calendars.marketplace(input.now, tx);
-    const dueAt = marketplace.engine.addBusinessDays(input.now, supportPolicyAt(input.now).firstActionBusinessDays);
     const escalation = tx.create(Escalation, {
       id: randomUUID(),
       caseId: input.caseId,
@@ -26,7 +58,7 @@ export class EscalationsService {
       priority: input.priority,
       status: 'open',
       assigneeId: null,
-      dueAt,
+      dueAt: await this.firstDeadline(tx, input.now),
       outcome: null,
       note: null,
       createdAt: input.now,
@@ -34,8 +66,80 @@ export class EscalationsService {
       resolvedAt: null,
       priorityRaisedAt: null,
       firstActionAt: null,
+      waitingOn: null,
     });
     await tx.insert(Escalation, escalation);
     return escalation;
+  }
+
+  async assign(tx: EntityManager, escalation: Escalation, assigneeId: string, now: Date): Promise<void> {
+    Object.assign(escalation, { status: 'assigned', assigneeId, updatedAt: now, firstActionAt: escalation.firstActionAt ?? now });
+    await this.persist(tx, escalation);
+  }
+
+  async resolve(tx: EntityManager, escalation: Escalation, outcome: string, note: string | null, now: Date): Promise<void> {
+    if (escalation.waitingOn) await this.endWait(tx, escalation, now);
+    Object.assign(escalation, { status: 'resolved', outcome, note, resolvedAt: now, updatedAt: now, firstActionAt: escalation.firstActionAt ?? now });
+    await this.persist(tx, escalation);
+  }
+
+  /** Resolves every open escalation of a case (the case was resolved or closed); returns them. */
+  async resolveAllOfCase(tx: EntityManager, caseId: string, outcome: string, now: Date): Promise<Escalation[]> {
+    const open = await tx.find(Escalation, { where: { caseId, status: Not('resolved') }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    for (const escalation of open) await this.resolve(tx, escalation, outcome, null, now);
+    return open;
+  }
+
+  /** Other escalations still holding the case in `escalated`. */
+  async othersHolding(tx: EntityManager, escalation: Escalation): Promise<number> {
+    const [{ others }]: { others: number }[] = await tx.query(
+      `SELECT count(*)::int AS others FROM escalations WHERE case_id = $1 AND id <> $2 AND status <> 'resolved' AND reason = ANY ($3)`,
+      [escalation.caseId, escalation.id, HOLDING_REASONS],
+    );
+    return others;
+  }
+
+  /** Support writing on a case is the first agent action its open escalations wait for. */
+  async recordFirstAction(tx: EntityManager, caseId: string, now: Date): Promise<void> {
+    await tx.query(`UPDATE escalations SET first_action_at = $2, updated_at = $2 WHERE case_id = $1 AND status <> 'resolved' AND first_action_at IS NULL`, [caseId, now]);
+  }
+
+  /** Support starts waiting on a party: the support clock stops. */
+  async waitOn(tx: EntityManager, escalation: Escalation, party: Party, now: Date): Promise<void> {
+    if (escalation.waitingOn) await this.endWait(tx, escalation, now);
+    await tx.insert(EscalationPause, { escalationId: escalation.id, waitingOn: party, fromAt: now, toAt: null });
+    Object.assign(escalation, { waitingOn: party, updatedAt: now, firstActionAt: escalation.firstActionAt ?? now });
+    await this.recompute(tx, escalation);
+  }
+
+  /** The wait ends: the deadline is recomputed from the original start minus every span waited. */
+  async endWait(tx: EntityManager, escalation: Escalation, now: Date): Promise<void> {
+    await tx.query(`UPDATE escalation_pauses SET to_at = $2 WHERE escalation_id = $1 AND to_at IS NULL`, [escalation.id, now]);
+    Object.assign(escalation, { waitingOn: null, updatedAt: now });
+    await this.recompute(tx, escalation);
+  }
+
+  /** The party support waited on wrote on the case: those waits end. Returns the escalations that resumed. */
+  async partyWrote(tx: EntityManager, caseId: string, party: Party, now: Date): Promise<Escalation[]> {
+    const waiting = await tx.find(Escalation, { where: { caseId, waitingOn: party }, lock: { mode: 'pessimistic_write' } });
+    for (const escalation of waiting) await this.endWait(tx, escalation, now);
+    return waiting;
+  }
+
+  private async recompute(tx: EntityManager, escalation: Escalation): Promise<void> {
+    const pauses = await tx.find(EscalationPause, { where: { escalationId: escalation.id }, order: { fromAt: 'ASC' } });
+    const marketplace = await this.calendars.marketplace(tx, escalation.createdAt);
+    escalation.dueAt = supportDeadline(
+      marketplace.engine,
+      escalation.createdAt,
+      supportPolicyAt(escalation.createdAt).firstActionBusinessDays,
+      pauses.map((pause) => ({ from: pause.fromAt, to: pause.toAt })),
+    );
+    await this.persist(tx, escalation);
+  }
+
+  private async persist(tx: EntityManager, escalation: Escalation): Promise<void> {
+    const { status, assigneeId, dueAt, outcome, note, updatedAt, resolvedAt, firstActionAt, waitingOn } = escalation;
+    await tx.update(Escalation, { id: escalation.id }, { status, assigneeId, dueAt, outcome, note, updatedAt, resolvedAt, firstActionAt, waitingOn });
   }
 }

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
+import { caseNotices } from '../cases/case-notices.js';
 import { CasesService } from '../cases/cases.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
-import { isUuid } from '../common/ids.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { sqlIso, TimelineEventType, timelineInsertFrom } from '../timeline/timeline.js';
+import { TimelineService } from '../timeline/timeline.service.js';
 import { Escalation } from './escalation.entity.js';
-import { AssignDto, EscalationPageView, EscalationView, ListEscalationsQueryDto, ResolveEscalationDto } from './support.dto.js';
+import { EscalationsService } from './escalations.service.js';
+import { AssignDto, EscalationPageView, EscalationView, ListEscalationsQueryDto, ResolveEscalationDto, WaitDto } from './support.dto.js';
 
 const toView = (e: Escalation): EscalationView => ({
   id: e.id,
@@ -17,18 +22,33 @@ const toView = (e: Escalation): EscalationView => ({
   priority: e.priority,
   status: e.status,
   assigneeId: e.assigneeId,
-  dueAt: e.dueAt.toISOString(),
+  dueAt: e.dueAt ? e.dueAt.toISOString() : null,
+  waitingOn: e.waitingOn,
   createdAt: e.createdAt.toISOString(),
   outcome: e.outcome,
   messageId: e.messageId,
 });
 
-/** The agents' queue: list by deadline, assign, resolve; and the support sweep that raises overdue items. */
+/** Escalations still waiting for a first agent action past their deadline become urgent, each on its case's timeline. $1 now. */
+const RAISE_OVERDUE = `
+WITH raised AS (
+  UPDATE escalations SET priority = 'urgent', priority_raised_at = $1, updated_at = $1
+   WHERE status <> 'resolved' AND priority <> 'urgent' AND due_at <= $1 AND first_action_at IS NULL
+  RETURNING id, case_id, due_at
+)
+${timelineInsertFrom(`SELECT case_id, 'escalation_overdue', NULL::uuid, 'system', true, $1::timestamptz, jsonb_build_object('escalationId', id, 'dueAt', ${sqlIso('due_at')}) FROM raised`)}
+RETURNING 1`;
+
+/** The agents' queue: list by deadline, assign, wait on a party, resolve; and the support sweep that raises overdue items. */
 @Injectable()
 export class SupportQueueService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly access: AccessService,
+    private readonly escalations: EscalationsService,
     private readonly cases: CasesService,
+    private readonly timeline: TimelineService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -38,85 +58,89 @@ export class SupportQueueService {
     if (query.status) builder.andWhere('e.status = :status', { status: query.status });
     if (query.reason) builder.andWhere('e.reason = :reason', { reason: query.reason });
     if (query.assignee) builder.andWhere('e.assignee_id = :assignee', { assignee: query.assignee });
+    // Nearest deadline first; those whose clock is stopped (waiting on a party) after them.
+    const deadline = `COALESCE(e.due_at, 'infinity'::timestamptz)`;
     if (query.cursor) {
       const { key, id } = decodeCursor(query.cursor);
-      builder.andWhere('(e.due_at, e.id) > (:dueAt::timestamptz, :id::uuid)', { dueAt: key, id });
+      builder.andWhere(`(${deadline}, e.id) > (:dueAt::timestamptz, :id::uuid)`, { dueAt: key, id });
     }
-    const rows = await builder.orderBy('e.due_at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await builder
+      .orderBy(deadline, 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toView), nextCursor: rows.length > limit ? encodeCursor(last.dueAt.toISOString(), last.id) : null };
+    return { items: page.map(toView), nextCursor: rows.length > limit ? encodeCursor(last.dueAt ? last.dueAt.toISOString() : 'infinity', last.id) : null };
   }
 
   async assign(caller: Caller, id: string, dto: AssignDto): Promise<EscalationView> {
     const assigneeId = dto.assigneeId ?? caller.id;
-    const [assignee] = await this.db.query(`SELECT role FROM users WHERE id = $1`, [assigneeId]);
-    if (!assignee || (assignee.role !== 'agent' && assignee.role !== 'admin')) throw DomainError.invalid('assigneeId', 'assigneeId must be an agent');
-    const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
-      const escalation = await this.lock(tx, id);
-      if (escalation.status === 'resolved') throw conflict(escalation, 'assign');
-      Object.assign(escalation, { status: 'assigned', assigneeId, updatedAt: now, firstActionAt: escalation.firstActionAt ?? now });
-      await tx.save(Escalation, escalation);
-      await this.event(tx, escalation, caller, 'escalation_assigned', now, { assigneeId });
-      return toView(escalation);
+    await this.access.requireUserWithRole(null, assigneeId, ['agent', 'admin'], 'assigneeId');
+    return this.act(caller, id, 'assign', async (tx, escalation, now) => {
+      await this.escalations.assign(tx, escalation, assigneeId, now);
+      return { type: 'escalation_assigned', data: { assigneeId } };
+    });
+  }
+
+  /** Support waits on a party: the support clock stops until that party writes on the case, or support resumes. */
+  async wait(caller: Caller, id: string, dto: WaitDto): Promise<EscalationView> {
+    return this.act(caller, id, 'wait on a party for', async (tx, escalation, now) => {
+      await this.escalations.waitOn(tx, escalation, dto.on, now);
+      return { type: 'escalation_waiting', data: { waitingOn: dto.on } };
+    });
+  }
+
+  async resume(caller: Caller, id: string): Promise<EscalationView> {
+    return this.act(caller, id, 'resume', async (tx, escalation, now) => {
+      if (!escalation.waitingOn) throw conflict(escalation, 'resume', 'it is not waiting on a party');
+      await this.escalations.endWait(tx, escalation, now);
+      return { type: 'escalation_resumed', data: { dueAt: escalation.dueAt?.toISOString() ?? null } };
     });
   }
 
   async resolve(caller: Caller, id: string, dto: ResolveEscalationDto): Promise<EscalationView> {
-    const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
-      const escalation = await this.lock(tx, id);
-      if (escalation.status === 'resolved') throw conflict(escalation, 'resolve');
-      Object.assign(escalation, { status: 'resolved', outcome: dto.outcome, note: dto.note ?? null, resolvedAt: now, updatedAt: now, firstActionAt: escalation.firstActionAt ?? now });
-      await tx.save(Escalation, escalation);
-      await this.event(tx, escalation, caller, 'escalation_resolved', now, { outcome: dto.outcome });
+    return this.act(caller, id, 'resolve', async (tx, escalation, now) => {
+      await this.escalations.resolve(tx, escalation, dto.outcome, dto.note ?? null, now);
       // The case leaves `escalated` when no other escalation that holds it is still open.
-      const [{ others }] = await tx.query(
-        `SELECT count(*)::int AS others FROM escalations WHERE case_id = $1 AND id <> $2 AND status <> 'resolved' AND reason IN ('missed_reply_window', 'buyer_request', 'claim')`,
-        [escalation.caseId, escalation.id],
-      );
-      if (others === 0) await this.cases.releaseFromSupport(tx, escalation.caseId, dto.outcome, caller, now);
-      const [record] = await tx.query('SELECT id, buyer_id AS "buyerId", seller_id AS "sellerId" FROM cases WHERE id = $1', [escalation.caseId]);
-      await this.cases.notify(tx, record, escalation.id, 'escalation_resolved', now);
-      return toView(escalation);
+      if ((await this.escalations.othersHolding(tx, escalation)) === 0) await this.cases.releaseFromSupport(tx, escalation.caseId, dto.outcome, caller, now);
+      const record = await this.access.requireCase(tx, caller, escalation.caseId, 'case.read');
+      await this.outbox.enqueue(tx, ...caseNotices(record, 'escalation_resolved', ['buyer', 'seller'], now, { key: escalation.id }));
+      return { type: 'escalation_resolved', data: { outcome: dto.outcome } };
     });
   }
 
   /** Raises escalations still waiting for a first agent action past their deadline to urgent, once each, set-based; returns how many. */
   async raiseOverdue(): Promise<number> {
-    const now = await this.clock.now();
-    const rows: unknown[] = await this.db.query(
-      `WITH raised AS (
-         UPDATE escalations SET priority = 'urgent', priority_raised_at = $1, updated_at = $1
-          WHERE status <> 'resolved' AND priority <> 'urgent' AND due_at <= $1 AND first_action_at IS NULL
-         RETURNING id, case_id, due_at)
-       INSERT INTO case_events (case_id, type, actor_id, actor_role, internal, at, data)
-       SELECT case_id, 'escalation_overdue', NULL, 'system', true, $1, jsonb_build_object('escalationId', id, 'dueAt', due_at) FROM raised
-       RETURNING 1`,
-      [now],
-    );
+    const rows: unknown[] = await this.db.query(RAISE_OVERDUE, [await this.clock.now()]);
     return rows.length;
   }
 
-  private async lock(tx: EntityManager, id: string): Promise<Escalation> {
-    const escalation = isUuid(id) ? await tx.findOne(Escalation, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
-    if (!escalation) throw DomainError.notFound('Escalation');
-    return escalation;
-  }
-
-  private async event(tx: EntityManager, escalation: Escalation, caller: Caller, type: string, at: Date, data: Record<string, unknown>): Promise<void> {
-    await tx.query('INSERT INTO case_events (case_id, type, actor_id, actor_role, internal, at, data) VALUES ($1, $2, $3, $4, true, $5, $6)', [
-      escalation.caseId,
-      type,
-      caller.id,
-      caller.role,
-      at,
-      JSON.stringify({ escalationId: escalation.id, ...data }),
-    ]);
+  /** Locks an open escalation, applies an action and records it on the case's timeline (internal). */
+  private async act(
+    caller: Caller,
+    id: string,
+    verb: string,
+    apply: (tx: EntityManager, escalation: Escalation, now: Date) => Promise<{ type: TimelineEventType; data: Record<string, unknown> }>,
+  ): Promise<EscalationView> {
+    const now = await this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const escalation = await this.access.requireEscalation(tx, caller, id, 'escalation.act');
+      if (escalation.status === 'resolved') throw conflict(escalation, verb);
+      const event = await apply(tx, escalation, now);
+      await this.timeline.append(tx, {
+        caseId: escalation.caseId,
+        type: event.type,
+        actor: { id: caller.id, role: caller.role },
+        at: now,
+        internal: true,
+        data: { escalationId: escalation.id, ...event.data },
+      });
+      return toView(escalation);
+    });
   }
 }
 
-function conflict(escalation: Escalation, action: string): DomainError {
-  return new DomainError('forbidden_transition', `Cannot ${action} an escalation that is ${escalation.status}`, { extensions: { currentState: escalation.status, action } });
+function conflict(escalation: Escalation, action: string, why = `it is ${escalation.status}`): DomainError {
+  return new DomainError('forbidden_transition', `Cannot ${action} this escalation: ${why}`, { extensions: { currentState: escalation.status, action } });
 }

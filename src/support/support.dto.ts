@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from '
 import { ESCALATION_PRIORITIES, ESCALATION_REASONS, ESCALATION_STATUSES } from './escalation.entity.js';
 import type { EscalationPriority, EscalationReason, EscalationStatus } from './escalation.entity.js';
 import { integer } from '../common/transforms.js';
+import type { Party } from '../notifications/categories.js';
 
 export const ESCALATION_OUTCOMES = ['returned_to_seller', 'answered_by_support', 'case_resolved'] as const;
 export type EscalationOutcome = (typeof ESCALATION_OUTCOMES)[number];
@@ -20,8 +21,17 @@ export class AssignDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Default: the caller' }) @IsOptional() @IsUUID() assigneeId?: string;
 }
 
+export class WaitDto {
+  @ApiProperty({ enum: ['buyer', 'seller'], description: 'The party support is waiting on; the support deadline stops until it writes on the case' })
+  @IsIn(['buyer', 'seller'])
+  on: Party;
+}
+
 export class ResolveEscalationDto {
-  @ApiProperty({ enum: ESCALATION_OUTCOMES, description: 'returned_to_seller: the seller owes a reply; answered_by_support: support answered the buyer; case_resolved: the case is resolved' })
+  @ApiProperty({
+    enum: ESCALATION_OUTCOMES,
+    description: 'returned_to_seller: the seller owes a reply; answered_by_support: support answered the buyer; case_resolved: the case is resolved',
+  })
   @IsIn(ESCALATION_OUTCOMES)
   outcome: EscalationOutcome;
 
@@ -35,7 +45,8 @@ export class EscalationView {
   @ApiProperty({ enum: ESCALATION_PRIORITIES }) priority: EscalationPriority;
   @ApiProperty({ enum: ESCALATION_STATUSES }) status: EscalationStatus;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
-  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The support deadline; null while support waits on a party' }) dueAt: string | null;
+  @ApiProperty({ enum: ['buyer', 'seller'], nullable: true, type: String }) waitingOn: Party | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({ nullable: true, type: String }) outcome?: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) messageId?: string | null;

@@ -15,7 +15,7 @@ export interface FirstAdmin {
  * lock, so instances starting together create it once.
  */
 export async function ensureFirstAdmin(db: DataSource, now: Date, given: { email?: string; password?: string }): Promise<FirstAdmin | undefined> {
-  const [{ exists }] = await db.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`);
+  const [{ exists }]: { exists: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`);
   if (exists) return undefined;
   const email = (given.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
   const generatedPassword = given.password ? undefined : randomBytes(18).toString('base64url');

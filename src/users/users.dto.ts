@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsEmail,
-  IsIn,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsDefined, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { WEEKDAY_NAMES } from '../calendar/business-calendar.js';
 import type { WeekdayName } from '../calendar/business-calendar.js';
 import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
@@ -20,11 +10,15 @@ import { trim } from '../common/transforms.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(trim) @MaxLength(254) @IsEmail()
+  @Transform(trim)
+  @MaxLength(254)
+  @IsEmail()
   email: string;
 
   @ApiProperty({ minLength: 12, maxLength: 200 })
-  @MaxLength(200) @MinLength(12) @IsString()
+  @MaxLength(200)
+  @MinLength(12)
+  @IsString()
   password: string;
 
   @ApiProperty({ enum: ROLES })
@@ -32,12 +26,17 @@ export class CreateUserDto {
   role: Role;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @Transform(trim) @Matches(/^[^\r\n]*$/, { message: 'displayName must be a single line' }) @MaxLength(100) @MinLength(1) @IsString()
+  @Transform(trim)
+  @Matches(/^[^\r\n]*$/, { message: 'displayName must be a single line' })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
   displayName: string;
 
   @ApiPropertyOptional({ type: CalendarSettingsDto, description: "The seller's business calendar: required when role is seller, refused otherwise" })
   @ValidateIf((dto: CreateUserDto) => dto.role === 'seller' || dto.seller !== undefined)
-  @ValidateNested() @Type(() => CalendarSettingsDto)
+  @ValidateNested()
+  @Type(() => CalendarSettingsDto)
   @IsDefined({ message: 'seller is required when role is seller' })
   seller?: CalendarSettingsDto;
 }

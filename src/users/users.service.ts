@@ -23,7 +23,7 @@ export function toUserView(user: User, calendar?: StoredDefinition): UserView {
   if (calendar) {
     view.seller = {
       timeZone: calendar.timeZone,
-      country: calendar.holidays?.country ?? '',
+      country: calendar.holidays?.country ?? 'none',
       subdivision: calendar.holidays?.subdivision ?? null,
       workingDays: calendar.workingDays.map((day) => WEEKDAY_NAMES[day - 1]),
       ...(calendar.openingHours ? { openingHours: calendar.openingHours } : {}),
@@ -75,16 +75,12 @@ export class UsersService {
   async findView(id: string): Promise<UserView> {
     const user = isUuid(id) ? await this.users.findOneBy({ id }) : null;
     if (!user) throw DomainError.notFound('User');
-    const calendar = user.role === 'seller' ? (await this.calendars.forSeller(user.id)).definition : undefined;
+    const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
     return toUserView(user, calendar);
   }
 
   /** The user with its password hash, for login only. */
   findWithPassword(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('user.email = :email', { email: email.toLowerCase() })
-      .getOne();
+    return this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: email.toLowerCase() }).getOne();
   }
 }

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { loadEnvironment } from '../../config/environment.js';
 import { createApp } from '../../src/app.js';
 import { Clock } from '../../src/common/clock.js';
-import { AppConfig } from '../../src/config/app-config.js';
+import { AppConfig } from '../../config/app-config.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { ManualClock } from './manual-clock.js';
 

@@ -30,10 +30,14 @@ export async function createUser(
   const email = overrides.email ?? `${role}-${id.slice(0, 8)}@example.test`;
   const password = overrides.password ?? TEST_PASSWORD;
   const now = new Date();
-  await sql.query(
-    `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-    [id, email, await hashPassword(password), role, `Test ${role}`, now],
-  );
+  await sql.query(`INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`, [
+    id,
+    email,
+    await hashPassword(password),
+    role,
+    `Test ${role}`,
+    now,
+  ]);
   if (role === 'seller') {
     const definition = {
       timeZone: overrides.timeZone ?? 'America/Los_Angeles',

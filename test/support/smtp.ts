@@ -27,13 +27,17 @@ export class TestSmtpServer {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', async () => {
-          if (this.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
-          if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-          const raw = Buffer.concat(chunks).toString('utf8');
-          this.received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed: await simpleParser(raw), raw });
-          callback();
-        });
+        stream.on(
+          'end',
+          () =>
+            void (async () => {
+              if (this.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+              if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+              const raw = Buffer.concat(chunks).toString('utf8');
+              this.received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed: await simpleParser(raw), raw });
+              callback();
+            })(),
+        );
       },
     });
     // A client that dies mid-session (the crash test kills one) resets its connection: expected, not a failure.

@@ -30,7 +30,10 @@ async function livePostmaster(dataDir: string): Promise<number | undefined> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -77,7 +80,7 @@ export async function startEmbeddedPostgres(options: {
     await server.start();
   } catch (error) {
     throw new EmbeddedDatabaseError(
-      `The embedded PostgreSQL did not start (data ${dataDir}, port ${options.port}): ${error ?? 'it exited early'}. ` +
+      `The embedded PostgreSQL did not start (data ${dataDir}, port ${options.port}): ${error instanceof Error ? error.message : 'it exited early'}. ` +
         'Is the port taken? Set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use another server.',
     );
   }

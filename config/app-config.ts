@@ -1,4 +1,4 @@
-import type { Environment } from '../../config/environment.js';
+import type { Environment } from './environment.js';
 
 /** The validated environment plus what start-up resolved (database, secrets). Injected by its class. */
 export class AppConfig {

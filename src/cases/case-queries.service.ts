@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isSupport } from '../access/access.js';
+import { AccessService } from '../access/access.service.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { toSegmentViews } from '../calendar/calendar.mappers.js';
+import { Clock } from '../common/clock.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { TimelineService } from '../timeline/timeline.service.js';
+import { CaseRecord, Message } from './case.entity.js';
+import { toCaseView, toMessageView } from './case-views.js';
+import { CasePageView, CaseView, ListCasesQueryDto, MessageView, SlaDetailView, SlaState, TimelineEventView } from './cases.dto.js';
+import { ReplyCyclesService } from './reply-cycles.service.js';
+
+const OPEN_STATUSES = ['awaiting_seller', 'awaiting_buyer', 'escalated'];
+
+/** Reading cases: one case, lists with keyset cursors, messages, timeline, and the reply clock explained. */
+@Injectable()
+export class CaseQueriesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: AccessService,
+    private readonly cycles: ReplyCyclesService,
+    private readonly timelines: TimelineService,
+    private readonly clock: Clock,
+  ) {}
+
+  async view(caller: Caller, caseId: string): Promise<CaseView> {
+    const record = await this.access.requireCase(null, caller, caseId, 'case.read');
+    return toCaseView(record, await this.clock.now());
+  }
+
+  async list(caller: Caller, query: ListCasesQueryDto): Promise<CasePageView> {
+    const now = await this.clock.now();
+    const limit = query.limit ?? 20;
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const builder = this.db.getRepository(CaseRecord).createQueryBuilder('c');
+    const bySeller = caller.role === 'seller';
+    if (caller.role === 'buyer') builder.where('c.buyer_id = :me', { me: caller.id });
+    else if (bySeller) builder.where('c.seller_id = :me', { me: caller.id });
+    else builder.where('true');
+
+    if (query.status) builder.andWhere('c.status = :status', { status: query.status });
+    else if (bySeller) builder.andWhere('c.status IN (:...open)', { open: OPEN_STATUSES });
+    if (query.slaState) {
+      const conditions: Record<SlaState, string> = {
+        escalated: `c.status = 'escalated'`,
+        stopped: `c.status <> 'escalated' AND c.cycle_id IS NULL`,
+        on_track: `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND :now < c.warn_at`,
+        at_risk: `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND c.warn_at <= :now AND :now < c.due_at`,
+        late: `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND c.due_at <= :now`,
+      };
+      builder.andWhere(conditions[query.slaState], { now });
+    }
+    if (bySeller) {
+      // Nearest reply deadline first; cases without an open cycle after them; the id breaks ties.
+      const deadline = `COALESCE(c.due_at, 'infinity'::timestamptz)`;
+      if (cursor) builder.andWhere(`(${deadline}, c.id) > (:cursorKey::timestamptz, :cursorId::uuid)`, { cursorKey: cursor.key, cursorId: cursor.id });
+      builder.orderBy(deadline, 'ASC').addOrderBy('c.id', 'ASC');
+    } else {
+      if (cursor) builder.andWhere('(c.created_at, c.id) < (:cursorKey::timestamptz, :cursorId::uuid)', { cursorKey: cursor.key, cursorId: cursor.id });
+      builder.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC');
+    }
+    const rows = await builder.limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor(bySeller ? (last.dueAt ? last.dueAt.toISOString() : 'infinity') : last.createdAt.toISOString(), last.id) : null;
+    return { items: page.map((record) => toCaseView(record, now)), nextCursor };
+  }
+
+  async messages(caller: Caller, caseId: string): Promise<MessageView[]> {
+    const record = await this.access.requireCase(null, caller, caseId, 'case.read');
+    const query = this.db.getRepository(Message).createQueryBuilder('m').where('m.case_id = :caseId', { caseId: record.id });
+    if (!isSupport(caller)) query.andWhere('m.internal = false').andWhere('(m.quarantined = false OR m.author_id = :me)', { me: caller.id });
+    const messages = await query.orderBy('m.seq', 'ASC').getMany();
+    return messages.map((message) => toMessageView(message, caller));
+  }
+
+  async timeline(caller: Caller, caseId: string): Promise<TimelineEventView[]> {
+    const record = await this.access.requireCase(null, caller, caseId, 'case.read');
+    return this.timelines.list(record.id, isSupport(caller));
+  }
+
+  /** The open cycle's deadlines and why they fall where they do. */
+  async sla(caller: Caller, caseId: string): Promise<SlaDetailView> {
+    const record = await this.access.requireCase(null, caller, caseId, 'case.read');
+    const base = toCaseView(record, await this.clock.now()).sla;
+    if (!record.cycleId) return { ...base, explanation: { segments: [] } };
+    const { cycle, calendar } = await this.cycles.openCycleOf(this.db.manager, record);
+    return {
+      ...base,
+      basis: {
+        calendarId: cycle.calendarId,
+        calendarVersion: cycle.calendarVersion,
+        timeZone: calendar.definition.timeZone,
+        policyVersion: cycle.policyVersion,
+        openedAt: cycle.openedAt.toISOString(),
+      },
+      explanation: { segments: toSegmentViews(calendar.engine.explain(cycle.openedAt, cycle.escalateAt)) },
+    };
+  }
+}

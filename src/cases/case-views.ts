@@ -1,0 +1,57 @@
+import { isSupport } from '../access/access.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import type { CaseRecord, Message } from './case.entity.js';
+import type { CaseView, MessageView, SlaState } from './cases.dto.js';
+
+export function slaStateOf(record: Pick<CaseRecord, 'status' | 'cycleId' | 'warnAt' | 'dueAt'>, now: Date): SlaState {
+  if (record.status === 'escalated') return 'escalated';
+  if (!record.cycleId || !record.warnAt || !record.dueAt) return 'stopped';
+  if (now < record.warnAt) return 'on_track';
+  if (now < record.dueAt) return 'at_risk';
+  return 'late';
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toCaseView(record: CaseRecord, now: Date): CaseView {
+  return {
+    id: record.id,
+    buyerId: record.buyerId,
+    sellerId: record.sellerId,
+    orderId: record.orderId,
+    listingRef: record.listingRef,
+    topic: record.topic,
+    subject: record.subject,
+    status: record.status,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    sla: {
+      state: slaStateOf(record, now),
+      clockStartedAt: iso(record.clockStartedAt),
+      warnAt: iso(record.warnAt),
+      dueAt: iso(record.dueAt),
+      escalateAt: iso(record.escalateAt),
+    },
+  };
+}
+
+/** The author and support see what was written; the other party sees the masked text. */
+export function toMessageView(message: Message, caller: Caller): MessageView {
+  const support = isSupport(caller);
+  const own = message.authorId === caller.id;
+  const view: MessageView = {
+    id: message.id,
+    caseId: message.caseId,
+    authorId: message.authorId,
+    authorRole: message.authorRole,
+    body: own || support ? message.body : message.visibleBody,
+    createdAt: message.createdAt.toISOString(),
+    masked: message.masked,
+  };
+  if (own || support) view.quarantined = message.quarantined;
+  if (support) {
+    view.internal = message.internal;
+    view.visibleBody = message.visibleBody;
+  }
+  return view;
+}

@@ -1,0 +1,72 @@
+import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
+import { resolveOpenOfCasesSql } from '../support/escalations.service.js';
+import { transitionSql } from './case-status.js';
+
+/**
+ * Set-based writes of the cases feature's tables (`cases`, `reply_cycles`),
+ * for the sweeps and re-basing to embed in their statements: every row of
+ * these tables is written here or by CasesService, and statuses come from
+ * the state machine (case-status.ts).
+ */
+
+const escalate = transitionSql('escalate', 'c.status');
+const close = transitionSql('close', 'status');
+
+/**
+ * Advances claimed cases to the SLA level they reached; a case whose
+ * `escalated` level was acted on now is escalated where the state machine
+ * allows. `levels` selects (id, level, escalate).
+ */
+export function advanceSlaLevelsSql(levels: string, now: string): string {
+  return `UPDATE cases c
+     SET sla_level = x.level,
+         next_action_at = CASE x.level WHEN 1 THEN c.due_at WHEN 2 THEN c.escalate_at END,
+         status = CASE WHEN x.escalate AND ${escalate.allowed} THEN ${escalate.next} ELSE c.status END,
+         updated_at = ${now}
+    FROM (${levels}) AS x (id, level, escalate)
+   WHERE c.id = x.id`;
+}
+
+/**
+ * Moves open reply cycles to new deadlines and copies them onto their cases,
+ * with a timeline event per case. $1 cycle ids, $2 clock starts, $3 warn,
+ * $4 due, $5 escalate, $6 actor id, $7 actor role, $8 now, $9 calendar version.
+ */
+export const MOVE_CYCLES = `
+WITH moved AS (
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS m (id, clock_started_at, warn_at, due_at, escalate_at)
+), cycles_moved AS (
+  UPDATE reply_cycles y SET clock_started_at = m.clock_started_at, warn_at = m.warn_at, due_at = m.due_at, escalate_at = m.escalate_at
+    FROM moved m WHERE y.id = m.id
+  RETURNING y.id, y.case_id, m.clock_started_at, m.warn_at, m.due_at, m.escalate_at
+), cases_moved AS (
+  UPDATE cases c SET clock_started_at = y.clock_started_at, warn_at = y.warn_at, due_at = y.due_at, escalate_at = y.escalate_at,
+         next_action_at = CASE c.sla_level WHEN 0 THEN y.warn_at WHEN 1 THEN y.due_at WHEN 2 THEN y.escalate_at END
+    FROM cycles_moved y WHERE c.cycle_id = y.id
+  RETURNING c.id, y.warn_at, y.due_at, y.escalate_at
+)
+${timelineInsertFrom(`
+  SELECT id, 'sla_rebased', $6::uuid, $7::text, false, $8::timestamptz,
+         jsonb_build_object('calendarVersion', $9::int, 'warnAt', ${sqlIso('warn_at')}, 'dueAt', ${sqlIso('due_at')}, 'escalateAt', ${sqlIso('escalate_at')})
+    FROM cases_moved`)}
+RETURNING 1`;
+
+/** Cycles still on an older version of a calendar move to its version $2 (their deadlines unchanged). */
+export const BUMP_CYCLE_VERSIONS = `UPDATE reply_cycles SET calendar_version = $2 WHERE calendar_id = $1 AND closed_at IS NULL AND calendar_version < $2`;
+
+/** Closes resolved cases silent since $2, with a timeline event each; returns their ids. $1 now. */
+export const CLOSE_RESOLVED = `
+WITH closed AS (
+  UPDATE cases SET status = ${close.next}, closed_at = $1, updated_at = $1
+   WHERE ${close.allowed} AND resolved_at <= $2
+  RETURNING id
+), released AS (
+  ${resolveOpenOfCasesSql('SELECT id FROM closed', "'case_closed'", '$1')}
+  RETURNING id, case_id
+), events AS (
+  ${timelineInsertFrom(`
+    SELECT id, 'case_closed', NULL::uuid, 'system', false, $1::timestamptz, '{"reason":"resolved_without_activity"}'::jsonb FROM closed
+    UNION ALL
+    SELECT case_id, 'escalation_resolved', NULL::uuid, 'system', true, $1::timestamptz, jsonb_build_object('escalationId', id, 'outcome', 'case_closed') FROM released`)}
+)
+SELECT id FROM closed`;

@@ -1,0 +1,38 @@
+/**
+ * "Seller performance" (docs/domain.md), in SQL over the stored facts (messages,
+ * reply cycles with their business-time response, escalations, flags), for
+ * 7, 30 and 90 days in one statement. A buyer message counts in the window it
+ * was sent in, a cycle in the window it opened in, whenever the answer came.
+ */
+export const PERFORMANCE = `
+WITH windows AS (SELECT d AS days, $2::timestamptz - make_interval(days => d) AS since FROM unnest($3::int[]) d),
+seller_cases AS (SELECT id FROM cases WHERE seller_id = $1),
+buyer_messages AS (
+  SELECT m.created_at,
+         EXISTS (SELECT 1 FROM messages r WHERE r.case_id = m.case_id AND r.author_role = 'seller' AND NOT r.internal AND NOT r.quarantined
+                    AND r.created_at > m.created_at AND r.created_at <= m.created_at + interval '24 hours') AS within_24h
+    FROM messages m JOIN seller_cases c ON c.id = m.case_id
+   WHERE m.author_role = 'buyer' AND NOT m.internal AND NOT m.quarantined
+     AND m.created_at <= $2::timestamptz - interval '24 hours'
+     AND NOT EXISTS (SELECT 1 FROM reply_cycles y WHERE y.case_id = m.case_id AND y.outcome = 'no_response_needed'
+                        AND y.opened_at <= m.created_at AND m.created_at <= y.closed_at)
+),
+cycles AS (
+  SELECT y.opened_at, y.response_business_minutes,
+         (y.outcome = 'answered' AND y.closed_at < y.due_at) AS on_time,
+         (y.outcome = 'answered' AND y.closed_at >= y.due_at) AS late_reply,
+         ((y.closed_at IS NULL AND y.due_at <= $2) OR (y.outcome IN ('answered', 'resolved', 'handled_by_support') AND y.closed_at >= y.due_at)) AS late
+    FROM reply_cycles y JOIN seller_cases c ON c.id = y.case_id
+   WHERE y.outcome IS DISTINCT FROM 'no_response_needed'
+)
+SELECT w.days, w.since,
+       (SELECT count(*) FROM buyer_messages b WHERE b.created_at >= w.since)::int AS buyer_messages,
+       (SELECT count(*) FROM buyer_messages b WHERE b.created_at >= w.since AND b.within_24h)::int AS answered_within_24h,
+       (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND (y.on_time OR y.late))::int AS reply_cycles,
+       (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND y.on_time)::int AS on_time,
+       (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND y.late_reply)::int AS late_replies,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y.response_business_minutes) / 60 FROM cycles y WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL) AS median_hours,
+       (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY y.response_business_minutes) / 60 FROM cycles y WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL) AS p90_hours,
+       (SELECT count(*) FROM escalations e JOIN seller_cases c ON c.id = e.case_id WHERE e.reason IN ('missed_reply_window', 'buyer_request') AND e.created_at >= w.since)::int AS escalations,
+       (SELECT count(*) FROM seller_flags f WHERE f.seller_id = $1 AND f.created_at >= w.since)::int AS flags
+  FROM windows w ORDER BY w.days`;

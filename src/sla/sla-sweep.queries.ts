@@ -1,0 +1,99 @@
+import { transitionSql } from '../cases/case-status.js';
+import { advanceSlaLevelsSql } from '../cases/case.queries.js';
+import { outboxInsertFrom } from '../notifications/outbox.service.js';
+import { escalationsInsertFrom } from '../support/escalations.service.js';
+import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
+
+const escalateFromLevel = transitionSql('escalate', 'a.status');
+
+/**
+ * One batch of the SLA sweep as a single statement. It claims due cases with
+ * FOR UPDATE SKIP LOCKED (so instances sweeping at once never take the same
+ * case), works out every level each one has passed and not yet had (a case
+ * several levels behind gets each, in order), and writes the level marks
+ * (unique per cycle and level: exactly once, whoever acts first), seller
+ * flags, escalations, timeline events and outbox rows, and advances the case,
+ * all in one transaction. Rows of other features' tables are written with
+ * their owners' SQL; the status change comes from the case state machine.
+ *
+ * $1 now, $2 batch size, $3 due date of new escalations, $4 only this case
+ * (or null), $5 cases to leave out (failed earlier in this sweep).
+ */
+export const SWEEP_BATCH = `
+WITH claimed AS (
+  SELECT id, cycle_id, sla_level, warn_at, due_at, escalate_at, buyer_id, seller_id, status
+    FROM cases
+   WHERE next_action_at <= $1
+     AND ($4::uuid IS NULL OR id = $4::uuid)
+     AND id <> ALL ($5::uuid[])
+   ORDER BY next_action_at
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED
+),
+levels AS (
+  SELECT c.id AS case_id, c.cycle_id, c.buyer_id, c.seller_id, c.status, l.n, l.level, l.at
+    FROM claimed c
+   CROSS JOIN LATERAL (VALUES (1, 'at_risk', c.warn_at), (2, 'late', c.due_at), (3, 'escalated', c.escalate_at)) AS l (n, level, at)
+   WHERE l.n > c.sla_level AND l.at <= $1
+),
+marked AS (
+  INSERT INTO sla_actions (case_id, cycle_id, level, threshold_at, acted_at)
+  SELECT case_id, cycle_id, level, at, $1 FROM levels ORDER BY case_id, n
+  ON CONFLICT (cycle_id, level) DO NOTHING
+  RETURNING case_id, cycle_id, level
+),
+acted AS (
+  SELECT l.* FROM levels l JOIN marked m ON m.cycle_id = l.cycle_id AND m.level = l.level
+),
+flagged AS (
+  INSERT INTO seller_flags (seller_id, case_id, cycle_id, reason, created_at)
+  SELECT seller_id, case_id, cycle_id, 'late_reply', $1 FROM acted WHERE level = 'late'
+  ON CONFLICT (cycle_id) DO NOTHING
+  RETURNING 1
+),
+escalated AS (
+  ${escalationsInsertFrom(`SELECT a.case_id, a.cycle_id, 'missed_reply_window', 'normal', $3::timestamptz, $1::timestamptz FROM acted a WHERE a.level = 'escalated' AND ${escalateFromLevel.allowed}`)}
+  RETURNING id, case_id
+),
+events AS (
+  ${timelineInsertFrom(`
+    SELECT a.case_id, 'sla_' || a.level, NULL::uuid, 'system', false, $1::timestamptz,
+           jsonb_build_object('cycleId', a.cycle_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')})
+             || CASE WHEN e.id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('escalationId', e.id, 'from', a.status, 'to', ${escalateFromLevel.next}) END
+      FROM acted a LEFT JOIN escalated e ON e.case_id = a.case_id AND a.level = 'escalated'
+     ORDER BY a.case_id, a.n`)}
+  RETURNING 1
+),
+notified AS (
+  ${outboxInsertFrom(`
+    SELECT r.kind, r.party, r.recipient, a.case_id, a.cycle_id || ':' || a.level || ':' || r.party,
+           jsonb_build_object('caseId', a.case_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')}, 'role', r.party), $1::timestamptz
+      FROM acted a
+     CROSS JOIN LATERAL (VALUES
+       ('at_risk', 'reply_window_at_risk', 'seller', a.seller_id),
+       ('late', 'reply_window_late', 'seller', a.seller_id),
+       ('late', 'reply_window_late', 'buyer', a.buyer_id),
+       ('escalated', 'case_escalated', 'seller', a.seller_id),
+       ('escalated', 'case_escalated', 'buyer', a.buyer_id)) AS r (level, kind, party, recipient)
+     WHERE r.level = a.level`)}
+  RETURNING 1
+),
+advanced AS (
+  ${advanceSlaLevelsSql(
+    `SELECT c.id, COALESCE(m.level, c.sla_level), EXISTS (SELECT 1 FROM acted a WHERE a.case_id = c.id AND a.level = 'escalated')
+       FROM claimed c LEFT JOIN (SELECT case_id, max(n) AS level FROM levels GROUP BY case_id) m ON m.case_id = c.id`,
+    '$1',
+  )}
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM claimed)::int AS claimed,
+       (SELECT count(*) FROM acted WHERE level = 'at_risk')::int AS at_risk,
+       (SELECT count(*) FROM acted WHERE level = 'late')::int AS late,
+       (SELECT count(*) FROM acted WHERE level = 'escalated')::int AS escalated,
+       (SELECT count(*) FROM flagged)::int AS flagged,
+       (SELECT count(*) FROM events)::int AS events,
+       (SELECT count(*) FROM notified)::int AS notified,
+       (SELECT count(*) FROM advanced)::int AS advanced`;
+
+/** Candidates for taking a failed batch one case at a time. */
+export const SWEEP_CANDIDATES = `SELECT id FROM cases WHERE next_action_at <= $1 AND id <> ALL ($3::uuid[]) ORDER BY next_action_at LIMIT $2`;

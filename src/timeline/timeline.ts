@@ -1,0 +1,62 @@
+import type { Role } from '../users/user.entity.js';
+
+/** What can happen on a case; every change is one of these on its append-only timeline. */
+export const TIMELINE_EVENT_TYPES = [
+  'case_opened',
+  'message_posted',
+  'internal_note_added',
+  'content_policy_violation',
+  'message_quarantined',
+  'status_changed',
+  'reply_cycle_opened',
+  'reply_cycle_closed',
+  'no_response_needed',
+  'case_resolved',
+  'case_reopened',
+  'case_closed',
+  'case_escalated',
+  'support_handed_back',
+  'support_answered',
+  'escalation_assigned',
+  'escalation_resolved',
+  'escalation_overdue',
+  'escalation_waiting',
+  'escalation_resumed',
+  'sla_at_risk',
+  'sla_late',
+  'sla_escalated',
+  'sla_rebased',
+] as const;
+export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+
+export interface Actor {
+  id: string | null;
+  role: Role | 'system';
+}
+
+export const SYSTEM: Actor = { id: null, role: 'system' };
+
+export interface TimelineEntry {
+  caseId: string;
+  type: TimelineEventType;
+  actor: Actor;
+  at: Date;
+  data?: Record<string, unknown>;
+  /** Only support sees internal events. */
+  internal?: boolean;
+}
+
+/**
+ * The columns a set-based writer selects, in this order, for
+ * `timelineInsertFrom`: case_id, type, actor_id, actor_role, internal, at, data.
+ * Times inside `data` are written with `sqlIso` so they read the same as
+ * those written from TypeScript (ISO 8601 with `Z`).
+ */
+export function timelineInsertFrom(select: string): string {
+  return `INSERT INTO case_events (case_id, type, actor_id, actor_role, internal, at, data) SELECT case_id, type, actor_id, actor_role, internal, at, data FROM (${select}) AS timeline_rows (case_id, type, actor_id, actor_role, internal, at, data)`;
+}
+
+/** A timestamptz expression as ISO 8601 UTC with milliseconds and `Z`, whatever the session's time zone. */
+export function sqlIso(expression: string): string {
+  return `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
