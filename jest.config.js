@@ -9,5 +9,7 @@ export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   testTimeout: 30000,
+  // Tests within a file run in a random order (the seed is printed), so none can lean on another having run first.
+  randomize: true,
   maxWorkers: process.env.CI ? 2 : '50%',
 };

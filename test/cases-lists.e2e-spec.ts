@@ -49,6 +49,7 @@ describe('case lists', () => {
   });
 
   it('filters by SLA state at the current time', async () => {
+    t.clock.set('2026-03-04T19:00:00Z');
     // Now Wed 2026-03-04 11:00 PST: A is late (due Wed 10:00), B at risk (warn Wed 10:00), C on track, D stopped.
     const state = async (slaState: string) => subjects((await t.http.get('/cases').query({ slaState }).set('Authorization', as(seller)).expect(200)).body.items);
     expect(await state('late')).toEqual(['A']);
@@ -61,30 +62,45 @@ describe('case lists', () => {
   });
 
   it('pages with a cursor that stays stable when cases are added between pages', async () => {
-    const first = await t.http.get('/cases').query({ limit: 2 }).set('Authorization', as(seller)).expect(200);
-    expect(subjects(first.body.items)).toEqual(['A', 'B']);
+    // A buyer and a seller of this test's own, so the other tests' lists stay as they are.
+    const ownBuyer = await createUser(t.sql, 'buyer');
+    const ownSeller = await createUser(t.sql, 'seller');
+    const own: Record<string, string> = {};
+    const open = async (at: string, subject: string) => {
+      t.clock.set(at);
+      const response = await t.http
+        .post('/cases')
+        .set('Authorization', as(ownBuyer))
+        .send({ sellerId: ownSeller.id, listingRef: 'l-2', topic: 'question', subject, body: `About ${subject}` })
+        .expect(201);
+      own[response.body.id] = subject;
+    };
+    await open('2026-03-02T18:00:00Z', 'P');
+    await open('2026-03-03T18:00:00Z', 'Q');
+    await open('2026-03-04T18:00:00Z', 'R');
+    const names = (items: { id: string }[]) => items.map((item) => own[item.id]);
+    const first = await t.http.get('/cases').query({ limit: 2 }).set('Authorization', as(ownSeller)).expect(200);
+    expect(names(first.body.items)).toEqual(['P', 'Q']);
     // A new case with the earliest deadline of all arrives between the pages.
-    t.clock.set('2026-02-27T18:00:00Z');
-    await openAt('2026-02-27T18:00:00Z', 'Z');
-    t.clock.set('2026-03-04T19:00:00Z');
-    const second = await t.http.get('/cases').query({ limit: 2, cursor: first.body.nextCursor }).set('Authorization', as(seller)).expect(200);
-    expect(subjects(second.body.items)).toEqual(['C', 'D']);
+    await open('2026-02-27T18:00:00Z', 'Z');
+    const second = await t.http.get('/cases').query({ limit: 2, cursor: first.body.nextCursor }).set('Authorization', as(ownSeller)).expect(200);
+    expect(names(second.body.items)).toEqual(['R']);
     expect(second.body.nextCursor).toBeNull();
-    const fresh = await t.http.get('/cases').query({ limit: 2 }).set('Authorization', as(seller)).expect(200);
-    expect(subjects(fresh.body.items)).toEqual(['Z', 'A']);
+    const fresh = await t.http.get('/cases').query({ limit: 2 }).set('Authorization', as(ownSeller)).expect(200);
+    expect(names(fresh.body.items)).toEqual(['Z', 'P']);
   });
 
   it("lists a buyer's cases newest first, paged", async () => {
     const first = await t.http.get('/cases').query({ limit: 3 }).set('Authorization', as(buyer)).expect(200);
     expect(subjects(first.body.items)).toEqual(['E', 'D', 'C']);
     const rest = await t.http.get('/cases').query({ limit: 3, cursor: first.body.nextCursor }).set('Authorization', as(buyer)).expect(200);
-    expect(subjects(rest.body.items)).toEqual(['B', 'A', 'Z']);
+    expect(subjects(rest.body.items)).toEqual(['B', 'A']);
     expect(rest.body.nextCursor).toBeNull();
   });
 
   it('lets support see every case', async () => {
     const all = await t.http.get('/cases').query({ limit: 100 }).set('Authorization', as(agent)).expect(200);
-    expect(all.body.items).toHaveLength(6);
+    expect(all.body.items.map((item: { id: string }) => item.id)).toEqual(expect.arrayContaining(Object.values(ids)));
   });
 
   it('caps the page size at 100', async () => {

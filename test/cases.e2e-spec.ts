@@ -37,165 +37,178 @@ describe('cases', () => {
   });
   afterAll(() => t.close());
 
+  // One story whose steps build on each other, so one test: each step is named where it starts.
   describe('the whole lifecycle, with the reply clock on the seller calendar (America/Los_Angeles, US-CA)', () => {
-    let caseId: string;
+    it('runs one case through its whole lifecycle, step by step', async () => {
+      let caseId: string;
+      // Step: opens a case awaiting the seller, with a reply cycle from the first message.
+      {
+        t.clock.set('2026-03-02T18:00:00Z'); // Mon 10:00 PST
+        const opened = await open(buyer, question(seller.id));
+        caseId = opened.id;
+        expect(opened).toEqual({
+          id: expect.any(String),
+          buyerId: buyer.id,
+          sellerId: seller.id,
+          orderId: null,
+          listingRef: 'listing-84512',
+          topic: 'question',
+          subject: 'Does it fit a 15-inch laptop?',
+          status: 'awaiting_seller',
+          createdAt: '2026-03-02T18:00:00.000Z',
+          updatedAt: '2026-03-02T18:00:00.000Z',
+          sla: {
+            state: 'on_track',
+            clockStartedAt: '2026-03-02T18:00:00.000Z',
+            warnAt: '2026-03-03T18:00:00.000Z',
+            dueAt: '2026-03-04T18:00:00.000Z',
+            escalateAt: '2026-03-05T18:00:00.000Z',
+          },
+        });
+        const { rows } = await t.sql.query('SELECT seq, opened_at, due_at, calendar_version, policy_version, closed_at FROM reply_cycles WHERE case_id = $1', [caseId]);
+        expect(rows).toEqual([
+          { seq: 1, opened_at: new Date('2026-03-02T18:00:00Z'), due_at: new Date('2026-03-04T18:00:00Z'), calendar_version: 1, policy_version: 1, closed_at: null },
+        ]);
+      }
 
-    it('opens a case awaiting the seller, with a reply cycle from the first message', async () => {
-      t.clock.set('2026-03-02T18:00:00Z'); // Mon 10:00 PST
-      const opened = await open(buyer, question(seller.id));
-      caseId = opened.id;
-      expect(opened).toEqual({
-        id: expect.any(String),
-        buyerId: buyer.id,
-        sellerId: seller.id,
-        orderId: null,
-        listingRef: 'listing-84512',
-        topic: 'question',
-        subject: 'Does it fit a 15-inch laptop?',
-        status: 'awaiting_seller',
-        createdAt: '2026-03-02T18:00:00.000Z',
-        updatedAt: '2026-03-02T18:00:00.000Z',
-        sla: {
+      // Step: does not reset the clock on follow-ups.
+      {
+        t.clock.set('2026-03-03T17:00:00Z');
+        await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Any news?' }).expect(201);
+        const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
+        expect(view.body.sla).toMatchObject({ state: 'on_track', dueAt: '2026-03-04T18:00:00.000Z' });
+        expect((await t.sql.query('SELECT count(*)::int AS n FROM reply_cycles WHERE case_id = $1', [caseId])).rows[0].n).toBe(1);
+      }
+
+      // Step: shows the case at risk after 1 business day and late after 2.
+      {
+        t.clock.set('2026-03-03T18:00:00Z');
+        expect((await t.http.get(`/cases/${caseId}`).set('Authorization', as(seller))).body.sla.state).toBe('at_risk');
+        t.clock.set('2026-03-04T18:00:00Z');
+        expect((await t.http.get(`/cases/${caseId}`).set('Authorization', as(seller))).body.sla.state).toBe('late');
+      }
+
+      // Step: ends the cycle with the seller reply.
+      {
+        t.clock.set('2026-03-04T19:00:00Z');
+        const reply = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Yes, it fits 15-inch laptops.' }).expect(201);
+        expect(reply.body).toEqual({
+          id: expect.any(String),
+          caseId,
+          authorId: seller.id,
+          authorRole: 'seller',
+          body: 'Yes, it fits 15-inch laptops.',
+          createdAt: '2026-03-04T19:00:00.000Z',
+          masked: [],
+          quarantined: false,
+        });
+        const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
+        expect(view.body.status).toBe('awaiting_buyer');
+        expect(view.body.sla).toEqual({ state: 'stopped', clockStartedAt: null, warnAt: null, dueAt: null, escalateAt: null });
+        const { rows } = await t.sql.query('SELECT outcome, closed_at, answered_by FROM reply_cycles WHERE case_id = $1', [caseId]);
+        expect(rows).toEqual([{ outcome: 'answered', closed_at: new Date('2026-03-04T19:00:00Z'), answered_by: reply.body.id }]);
+      }
+
+      // Step: opens a fresh cycle with the buyer's next message.
+      {
+        t.clock.set('2026-03-05T23:00:00Z'); // Thu 15:00 PST
+        await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'And a 16-inch one?' }).expect(201);
+        const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
+        expect(view.body.status).toBe('awaiting_seller');
+        // Thu 15:00 PST + 1, 2, 3 business days: Fri, Mon (after DST began: PDT), Tue.
+        expect(view.body.sla).toEqual({
           state: 'on_track',
-          clockStartedAt: '2026-03-02T18:00:00.000Z',
-          warnAt: '2026-03-03T18:00:00.000Z',
-          dueAt: '2026-03-04T18:00:00.000Z',
-          escalateAt: '2026-03-05T18:00:00.000Z',
-        },
-      });
-      const { rows } = await t.sql.query('SELECT seq, opened_at, due_at, calendar_version, policy_version, closed_at FROM reply_cycles WHERE case_id = $1', [caseId]);
-      expect(rows).toEqual([
-        { seq: 1, opened_at: new Date('2026-03-02T18:00:00Z'), due_at: new Date('2026-03-04T18:00:00Z'), calendar_version: 1, policy_version: 1, closed_at: null },
-      ]);
-    });
+          clockStartedAt: '2026-03-05T23:00:00.000Z',
+          warnAt: '2026-03-06T23:00:00.000Z',
+          dueAt: '2026-03-09T22:00:00.000Z',
+          escalateAt: '2026-03-10T22:00:00.000Z',
+        });
+      }
 
-    it('does not reset the clock on follow-ups', async () => {
-      t.clock.set('2026-03-03T17:00:00Z');
-      await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Any news?' }).expect(201);
-      const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
-      expect(view.body.sla).toMatchObject({ state: 'on_track', dueAt: '2026-03-04T18:00:00.000Z' });
-      expect((await t.sql.query('SELECT count(*)::int AS n FROM reply_cycles WHERE case_id = $1', [caseId])).rows[0].n).toBe(1);
-    });
+      // Step: lets the seller mark "no response needed", ending the cycle without a reply.
+      {
+        const marked = await t.http.post(`/cases/${caseId}/no-response-needed`).set('Authorization', as(seller)).expect(200);
+        expect(marked.body).toMatchObject({ status: 'awaiting_buyer', sla: { state: 'stopped' } });
+        const { rows } = await t.sql.query('SELECT seq, outcome FROM reply_cycles WHERE case_id = $1 ORDER BY seq', [caseId]);
+        expect(rows).toEqual([
+          { seq: 1, outcome: 'answered' },
+          { seq: 2, outcome: 'no_response_needed' },
+        ]);
+        const again = await t.http.post(`/cases/${caseId}/no-response-needed`).set('Authorization', as(seller)).expect(409);
+        expect(again.body).toMatchObject({ status: 409, currentState: 'awaiting_buyer' });
+      }
 
-    it('shows the case at risk after 1 business day and late after 2', async () => {
-      t.clock.set('2026-03-03T18:00:00Z');
-      expect((await t.http.get(`/cases/${caseId}`).set('Authorization', as(seller))).body.sla.state).toBe('at_risk');
-      t.clock.set('2026-03-04T18:00:00Z');
-      expect((await t.http.get(`/cases/${caseId}`).set('Authorization', as(seller))).body.sla.state).toBe('late');
-    });
+      // Step: resolves, refuses replies while resolved, reopens with a new cycle, and closes after 30 days of silence.
+      {
+        await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(200);
+        const refused = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Thanks!' }).expect(409);
+        expect(refused.headers['content-type']).toMatch(problemJson);
+        expect(refused.body).toMatchObject({ status: 409, currentState: 'resolved', detail: 'Cannot reply to a case that is resolved' });
+        await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(409);
 
-    it('ends the cycle with the seller reply', async () => {
-      t.clock.set('2026-03-04T19:00:00Z');
-      const reply = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Yes, it fits 15-inch laptops.' }).expect(201);
-      expect(reply.body).toEqual({
-        id: expect.any(String),
-        caseId,
-        authorId: seller.id,
-        authorRole: 'seller',
-        body: 'Yes, it fits 15-inch laptops.',
-        createdAt: '2026-03-04T19:00:00.000Z',
-        masked: [],
-        quarantined: false,
-      });
-      const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
-      expect(view.body.status).toBe('awaiting_buyer');
-      expect(view.body.sla).toEqual({ state: 'stopped', clockStartedAt: null, warnAt: null, dueAt: null, escalateAt: null });
-      const { rows } = await t.sql.query('SELECT outcome, closed_at, answered_by FROM reply_cycles WHERE case_id = $1', [caseId]);
-      expect(rows).toEqual([{ outcome: 'answered', closed_at: new Date('2026-03-04T19:00:00Z'), answered_by: reply.body.id }]);
-    });
+        t.clock.set('2026-03-06T18:00:00Z');
+        const reopened = await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(200);
+        expect(reopened.body).toMatchObject({
+          status: 'awaiting_seller',
+          sla: { state: 'on_track', clockStartedAt: '2026-03-06T18:00:00.000Z', dueAt: '2026-03-10T17:00:00.000Z' },
+        });
+        await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(409);
 
-    it("opens a fresh cycle with the buyer's next message", async () => {
-      t.clock.set('2026-03-05T23:00:00Z'); // Thu 15:00 PST
-      await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'And a 16-inch one?' }).expect(201);
-      const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
-      expect(view.body.status).toBe('awaiting_seller');
-      // Thu 15:00 PST + 1, 2, 3 business days: Fri, Mon (after DST began: PDT), Tue.
-      expect(view.body.sla).toEqual({
-        state: 'on_track',
-        clockStartedAt: '2026-03-05T23:00:00.000Z',
-        warnAt: '2026-03-06T23:00:00.000Z',
-        dueAt: '2026-03-09T22:00:00.000Z',
-        escalateAt: '2026-03-10T22:00:00.000Z',
-      });
-    });
+        await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(200);
+        t.clock.set('2026-04-06T18:00:01Z'); // 31 days later
+        const late = await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(409);
+        expect(late.body.detail).toMatch(/within 30 days/);
 
-    it('lets the seller mark "no response needed", ending the cycle without a reply', async () => {
-      const marked = await t.http.post(`/cases/${caseId}/no-response-needed`).set('Authorization', as(seller)).expect(200);
-      expect(marked.body).toMatchObject({ status: 'awaiting_buyer', sla: { state: 'stopped' } });
-      const { rows } = await t.sql.query('SELECT seq, outcome FROM reply_cycles WHERE case_id = $1 ORDER BY seq', [caseId]);
-      expect(rows).toEqual([
-        { seq: 1, outcome: 'answered' },
-        { seq: 2, outcome: 'no_response_needed' },
-      ]);
-      const again = await t.http.post(`/cases/${caseId}/no-response-needed`).set('Authorization', as(seller)).expect(409);
-      expect(again.body).toMatchObject({ status: 409, currentState: 'awaiting_buyer' });
-    });
+        const job = await t.http.post('/admin/jobs/close-resolved-cases/run').set('Authorization', as(admin)).expect(200);
+        expect(job.body).toEqual({ job: 'close-resolved-cases', closed: 1 });
+        const closed = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
+        expect(closed.body.status).toBe('closed');
+        await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Hello?' }).expect(409);
+        await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Hello?' }).expect(409);
+        await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(agent)).send({ body: 'Hello?' }).expect(409);
+        await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(agent)).send({ body: 'Closed after the reopen window.', internal: true }).expect(201);
+        await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(409);
+        await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(409);
+        await t.http.post(`/cases/${caseId}/no-response-needed`).set('Authorization', as(seller)).expect(409);
+        expect((await t.http.post('/admin/jobs/close-resolved-cases/run').set('Authorization', as(admin))).body.closed).toBe(0);
+      }
 
-    it('resolves, refuses replies while resolved, reopens with a new cycle, and closes after 30 days of silence', async () => {
-      await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(200);
-      const refused = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Thanks!' }).expect(409);
-      expect(refused.headers['content-type']).toMatch(problemJson);
-      expect(refused.body).toMatchObject({ status: 409, currentState: 'resolved', detail: 'Cannot reply to a case that is resolved' });
-      await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(409);
-
-      t.clock.set('2026-03-06T18:00:00Z');
-      const reopened = await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(200);
-      expect(reopened.body).toMatchObject({ status: 'awaiting_seller', sla: { state: 'on_track', clockStartedAt: '2026-03-06T18:00:00.000Z', dueAt: '2026-03-10T17:00:00.000Z' } });
-      await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(409);
-
-      await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(200);
-      t.clock.set('2026-04-06T18:00:01Z'); // 31 days later
-      const late = await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(409);
-      expect(late.body.detail).toMatch(/within 30 days/);
-
-      const job = await t.http.post('/admin/jobs/close-resolved-cases/run').set('Authorization', as(admin)).expect(200);
-      expect(job.body).toEqual({ job: 'close-resolved-cases', closed: 1 });
-      const closed = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
-      expect(closed.body.status).toBe('closed');
-      await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Hello?' }).expect(409);
-      await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Hello?' }).expect(409);
-      await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(agent)).send({ body: 'Hello?' }).expect(409);
-      await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(agent)).send({ body: 'Closed after the reopen window.', internal: true }).expect(201);
-      await t.http.post(`/cases/${caseId}/reopen`).set('Authorization', as(buyer)).expect(409);
-      await t.http.post(`/cases/${caseId}/resolve`).set('Authorization', as(buyer)).expect(409);
-      await t.http.post(`/cases/${caseId}/no-response-needed`).set('Authorization', as(seller)).expect(409);
-      expect((await t.http.post('/admin/jobs/close-resolved-cases/run').set('Authorization', as(admin))).body.closed).toBe(0);
-    });
-
-    it('keeps every change on the timeline, internal events for support only', async () => {
-      const forBuyer = await t.http.get(`/cases/${caseId}/timeline`).set('Authorization', as(buyer)).expect(200);
-      expect(forBuyer.body.map((e: { type: string }) => e.type)).toEqual([
-        'case_opened',
-        'message_posted',
-        'reply_cycle_opened',
-        'message_posted',
-        'message_posted',
-        'reply_cycle_closed',
-        'status_changed',
-        'message_posted',
-        'reply_cycle_opened',
-        'status_changed',
-        'reply_cycle_closed',
-        'no_response_needed',
-        'case_resolved',
-        'reply_cycle_opened',
-        'case_reopened',
-        'reply_cycle_closed',
-        'case_resolved',
-        'case_closed',
-      ]);
-      expect(forBuyer.body[0]).toEqual({
-        type: 'case_opened',
-        actorId: buyer.id,
-        actorRole: 'buyer',
-        at: '2026-03-02T18:00:00.000Z',
-        data: { topic: 'question', orderId: null, listingRef: 'listing-84512' },
-      });
-      expect(forBuyer.body[5]).toMatchObject({ type: 'reply_cycle_closed', actorRole: 'system', data: { outcome: 'answered', onTime: false } });
-      const forAgent = await t.http.get(`/cases/${caseId}/timeline`).set('Authorization', as(agent)).expect(200);
-      expect(forAgent.body.map((e: { type: string }) => e.type)).toContain('internal_note_added');
-      await expect(t.sql.query(`UPDATE case_events SET type = 'x' WHERE case_id = $1`, [caseId])).rejects.toThrow(/append-only/);
-      await expect(t.sql.query(`DELETE FROM case_events WHERE case_id = $1`, [caseId])).rejects.toThrow(/append-only/);
+      // Step: keeps every change on the timeline, internal events for support only.
+      {
+        const forBuyer = await t.http.get(`/cases/${caseId}/timeline`).set('Authorization', as(buyer)).expect(200);
+        expect(forBuyer.body.map((e: { type: string }) => e.type)).toEqual([
+          'case_opened',
+          'message_posted',
+          'reply_cycle_opened',
+          'message_posted',
+          'message_posted',
+          'reply_cycle_closed',
+          'status_changed',
+          'message_posted',
+          'reply_cycle_opened',
+          'status_changed',
+          'reply_cycle_closed',
+          'no_response_needed',
+          'case_resolved',
+          'reply_cycle_opened',
+          'case_reopened',
+          'reply_cycle_closed',
+          'case_resolved',
+          'case_closed',
+        ]);
+        expect(forBuyer.body[0]).toEqual({
+          type: 'case_opened',
+          actorId: buyer.id,
+          actorRole: 'buyer',
+          at: '2026-03-02T18:00:00.000Z',
+          data: { topic: 'question', orderId: null, listingRef: 'listing-84512' },
+        });
+        expect(forBuyer.body[5]).toMatchObject({ type: 'reply_cycle_closed', actorRole: 'system', data: { outcome: 'answered', onTime: false } });
+        const forAgent = await t.http.get(`/cases/${caseId}/timeline`).set('Authorization', as(agent)).expect(200);
+        expect(forAgent.body.map((e: { type: string }) => e.type)).toContain('internal_note_added');
+        await expect(t.sql.query(`UPDATE case_events SET type = 'x' WHERE case_id = $1`, [caseId])).rejects.toThrow(/append-only/);
+        await expect(t.sql.query(`DELETE FROM case_events WHERE case_id = $1`, [caseId])).rejects.toThrow(/append-only/);
+      }
     });
   });
 

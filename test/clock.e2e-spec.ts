@@ -10,14 +10,21 @@ describe('simulated clock', () => {
   let one: TestApp;
   let two: TestApp;
   let admin: string;
+  const env = { CLOCK_MODE: 'simulated' };
+  const simulatedDatabase = async (start: string) => {
+    const created = await createTestDatabase();
+    const db = new DataSource({ type: 'postgres', url: created.url });
+    await db.initialize();
+    await SimulatedClock.initialise(db, new Date(start));
+    await db.destroy();
+    return created;
+  };
+  // Each test reads the shared clock first: it only moves forward, so tests assert on what they move.
+  const now = async () => new Date((await one.http.get('/admin/clock').set('Authorization', admin).expect(200)).body.now).getTime();
+  const iso = (ms: number) => new Date(ms).toISOString();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const db = new DataSource({ type: 'postgres', url: database.url });
-    await db.initialize();
-    await SimulatedClock.initialise(db, new Date('2026-03-06T18:00:00Z'));
-    await db.destroy();
-    const env = { CLOCK_MODE: 'simulated' };
+    database = await simulatedDatabase('2026-03-06T18:00:00Z');
     one = await startTestApp({ database, env });
     two = await startTestApp({ database, env });
     admin = `Bearer ${one.tokenFor(await createUser(one.sql, 'admin'))}`;
@@ -29,21 +36,43 @@ describe('simulated clock', () => {
   });
 
   it('starts at the configured time and is the Clock every service gets', async () => {
-    await one.http.get('/admin/clock').set('Authorization', admin).expect(200, { now: '2026-03-06T18:00:00.000Z' });
-    await expect(one.app.get(Clock).now()).resolves.toEqual(new Date('2026-03-06T18:00:00Z'));
+    const own = await simulatedDatabase('2027-05-04T12:00:00Z');
+    const app = await startTestApp({ database: own, env });
+    try {
+      const token = `Bearer ${app.tokenFor(await createUser(app.sql, 'admin'))}`;
+      await app.http.get('/admin/clock').set('Authorization', token).expect(200, { now: '2027-05-04T12:00:00.000Z' });
+      await expect(app.app.get(Clock).now()).resolves.toEqual(new Date('2027-05-04T12:00:00Z'));
+    } finally {
+      await app.close();
+      await own.drop();
+    }
   });
 
   it('moves forward by seconds or to an instant, and every instance sees it', async () => {
-    await one.http.post('/admin/clock/advance').set('Authorization', admin).send({ seconds: 3600 }).expect(200, { now: '2026-03-06T19:00:00.000Z' });
-    await two.http.get('/admin/clock').set('Authorization', admin).expect(200, { now: '2026-03-06T19:00:00.000Z' });
-    await two.http.post('/admin/clock/advance').set('Authorization', admin).send({ to: '2026-03-09T08:30:00Z' }).expect(200, { now: '2026-03-09T08:30:00.000Z' });
-    await expect(one.app.get(Clock).now()).resolves.toEqual(new Date('2026-03-09T08:30:00Z'));
+    const start = await now();
+    await one.http
+      .post('/admin/clock/advance')
+      .set('Authorization', admin)
+      .send({ seconds: 3600 })
+      .expect(200, { now: iso(start + 3_600_000) });
+    await two.http
+      .get('/admin/clock')
+      .set('Authorization', admin)
+      .expect(200, { now: iso(start + 3_600_000) });
+    const later = iso(start + 3 * 86_400_000 + 1_800_000);
+    await two.http.post('/admin/clock/advance').set('Authorization', admin).send({ to: later }).expect(200, { now: later });
+    await expect(one.app.get(Clock).now()).resolves.toEqual(new Date(later));
   });
 
   it('never moves backwards', async () => {
-    const response = await one.http.post('/admin/clock/advance').set('Authorization', admin).send({ to: '2026-01-01T00:00:00Z' }).expect(400);
+    const before = await now();
+    const response = await one.http
+      .post('/admin/clock/advance')
+      .set('Authorization', admin)
+      .send({ to: iso(before - 1000) })
+      .expect(400);
     expect(response.body.errors).toEqual([{ field: 'to', message: expect.stringContaining('never moves backwards') }]);
-    await one.http.get('/admin/clock').set('Authorization', admin).expect(200, { now: '2026-03-09T08:30:00.000Z' });
+    expect(await now()).toBe(before);
   });
 
   it.each([
@@ -54,9 +83,10 @@ describe('simulated clock', () => {
     [{ to: 'tomorrow' }, 'to'],
     [{ seconds: 60, to: '2030-01-01T00:00:00Z' }, 'to'],
   ])('answers %j with 400 naming %s', async (body, field) => {
+    const before = await now();
     const response = await one.http.post('/admin/clock/advance').set('Authorization', admin).send(body).expect(400);
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-    await one.http.get('/admin/clock').set('Authorization', admin).expect(200, { now: '2026-03-09T08:30:00.000Z' });
+    expect(await now()).toBe(before);
   });
 
   it('is for admins only', async () => {

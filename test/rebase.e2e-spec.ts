@@ -29,7 +29,9 @@ describe('re-basing open cycles onto a new calendar version', () => {
   });
   afterAll(() => t.close());
 
-  it('reports, on a dry run, how many open cases would move; applies only when asked', async () => {
+  // One story in two steps (the second re-bases what the first moved), so one test.
+  it('reports, on a dry run, how many open cases would move and would become late; applies only when asked; the sweep then acts', async () => {
+    // Step: a closure moves every open case's deadlines.
     t.clock.set('2026-03-02T19:00:00Z');
     await t.http.post(`/calendars/${calendarId}/closures`).set('Authorization', as(admin)).send({ name: 'Stocktaking', from: '2026-03-03', to: '2026-03-03' }).expect(201);
     // A case opened after the closure already runs on the new version.
@@ -48,14 +50,13 @@ describe('re-basing open cycles onto a new calendar version', () => {
     const timeline = await t.http.get(`/cases/${caseIds[0]}/timeline`).set('Authorization', as(seller)).expect(200);
     expect(timeline.body.at(-1)).toMatchObject({ type: 'sla_rebased', actorId: admin.id, data: { calendarVersion: 2, dueAt: '2026-03-05T18:00:00.000Z' } });
     expect((await rebase().expect(200)).body).toMatchObject({ openCycles: 0, wouldChange: 0 });
-  });
 
-  it('counts the cases that would become late, and the sweep then acts on them', async () => {
+    // Step: removing it again makes them late at once; the dry run counts them, the sweep acts on them.
     t.clock.set('2026-03-04T20:00:00Z'); // Wed 12:00 PST
     const calendar = await t.http.get(`/calendars/${calendarId}`).set('Authorization', as(admin)).expect(200);
     await t.http.delete(`/calendars/${calendarId}/closures/${calendar.body.closures[0].id}`).set('Authorization', as(admin)).expect(200);
-    const dry = await rebase(true).expect(200);
-    expect(dry.body).toEqual({ calendarId, version: 3, dryRun: true, openCycles: 4, wouldChange: 4, wouldBecomeLate: 4, changed: 0 });
+    const dryAgain = await rebase(true).expect(200);
+    expect(dryAgain.body).toEqual({ calendarId, version: 3, dryRun: true, openCycles: 4, wouldChange: 4, wouldBecomeLate: 4, changed: 0 });
     await rebase(false).expect(200);
     expect((await t.http.get(`/cases/${caseIds[1]}`).set('Authorization', as(buyer))).body.sla).toMatchObject({ state: 'late', dueAt: '2026-03-04T18:00:00.000Z' });
     const swept = await t.http.post('/admin/jobs/sla-sweep/run').set('Authorization', as(admin)).expect(200);

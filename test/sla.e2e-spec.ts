@@ -35,6 +35,12 @@ describe('the SLA sweep and the support queue', () => {
     agent = await createUser(t.sql, 'agent');
   });
   afterAll(() => t.close());
+  // Each test starts with nothing due and an empty queue, whichever tests ran before it: the sweeps act on every
+  // case in the database, so cases and escalations left by other tests are taken out of their reach.
+  beforeEach(async () => {
+    await t.sql.query('UPDATE cases SET next_action_at = NULL');
+    await t.sql.query(`UPDATE escalations SET status = 'resolved', outcome = 'test_reset', resolved_at = now() WHERE status <> 'resolved'`);
+  });
 
   it('walks a case through at_risk, late and escalated, each exactly once', async () => {
     const caseId = await openCase('2026-03-02T18:00:00Z'); // Mon 10:00 PST
@@ -128,9 +134,10 @@ describe('the SLA sweep and the support queue', () => {
   });
 
   it('runs the support queue end to end: list by deadline, assign, write, resolve, and the case leaves escalated', async () => {
+    await openCase('2026-08-03T16:00:00Z', 'Queue, earlier'); // a second item, for paging
     const caseId = await openCase('2026-08-03T17:00:00Z', 'Queue'); // Mon 10:00 PDT
     t.clock.set('2026-08-06T17:00:00Z');
-    expect(await sweep()).toMatchObject({ escalated: 1 });
+    expect(await sweep()).toMatchObject({ escalated: 2 });
     const list = await t.http.get('/escalations').query({ status: 'open', reason: 'missed_reply_window' }).set('Authorization', as(agent)).expect(200);
     const dueAts = list.body.items.map((e: { dueAt: string }) => e.dueAt);
     expect(dueAts).toEqual([...dueAts].sort());
@@ -150,6 +157,7 @@ describe('the SLA sweep and the support queue', () => {
     });
 
     const firstPage = await t.http.get('/escalations').query({ limit: 1 }).set('Authorization', as(agent)).expect(200);
+    expect(firstPage.body.nextCursor).toEqual(expect.any(String));
     const secondPage = await t.http.get('/escalations').query({ limit: 1, cursor: firstPage.body.nextCursor }).set('Authorization', as(agent)).expect(200);
     expect(secondPage.body.items[0].id).not.toBe(firstPage.body.items[0].id);
     expect(secondPage.body.items[0].dueAt >= firstPage.body.items[0].dueAt).toBe(true);
@@ -231,10 +239,20 @@ describe('the SLA sweep and the support queue', () => {
   });
 
   it('exposes the sweep on /metrics', async () => {
-    const metrics = await t.http.get('/metrics').expect(200);
-    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
-    expect(metrics.text).toMatch(/parley_sla_sweep_actions_total\{level="at_risk"\} [1-9]/);
-    expect(metrics.text).toMatch(/parley_sla_sweep_duration_seconds_count [1-9]/);
-    expect(metrics.text).toMatch(/parley_sla_sweep_failures_total 1/);
+    const metric = async (pattern: RegExp) => {
+      const metrics = await t.http.get('/metrics').expect(200);
+      expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+      return Number(metrics.text.match(pattern)?.[1]);
+    };
+    const atRisk = /^parley_sla_sweep_actions_total\{level="at_risk"\} (\d+)$/m;
+    const runs = /^parley_sla_sweep_duration_seconds_count (\d+)$/m;
+    const failures = /^parley_sla_sweep_failures_total (\d+)$/m;
+    const before = { atRisk: await metric(atRisk), runs: await metric(runs), failures: await metric(failures) };
+    await openCase('2026-12-07T18:00:00Z', 'Measured');
+    t.clock.set('2026-12-08T18:00:00Z');
+    expect(await sweep()).toMatchObject({ atRisk: 1 });
+    expect(await metric(atRisk)).toBe(before.atRisk + 1);
+    expect(await metric(runs)).toBe(before.runs + 1);
+    expect(await metric(failures)).toBe(before.failures);
   });
 });

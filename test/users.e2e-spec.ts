@@ -81,11 +81,16 @@ describe('POST /users', () => {
   });
 
   it('refuses a second user with the same email, whatever its case, with 409', async () => {
+    await t.http
+      .post('/users')
+      .set('Authorization', auth)
+      .send({ ...seller, email: 'twice@example.test' })
+      .expect(201);
     const before = await countUsers();
     const response = await t.http
       .post('/users')
       .set('Authorization', auth)
-      .send({ ...seller, email: 'SHOP@example.test' })
+      .send({ ...seller, email: 'TWICE@example.test' })
       .expect(409);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await countUsers()).toBe(before);
