@@ -54,6 +54,11 @@ export function canSeeCalendar(caller: Caller, calendar: { kind: 'seller' | 'mar
   return calendar.kind === 'marketplace' || isSupport(caller) || calendar.sellerId === caller.id;
 }
 
+/** An order: its buyer, its seller, and support. */
+export function canSeeOrder(caller: Caller, order: { buyerId: string; sellerId: string }): boolean {
+  return isSupport(caller) || order.buyerId === caller.id || order.sellerId === caller.id;
+}
+
 /** A seller's performance: the seller itself and support. */
 export function canSeeSellerPerformance(caller: Caller, sellerId: string): boolean {
   return isSupport(caller) || caller.id === sellerId;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { replyWindowPolicyAt } from '../../config/policies.js';
-import { Permission } from '../access/access.js';
+import { isSupport, Permission } from '../access/access.js';
 import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
@@ -300,7 +300,7 @@ export class CasesService {
     const events: Parameters<TimelineService['append']>[1][] = [
       { caseId: record.id, type: internal ? 'internal_note_added' : 'message_posted', actor, at: now, data: { messageId: message.id, masked: policy.maskedKinds }, internal },
     ];
-    if (author.role === 'agent' || author.role === 'admin') await this.escalations.recordFirstAction(tx, record.id, now);
+    if (isSupport(author)) await this.escalations.recordFirstAction(tx, record.id, now);
     if (policy.maskedKinds.length > 0 || policy.requests.length > 0) {
       const kinds = [...policy.maskedKinds, ...policy.requests];
       await tx.query(`INSERT INTO content_violations (user_id, case_id, message_id, kinds, created_at) VALUES ($1, $2, $3, $4, $5)`, [

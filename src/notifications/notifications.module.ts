@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailPreference } from './email-preference.entity.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 import { OutboxDispatchJob } from './outbox-dispatch.job.js';
@@ -8,6 +10,7 @@ import { OutboxService } from './outbox.service.js';
 
 /** Email: the outbox (its one owner), the dispatcher, preferences, unsubscribe and broadcasts. */
 @Module({
+  imports: [TypeOrmModule.forFeature([EmailPreference])],
   controllers: [NotificationsController],
   providers: [NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics, OutboxService],
   exports: [OutboxService],

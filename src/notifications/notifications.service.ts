@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { AppConfig } from '../../config/app-config.js';
+import { EmailPreference } from './email-preference.entity.js';
 import { CATEGORIES, Category, LOCKED_CATEGORIES } from './categories.js';
 import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
@@ -41,12 +42,13 @@ const toOutboxItemView = (row: OutboxRow): OutboxItemView => ({
 export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(EmailPreference) private readonly choices: Repository<EmailPreference>,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   async preferences(userId: string): Promise<EmailPreferencesView> {
-    const rows: { category: Category; email: boolean }[] = await this.db.query('SELECT category, email FROM email_preferences WHERE user_id = $1', [userId]);
+    const rows = await this.choices.findBy({ userId });
     const chosen = new Map(rows.map((row) => [row.category, row.email]));
     return {
       categories: Object.fromEntries(
@@ -140,10 +142,6 @@ export class NotificationsService {
   }
 
   private async setPreference(userId: string, category: Category, email: boolean, now: Date): Promise<void> {
-    await this.db.query(
-      `INSERT INTO email_preferences (user_id, category, email, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id, category) DO UPDATE SET email = EXCLUDED.email, updated_at = EXCLUDED.updated_at`,
-      [userId, category, email, now],
-    );
+    await this.choices.upsert({ userId, category, email, updatedAt: now }, ['userId', 'category']);
   }
 }

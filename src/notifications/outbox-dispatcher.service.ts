@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { replyWindowPolicyAt } from '../../config/policies.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Category, LOCKED_CATEGORIES } from './categories.js';
+import { CLAIM_BATCH } from './outbox.queries.js';
 import { Mailer } from './mailer.js';
 import { renderEmail } from './templates.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
@@ -92,28 +93,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
 
   private async dispatchBatch(): Promise<DispatchResult> {
     const now = await this.clock.now();
-    const rows: Claimed[] = await this.db.query(
-      `WITH due AS (
-         SELECT id FROM outbox
-          WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
-          ORDER BY next_attempt_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED
-       ), leased AS (
-         UPDATE outbox o SET status = 'sending', lease_until = $3, attempts = o.attempts + 1
-           FROM due WHERE o.id = due.id
-         RETURNING o.*
-       )
-       SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id, l.created_at,
-              u.email AS recipient_email, u.display_name AS recipient_name, p.email AS wants_email,
-              c.subject AS case_subject, m.visible_body AS message_body
-         FROM leased l
-         JOIN users u ON u.id = l.recipient_id
-         LEFT JOIN email_preferences p ON p.user_id = l.recipient_id AND p.category = l.category
-         LEFT JOIN cases c ON c.id = l.case_id
-         LEFT JOIN messages m ON m.id = (l.payload->>'messageId')::uuid`,
-      [now, DISPATCH_BATCH, new Date(now.getTime() + LEASE_MS)],
-    );
+    const rows: Claimed[] = await this.db.query(CLAIM_BATCH, [now, DISPATCH_BATCH, new Date(now.getTime() + LEASE_MS)]);
     const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0, skipped: 0 };
     const sent: string[] = [];
     const skipped: string[] = [];

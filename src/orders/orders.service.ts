@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { canSeeOrder } from '../access/access.js';
 import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
@@ -58,9 +59,7 @@ export class OrdersService {
   /** The order for admins and for its own buyer and seller; anyone else gets 404. */
   async view(orderId: string, caller: Caller): Promise<OrderView> {
     const order = await this.find(orderId);
-    if (caller.role !== 'admin' && caller.role !== 'agent' && order.buyerId !== caller.id && order.sellerId !== caller.id) {
-      throw DomainError.notFound('Order');
-    }
+    if (!canSeeOrder(caller, order)) throw DomainError.notFound('Order');
     return this.toView(order);
   }
 

@@ -9,10 +9,11 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { OutboxService } from '../notifications/outbox.service.js';
-import { sqlIso, TimelineEventType, timelineInsertFrom } from '../timeline/timeline.js';
+import type { TimelineEventType } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { Escalation } from './escalation.entity.js';
 import { EscalationsService } from './escalations.service.js';
+import { RAISE_OVERDUE } from './support.queries.js';
 import { AssignDto, EscalationPageView, EscalationView, ListEscalationsQueryDto, ResolveEscalationDto, WaitDto } from './support.dto.js';
 
 const toView = (e: Escalation): EscalationView => ({
@@ -28,16 +29,6 @@ const toView = (e: Escalation): EscalationView => ({
   outcome: e.outcome,
   messageId: e.messageId,
 });
-
-/** Escalations still waiting for a first agent action past their deadline become urgent, each on its case's timeline. $1 now. */
-const RAISE_OVERDUE = `
-WITH raised AS (
-  UPDATE escalations SET priority = 'urgent', priority_raised_at = $1, updated_at = $1
-   WHERE status <> 'resolved' AND priority <> 'urgent' AND due_at <= $1 AND first_action_at IS NULL
-  RETURNING id, case_id, due_at
-)
-${timelineInsertFrom(`SELECT case_id, 'escalation_overdue', NULL::uuid, 'system', true, $1::timestamptz, jsonb_build_object('escalationId', id, 'dueAt', ${sqlIso('due_at')}) FROM raised`)}
-RETURNING 1`;
 
 /** The agents' queue: list by deadline, assign, wait on a party, resolve; and the support sweep that raises overdue items. */
 @Injectable()
