@@ -1,4 +1,4 @@
-import { logTransport } from './common/log-format.js';
+import { errSerializer, logTransport } from './common/log-format.js';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -39,6 +39,7 @@ export class AppModule {
           pinoHttp: {
             level: config.env.LOG_LEVEL,
             transport: logTransport(),
+            serializers: { err: errSerializer },
             // The id Fastify gave the request (src/app.ts), so logs and the X-Request-Id header agree.
             genReqId: (req: IncomingMessage) => req.id,
             redact: ['req.headers.authorization', 'req.headers.cookie'],

@@ -8,6 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module.js';
+import { clientErrorHandler, hardenHttp } from './common/http-hardening.js';
 import { problem } from './common/problem.filter.js';
 import { AppConfig } from '../config/app-config.js';
 
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
     genReqId: requestId,
+    clientErrorHandler,
     // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) are problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -37,14 +39,15 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Bodies are parsed by hardenHttp's parsers, which check their shape first.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      reply.header('x-request-id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  hardenHttp(fastify, BODY_LIMIT_BYTES);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { logTransport } from './common/log-format.js';
+import { errSerializer, logTransport } from './common/log-format.js';
 import exitHook from 'async-exit-hook';
 import { pino } from 'pino';
 import { ConfigError, loadEnvironment } from '../config/environment.js';
@@ -9,7 +9,7 @@ import { prepareRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
-  const log = pino({ level: env.LOG_LEVEL, name: 'parley', transport: logTransport() });
+  const log = pino({ level: env.LOG_LEVEL, name: 'parley', transport: logTransport(), serializers: { err: errSerializer } });
   const runtime = await prepareRuntime(env, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
   if (runtime.appliedMigrations.length > 0) log.info({ migrations: runtime.appliedMigrations }, 'Applied migrations');
   if (runtime.firstAdmin?.generatedPassword) {

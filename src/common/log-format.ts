@@ -1,6 +1,26 @@
-import type { TransportSingleOptions } from 'pino';
+import { stdSerializers, type TransportSingleOptions } from 'pino';
 
 /** Logs read as lines for a person at a terminal, and as JSON lines for a collector everywhere else. */
 export function logTransport(stream: { isTTY?: boolean } = process.stdout): TransportSingleOptions | undefined {
   return stream.isTTY ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } : undefined;
+}
+
+/** Keys of an error (and of its driver error) that may hold users' data: a query's parameters, a row's values. */
+const SECRET_KEYS = ['parameters', 'detail', 'where'];
+
+/**
+ * Errors as pino logs them, less what may carry personal data or secrets:
+ * a failed query is logged with its text, never its parameters (password
+ * hashes, message bodies, emails).
+ */
+export function errSerializer(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const scrub = (value: Record<string, unknown>) => {
+    for (const key of SECRET_KEYS) delete value[key];
+  };
+  scrub(serialized);
+  const driver = serialized.driverError;
+  if (driver && typeof driver === 'object') scrub(driver as Record<string, unknown>);
+  return serialized;
 }

@@ -89,8 +89,9 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const statusCode = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      // Errors raised by Fastify itself before a handler runs (malformed JSON, wrong content type, body too large).
-      return { body: problem(statusCode, (exception as Error).message) };
+      // Errors raised before a handler runs (malformed JSON, a refused body shape, wrong content type, body too large).
+      const errors = (exception as { errors?: unknown }).errors;
+      return { body: problem(statusCode, (exception as Error).message, { errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined }) };
     }
     this.logger.error(exception);
     return { body: problem(500, 'The service could not handle this request.') };

@@ -1,5 +1,6 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from './domain-error.js';
+import { capFieldErrors } from './request-shape.js';
 
 /** Flattens nested class-validator errors into `{ field: "seller.timeZone", message }` pairs. */
 export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -18,7 +19,7 @@ export function validationPipe(): ValidationPipe {
     // Decorators run bottom-up: DTOs put the type check nearest the property, so it is the one reported.
     stopAtFirstError: true,
     exceptionFactory: (errors) => {
-      const list = fieldErrors(errors);
+      const list = capFieldErrors(fieldErrors(errors));
       return new BadRequestException({
         message: `Invalid ${list.map((e) => e.field).join(', ')}`,
         errors: list,

@@ -15,6 +15,8 @@ export class EmailPreferencesView {
 
 export class UpdateEmailPreferencesDto {
   @ApiProperty({ example: { promotions: { email: false } }, description: 'Categories to change; others stay as they are' })
+  // The keys as sent: class-transformer would drop ones like `toString`, which must be refused as unknown categories, not ignored.
+  @Transform(({ obj }: { obj: { categories?: unknown } }) => obj.categories, { toClassOnly: true })
   @IsObject()
   categories: Record<string, { email?: unknown; locked?: unknown }>;
 }

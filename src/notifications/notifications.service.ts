@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { AppConfig } from '../../config/app-config.js';
 import { EmailPreference } from './email-preference.entity.js';
-import { CATEGORIES, Category, LOCKED_CATEGORIES } from './categories.js';
+import { CATEGORIES, Category, isCategory, LOCKED_CATEGORIES } from './categories.js';
 import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
 
@@ -61,12 +61,12 @@ export class NotificationsService {
     const changes: [Category, boolean][] = [];
     for (const [category, value] of Object.entries(dto.categories)) {
       const field = `categories.${category}`;
-      if (!(CATEGORIES as readonly string[]).includes(category)) throw DomainError.invalid(field, `${category} is not a category (${CATEGORIES.join(', ')})`);
+      if (!isCategory(category)) throw DomainError.invalid(field, `${category} is not a category (${CATEGORIES.join(', ')})`);
       if (typeof value !== 'object' || value === null || typeof value.email !== 'boolean') throw DomainError.invalid(`${field}.email`, `${field}.email must be true or false`);
-      if (LOCKED_CATEGORIES.has(category as Category) && value.email === false) {
+      if (LOCKED_CATEGORIES.has(category) && value.email === false) {
         throw DomainError.invalid(`${field}.email`, `${category} email is about your own cases or marketplace notices and cannot be switched off`);
       }
-      changes.push([category as Category, value.email]);
+      changes.push([category, value.email]);
     }
     const now = await this.clock.now();
     for (const [category, email] of changes) await this.setPreference(userId, category, email, now);
