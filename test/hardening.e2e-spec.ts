@@ -103,4 +103,58 @@ describe('hardening against odd input', () => {
   it('never logs query parameters: admins still get a clean 4xx for odd ids', async () => {
     await t.http.get('/orders/%00').set('Authorization', as(admin)).expect(404);
   });
+
+  describe('orders and calendars', () => {
+    const order = (seller: TestUser, overrides: Record<string, unknown> = {}) => ({
+      externalId: `MKT-${Math.random().toString(36).slice(2, 10)}`,
+      buyerId: buyer.id,
+      sellerId: seller.id,
+      placedAt: '2026-02-20T12:00:00Z',
+      maxDeliveryDate: '2026-03-01',
+      total: { amount: 2599, currency: 'USD' },
+      ...overrides,
+    });
+
+    beforeEach(() => t.clock.set('2026-03-02T18:00:00Z'));
+
+    it('refuses a delivery date before the order, and dates outside 2000 to a day from now', async () => {
+      const seller = await createUser(t.sql, 'seller');
+      const post = (body: object) => t.http.post('/orders').set('Authorization', as(admin)).send(body);
+      expect((await post(order(seller, { maxDeliveryDate: '2026-02-19' })).expect(400)).body.errors[0].field).toBe('maxDeliveryDate');
+      expect((await post(order(seller, { placedAt: '1900-01-01T00:00:00Z' })).expect(400)).body.errors[0].field).toBe('placedAt');
+      expect((await post(order(seller, { placedAt: '2099-01-01T00:00:00Z', maxDeliveryDate: '2099-01-05' })).expect(400)).body.errors[0].field).toBe('placedAt');
+      const created = await post(order(seller)).expect(201);
+      const event = (at: string) => t.http.post(`/orders/${created.body.id}/events`).set('Authorization', as(admin)).send({ type: 'shipped', at });
+      expect((await event('1900-01-01T00:00:00Z').expect(400)).body.errors[0].field).toBe('at');
+      expect((await event('2099-01-01T00:00:00Z').expect(400)).body.errors[0].field).toBe('at');
+      expect((await event('2026-02-19T00:00:00Z').expect(400)).body.errors[0].field).toBe('at');
+      await event('2026-02-21T09:00:00Z').expect(201);
+    });
+
+    it('answers a re-posted externalId naming another buyer or seller with 409, and a true retry with the order', async () => {
+      const seller = await createUser(t.sql, 'seller');
+      const otherSeller = await createUser(t.sql, 'seller');
+      const first = order(seller);
+      const created = await t.http.post('/orders').set('Authorization', as(admin)).send(first).expect(201);
+      const retried = await t.http.post('/orders').set('Authorization', as(admin)).send(first).expect(200);
+      expect(retried.body.id).toBe(created.body.id);
+      const conflict = await t.http
+        .post('/orders')
+        .set('Authorization', as(admin))
+        .send({ ...first, sellerId: otherSeller.id })
+        .expect(409);
+      expect(conflict.body).toMatchObject({ status: 409, differs: ['sellerId'] });
+    });
+
+    it('bounds calendar years: a preview in 9999 or holidays of 3000 are 400', async () => {
+      const preview = await t.http
+        .get('/calendars/preview')
+        .query({ timeZone: 'UTC', country: 'US', start: '9999-01-01T00:00:00Z', businessDays: 2 })
+        .set('Authorization', as(buyer))
+        .expect(400);
+      expect(preview.body.errors[0].field).toBe('start');
+      await t.http.get('/calendars/holidays').query({ country: 'US', year: 3000 }).set('Authorization', as(buyer)).expect(400);
+      await t.http.get('/calendars/holidays').query({ country: 'US', year: 1969 }).set('Authorization', as(buyer)).expect(400);
+    });
+  });
 });

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { WEEKDAY_NAMES } from './business-calendar.js';
 import type { ExclusionReason, WeekdayName } from './business-calendar.js';
-import { IsCalendarDate, IsHolidayCountry, IsHolidaySubdivision, IsOpeningHours, IsTimeZone } from './calendar.validators.js';
+import { FIRST_YEAR, LAST_YEAR } from './holiday-source.js';
+import { IsCalendarDate, IsInstantInCalendarYears, IsHolidayCountry, IsHolidaySubdivision, IsOpeningHours, IsTimeZone } from './calendar.validators.js';
 import { commaList, integer, trim, upper } from '../common/transforms.js';
+import { SingleLine } from '../common/validators.js';
 
 const OPENING_HOURS_EXAMPLE = { mon: ['09:00-12:00', '13:00-17:00'], fri: ['09:00-13:00'] };
 
@@ -47,7 +49,7 @@ export class CalendarSettingsDto {
 export class ClosureDto {
   @ApiProperty({ example: 'Stocktaking' })
   @Transform(trim)
-  @Matches(/^[^\r\n]*$/, { message: 'name must be a single line' })
+  @SingleLine()
   @MaxLength(100)
   @MinLength(1)
   @IsString()
@@ -90,8 +92,9 @@ export class PreviewQueryDto {
   @IsArray()
   workingDays?: WeekdayName[];
 
-  @ApiPropertyOptional({ example: '2026-11-26T00:00:00Z', description: 'ISO 8601 instant; default: now' })
+  @ApiPropertyOptional({ example: '2026-11-26T00:00:00Z', description: 'ISO 8601 instant in 1970–2100; default: now' })
   @IsOptional()
+  @IsInstantInCalendarYears()
   @IsISO8601({ strict: true, strictSeparator: true })
   start?: string;
 
@@ -117,11 +120,11 @@ export class HolidaysQueryDto {
   @IsString()
   subdivision?: string;
 
-  @ApiPropertyOptional({ example: 2026, description: 'Default: the current year' })
+  @ApiPropertyOptional({ example: 2026, minimum: FIRST_YEAR, maximum: LAST_YEAR, description: 'Default: the current year' })
   @IsOptional()
   @Transform(integer)
-  @Max(2200)
-  @Min(1900)
+  @Max(LAST_YEAR)
+  @Min(FIRST_YEAR)
   @IsInt()
   year?: number;
 }

@@ -1,6 +1,7 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { checkOpeningHours } from './business-calendar.js';
 import { parseIsoDate } from './civil.js';
+import { FIRST_YEAR, LAST_YEAR } from './holiday-source.js';
 import { isIsoCountry, isKnownCountry, isKnownTimeZone, NO_HOLIDAYS, normaliseSubdivision } from './regions.js';
 
 function rule(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: (args: ValidationArguments) => string) {
@@ -60,4 +61,15 @@ export const IsCalendarDate = rule(
   'isCalendarDate',
   (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && parseIsoDate(value) !== undefined,
   (args) => `${args.property} must be a date as YYYY-MM-DD`,
+);
+
+/** An ISO instant whose year calendars cover (FIRST_YEAR–LAST_YEAR). */
+export const IsInstantInCalendarYears = rule(
+  'isInstantInCalendarYears',
+  (value) => {
+    if (typeof value !== 'string') return true;
+    const year = new Date(value).getUTCFullYear();
+    return !Number.isNaN(year) && year >= FIRST_YEAR && year <= LAST_YEAR;
+  },
+  (args) => `${args.property} must fall in the years ${FIRST_YEAR}–${LAST_YEAR}`,
 );

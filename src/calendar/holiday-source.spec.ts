@@ -1,4 +1,4 @@
-import { publicHolidays } from './holiday-source.js';
+import { holidayCacheSize, publicHolidays } from './holiday-source.js';
 
 describe('publicHolidays', () => {
   it('lists the public holidays of US-CA in 2026, with observed days', () => {
@@ -43,5 +43,14 @@ describe('publicHolidays', () => {
 
   it('takes the local date from a date field that carries an offset (AE, Eid al-Fitr)', () => {
     expect(publicHolidays('AE', null, 2026).map((h) => h.date)).toContain('2026-03-20');
+  });
+});
+
+describe('the holiday cache', () => {
+  it('computes nothing outside the covered years, so odd years cannot grow it', () => {
+    const before = holidayCacheSize().years;
+    expect(publicHolidays('US', 'CA', 9999)).toEqual([]);
+    expect(publicHolidays('US', 'CA', 1066)).toEqual([]);
+    expect(holidayCacheSize().years).toBe(before);
   });
 });

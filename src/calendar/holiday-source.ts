@@ -8,17 +8,36 @@ export interface PublicHoliday {
   name: string;
 }
 
+/** Calendars cover these years; requests outside them are refused before they reach the holiday data. */
+export const FIRST_YEAR = 1970;
+export const LAST_YEAR = 2100;
+/** Bounds on the caches: a country's rules, and a year of one country's holidays, the least recently used dropped first. */
+const MAX_SOURCES = 500;
+const MAX_YEARS = 5000;
+
 const sources = new Map<string, Holidays>();
 const years = new Map<string, PublicHoliday[]>();
 
-function source(country: string, subdivision: string | null | undefined): Holidays {
-  const key = `${country}-${subdivision ?? ''}`;
-  let found = sources.get(key);
-  if (!found) {
-    found = subdivision ? new Holidays(country, subdivision, { types: ['public'] }) : new Holidays(country, { types: ['public'] });
-    sources.set(key, found);
+/** Map as a small LRU: a hit moves the entry to the end, an insert over the bound drops the oldest. */
+function remember<V>(cache: Map<string, V>, key: string, bound: number, make: () => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
   }
-  return found;
+  const made = make();
+  if (cache.size >= bound) cache.delete(cache.keys().next().value!);
+  cache.set(key, made);
+  return made;
+}
+
+export const holidayCacheSize = () => ({ sources: sources.size, years: years.size });
+
+function source(country: string, subdivision: string | null | undefined): Holidays {
+  return remember(sources, `${country}-${subdivision ?? ''}`, MAX_SOURCES, () =>
+    subdivision ? new Holidays(country, subdivision, { types: ['public'] }) : new Holidays(country, { types: ['public'] }),
+  );
 }
 
 /**
@@ -27,17 +46,14 @@ function source(country: string, subdivision: string | null | undefined): Holida
  * where the data has them (the country's variant of English first). Cached per country, subdivision and year.
  */
 export function publicHolidays(country: string, subdivision: string | null | undefined, year: number): PublicHoliday[] {
-  const key = `${country}-${subdivision ?? ''}-${year}`;
-  let found = years.get(key);
-  if (!found) {
+  if (year < FIRST_YEAR || year > LAST_YEAR) return [];
+  return remember(years, `${country}-${subdivision ?? ''}-${year}`, MAX_YEARS, () => {
     const holidays = source(country, subdivision);
     // The country's own English where it has one (US "Labor Day"), otherwise the data's English names.
     const language = holidays.getLanguages().find((code) => code.startsWith('en')) ?? 'en';
-    found = holidays
+    return holidays
       .getHolidays(year, language)
       .filter((holiday) => holiday.type === 'public')
       .map((holiday) => ({ day: parseIsoDate(holiday.date)!, date: holiday.date.slice(0, 10), name: holiday.name }));
-    years.set(key, found);
-  }
-  return found;
+  });
 }

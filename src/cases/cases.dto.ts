@@ -11,12 +11,12 @@ import { TOPICS } from './case.entity.js';
 import type { Topic } from './case.entity.js';
 import { MASKED_KINDS } from './content-policy.js';
 import { integer, trim } from '../common/transforms.js';
+import { SingleLine } from '../common/validators.js';
 
 export const SLA_STATES = ['on_track', 'at_risk', 'late', 'escalated', 'stopped'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
 const NOT_BLANK = /\S/;
-const ONE_LINE = /^[^\r\n]*$/;
 
 export class OpenCaseDto {
   @ApiProperty({ format: 'uuid' })
@@ -31,6 +31,7 @@ export class OpenCaseDto {
   @ApiPropertyOptional({ example: 'listing-84512', description: "The marketplace's listing reference" })
   @IsOptional()
   @Transform(trim)
+  @SingleLine()
   @MaxLength(200)
   @MinLength(1)
   @IsString()
@@ -42,7 +43,7 @@ export class OpenCaseDto {
 
   @ApiProperty({ maxLength: 200, example: 'Does it fit a 15-inch laptop?' })
   @Transform(trim)
-  @Matches(ONE_LINE, { message: 'subject must be a single line' })
+  @SingleLine()
   @MaxLength(200)
   @MinLength(1, { message: 'subject must not be empty' })
   @IsString()

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { trim } from '../common/transforms.js';
+import { SingleLine } from '../common/validators.js';
 
 export class CategoryPreference {
   @ApiProperty() email: boolean;
@@ -25,7 +26,7 @@ export class BroadcastDto {
   @ApiProperty({ enum: ['promotions', 'notices'] }) @IsIn(['promotions', 'notices']) category: 'promotions' | 'notices';
   @ApiProperty({ maxLength: 200 })
   @Transform(trim)
-  @Matches(/^[^\r\n]*$/, { message: 'subject must be a single line' })
+  @SingleLine()
   @MaxLength(200)
   @MinLength(1)
   @IsString()

@@ -5,6 +5,7 @@ import { IsCalendarDate } from '../calendar/calendar.validators.js';
 import { ORDER_EVENT_TYPES } from './order.entity.js';
 import type { OrderEventType } from './order.entity.js';
 import { trim } from '../common/transforms.js';
+import { SingleLine } from '../common/validators.js';
 
 export class MoneyDto {
   @ApiProperty({ description: 'Integer minor units', example: 2599 })
@@ -20,13 +21,14 @@ export class MoneyDto {
 }
 
 export class OrderItemDto {
-  @ApiProperty() @Transform(trim) @MaxLength(300) @MinLength(1) @IsString() title: string;
+  @ApiProperty() @Transform(trim) @SingleLine() @MaxLength(300) @MinLength(1) @IsString() title: string;
   @ApiProperty() @Max(100_000) @Min(1) @IsInt() quantity: number;
 }
 
 export class UpsertOrderDto {
   @ApiProperty({ description: "The marketplace's own order id", example: 'MKT-1001' })
   @Transform(trim)
+  @SingleLine()
   @MaxLength(200)
   @MinLength(1)
   @IsString()

@@ -11,6 +11,17 @@ import { isUuid } from '../common/ids.js';
 import { Order, OrderEvent } from './order.entity.js';
 import { OrderEventDto, OrderView, UpsertOrderDto } from './orders.dto.js';
 
+/** Orders and their events happen in this century, and not more than a day ahead of Parley's clock. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const AHEAD_MS = 86_400_000;
+const MAX_DELIVERY_MS = 366 * 86_400_000;
+
+function checkInstant(field: string, instant: Date, now: Date): void {
+  if (instant.getTime() < EARLIEST || instant.getTime() > now.getTime() + AHEAD_MS) {
+    throw DomainError.invalid(field, `${field} must be between 2000-01-01 and a day from now`);
+  }
+}
+
 @Injectable()
 export class OrdersService {
   constructor(
@@ -25,6 +36,13 @@ export class OrdersService {
     await this.access.requireUserWithRole(null, dto.buyerId, ['buyer'], 'buyerId');
     await this.access.requireUserWithRole(null, dto.sellerId, ['seller'], 'sellerId');
     const now = await this.clock.now();
+    const placedAt = new Date(dto.placedAt);
+    checkInstant('placedAt', placedAt, now);
+    const placedDay = dto.placedAt.slice(0, 10);
+    if (dto.maxDeliveryDate < placedDay) throw DomainError.invalid('maxDeliveryDate', 'maxDeliveryDate must not be before the day the order was placed');
+    if (Date.parse(`${dto.maxDeliveryDate}T00:00:00Z`) - placedAt.getTime() > MAX_DELIVERY_MS) {
+      throw DomainError.invalid('maxDeliveryDate', 'maxDeliveryDate must be within a year of placedAt');
+    }
     const inserted: { id: string }[] = await this.orders.query(
       `INSERT INTO orders (id, external_id, buyer_id, seller_id, placed_at, max_delivery_date, total_amount, currency, items, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
@@ -43,11 +61,21 @@ export class OrdersService {
       ],
     );
     const order = await this.orders.findOneByOrFail({ externalId: dto.externalId });
+    if (inserted.length === 0) {
+      // The same externalId for another buyer or seller is another order, not a retry: a conflict, never silently the old one.
+      const differs = (['buyerId', 'sellerId'] as const).filter((field) => order[field] !== dto[field]);
+      if (differs.length > 0) {
+        throw new DomainError('conflict', `An order with externalId ${dto.externalId} exists with another ${differs.join(', ')}`, { extensions: { differs } });
+      }
+    }
     return { created: inserted.length === 1, order: await this.toView(order) };
   }
 
   async addEvent(orderId: string, dto: OrderEventDto): Promise<OrderView> {
     const order = await this.find(orderId);
+    const at = new Date(dto.at);
+    checkInstant('at', at, await this.clock.now());
+    if (at < order.placedAt) throw DomainError.invalid('at', 'at must not be before the order was placed');
     await this.events.query(
       `INSERT INTO order_events (id, order_id, type, at, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (order_id, type, at) DO NOTHING`,

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsIn, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { WEEKDAY_NAMES } from '../calendar/business-calendar.js';
 import type { WeekdayName } from '../calendar/business-calendar.js';
 import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
 import { ROLES } from './user.entity.js';
 import type { Role } from './user.entity.js';
 import { trim } from '../common/transforms.js';
+import { SingleLine } from '../common/validators.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
@@ -27,7 +28,7 @@ export class CreateUserDto {
 
   @ApiProperty({ example: 'Ada Lovelace' })
   @Transform(trim)
-  @Matches(/^[^\r\n]*$/, { message: 'displayName must be a single line' })
+  @SingleLine()
   @MaxLength(100)
   @MinLength(1)
   @IsString()
