@@ -83,3 +83,17 @@ describe('marketplace calendar configuration', () => {
     expect(loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'none', MARKETPLACE_HOLIDAY_SUBDIVISION: '' }).MARKETPLACE_HOLIDAY_SUBDIVISION).toBeUndefined();
   });
 });
+
+describe('PUBLIC_URL', () => {
+  it('defaults to the address Parley listens on', () => {
+    expect(loadEnvironment({}).PUBLIC_URL).toBe('http://127.0.0.1:3000');
+    expect(loadEnvironment({ HOST: 'localhost', PORT: '8080' }).PUBLIC_URL).toBe('http://localhost:8080');
+    expect(loadEnvironment({ HOST: '0.0.0.0', PORT: '8080' }).PUBLIC_URL).toBe('http://127.0.0.1:8080');
+    expect(loadEnvironment({ HOST: '::', PORT: '8080' }).PUBLIC_URL).toBe('http://[::1]:8080');
+  });
+
+  it('keeps an explicit one, and refuses what is not an http(s) URL', () => {
+    expect(loadEnvironment({ PUBLIC_URL: 'https://parley.example', PORT: '8080' }).PUBLIC_URL).toBe('https://parley.example');
+    expect(() => loadEnvironment({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+  });
+});

@@ -141,9 +141,17 @@ export class Environment {
   @IsString()
   MAIL_FROM: string = 'Parley <no-reply@parley.local>';
 
-  /** Base URL of links in emails (the case, unsubscribe). */
+  /** Base URL of links in emails (the case, unsubscribe); unset: this server's own address from HOST and PORT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
-  PUBLIC_URL: string = 'http://127.0.0.1:3000';
+  PUBLIC_URL: string;
+
+  /** When set, /metrics answers only requests with `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 
   /** Sends before an email is marked failed. */
   @Transform(integer)
@@ -172,6 +180,12 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
+/** Where this server is reached when PUBLIC_URL is unset: its own host and port (a wildcard bind is reached on loopback). */
+export function defaultPublicUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}
+
 /** Reads and validates the environment; throws one ConfigError naming every variable at fault. */
 export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
   const declared = Object.keys(new Environment()).concat(
@@ -182,6 +196,8 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     'CLOCK_START',
     'MARKETPLACE_HOLIDAY_SUBDIVISION',
     'SMTP_URL',
+    'PUBLIC_URL',
+    'METRICS_TOKEN',
   );
   const present = Object.fromEntries(declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
   const env = plainToInstance(Environment, present);
@@ -205,5 +221,6 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     problems.push('CLOCK_START: only meaningful with CLOCK_MODE=simulated');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  env.PUBLIC_URL ??= defaultPublicUrl(env.HOST, env.PORT);
   return env;
 }

@@ -28,7 +28,7 @@ describe('hardening against odd input', () => {
       .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'nul \u0000 here' })
       .expect(400);
     expect(opened.body.errors[0].field).toBe('body');
-    expect((await t.sql.query('SELECT count(*)::int AS n FROM cases')).rows[0].n).toBe(0);
+    expect((await t.sql.query('SELECT count(*)::int AS n FROM cases WHERE seller_id = $1', [seller.id])).rows[0].n).toBe(0);
   });
 
   it('refuses a body nested 5,000 levels deep with 400 before validation', async () => {
@@ -156,5 +156,68 @@ describe('hardening against odd input', () => {
       await t.http.get('/calendars/holidays').query({ country: 'US', year: 3000 }).set('Authorization', as(buyer)).expect(400);
       await t.http.get('/calendars/holidays').query({ country: 'US', year: 1969 }).set('Authorization', as(buyer)).expect(400);
     });
+  });
+
+  it('lets one agent hold an escalation: concurrent assigns have one winner, taking it over is explicit, only the holder resolves', async () => {
+    const seller = await createUser(t.sql, 'seller');
+    const [one, two] = [await createUser(t.sql, 'agent'), await createUser(t.sql, 'agent')];
+    t.clock.set('2026-03-02T18:00:00Z');
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Held', body: 'What is your password?' })
+      .expect(201);
+    const [{ id }] = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [opened.body.id])).rows;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.http
+          .post(`/escalations/${id}/assign`)
+          .set('Authorization', as(i % 2 ? one : two))
+          .send({}),
+      ),
+    );
+    const winners = new Set(responses.filter((r) => r.status === 200).map((r) => r.body.assigneeId));
+    expect(winners.size).toBe(1);
+    expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+    const holder = [one, two].find((agent) => winners.has(agent.id))!;
+    const other = holder === one ? two : one;
+    const assignedEvents = async (type: string) => (await t.sql.query(`SELECT data FROM case_events WHERE case_id = $1 AND type = $2`, [opened.body.id, type])).rows;
+    expect(await assignedEvents('escalation_assigned')).toHaveLength(1);
+
+    const refused = await t.http.post(`/escalations/${id}/resolve`).set('Authorization', as(other)).send({ outcome: 'answered_by_support' }).expect(409);
+    expect(refused.body).toMatchObject({ assigneeId: holder.id });
+    await t.http.post(`/escalations/${id}/assign`).set('Authorization', as(other)).send({ reassign: true }).expect(200);
+    expect(await assignedEvents('escalation_reassigned')).toEqual([{ data: expect.objectContaining({ from: holder.id, assigneeId: other.id }) }]);
+    await t.http.post(`/escalations/${id}/resolve`).set('Authorization', as(holder)).send({ outcome: 'answered_by_support' }).expect(409);
+    await t.http.post(`/escalations/${id}/resolve`).set('Authorization', as(other)).send({ outcome: 'answered_by_support' }).expect(200);
+  });
+
+  it('a seller calling /resolve on a case it cannot see gets 404, on its own case 403', async () => {
+    const seller = await createUser(t.sql, 'seller');
+    const stranger = await createUser(t.sql, 'seller');
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Mine', body: 'Hello' })
+      .expect(201);
+    await t.http.post(`/cases/${opened.body.id}/resolve`).set('Authorization', as(stranger)).expect(404);
+    await t.http.post(`/cases/${opened.body.id}/resolve`).set('Authorization', as(seller)).expect(403);
+    const otherBuyer = await createUser(t.sql, 'buyer');
+    await t.http.post(`/cases/${opened.body.id}/no-response-needed`).set('Authorization', as(otherBuyer)).expect(404);
+  });
+});
+
+describe('/metrics with METRICS_TOKEN', () => {
+  it('answers only a scraper with the token', async () => {
+    const t = await startTestApp({ env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
+    try {
+      const refused = await t.http.get('/metrics').expect(401);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789').expect(401);
+      const metrics = await t.http.get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789').expect(200);
+      expect(metrics.text).toContain('parley_outbox_depth');
+    } finally {
+      await t.close();
+    }
   });
 });

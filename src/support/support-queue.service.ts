@@ -69,8 +69,15 @@ export class SupportQueueService {
     const assigneeId = dto.assigneeId ?? caller.id;
     await this.access.requireUserWithRole(null, assigneeId, ['agent', 'admin'], 'assigneeId');
     return this.act(caller, id, 'assign', async (tx, escalation, now) => {
+      const holder = escalation.status === 'assigned' ? escalation.assigneeId : null;
+      if (holder === assigneeId) return null;
+      if (holder && !dto.reassign) {
+        throw new DomainError('forbidden_transition', 'Another agent holds this escalation; reassign it explicitly to take it over', {
+          extensions: { currentState: escalation.status, assigneeId: holder, action: 'assign' },
+        });
+      }
       await this.escalations.assign(tx, escalation, assigneeId, now);
-      return { type: 'escalation_assigned', data: { assigneeId } };
+      return holder ? { type: 'escalation_reassigned', data: { from: holder, assigneeId } } : { type: 'escalation_assigned', data: { assigneeId } };
     });
   }
 
@@ -92,6 +99,11 @@ export class SupportQueueService {
 
   async resolve(caller: Caller, id: string, dto: ResolveEscalationDto): Promise<EscalationView> {
     return this.act(caller, id, 'resolve', async (tx, escalation, now) => {
+      if (escalation.status === 'assigned' && escalation.assigneeId !== caller.id) {
+        throw new DomainError('forbidden_transition', 'Another agent holds this escalation: only the holder resolves it, or reassign it first', {
+          extensions: { currentState: escalation.status, assigneeId: escalation.assigneeId, action: 'resolve' },
+        });
+      }
       await this.escalations.resolve(tx, escalation, dto.outcome, dto.note ?? null, now);
       // The case leaves `escalated` when no other escalation that holds it is still open.
       if ((await this.escalations.othersHolding(tx, escalation)) === 0) await this.cases.releaseFromSupport(tx, escalation.caseId, dto.outcome, caller, now);
@@ -112,13 +124,15 @@ export class SupportQueueService {
     caller: Caller,
     id: string,
     verb: string,
-    apply: (tx: EntityManager, escalation: Escalation, now: Date) => Promise<{ type: TimelineEventType; data: Record<string, unknown> }>,
+    apply: (tx: EntityManager, escalation: Escalation, now: Date) => Promise<{ type: TimelineEventType; data: Record<string, unknown> } | null>,
   ): Promise<EscalationView> {
     const now = await this.clock.now();
     return this.db.transaction(async (tx) => {
       const escalation = await this.access.requireEscalation(tx, caller, id, 'escalation.act');
       if (escalation.status === 'resolved') throw conflict(escalation, verb);
       const event = await apply(tx, escalation, now);
+      // Nothing changed (the holder assigning it to itself again): nothing to record.
+      if (event === null) return toView(escalation);
       await this.timeline.append(tx, {
         caseId: escalation.caseId,
         type: event.type,

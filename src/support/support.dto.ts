@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ESCALATION_PRIORITIES, ESCALATION_REASONS, ESCALATION_STATUSES } from './escalation.entity.js';
 import type { EscalationPriority, EscalationReason, EscalationStatus } from './escalation.entity.js';
 import { integer } from '../common/transforms.js';
@@ -19,6 +19,10 @@ export class ListEscalationsQueryDto {
 
 export class AssignDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Default: the caller' }) @IsOptional() @IsUUID() assigneeId?: string;
+  @ApiPropertyOptional({ description: 'Take it from the agent who holds it (recorded); without it, an escalation held by someone else is 409' })
+  @IsOptional()
+  @IsBoolean()
+  reassign?: boolean;
 }
 
 export class WaitDto {

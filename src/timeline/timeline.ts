@@ -18,6 +18,7 @@ export const TIMELINE_EVENT_TYPES = [
   'support_handed_back',
   'support_answered',
   'escalation_assigned',
+  'escalation_reassigned',
   'escalation_resolved',
   'escalation_overdue',
   'escalation_waiting',
