@@ -1,3 +1,4 @@
+import { tokenClaims } from '../src/auth/auth.service.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -164,7 +165,7 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
     const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
     children.push(bare);
 
-    const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: HOT_SELLER, role: 'seller' }, { expiresIn: 3600 });
+    const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(HOT_SELLER), { expiresIn: 3600 });
     const auth = { authorization: `Bearer ${token}` };
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();

@@ -1,3 +1,4 @@
+import { tokenClaims } from '../src/auth/auth.service.js';
 import { replyWindowPolicyAt } from '../config/policies.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -93,7 +94,7 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
         await client.end();
         return id;
       })();
-      const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: adminId, role: 'admin' });
+      const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(adminId));
       // A broadcast to every user, timed, then taken back out of the queue so both sides send the same emails.
       const broadcastBegan = process.hrtime.bigint();
       const broadcastResponse = await fetch(`${parley.url}/admin/broadcasts`, {

@@ -1,3 +1,4 @@
+import { tokenClaims } from '../src/auth/auth.service.js';
 import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
@@ -133,7 +134,7 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
     });
     try {
       const adminId = await onDatabase(urlOf(name), async (db) => (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows[0].id);
-      const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: adminId, role: 'admin' });
+      const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(adminId));
       const run = async () => {
         const began = process.hrtime.bigint();
         const response = await fetch(`${parley.url}/admin/jobs/sla-sweep/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });

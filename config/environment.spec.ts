@@ -1,4 +1,4 @@
-import { ConfigError, loadEnvironment } from './environment.js';
+import { ConfigError, loadEnvironment, trustProxyOf } from './environment.js';
 
 describe('loadEnvironment', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -95,5 +95,15 @@ describe('PUBLIC_URL', () => {
   it('keeps an explicit one, and refuses what is not an http(s) URL', () => {
     expect(loadEnvironment({ PUBLIC_URL: 'https://parley.example', PORT: '8080' }).PUBLIC_URL).toBe('https://parley.example');
     expect(() => loadEnvironment({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('takes true, false, a hop count or a list of addresses and CIDRs', () => {
+    expect(trustProxyOf(loadEnvironment({}).TRUST_PROXY)).toBe(false);
+    expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY)).toBe(true);
+    expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: '2' }).TRUST_PROXY)).toBe(2);
+    expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(() => loadEnvironment({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
   });
 });

@@ -74,23 +74,38 @@ export class Environment {
   @MinLength(12)
   ADMIN_PASSWORD?: string;
 
-  /** Failed logins allowed per account within LOGIN_RATE_WINDOW_SECONDS. */
+  /** Failed logins allowed for one account from one client address within LOGIN_RATE_WINDOW_SECONDS (429 beyond, for that address only). */
   @Transform(integer)
   @IsInt()
   @Min(1)
   LOGIN_RATE_LIMIT_PER_ACCOUNT: number = 5;
 
-  /** Login attempts allowed per client IP within LOGIN_RATE_WINDOW_SECONDS. */
+  /** Failed logins allowed from one client address, whatever the account, within LOGIN_RATE_WINDOW_SECONDS. */
   @Transform(integer)
   @IsInt()
   @Min(1)
   LOGIN_RATE_LIMIT_PER_IP: number = 30;
+
+  /** Failed logins for one account from all addresses after which each attempt for it is slowed (never locked). */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  LOGIN_SLOWDOWN_AFTER: number = 50;
 
   /** Window of the login rate limits, in seconds. */
   @Transform(integer)
   @IsInt()
   @Min(1)
   LOGIN_RATE_WINDOW_SECONDS: number = 900;
+
+  /**
+   * The proxies whose X-Forwarded-For is believed (Fastify's trustProxy): false (default), true, a hop
+   * count, or a comma-separated list of addresses and CIDRs.
+   */
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F:./]+(\s*,\s*[0-9a-fA-F:./]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or CIDRs',
+  })
+  TRUST_PROXY: string = 'false';
 
   /** Cases and messages one user may post per minute (429 with Retry-After beyond). */
   @Transform(integer)
@@ -178,6 +193,14 @@ function describe(errors: ValidationError[]): string[] {
     const messages = Object.values(error.constraints ?? {}).join('; ');
     return `${error.property}: ${messages} (${shown})`;
   });
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it. */
+export function trustProxyOf(value: string): boolean | number | string[] {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
 }
 
 /** Where this server is reached when PUBLIC_URL is unset: its own host and port (a wildcard bind is reached on loopback). */

@@ -4,6 +4,15 @@ import { Cases1764633600000 } from './1764633600000-cases.js';
 import { SlaSweep1764720000000 } from './1764720000000-sla-sweep.js';
 import { Email1764806400000 } from './1764806400000-email.js';
 import { Shape1764892800000 } from './1764892800000-shape.js';
+import { Hardening1764979200000 } from './1764979200000-hardening.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
-export const migrations = [Foundation1764460800000, Calendars1764547200000, Cases1764633600000, SlaSweep1764720000000, Email1764806400000, Shape1764892800000];
+export const migrations = [
+  Foundation1764460800000,
+  Calendars1764547200000,
+  Cases1764633600000,
+  SlaSweep1764720000000,
+  Email1764806400000,
+  Shape1764892800000,
+  Hardening1764979200000,
+];

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AccessModule } from './access/access.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -17,6 +18,7 @@ import { SupportQueueModule } from './support/support-queue.module.js';
 import { ClockModule } from './clock/clock.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { SharedLimits } from './common/shared-limits.js';
 import { validationPipe } from './common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 import { HealthModule } from './health/health.module.js';
@@ -55,10 +57,13 @@ export class AppModule {
           migrationsRun: false,
           retryAttempts: 3,
           retryDelay: 1000,
+          // Waiting for a connection is bounded: with the database down, requests fail fast (503) instead of queueing.
+          extra: { connectionTimeoutMillis: 3000 },
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
         JobsModule,
         AccessModule,
+        AuditModule,
         HealthModule,
         UsersModule,
         AuthModule,
@@ -71,12 +76,8 @@ export class AppModule {
         SellersModule,
         NotificationsModule,
       ],
-      providers: [
-        { provide: AppConfig, useValue: config },
-        { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_PIPE, useFactory: validationPipe },
-      ],
-      exports: [AppConfig],
+      providers: [{ provide: AppConfig, useValue: config }, SharedLimits, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useFactory: validationPipe }],
+      exports: [AppConfig, SharedLimits],
     };
   }
 }

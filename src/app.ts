@@ -11,6 +11,9 @@ import { AppModule, AppOverrides } from './app.module.js';
 import { clientErrorHandler, hardenHttp } from './common/http-hardening.js';
 import { problem } from './common/problem.filter.js';
 import { AppConfig } from '../config/app-config.js';
+import { trustProxyOf } from '../config/environment.js';
+import { AuthService } from './auth/auth.service.js';
+import { DomainError } from './common/domain-error.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -27,7 +30,8 @@ function requestId(req: IncomingMessage): string {
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // Fastify takes a hop count too; the adapter's options type leaves numbers out.
+    trustProxy: trustProxyOf(config.env.TRUST_PROXY) as boolean | string[],
     genReqId: requestId,
     clientErrorHandler,
     // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) are problem+json too.
@@ -48,6 +52,21 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     reply.header('x-request-id', request.id);
   });
   hardenHttp(fastify, BODY_LIMIT_BYTES);
+  // An address past its failed sign-in limit is refused before its body is read.
+  const auth = app.get(AuthService);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || request.routeOptions.url !== '/auth/login') return;
+    try {
+      await auth.admitAddress(request.ip);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
+      return reply
+        .status(429)
+        .header('Retry-After', String(error.details.retryAfterSeconds))
+        .header('Content-Type', 'application/problem+json; charset=utf-8')
+        .send(problem(429, error.message));
+    }
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { startTestApp, TestApp } from './support/app.js';
 import { createUser, TEST_PASSWORD, TestUser } from './support/factories.js';
 
 const problemJson = /^application\/problem\+json/;
+
+// Limits are shared by every instance on the database, so each test signs in from an address of its own (TRUST_PROXY believes X-Forwarded-For).
+const LIMITS = { LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600', TRUST_PROXY: 'true' };
+let addresses = 0;
+const freshAddress = () => `198.51.100.${++addresses}`;
 
 describe('auth', () => {
   let t: TestApp;
@@ -11,7 +17,7 @@ describe('auth', () => {
   let seller: TestUser;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600' } });
+    t = await startTestApp({ env: LIMITS });
     admin = await createUser(t.sql, 'admin');
     buyer = await createUser(t.sql, 'buyer');
     seller = await createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' });
@@ -19,8 +25,14 @@ describe('auth', () => {
   afterAll(() => t.close());
 
   describe('POST /auth/login', () => {
+    let address: string;
+    const login = () => t.http.post('/auth/login').set('X-Forwarded-For', address);
+    beforeEach(() => {
+      address = freshAddress();
+    });
+
     it('returns a token and the user for good credentials, case-insensitive email', async () => {
-      const response = await t.http.post('/auth/login').send({ email: buyer.email.toUpperCase(), password: TEST_PASSWORD }).expect(200);
+      const response = await login().send({ email: buyer.email.toUpperCase(), password: TEST_PASSWORD }).expect(200);
       expect(response.body).toEqual({
         accessToken: expect.any(String),
         expiresIn: 3600,
@@ -31,15 +43,15 @@ describe('auth', () => {
     });
 
     it('refuses a wrong password and an unknown user alike, with 401 problem+json', async () => {
-      const wrong = await t.http.post('/auth/login').send({ email: admin.email, password: 'not the password' }).expect(401);
-      const unknown = await t.http.post('/auth/login').send({ email: 'nobody@example.test', password: TEST_PASSWORD }).expect(401);
+      const wrong = await login().send({ email: admin.email, password: 'not the password' }).expect(401);
+      const unknown = await login().send({ email: 'nobody@example.test', password: TEST_PASSWORD }).expect(401);
       expect(wrong.headers['content-type']).toMatch(problemJson);
       expect(wrong.body).toEqual(unknown.body);
       expect(wrong.body).toMatchObject({ status: 401, detail: 'Wrong email or password' });
     });
 
     it('answers a malformed body with 400 naming each field', async () => {
-      const response = await t.http.post('/auth/login').send({ email: 42 }).expect(400);
+      const response = await login().send({ email: 42 }).expect(400);
       expect(response.body.errors).toEqual([
         { field: 'email', message: 'email must be a string' },
         { field: 'password', message: 'password must be a string' },
@@ -49,36 +61,30 @@ describe('auth', () => {
     it('locks an account after repeated failures, with 429 and Retry-After', async () => {
       const victim = await createUser(t.sql, 'buyer');
       for (let i = 0; i < 3; i++) {
-        await t.http
-          .post('/auth/login')
+        await login()
           .send({ email: victim.email, password: `guess ${i}` })
           .expect(401);
       }
-      const locked = await t.http.post('/auth/login').send({ email: victim.email, password: TEST_PASSWORD }).expect(429);
+      const locked = await login().send({ email: victim.email, password: TEST_PASSWORD }).expect(429);
       expect(locked.headers['content-type']).toMatch(problemJson);
       const retryAfter = Number(locked.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(590);
       expect(retryAfter).toBeLessThanOrEqual(600);
       // Other accounts are not affected by this account's lock.
-      await t.http.post('/auth/login').send({ email: seller.email, password: TEST_PASSWORD }).expect(200);
+      await login().send({ email: seller.email, password: TEST_PASSWORD }).expect(200);
     });
 
-    it('limits attempts per client address across accounts', async () => {
-      // An instance of its own, so using up this address's attempts leaves the other tests' logins alone.
-      const own = await startTestApp({ database: t.database, env: { LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600' } });
-      try {
-        for (let i = 0; i < 12; i++) {
-          await own.http
-            .post('/auth/login')
-            .send({ email: `someone-${i}@example.test`, password: 'x' })
-            .expect(401);
-        }
-        await own.http.post('/auth/login').send({ email: 'someone-12@example.test', password: 'x' }).expect(429);
-        const response = await own.http.post('/auth/login').send({ email: admin.email, password: TEST_PASSWORD }).expect(429);
-        expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
-      } finally {
-        await own.close();
+    it('limits failures per client address across accounts, for that address only', async () => {
+      for (let i = 0; i < 12; i++) {
+        await login()
+          .send({ email: `someone-${i}@example.test`, password: 'x' })
+          .expect(401);
       }
+      await login().send({ email: 'someone-12@example.test', password: 'x' }).expect(429);
+      const response = await login().send({ email: admin.email, password: TEST_PASSWORD }).expect(429);
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+      // Another address is not affected.
+      await t.http.post('/auth/login').set('X-Forwarded-For', freshAddress()).send({ email: admin.email, password: TEST_PASSWORD }).expect(200);
     });
   });
 
@@ -89,23 +95,23 @@ describe('auth', () => {
       expect(none.headers['content-type']).toMatch(problemJson);
       await t.http.get('/me').set('Authorization', 'Bearer not-a-jwt').expect(401);
       await t.http.get('/me').set('Authorization', t.tokenFor(admin)).expect(401);
-      const forged = new JwtService({ secret: 'some-other-secret-that-is-long-enough-000' }).sign({ sub: admin.id, role: 'admin' });
+      const forged = new JwtService({ secret: 'some-other-secret-that-is-long-enough-000' }).sign({ sub: admin.id, ver: 1, jti: randomUUID() });
       await t.http.get('/me').set('Authorization', `Bearer ${forged}`).expect(401);
     });
 
     it('rejects an expired token', async () => {
       const jwt = t.app.get(JwtService);
       const twoHoursAgo = Math.floor(Date.now() / 1000) - 7200;
-      const expired = jwt.sign({ sub: buyer.id, role: 'buyer', iat: twoHoursAgo });
+      const expired = jwt.sign({ sub: buyer.id, ver: 1, jti: randomUUID(), iat: twoHoursAgo });
       const decoded = jwt.decode<{ exp: number }>(expired);
       expect(decoded.exp).toBeLessThan(Date.now() / 1000);
       await t.http.get('/me').set('Authorization', `Bearer ${expired}`).expect(401);
-      const fresh = jwt.sign({ sub: buyer.id, role: 'buyer' });
+      const fresh = jwt.sign({ sub: buyer.id, ver: 1, jti: randomUUID() });
       await t.http.get('/me').set('Authorization', `Bearer ${fresh}`).expect(200);
     });
 
     it('rejects an unsigned (alg none) token', async () => {
-      const payload = Buffer.from(JSON.stringify({ sub: admin.id, role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ sub: admin.id, ver: 1, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
       await t.http.get('/me').set('Authorization', `Bearer ${header}.${payload}.`).expect(401);
     });

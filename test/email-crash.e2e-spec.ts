@@ -1,3 +1,4 @@
+import { tokenClaims } from '../src/auth/auth.service.js';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { LEASE_MS, OutboxDispatcherService } from '../src/notifications/outbox-dispatcher.service.js';
@@ -50,7 +51,7 @@ describe('a dispatcher killed mid-batch', () => {
 
   it('leaves every row sent or to be retried, and a second dispatcher sends the rest once the lease ends', async () => {
     const [admin] = (await sql.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
-    const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: admin.id, role: 'admin' });
+    const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(admin.id));
     void fetch(`${dispatcher.url}/admin/jobs/outbox-dispatch/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
     while (smtp.received.length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
     dispatcher.child.kill('SIGKILL');

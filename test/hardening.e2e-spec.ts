@@ -207,6 +207,80 @@ describe('hardening against odd input', () => {
   });
 });
 
+describe('the content policy on what the other party reads', () => {
+  let t: TestApp;
+  let buyer: TestUser;
+  let seller: TestUser;
+  let agent: TestUser;
+  const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '1000' } });
+    buyer = await createUser(t.sql, 'buyer');
+    seller = await createUser(t.sql, 'seller');
+    agent = await createUser(t.sql, 'agent');
+  });
+  afterAll(() => t.close());
+
+  it('masks contact details in a case subject for the seller and its email; the buyer and support see it as written', async () => {
+    const subject = 'mail bob@example.com or 415-555-0123';
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Hello' })
+      .expect(201);
+    expect(opened.body.subject).toBe(subject);
+    const forSeller = await t.http.get(`/cases/${opened.body.id}`).set('Authorization', as(seller)).expect(200);
+    expect(forSeller.body.subject).toBe('mail [email removed] or [phone removed]');
+    expect((await t.http.get(`/cases/${opened.body.id}`).set('Authorization', as(agent)).expect(200)).body.subject).toBe(subject);
+    const sellerList = await t.http.get('/cases').set('Authorization', as(seller)).expect(200);
+    expect(JSON.stringify(sellerList.body)).not.toContain('bob@example.com');
+    const [stored] = (await t.sql.query('SELECT subject FROM cases WHERE id = $1', [opened.body.id])).rows;
+    expect(stored.subject).not.toContain('bob@example.com');
+    const [violation] = (await t.sql.query('SELECT kinds FROM content_violations WHERE case_id = $1', [opened.body.id])).rows;
+    expect(violation.kinds).toEqual(expect.arrayContaining(['email', 'phone']));
+  });
+
+  it('quarantines the opening message when the subject asks for credentials', async () => {
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Send me your password please', body: 'Hello' })
+      .expect(201);
+    const [message] = (await t.sql.query('SELECT quarantined FROM messages WHERE case_id = $1', [opened.body.id])).rows;
+    expect(message.quarantined).toBe(true);
+    expect((await t.sql.query(`SELECT reason FROM escalations WHERE case_id = $1`, [opened.body.id])).rows).toEqual([{ reason: 'quarantined_message' }]);
+  });
+
+  it('strips bidi overrides from display names', async () => {
+    const admin = await createUser(t.sql, 'admin');
+    const created = await t.http
+      .post('/users')
+      .set('Authorization', as(admin))
+      .send({
+        email: 'mallory@example.test',
+        password: 'a long enough password',
+        role: 'seller',
+        displayName: 'Mallory\u202Egnp.exe',
+        seller: { timeZone: 'UTC', country: 'none' },
+      })
+      .expect(201);
+    expect(created.body.displayName).toBe('Mallorygnp.exe');
+  });
+
+  it('masks obfuscated contact details in messages and strips bidi overrides from what others read', async () => {
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' })
+      .expect(201);
+    await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', as(seller)).send({ body: 'write bob [at] example [dot] com \u202Eok' }).expect(201);
+    const forBuyer = await t.http.get(`/cases/${opened.body.id}/messages`).set('Authorization', as(buyer)).expect(200);
+    expect(forBuyer.body[1].body).toBe('write [email removed] ok');
+    const forAgent = await t.http.get(`/cases/${opened.body.id}/messages`).set('Authorization', as(agent)).expect(200);
+    expect(forAgent.body[1].body).toContain('bob [at] example [dot] com');
+  });
+});
+
 describe('/metrics with METRICS_TOKEN', () => {
   it('answers only a scraper with the token', async () => {
     const t = await startTestApp({ env: { METRICS_TOKEN: 'scrape-token-0123456789' } });

@@ -8,7 +8,8 @@ import { createUser, TestUser } from './support/factories.js';
  *   B  buyer Tue 03-03 10:00, reply Thu 03-05 11:00  → not within 24 h, late (due Thu 10:00), 49 business hours
  *   C  buyer Fri 03-06 10:00, reply Mon 03-09 09:00  → not within 24 h (70 h), on time (due Tue), 14 + 9 = 23 business hours
  *   D  buyer Wed 03-04 10:00, "no response needed"   → left out of both rates
- *   E  buyer Thu 03-05 10:00, no reply, escalated    → not within 24 h, late (due Mon 03-09 10:00), one escalation
+ *   E  buyer Thu 03-05 10:00, no reply, escalated    → not within 24 h, late (due Mon 03-09 10:00), one escalation;
+ *      the sweep then flags the seller for it, once (the escalated level was the buyer's)
  * Now: Wed 03-11 12:00. 30 and 90 days: 1 of 4 messages within 24 h (25 %), 2 of 4 cycles on time (50 %),
  * median 23 h, p90 of [4, 23, 49] = 23 + 0.8 × 26 = 43.8 h. 7 days (since Wed 03-04 12:00): C and E only.
  */
@@ -48,6 +49,10 @@ describe('GET /sellers/:id/performance', () => {
     t.clock.set('2026-03-10T18:00:00Z');
     await t.http.post(`/cases/${e}/escalate`).set('Authorization', as(buyer)).expect(200);
     t.clock.set('2026-03-11T19:00:00Z');
+    await t.http
+      .post('/admin/jobs/sla-sweep/run')
+      .set('Authorization', as(await createUser(t.sql, 'admin')))
+      .expect(200);
   });
   afterAll(() => t.close());
 
@@ -67,7 +72,7 @@ describe('GET /sellers/:id/performance', () => {
       p90ResponseBusinessHours: 43.8,
       lateReplies: 1,
       escalations: 1,
-      flags: 0,
+      flags: 1,
     };
     expect(month).toEqual({ days: 30, from: '2026-02-09T19:00:00.000Z', to: '2026-03-11T19:00:00.000Z', ...full });
     expect(quarter).toMatchObject({ days: 90, ...full });
@@ -85,15 +90,11 @@ describe('GET /sellers/:id/performance', () => {
       p90ResponseBusinessHours: 23,
       lateReplies: 0,
       escalations: 1,
-      flags: 0,
+      flags: 1,
     });
   });
 
-  it('counts the flags the sweep raises, and a seller without history is in good standing', async () => {
-    await t.http
-      .post('/admin/jobs/sla-sweep/run')
-      .set('Authorization', as(await createUser(t.sql, 'admin')))
-      .expect(200);
+  it('counts the flags the sweep raised, and a seller without history is in good standing', async () => {
     const response = await t.http.get(`/sellers/${seller.id}/performance`).set('Authorization', as(agent)).expect(200);
     expect(response.body.windows[1].flags).toBe(1);
     const fresh = await t.http.get(`/sellers/${otherSeller.id}/performance`).set('Authorization', as(otherSeller)).expect(200);

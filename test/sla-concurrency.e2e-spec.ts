@@ -1,3 +1,4 @@
+import { tokenClaims } from '../src/auth/auth.service.js';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { createTestDatabase, TestDatabase } from './support/database.js';
@@ -53,7 +54,7 @@ describe('the SLA sweep on several instances', () => {
 
   it('applies every level exactly once: 5,000 escalations, 5,000 outbox rows per level and party, no duplicates', async () => {
     const [admin] = (await sql.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
-    const token = new JwtService({ secret: JWT_SECRET }).sign({ sub: admin.id, role: 'admin' });
+    const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(admin.id));
     const results = await Promise.all(
       instances.map((instance) =>
         fetch(`${instance.url}/admin/jobs/sla-sweep/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then(async (r) => {

@@ -242,7 +242,8 @@ describe('the SLA sweep and the support queue', () => {
     const metric = async (pattern: RegExp) => {
       const metrics = await t.http.get('/metrics').expect(200);
       expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
-      return Number(metrics.text.match(pattern)?.[1]);
+      // A labelled counter has no line until first counted.
+      return Number(metrics.text.match(pattern)?.[1] ?? 0);
     };
     const atRisk = /^parley_sla_sweep_actions_total\{level="at_risk"\} (\d+)$/m;
     const runs = /^parley_sla_sweep_duration_seconds_count (\d+)$/m;

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UserView } from '../users/users.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { CurrentCaller, Public } from './auth.decorators.js';
 import type { Caller } from './auth.decorators.js';
-import { LoginDto, LoginView } from './auth.dto.js';
+import { ChangePasswordDto, LoginDto, LoginView } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')
@@ -24,6 +24,22 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many attempts for this account or address; see Retry-After' })
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<LoginView> {
     return this.auth.login(dto, request.ip);
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'This token stops working, on every instance' })
+  async logout(@CurrentCaller() caller: Caller): Promise<void> {
+    await this.auth.logout(caller);
+  }
+
+  @Put('me/password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'Every token issued before stops working; sign in again with the new password' })
+  async changePassword(@Body() dto: ChangePasswordDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<void> {
+    await this.auth.changePassword(caller, dto, request.ip);
   }
 
   @Get('me')

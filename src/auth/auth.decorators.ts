@@ -5,6 +5,9 @@ import type { Role } from '../users/user.entity.js';
 export interface Caller {
   id: string;
   role: Role;
+  /** The access token's id and expiry, for signing out (absent for callers that are not requests, e.g. jobs). */
+  tokenId?: string;
+  tokenExpiresAt?: Date;
 }
 
 export const PUBLIC_ROUTE = 'parley:public';

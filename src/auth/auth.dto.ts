@@ -21,3 +21,17 @@ export class LoginView {
   @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
   @ApiProperty({ type: UserView }) user: Pick<UserView, 'id' | 'email' | 'role' | 'displayName'>;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @MaxLength(200)
+  @MinLength(1)
+  @IsString()
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 200 })
+  @MaxLength(200)
+  @MinLength(12)
+  @IsString()
+  newPassword: string;
+}

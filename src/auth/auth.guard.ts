@@ -1,23 +1,32 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { ROLES } from '../users/user.entity.js';
+import { isUuid } from '../common/ids.js';
 import type { Role } from '../users/user.entity.js';
 import { Caller, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
+import type { TokenClaims } from './auth.service.js';
 
-interface TokenClaims {
-  sub: string;
-  role: Role;
-}
+/** The user behind a token, as it is now: one indexed lookup per request, so revocation and disabling act at once everywhere. */
+const SESSION = `
+SELECT u.role, u.auth_version = $2 AND u.disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3) AS valid
+  FROM users u WHERE u.id = $1`;
 
-/** Global guard: every route needs a valid bearer token unless marked @Public(); @Roles() narrows it further. */
+/**
+ * Global guard: every route needs a valid bearer token unless marked
+ * @Public(); @Roles() narrows it further. The signature alone is not enough:
+ * the user must exist, be enabled, and the session not ended; the role comes
+ * from the database, not the token.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,12 +50,15 @@ export class AuthGuard implements CanActivate {
   private async authenticate(header: string | undefined): Promise<Caller | undefined> {
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) return undefined;
+    let claims: TokenClaims;
     try {
-      const claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
-      if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) return undefined;
-      return { id: claims.sub, role: claims.role };
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
     } catch {
       return undefined;
     }
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub) || !Number.isInteger(claims.ver) || typeof claims.jti !== 'string' || !isUuid(claims.jti)) return undefined;
+    const [session]: { role: Role; valid: boolean }[] = await this.db.query(SESSION, [claims.sub, claims.ver, claims.jti]);
+    if (!session?.valid) return undefined;
+    return { id: claims.sub, role: session.role, tokenId: claims.jti, tokenExpiresAt: claims.exp ? new Date(claims.exp * 1000) : undefined };
   }
 }

@@ -1,48 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { JwtService } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
+import { SharedLimits } from '../common/shared-limits.js';
 import { UsersService } from '../users/users.service.js';
-import { LoginDto, LoginView } from './auth.dto.js';
+import type { Caller } from './auth.decorators.js';
+import { ChangePasswordDto, LoginDto, LoginView } from './auth.dto.js';
 import { LoginLimiter } from './login-limiter.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 
+/** What an access token carries: the user, its session version (bumped by a password change or disabling), the token's own id. */
+export interface TokenClaims {
+  sub: string;
+  ver: number;
+  jti: string;
+  exp?: number;
+}
+
+/** The claims of a new access token for a user at a session version. */
+export const tokenClaims = (userId: string, version = 1): TokenClaims => ({ sub: userId, ver: version, jti: randomUUID() });
+
+/**
+ * Sign-in, sign-out and password changes. Tokens are checked against the
+ * database on every request (AuthGuard), so ending a session takes effect at
+ * once on every instance.
+ */
 @Injectable()
 export class AuthService {
   private readonly limiter: LoginLimiter;
 
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    limits: SharedLimits,
   ) {
     const env = config.env;
-    this.limiter = new LoginLimiter({
-      perAccount: env.LOGIN_RATE_LIMIT_PER_ACCOUNT,
-      perIp: env.LOGIN_RATE_LIMIT_PER_IP,
-      windowMs: env.LOGIN_RATE_WINDOW_SECONDS * 1000,
-    });
+    this.limiter = new LoginLimiter(
+      {
+        perAccountAndAddress: env.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+        perAddress: env.LOGIN_RATE_LIMIT_PER_IP,
+        slowdownAfter: env.LOGIN_SLOWDOWN_AFTER,
+        windowSeconds: env.LOGIN_RATE_WINDOW_SECONDS,
+      },
+      limits,
+    );
   }
 
-  async login(dto: LoginDto, ip: string): Promise<LoginView> {
+  /** Before the body is parsed: an address past its failure limit is refused without further work. */
+  async admitAddress(address: string): Promise<void> {
+    const retryAfter = await this.limiter.admitAddress(address);
+    if (retryAfter > 0) throw tooMany(retryAfter);
+  }
+
+  async login(dto: LoginDto, address: string): Promise<LoginView> {
     const account = dto.email.trim().toLowerCase();
-    const retryAfter = this.limiter.admit(account, ip);
-    if (retryAfter > 0) {
-      throw new DomainError('rate_limited', `Too many login attempts; try again in ${retryAfter} seconds`, { retryAfterSeconds: retryAfter });
-    }
+    const admission = await this.limiter.admit(account, address);
+    if (admission.refusedForSeconds > 0) throw tooMany(admission.refusedForSeconds);
+    if ('delayMs' in admission && admission.delayMs > 0) await sleep(admission.delayMs);
     const user = await this.users.findWithPassword(account);
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) {
-      this.limiter.recordFailure(account);
+    if (!user || !valid || user.disabledAt !== null) {
+      await this.limiter.recordFailure(account, address);
       throw new DomainError('unauthorized', 'Wrong email or password');
     }
-    this.limiter.recordSuccess(account);
-    // Access tokens run on wall-clock time on purpose: moving the simulated clock must not log everyone out.
-    const accessToken = await this.jwt.signAsync({ sub: user.id, role: user.role });
+    await this.limiter.recordSuccess(account, address);
     return {
-      accessToken,
+      accessToken: await this.issue(user.id, user.authVersion),
       expiresIn: this.config.env.JWT_TTL_SECONDS,
       user: { id: user.id, email: user.email, role: user.role, displayName: user.displayName },
     };
   }
+
+  /** Ends the session of this token (on every instance at once). */
+  async logout(caller: Caller): Promise<void> {
+    const expiresAt = caller.tokenExpiresAt ?? new Date(Date.now() + this.config.env.JWT_TTL_SECONDS * 1000);
+    await this.db.query(`INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING`, [caller.tokenId, caller.id, expiresAt]);
+  }
+
+  /** A new password ends every session issued before it, this one included. */
+  async changePassword(caller: Caller, dto: ChangePasswordDto, address: string): Promise<void> {
+    const user = await this.users.findWithPasswordById(caller.id);
+    if (!user || !(await verifyPassword(dto.currentPassword, user.passwordHash))) {
+      await this.limiter.recordFailure(user?.email ?? caller.id, address);
+      throw DomainError.invalid('currentPassword', 'currentPassword is not your current password');
+    }
+    if (dto.newPassword === dto.currentPassword) throw DomainError.invalid('newPassword', 'newPassword must differ from the current one');
+    await this.users.setPassword(caller, dto.newPassword);
+  }
+
+  private issue(userId: string, version: number): Promise<string> {
+    // Access tokens run on wall-clock time on purpose: moving the simulated clock must not log everyone out.
+    return this.jwt.signAsync(tokenClaims(userId, version));
+  }
 }
+
+const tooMany = (seconds: number) => new DomainError('rate_limited', `Too many failed sign-ins; try again in ${seconds} seconds`, { retryAfterSeconds: seconds });

@@ -1,39 +1,62 @@
-import { FixedWindowCounter } from '../common/rate-limit.js';
+import type { SharedLimits } from '../common/shared-limits.js';
 
 export interface LoginLimits {
-  perAccount: number;
-  perIp: number;
-  windowMs: number;
+  /** Failures for one account from one address. */
+  perAccountAndAddress: number;
+  /** Failures from one address, any account. */
+  perAddress: number;
+  /** Failures for one account from all addresses, after which attempts for it are slowed. */
+  slowdownAfter: number;
+  windowSeconds: number;
 }
+
+export type Admission = { refusedForSeconds: number } | { refusedForSeconds: 0; delayMs: number };
+
+const SLOWDOWN_MS = 1000;
 
 /**
- * Against password guessing: failed logins per account and all login
- * attempts per client IP, in fixed windows. Per instance (see
- * FixedWindowCounter); the per-account limit still stops a guess-a-minute attack.
+ * Against password guessing without handing strangers a way to lock owners
+ * out: failures are counted per (account, address) and per address, and both
+ * refuse (429) only that address. Failures for an account from everywhere
+ * only slow its attempts down, so the owner's right password from its own
+ * address always gets through. Counted in PostgreSQL, so every instance
+ * applies the same limits.
  */
 export class LoginLimiter {
-  private readonly counter: FixedWindowCounter;
-
   constructor(
     private readonly limits: LoginLimits,
-    now: () => number = Date.now,
-  ) {
-    this.counter = new FixedWindowCounter(limits.windowMs, now);
+    private readonly counters: SharedLimits,
+  ) {}
+
+  /** Before any work on the body: is this address over its failure limit? */
+  async admitAddress(address: string): Promise<number> {
+    const { count, retryAfterSeconds } = await this.counters.peek(`login:address:${address}`);
+    return count >= this.limits.perAddress ? retryAfterSeconds : 0;
   }
 
-  /** Seconds until the caller may try again, or 0 when the attempt may proceed. Counts the attempt against the IP. */
-  admit(account: string, ip: string): number {
-    const blockedFor = Math.max(this.counter.retryAfter(`account:${account}`, this.limits.perAccount), this.counter.retryAfter(`ip:${ip}`, this.limits.perIp));
-    if (blockedFor > 0) return blockedFor;
-    this.counter.hit(`ip:${ip}`);
-    return 0;
+  /** May this address try this account now, and after how long a pause? */
+  async admit(account: string, address: string): Promise<Admission> {
+    const refusedForSeconds = await this.admitAddress(address);
+    if (refusedForSeconds > 0) return { refusedForSeconds };
+    const pair = await this.counters.peek(pairKey(account, address));
+    if (pair.count >= this.limits.perAccountAndAddress) return { refusedForSeconds: pair.retryAfterSeconds };
+    const everywhere = await this.counters.peek(`login:account:${account}`);
+    return { refusedForSeconds: 0, delayMs: everywhere.count >= this.limits.slowdownAfter ? SLOWDOWN_MS : 0 };
   }
 
-  recordFailure(account: string): void {
-    this.counter.hit(`account:${account}`);
+  async recordFailure(account: string, address: string): Promise<void> {
+    const window = this.limits.windowSeconds;
+    await Promise.all([
+      this.counters.hit(pairKey(account, address), window),
+      this.counters.hit(`login:address:${address}`, window),
+      this.counters.hit(`login:account:${account}`, window),
+    ]);
   }
 
-  recordSuccess(account: string): void {
-    this.counter.clear(`account:${account}`);
+  /** The owner got in from this address: its failures from here are forgotten. */
+  async recordSuccess(account: string, address: string): Promise<void> {
+    await this.counters.clear(pairKey(account, address));
   }
 }
+
+const pairKey = (account: string, address: string) => `login:pair:${account}:${address}`;

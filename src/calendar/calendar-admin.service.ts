@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { canSeeCalendar } from '../access/access.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -19,6 +20,7 @@ export class CalendarAdminService {
   constructor(
     @InjectRepository(CalendarRecord) private readonly calendars: Repository<CalendarRecord>,
     private readonly resolver: CalendarsService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -41,19 +43,19 @@ export class CalendarAdminService {
 
   /** Replaces the settings (zone, holidays, working days, hours) from now on; closures stay. */
   async update(idOrMarketplace: string, settings: CalendarSettingsDto, caller: Caller): Promise<CalendarView> {
-    return this.change(idOrMarketplace, caller, 'settings changed', (current) => definitionOf(settings, current.closures));
+    return this.change(idOrMarketplace, caller, 'settings changed', 'calendar.settings_changed', (current) => definitionOf(settings, current.closures));
   }
 
   async addClosure(idOrMarketplace: string, dto: ClosureDto, caller: Caller): Promise<CalendarView> {
     if (parseIsoDate(dto.to)! < parseIsoDate(dto.from)!) throw DomainError.invalid('to', 'to must not be before from');
-    return this.change(idOrMarketplace, caller, `closure added: ${dto.name}`, (current) => ({
+    return this.change(idOrMarketplace, caller, `closure added: ${dto.name}`, 'calendar.closure_added', (current) => ({
       ...current,
       closures: [...current.closures, { id: randomUUID(), name: dto.name, from: dto.from, to: dto.to }],
     }));
   }
 
   async removeClosure(idOrMarketplace: string, closureId: string, caller: Caller): Promise<CalendarView> {
-    return this.change(idOrMarketplace, caller, 'closure removed', (current) => {
+    return this.change(idOrMarketplace, caller, 'closure removed', 'calendar.closure_removed', (current) => {
       const closure = current.closures.find((c) => c.id === closureId);
       if (!closure) throw DomainError.notFound('Closure');
       return { ...current, closures: current.closures.filter((c) => c !== closure) };
@@ -61,21 +63,15 @@ export class CalendarAdminService {
   }
 
   /** Writes the next version under a row lock on the calendar, so concurrent changes queue up. */
-  private async change(idOrMarketplace: string, caller: Caller, note: string, next: (current: StoredDefinition) => StoredDefinition): Promise<CalendarView> {
+  private async change(idOrMarketplace: string, caller: Caller, note: string, action: string, next: (current: StoredDefinition) => StoredDefinition): Promise<CalendarView> {
     const record = await this.visibleRecord(idOrMarketplace, caller);
     const now = await this.clock.now();
     await this.calendars.manager.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM calendars WHERE id = $1 FOR UPDATE', [record.id]);
       const current = await tx.findOneOrFail(CalendarVersion, { where: { calendarId: record.id }, order: { version: 'DESC' } });
-      await tx.insert(CalendarVersion, {
-        calendarId: record.id,
-        version: current.version + 1,
-        effectiveFrom: now,
-        definition: next(current.definition),
-        note,
-        createdBy: caller.id,
-        createdAt: now,
-      });
+      const definition = next(current.definition);
+      await tx.insert(CalendarVersion, { calendarId: record.id, version: current.version + 1, effectiveFrom: now, definition, note, createdBy: caller.id, createdAt: now });
+      await this.audit.record(tx, caller, { action, subjectType: 'calendar', subjectId: record.id, before: current.definition, after: definition }, now);
     });
     return toCalendarView(record, await this.resolver.resolve(this.calendars.manager, record.id, now));
   }

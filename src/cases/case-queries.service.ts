@@ -28,7 +28,7 @@ export class CaseQueriesService {
 
   async view(caller: Caller, caseId: string): Promise<CaseView> {
     const record = await this.access.requireCase(null, caller, caseId, 'case.read');
-    return toCaseView(record, await this.clock.now());
+    return toCaseView(record, await this.clock.now(), caller);
   }
 
   async list(caller: Caller, query: ListCasesQueryDto): Promise<CasePageView> {
@@ -66,7 +66,7 @@ export class CaseQueriesService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? encodeCursor(bySeller ? (last.dueAt ? last.dueAt.toISOString() : 'infinity') : last.createdAt.toISOString(), last.id) : null;
-    return { items: page.map((record) => toCaseView(record, now)), nextCursor };
+    return { items: page.map((record) => toCaseView(record, now, caller)), nextCursor };
   }
 
   async messages(caller: Caller, caseId: string): Promise<MessageView[]> {
@@ -85,7 +85,7 @@ export class CaseQueriesService {
   /** The open cycle's deadlines and why they fall where they do. */
   async sla(caller: Caller, caseId: string): Promise<SlaDetailView> {
     const record = await this.access.requireCase(null, caller, caseId, 'case.read');
-    const base = toCaseView(record, await this.clock.now()).sla;
+    const base = toCaseView(record, await this.clock.now(), caller).sla;
     if (!record.cycleId) return { ...base, explanation: { segments: [] } };
     const { cycle, calendar } = await this.cycles.openCycleOf(this.db.manager, record);
     return {

@@ -13,7 +13,8 @@ export function slaStateOf(record: Pick<CaseRecord, 'status' | 'cycleId' | 'warn
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function toCaseView(record: CaseRecord, now: Date): CaseView {
+/** The seller sees the subject with the content policy applied; the buyer who wrote it and support see it as written. */
+export function toCaseView(record: CaseRecord, now: Date, caller: Caller): CaseView {
   return {
     id: record.id,
     buyerId: record.buyerId,
@@ -21,7 +22,7 @@ export function toCaseView(record: CaseRecord, now: Date): CaseView {
     orderId: record.orderId,
     listingRef: record.listingRef,
     topic: record.topic,
-    subject: record.subject,
+    subject: record.subjectOriginal !== null && (isSupport(caller) || caller.id === record.buyerId) ? record.subjectOriginal : record.subject,
     status: record.status,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),

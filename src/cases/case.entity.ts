@@ -15,7 +15,10 @@ export class CaseRecord {
   @Column('uuid', { name: 'order_id', nullable: true }) orderId: string | null;
   @Column('text', { name: 'listing_ref', nullable: true }) listingRef: string | null;
   @Column('text') topic: Topic;
+  /** The subject as the seller sees it (the content policy applied). */
   @Column('text') subject: string;
+  /** The subject as the buyer wrote it, when the policy changed it; shown to the buyer and support only. */
+  @Column('text', { name: 'subject_original', nullable: true }) subjectOriginal: string | null;
   @Column('text') status: CaseStatus;
   /** The open reply cycle and its deadlines, copied here for lists and filters; null while none is open. */
   @Column('uuid', { name: 'cycle_id', nullable: true }) cycleId: string | null;

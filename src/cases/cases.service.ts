@@ -9,7 +9,7 @@ import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { FixedWindowCounter } from '../common/rate-limit.js';
+import { SharedLimits } from '../common/shared-limits.js';
 import type { Party } from '../notifications/categories.js';
 import { OutboxService, slaNoticeKey } from '../notifications/outbox.service.js';
 import { OrdersService } from '../orders/orders.service.js';
@@ -23,7 +23,7 @@ import { CaseRecord, Message } from './case.entity.js';
 import { caseNotices } from './case-notices.js';
 import { slaStateOf, toCaseView, toMessageView } from './case-views.js';
 import { CaseView, MessageView, OpenCaseDto, PostMessageDto } from './cases.dto.js';
-import { applyContentPolicy, PolicyResult } from './content-policy.js';
+import { applyContentPolicy, MASKED_KINDS, PolicyResult } from './content-policy.js';
 import { checkIdempotencyKey, claimIdempotencyKey } from './idempotency.js';
 import { ReplyCyclesService } from './reply-cycles.service.js';
 
@@ -47,6 +47,14 @@ const EVENT_OF: Record<CaseAction, TimelineEventType> = {
 
 const actorOf = (caller: Caller): Actor => ({ id: caller.id, role: caller.role });
 
+/** A message's findings with its case subject's added: masked kinds and requests of both, the message's own text. */
+function mergePolicies(message: PolicyResult, subject: PolicyResult | undefined): PolicyResult {
+  if (!subject) return message;
+  const maskedKinds = MASKED_KINDS.filter((kind) => message.maskedKinds.includes(kind) || subject.maskedKinds.includes(kind));
+  const requests = [...new Set([...message.requests, ...subject.requests])];
+  return { masked: message.masked, maskedKinds, requests, quarantine: requests.length > 0 };
+}
+
 /**
  * What buyers, sellers and support do to a case (docs/domain.md, "Cases").
  * Every change asks the access module, takes the case's row lock, checks the
@@ -56,8 +64,6 @@ const actorOf = (caller: Caller): Actor => ({ id: caller.id, role: caller.role }
  */
 @Injectable()
 export class CasesService {
-  private readonly posting = new FixedWindowCounter(60_000);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: AccessService,
@@ -67,6 +73,7 @@ export class CasesService {
     private readonly escalations: EscalationsService,
     private readonly slaMarks: SlaMarksService,
     private readonly orders: OrdersService,
+    private readonly limits: SharedLimits,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -76,12 +83,13 @@ export class CasesService {
     checkIdempotencyKey(idempotencyKey);
     if (!dto.orderId && !dto.listingRef) throw DomainError.invalid('orderId', 'give orderId (a case about your order) or listingRef (a question about a listing)');
     if (ORDER_TOPICS.has(dto.topic) && !dto.orderId) throw DomainError.invalid('orderId', `a ${dto.topic} case needs the order it is about`);
-    this.throttle(caller);
+    await this.throttle(caller);
     const now = await this.clock.now();
     const requestHash = createHash('sha256')
       .update(JSON.stringify([dto.sellerId, dto.orderId ?? null, dto.listingRef ?? null, dto.topic, dto.subject, dto.body]))
       .digest('hex');
     const caseId = randomUUID();
+    const subjectPolicy = applyContentPolicy(dto.subject);
 
     const { record, replayed } = await this.db.transaction(async (tx) => {
       if (idempotencyKey !== undefined) {
@@ -100,7 +108,8 @@ export class CasesService {
         orderId: dto.orderId ?? null,
         listingRef: dto.listingRef ?? null,
         topic: dto.topic,
-        subject: dto.subject,
+        subject: subjectPolicy.masked,
+        subjectOriginal: subjectPolicy.masked === dto.subject ? null : dto.subject,
         status: 'awaiting_seller',
         cycleId: null,
         clockStartedAt: null,
@@ -122,15 +131,15 @@ export class CasesService {
         at: now,
         data: { topic: dto.topic, orderId: dto.orderId ?? null, listingRef: dto.listingRef ?? null },
       });
-      await this.writeMessage(tx, opened, caller, dto.body, false, now, true);
+      await this.writeMessage(tx, opened, caller, dto.body, false, now, subjectPolicy);
       await this.persist(tx, opened);
       return { record: opened, replayed: false };
     });
-    return { view: toCaseView(record, now), replayed };
+    return { view: toCaseView(record, now, caller), replayed };
   }
 
   async postMessage(caller: Caller, caseId: string, dto: PostMessageDto): Promise<MessageView> {
-    this.throttle(caller);
+    await this.throttle(caller);
     const now = await this.clock.now();
     return this.db.transaction(async (tx) => {
       const record = await this.access.requireCase(tx, caller, caseId, dto.internal ? 'case.note' : 'case.message', true);
@@ -229,8 +238,9 @@ export class CasesService {
     return rows.length;
   }
 
-  private throttle(caller: Caller): void {
-    const wait = this.posting.take(caller.id, this.config.env.POST_RATE_LIMIT_PER_MINUTE);
+  /** Posting limits are shared by every instance (SharedLimits). */
+  private async throttle(caller: Caller): Promise<void> {
+    const wait = await this.limits.take(`post:${caller.id}`, this.config.env.POST_RATE_LIMIT_PER_MINUTE, 60);
     if (wait > 0) throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
   }
 
@@ -254,7 +264,7 @@ export class CasesService {
       await this.timeline.append(tx, { caseId: locked.id, type: EVENT_OF[action], actor: actorOf(caller), at: now, data: { from, to: next } });
       return locked;
     });
-    return toCaseView(record, now);
+    return toCaseView(record, now, caller);
   }
 
   /** The case is done: its open escalations are resolved with `outcome`, each on the timeline. */
@@ -278,11 +288,14 @@ export class CasesService {
    * the state machine, and opens or answers the reply cycle. The caller saves
    * the case row.
    */
-  private async writeMessage(tx: EntityManager, record: CaseRecord, author: Caller, body: string, internal: boolean, now: Date, opensCase = false): Promise<Message> {
+  /** `subject` is the opening message's case subject, already through the policy: its findings count with the message's. */
+  private async writeMessage(tx: EntityManager, record: CaseRecord, author: Caller, body: string, internal: boolean, now: Date, subject?: PolicyResult): Promise<Message> {
+    const opensCase = subject !== undefined;
     const action: CaseAction = internal ? 'internal_note' : author.role === 'buyer' ? 'buyer_message' : author.role === 'seller' ? 'seller_message' : 'agent_message';
     const next = transition(record.status, action);
     const party = action === 'buyer_message' || action === 'seller_message';
-    const policy: PolicyResult = party ? applyContentPolicy(body) : { masked: body, maskedKinds: [], requests: [], quarantine: false };
+    const own: PolicyResult = party ? applyContentPolicy(body) : { masked: body, maskedKinds: [], requests: [], quarantine: false };
+    const policy = party ? mergePolicies(own, subject) : own;
     const message = tx.create(Message, {
       id: randomUUID(),
       caseId: record.id,
@@ -291,14 +304,14 @@ export class CasesService {
       internal,
       body,
       visibleBody: policy.masked,
-      masked: policy.maskedKinds,
+      masked: own.maskedKinds,
       quarantined: policy.quarantine,
       createdAt: now,
     });
     await tx.insert(Message, message);
     const actor = actorOf(author);
     const events: Parameters<TimelineService['append']>[1][] = [
-      { caseId: record.id, type: internal ? 'internal_note_added' : 'message_posted', actor, at: now, data: { messageId: message.id, masked: policy.maskedKinds }, internal },
+      { caseId: record.id, type: internal ? 'internal_note_added' : 'message_posted', actor, at: now, data: { messageId: message.id, masked: own.maskedKinds }, internal },
     ];
     if (isSupport(author)) await this.escalations.recordFirstAction(tx, record.id, now);
     if (policy.maskedKinds.length > 0 || policy.requests.length > 0) {

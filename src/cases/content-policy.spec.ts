@@ -43,3 +43,52 @@ describe('applyContentPolicy', () => {
     expect(result.quarantine).toBe(true);
   });
 });
+
+describe('applyContentPolicy against obfuscation', () => {
+  it.each([
+    ['an address spelled out', 'write bob at example dot com', ['email']],
+    ['an address in brackets', 'write bob [at] example [dot] com today', ['email']],
+    ['a full-width address', 'write bob＠example．com today', ['email']],
+    ['a defanged domain', 'see evil[.]com for the real price', ['link']],
+    ['a defanged scheme', 'go to hxxps://evil.example/deal', ['link']],
+    ['a link with zero-width spaces', 'go to https://evil\u200b.example/deal', ['link']],
+    ['a card number with zero-width spaces', 'card 4111\u200b1111\u200b1111\u200b1111 ok', ['card']],
+    ['a card number in full-width digits', 'card ４１１１ １１１１ １１１１ １１１１ ok', ['card']],
+    ['a messenger handle', 'message me on telegram @bob_deals', ['handle']],
+    ['a bank routing and account number', 'routing 021000021 account 123456789012', ['bank']],
+  ])('masks %s', (_, text, kinds) => {
+    const result = applyContentPolicy(text);
+    expect(result.maskedKinds).toEqual(kinds);
+    expect(result.masked).toContain(`[${kinds[0]} removed]`);
+  });
+
+  it('detects a credentials request written in full-width letters', () => {
+    expect(applyContentPolicy('ｓｅｎｄ me your ｐａｓｓｗｏｒｄ').requests).toEqual(['credentials_request']);
+  });
+
+  it('drops bidi overrides and zero-width characters from what the other party sees', () => {
+    const result = applyContentPolicy('invoice\u202Efdp.exe is attached\u200b');
+    expect(result.masked).toBe('invoicefdp.exe is attached');
+  });
+
+  // Ordinary messages about sizes, dates, prices, order numbers and being at home stay as written.
+  it.each([
+    "I'll be at home on Friday after 5pm.",
+    'Size 10.5 or 11, in the 2-pack.',
+    'It cost $24.99 plus $5.00 shipping on 03/02/2026.',
+    'Order #112-3456789-1234567 still shows as processing.',
+    'The box is 30 x 20 x 10 cm and weighs 2.5 kg.',
+    'Can you ship it by 12.03.2026? I am at work until 18:00.',
+    'The model number is A2338, version 1.2.3.',
+    'We met at the store at 10 am.',
+    'Batch 2024-11-05, lot 445566.',
+    'I rated it 4.5 stars and wrote a review.',
+    'Tracking says delivered at 14:32 but nothing at the door.',
+    'Is it available in size XL? Thanks, Anna.',
+  ])('leaves ordinary text alone: %s', (text) => {
+    const result = applyContentPolicy(text);
+    expect(result.masked).toBe(text);
+    expect(result.maskedKinds).toEqual([]);
+    expect(result.quarantine).toBe(false);
+  });
+});

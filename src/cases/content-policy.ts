@@ -1,5 +1,6 @@
 import { LinkifyIt } from 'linkify-it';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { normaliseForDetection, stripInvisible } from './normalise-text.js';
 
 /**
  * The content policy for buyer–seller messages (docs/domain.md, "Content policy
@@ -8,7 +9,7 @@ import { findPhoneNumbersInText } from 'libphonenumber-js';
  * the message.
  */
 
-export const MASKED_KINDS = ['link', 'email', 'phone', 'card', 'iban'] as const;
+export const MASKED_KINDS = ['link', 'email', 'phone', 'card', 'iban', 'bank', 'handle'] as const;
 export const REQUEST_KINDS = ['credentials_request', 'payment_request'] as const;
 export type MaskedKind = (typeof MASKED_KINDS)[number];
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -72,8 +73,16 @@ const PAYMENT_REQUEST = new RegExp(String.raw`\b${ASK}\b[^.?!\n]{0,40}\b${PAYMEN
 const OFF_PLATFORM_PAYMENT =
   /\bpay\s+(?:me\s+|us\s+)?(?:directly|outside|off[- ]site)|\b(?:pay|send\s+(?:the\s+)?money)\b[^.?!\n]{0,20}\bvia\s+(?:paypal|zelle|venmo|western\s+union|crypto|bitcoin|gift\s*cards?)/i;
 
+/** A messenger named with a handle after it: `telegram @handle`, `WhatsApp: bob_smith`. */
+const HANDLE =
+  /\b(?:telegram|tg|whats\s?app|wa\.me|signal|wechat|viber|skype|insta(?:gram)?|snap(?:chat)?|discord|kik|line\s+id)\b[\s:=-]*(?:me\s+)?(?:at\s+|on\s+)?@?[a-z0-9_.]{3,32}\b|(?<![\w@.])@[a-z0-9_]{4,32}\b/giu;
+/** Bank routing and account numbers written out with their label. */
+const BANK_NUMBER = /\b(?:routing|aba|account|acct|sort\s+code|bsb)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*\d[\d -]{3,20}\d\b/giu;
+
 function findSpans(text: string): Span[] {
   const spans: Span[] = [];
+  for (const match of text.matchAll(BANK_NUMBER)) spans.push({ from: match.index, to: match.index + match[0].length, kind: 'bank' });
+  for (const match of text.matchAll(HANDLE)) spans.push({ from: match.index, to: match.index + match[0].length, kind: 'handle' });
   for (const match of text.matchAll(CARD_CANDIDATE)) {
     const digits = match[0].replace(/\D/g, '');
     if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) spans.push({ from: match.index, to: match.index + match[0].length, kind: 'card' });
@@ -94,7 +103,7 @@ function findSpans(text: string): Span[] {
     spans.push({ from: phone.startsAt, to: phone.endsAt, kind: 'phone' });
   }
   // Earlier kinds win where spans overlap (a card number is not also a phone number).
-  const priority = (kind: MaskedKind) => ['card', 'iban', 'email', 'link', 'phone'].indexOf(kind);
+  const priority = (kind: MaskedKind) => ['card', 'iban', 'bank', 'email', 'link', 'handle', 'phone'].indexOf(kind);
   spans.sort((a, b) => a.from - b.from || priority(a.kind) - priority(b.kind));
   const kept: Span[] = [];
   for (const span of spans) {
@@ -109,19 +118,30 @@ function findSpans(text: string): Span[] {
   return kept;
 }
 
+/**
+ * Detects on the text as normalised (obfuscations undone), masks the same
+ * spans in the text as written, and drops invisible and direction-changing
+ * characters from what the other party sees. The original stays for support.
+ */
 export function applyContentPolicy(text: string): PolicyResult {
-  const spans = findSpans(text);
+  const normalised = normaliseForDetection(text);
+  const spans = findSpans(normalised.text).map((span) => ({ ...normalised.originalSpan(span.from, span.to), kind: span.kind }));
   let masked = '';
   let cursor = 0;
   for (const span of spans) {
+    if (span.from < cursor) {
+      cursor = Math.max(cursor, span.to);
+      continue;
+    }
     masked += `${text.slice(cursor, span.from)}[${span.kind} removed]`;
     cursor = span.to;
   }
   masked += text.slice(cursor);
+  masked = stripInvisible(masked);
   const found = new Set(spans.map((span) => span.kind));
   const requests: RequestKind[] = [];
-  if (CREDENTIALS_REQUEST.test(text)) requests.push('credentials_request');
-  if (PAYMENT_REQUEST.test(text) || OFF_PLATFORM_PAYMENT.test(text)) requests.push('payment_request');
+  if (CREDENTIALS_REQUEST.test(normalised.text)) requests.push('credentials_request');
+  if (PAYMENT_REQUEST.test(normalised.text) || OFF_PLATFORM_PAYMENT.test(normalised.text)) requests.push('payment_request');
   return {
     masked,
     maskedKinds: MASKED_KINDS.filter((kind) => found.has(kind)),

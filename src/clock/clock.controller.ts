@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators.js';
+import { AuditService } from '../audit/audit.service.js';
+import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import type { Caller } from '../auth/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { AdvanceClockDto, ClockView } from './clock.dto.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -11,7 +13,10 @@ import { SimulatedClock } from './simulated-clock.js';
 @Roles('admin')
 @Controller('admin/clock')
 export class ClockController {
-  constructor(private readonly clock: SimulatedClock) {}
+  constructor(
+    private readonly clock: SimulatedClock,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: ClockView })
@@ -22,11 +27,18 @@ export class ClockController {
   @Post('advance')
   @HttpCode(200)
   @ApiOkResponse({ type: ClockView })
-  async advance(@Body() dto: AdvanceClockDto): Promise<ClockView> {
+  async advance(@Body() dto: AdvanceClockDto, @CurrentCaller() caller: Caller): Promise<ClockView> {
     if (dto.seconds !== undefined && dto.to !== undefined) {
       throw DomainError.invalid('to', 'give either seconds or to, not both');
     }
+    const before = await this.clock.now();
     const now = dto.to !== undefined ? await this.clock.advanceTo(new Date(dto.to), 'to') : await this.clock.advanceBy(dto.seconds!);
+    await this.audit.record(
+      null,
+      caller,
+      { action: 'clock.advanced', subjectType: 'clock', subjectId: null, before: { now: before.toISOString() }, after: { now: now.toISOString() } },
+      now,
+    );
     return { now: now.toISOString() };
   }
 }

@@ -10,10 +10,11 @@ export function encodeCursor(key: string, id: string): string {
 }
 
 /** The key and id of a cursor this service issued; anything else is a 400 naming `cursor`. */
-export function decodeCursor(cursor: string): { key: string; id: string } {
+export function decodeCursor(cursor: string, idKind: 'uuid' | 'serial' = 'uuid'): { key: string; id: string } {
   try {
     const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof key === 'string' && typeof id === 'string' && isUuid(id) && (key === 'infinity' || !Number.isNaN(Date.parse(key)))) return { key, id };
+    const idOk = typeof id === 'string' && (idKind === 'uuid' ? isUuid(id) : /^\d{1,18}$/.test(id));
+    if (typeof key === 'string' && idOk && (key === 'infinity' || !Number.isNaN(Date.parse(key)))) return { key, id: id };
   } catch {
     // the 400 below
   }

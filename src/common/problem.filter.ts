@@ -87,6 +87,11 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 500) this.logger.error(exception);
       return { body: problem(status, status === 500 ? 'The service could not handle this request.' : message, { errors: fields.errors }) };
     }
+    if (isDatabaseUnavailable(exception)) {
+      const code = (exception as { code?: unknown }).code;
+      this.logger.warn(`The database is unavailable${typeof code === 'string' ? ` (${code})` : ''}`);
+      return { body: problem(503, 'The database is unavailable; try again shortly'), retryAfterSeconds: 5 };
+    }
     const statusCode = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       // Errors raised before a handler runs (malformed JSON, a refused body shape, wrong content type, body too large).
@@ -96,4 +101,17 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.error(exception);
     return { body: problem(500, 'The service could not handle this request.') };
   }
+}
+
+/** SQLSTATE classes and client errors that mean the database cannot be reached right now (not that the request was wrong). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused|database system is (starting up|shutting down|in recovery mode)/i;
+
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  if (typeof exception !== 'object' || exception === null) return false;
+  // Connection failures come as Errors and as bare objects ({ errno, code, syscall }), sometimes wrapped in TypeORM's error.
+  const codes = [(exception as { code?: unknown }).code, (exception as { driverError?: { code?: unknown } }).driverError?.code];
+  const message = (exception as { message?: unknown }).message;
+  return codes.some((code) => typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message));
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -43,6 +44,7 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(EmailPreference) private readonly choices: Repository<EmailPreference>,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -109,6 +111,17 @@ export class NotificationsService {
         [id, dto.category, dto.subject, dto.body, now, dto.audience],
       );
       await tx.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [id, inserted.length]);
+      await this.audit.record(
+        tx,
+        caller,
+        {
+          action: 'broadcast.sent',
+          subjectType: 'broadcast',
+          subjectId: id,
+          after: { category: dto.category, subject: dto.subject, audience: dto.audience, recipients: inserted.length },
+        },
+        now,
+      );
       return { id, recipients: inserted.length };
     });
   }

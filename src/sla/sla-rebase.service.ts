@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { replyWindowPolicy } from '../../config/policies.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
 import { BUMP_CYCLE_VERSIONS, MOVE_CYCLES } from '../cases/case.queries.js';
@@ -29,6 +30,7 @@ export class SlaRebaseService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly calendars: CalendarAdminService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -74,6 +76,12 @@ export class SlaRebaseService {
       // Cycles whose deadlines stay put still move to the new version.
       await tx.query(BUMP_CYCLE_VERSIONS, [calendar.id, calendar.version]);
       const changed: unknown[] = await tx.query(MOVE_CYCLES, [ids, starts, warns, dues, escalates, caller.id, caller.role, now, calendar.version]);
+      await this.audit.record(
+        tx,
+        caller,
+        { action: 'calendar.rebased', subjectType: 'calendar', subjectId: calendar.id, after: { version: calendar.version, changed: changed.length } },
+        now,
+      );
       return { ...report, changed: changed.length };
     });
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { caseNotices } from '../cases/case-notices.js';
 import { CasesService } from '../cases/cases.service.js';
@@ -40,6 +41,7 @@ export class SupportQueueService {
     private readonly cases: CasesService,
     private readonly timeline: TimelineService,
     private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -130,9 +132,22 @@ export class SupportQueueService {
     return this.db.transaction(async (tx) => {
       const escalation = await this.access.requireEscalation(tx, caller, id, 'escalation.act');
       if (escalation.status === 'resolved') throw conflict(escalation, verb);
+      const before = { status: escalation.status, assigneeId: escalation.assigneeId, waitingOn: escalation.waitingOn };
       const event = await apply(tx, escalation, now);
       // Nothing changed (the holder assigning it to itself again): nothing to record.
       if (event === null) return toView(escalation);
+      await this.audit.record(
+        tx,
+        caller,
+        {
+          action: event.type.replace('escalation_', 'escalation.'),
+          subjectType: 'escalation',
+          subjectId: escalation.id,
+          before,
+          after: { status: escalation.status, assigneeId: escalation.assigneeId, waitingOn: escalation.waitingOn, outcome: escalation.outcome },
+        },
+        now,
+      );
       await this.timeline.append(tx, {
         caseId: escalation.caseId,
         type: event.type,

@@ -25,4 +25,12 @@ export class User {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
+
+  /** Set while an admin has disabled the account: it cannot sign in and its tokens are refused. */
+  @Column('timestamptz', { name: 'disabled_at', nullable: true })
+  disabledAt: Date | null;
+
+  /** Bumped by a password change and by disabling: tokens issued for an earlier version are refused. */
+  @Column('integer', { name: 'auth_version' })
+  authVersion: number;
 }

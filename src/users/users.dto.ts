@@ -8,6 +8,10 @@ import { ROLES } from './user.entity.js';
 import type { Role } from './user.entity.js';
 import { trim } from '../common/transforms.js';
 import { SingleLine } from '../common/validators.js';
+import { stripInvisible } from '../cases/normalise-text.js';
+
+/** Names shown to others carry no invisible or direction-changing characters. */
+const trimVisible = ({ value }: { value: unknown }) => (typeof value === 'string' ? stripInvisible(value).trim() : value);
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
@@ -27,7 +31,7 @@ export class CreateUserDto {
   role: Role;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @Transform(trim)
+  @Transform(trimVisible)
   @SingleLine()
   @MaxLength(100)
   @MinLength(1)

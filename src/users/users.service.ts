@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Caller } from '../auth/auth.decorators.js';
 import { hashPassword } from '../auth/password.js';
 import { WEEKDAY_NAMES } from '../calendar/business-calendar.js';
 import type { StoredDefinition } from '../calendar/calendar.entity.js';
@@ -41,11 +43,12 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly calendars: CalendarsService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   /** Creates a user; a seller gets its business calendar in the same transaction. */
-  async register(dto: CreateUserDto): Promise<UserView> {
+  async register(admin: Caller, dto: CreateUserDto): Promise<UserView> {
     if (dto.seller && dto.role !== 'seller') {
       throw DomainError.invalid('seller', 'seller is only for users with role seller');
     }
@@ -58,12 +61,20 @@ export class UsersService {
       displayName: dto.displayName,
       createdAt: now,
       updatedAt: now,
+      disabledAt: null,
+      authVersion: 1,
     });
     let calendar: StoredDefinition | undefined;
     try {
       await this.users.manager.transaction(async (tx) => {
         await tx.insert(User, user);
         if (dto.seller) calendar = await this.calendars.createForSeller(tx, user.id, dto.seller, now);
+        await this.audit.record(
+          tx,
+          admin,
+          { action: 'user.created', subjectType: 'user', subjectId: user.id, after: { email: user.email, role: user.role, displayName: user.displayName } },
+          now,
+        );
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('conflict', `A user with email ${user.email} already exists`);
@@ -77,6 +88,39 @@ export class UsersService {
     if (!user) throw DomainError.notFound('User');
     const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
     return toUserView(user, calendar);
+  }
+
+  /** Disables or enables an account (admin): a disabled user cannot sign in and every token it holds stops working at once. */
+  async setDisabled(admin: Caller, id: string, disabled: boolean): Promise<UserView> {
+    if (id === admin.id && disabled) throw new DomainError('forbidden', 'You cannot disable your own account');
+    const now = await this.clock.now();
+    const user = await this.users.manager.transaction(async (tx) => {
+      const found = isUuid(id) ? await tx.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!found) throw DomainError.notFound('User');
+      if ((found.disabledAt !== null) === disabled) return found;
+      const before = { disabled: found.disabledAt !== null };
+      // Disabling also bumps the session version, so tokens issued before stay refused after re-enabling.
+      Object.assign(found, { disabledAt: disabled ? now : null, authVersion: disabled ? found.authVersion + 1 : found.authVersion, updatedAt: now });
+      await tx.update(User, { id }, { disabledAt: found.disabledAt, authVersion: found.authVersion, updatedAt: now });
+      await this.audit.record(tx, admin, { action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: id, before, after: { disabled } }, now);
+      return found;
+    });
+    return toUserView(user, user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined);
+  }
+
+  /** A new password; every token issued before it stops working. */
+  async setPassword(caller: Caller, password: string): Promise<void> {
+    const now = await this.clock.now();
+    await this.users.manager.query(`UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 WHERE id = $1`, [
+      caller.id,
+      await hashPassword(password),
+      now,
+    ]);
+  }
+
+  /** The user with its password hash, by id (password changes). */
+  findWithPasswordById(id: string): Promise<User | null> {
+    return this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :id', { id }).getOne();
   }
 
   /** The user with its password hash, for login only. */

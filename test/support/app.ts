@@ -1,3 +1,4 @@
+import { tokenClaims } from '../../src/auth/auth.service.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
@@ -53,7 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sql,
     database,
     clock,
-    tokenFor: (user) => jwt.sign({ sub: user.id, role: user.role }),
+    tokenFor: (user) => jwt.sign(tokenClaims(user.id)),
     close: async () => {
       await app.close();
       await sql.end();

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** A fixed-window count: how many so far, and the seconds until the window ends. */
+export interface WindowCount {
+  count: number;
+  retryAfterSeconds: number;
+}
+
+const HIT = `
+INSERT INTO rate_limits AS r (key, count, window_ends) VALUES ($1, 1, now() + make_interval(secs => $2))
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN r.window_ends <= now() THEN 1 ELSE r.count + 1 END,
+  window_ends = CASE WHEN r.window_ends <= now() THEN EXCLUDED.window_ends ELSE r.window_ends END
+RETURNING count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after`;
+
+const PEEK = `SELECT count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after FROM rate_limits WHERE key = $1 AND window_ends > now()`;
+
+/**
+ * Fixed-window counters in PostgreSQL (an unlogged table), so every instance
+ * counts against the same limits. One statement per hit, on the database's
+ * clock, so instances with drifting clocks still agree.
+ */
+@Injectable()
+export class SharedLimits {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Counts one more for `key` in its window. */
+  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
+    const [row]: { count: number; retry_after: number }[] = await this.db.query(HIT, [key, windowSeconds]);
+    return { count: row.count, retryAfterSeconds: row.retry_after };
+  }
+
+  /** The count in the current window, without counting. */
+  async peek(key: string): Promise<WindowCount> {
+    const [row]: { count: number; retry_after: number }[] = await this.db.query(PEEK, [key]);
+    return row ? { count: row.count, retryAfterSeconds: row.retry_after } : { count: 0, retryAfterSeconds: 0 };
+  }
+
+  /** Counts a hit unless `limit` is reached; the seconds to wait, or 0 when it was counted. */
+  async take(key: string, limit: number, windowSeconds: number): Promise<number> {
+    const { count, retryAfterSeconds } = await this.hit(key, windowSeconds);
+    return count > limit ? retryAfterSeconds : 0;
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.query('DELETE FROM rate_limits WHERE key = $1', [key]);
+  }
+
+  /** Drops windows that ended (the purge job). */
+  async purge(): Promise<number> {
+    const rows: unknown[] = await this.db.query(`WITH gone AS (DELETE FROM rate_limits WHERE window_ends < now() RETURNING 1) SELECT 1 FROM gone`);
+    return rows.length;
+  }
+}
