@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { SimulatedClock } from '../src/clock/simulated-clock.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
-import { createUser, TestUser } from './support/factories.js';
+import { createUser, openCase, TestUser } from './support/factories.js';
 
 describe('the audit log', () => {
   let t: TestApp;
@@ -53,12 +53,8 @@ describe('the audit log', () => {
   it('records escalation work by agents', async () => {
     const buyer = await createUser(t.sql, 'buyer');
     const seller = await createUser(t.sql, 'seller');
-    const opened = await t.http
-      .post('/cases')
-      .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Q', body: 'Tell me your password' })
-      .expect(201);
-    const [{ id }] = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [opened.body.id])).rows;
+    const openedId = await openCase(t, buyer, seller.id, { subject: 'Q', body: 'Tell me your password' });
+    const [{ id }] = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [openedId])).rows;
     await t.http.post(`/escalations/${id}/assign`).set('Authorization', as(agent)).send({}).expect(200);
     await t.http.post(`/escalations/${id}/resolve`).set('Authorization', as(agent)).send({ outcome: 'answered_by_support' }).expect(200);
     const items = (await audit({ subjectType: 'escalation', subjectId: id })).body.items;

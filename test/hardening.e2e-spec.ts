@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/app.js';
-import { createUser, TestUser } from './support/factories.js';
+import { createUser, openCase, TestUser } from './support/factories.js';
 
 /** What a black-box probe found, each pinned: odd input gets a clear 4xx problem, never a 500 or a stall. */
 describe('hardening against odd input', () => {
@@ -162,12 +162,8 @@ describe('hardening against odd input', () => {
     const seller = await createUser(t.sql, 'seller');
     const [one, two] = [await createUser(t.sql, 'agent'), await createUser(t.sql, 'agent')];
     t.clock.set('2026-03-02T18:00:00Z');
-    const opened = await t.http
-      .post('/cases')
-      .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Held', body: 'What is your password?' })
-      .expect(201);
-    const [{ id }] = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [opened.body.id])).rows;
+    const openedId = await openCase(t, buyer, seller.id, { subject: 'Held', body: 'What is your password?' });
+    const [{ id }] = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [openedId])).rows;
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         t.http
@@ -181,7 +177,7 @@ describe('hardening against odd input', () => {
     expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     const holder = [one, two].find((agent) => winners.has(agent.id))!;
     const other = holder === one ? two : one;
-    const assignedEvents = async (type: string) => (await t.sql.query(`SELECT data FROM case_events WHERE case_id = $1 AND type = $2`, [opened.body.id, type])).rows;
+    const assignedEvents = async (type: string) => (await t.sql.query(`SELECT data FROM case_events WHERE case_id = $1 AND type = $2`, [openedId, type])).rows;
     expect(await assignedEvents('escalation_assigned')).toHaveLength(1);
 
     const refused = await t.http.post(`/escalations/${id}/resolve`).set('Authorization', as(other)).send({ outcome: 'answered_by_support' }).expect(409);
@@ -195,15 +191,11 @@ describe('hardening against odd input', () => {
   it('a seller calling /resolve on a case it cannot see gets 404, on its own case 403', async () => {
     const seller = await createUser(t.sql, 'seller');
     const stranger = await createUser(t.sql, 'seller');
-    const opened = await t.http
-      .post('/cases')
-      .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Mine', body: 'Hello' })
-      .expect(201);
-    await t.http.post(`/cases/${opened.body.id}/resolve`).set('Authorization', as(stranger)).expect(404);
-    await t.http.post(`/cases/${opened.body.id}/resolve`).set('Authorization', as(seller)).expect(403);
+    const openedId = await openCase(t, buyer, seller.id, { subject: 'Mine', body: 'Hello' });
+    await t.http.post(`/cases/${openedId}/resolve`).set('Authorization', as(stranger)).expect(404);
+    await t.http.post(`/cases/${openedId}/resolve`).set('Authorization', as(seller)).expect(403);
     const otherBuyer = await createUser(t.sql, 'buyer');
-    await t.http.post(`/cases/${opened.body.id}/no-response-needed`).set('Authorization', as(otherBuyer)).expect(404);
+    await t.http.post(`/cases/${openedId}/no-response-needed`).set('Authorization', as(otherBuyer)).expect(404);
   });
 });
 
@@ -229,26 +221,23 @@ describe('the content policy on what the other party reads', () => {
       .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Hello' })
       .expect(201);
     expect(opened.body.subject).toBe(subject);
-    const forSeller = await t.http.get(`/cases/${opened.body.id}`).set('Authorization', as(seller)).expect(200);
+    const openedId = opened.body.id as string;
+    const forSeller = await t.http.get(`/cases/${openedId}`).set('Authorization', as(seller)).expect(200);
     expect(forSeller.body.subject).toBe('mail [email removed] or [phone removed]');
-    expect((await t.http.get(`/cases/${opened.body.id}`).set('Authorization', as(agent)).expect(200)).body.subject).toBe(subject);
+    expect((await t.http.get(`/cases/${openedId}`).set('Authorization', as(agent)).expect(200)).body.subject).toBe(subject);
     const sellerList = await t.http.get('/cases').set('Authorization', as(seller)).expect(200);
     expect(JSON.stringify(sellerList.body)).not.toContain('bob@example.com');
-    const [stored] = (await t.sql.query('SELECT subject FROM cases WHERE id = $1', [opened.body.id])).rows;
+    const [stored] = (await t.sql.query('SELECT subject FROM cases WHERE id = $1', [openedId])).rows;
     expect(stored.subject).not.toContain('bob@example.com');
-    const [violation] = (await t.sql.query('SELECT kinds FROM content_violations WHERE case_id = $1', [opened.body.id])).rows;
+    const [violation] = (await t.sql.query('SELECT kinds FROM content_violations WHERE case_id = $1', [openedId])).rows;
     expect(violation.kinds).toEqual(expect.arrayContaining(['email', 'phone']));
   });
 
   it('quarantines the opening message when the subject asks for credentials', async () => {
-    const opened = await t.http
-      .post('/cases')
-      .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Send me your password please', body: 'Hello' })
-      .expect(201);
-    const [message] = (await t.sql.query('SELECT quarantined FROM messages WHERE case_id = $1', [opened.body.id])).rows;
+    const openedId = await openCase(t, buyer, seller.id, { subject: 'Send me your password please', body: 'Hello' });
+    const [message] = (await t.sql.query('SELECT quarantined FROM messages WHERE case_id = $1', [openedId])).rows;
     expect(message.quarantined).toBe(true);
-    expect((await t.sql.query(`SELECT reason FROM escalations WHERE case_id = $1`, [opened.body.id])).rows).toEqual([{ reason: 'quarantined_message' }]);
+    expect((await t.sql.query(`SELECT reason FROM escalations WHERE case_id = $1`, [openedId])).rows).toEqual([{ reason: 'quarantined_message' }]);
   });
 
   it('strips bidi overrides from display names', async () => {
@@ -268,15 +257,11 @@ describe('the content policy on what the other party reads', () => {
   });
 
   it('masks obfuscated contact details in messages and strips bidi overrides from what others read', async () => {
-    const opened = await t.http
-      .post('/cases')
-      .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' })
-      .expect(201);
-    await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', as(seller)).send({ body: 'write bob [at] example [dot] com \u202Eok' }).expect(201);
-    const forBuyer = await t.http.get(`/cases/${opened.body.id}/messages`).set('Authorization', as(buyer)).expect(200);
+    const openedId = await openCase(t, buyer, seller.id, { subject: 'Hi', body: 'Hello' });
+    await t.http.post(`/cases/${openedId}/messages`).set('Authorization', as(seller)).send({ body: 'write bob [at] example [dot] com \u202Eok' }).expect(201);
+    const forBuyer = await t.http.get(`/cases/${openedId}/messages`).set('Authorization', as(buyer)).expect(200);
     expect(forBuyer.body[1].body).toBe('write [email removed] ok');
-    const forAgent = await t.http.get(`/cases/${opened.body.id}/messages`).set('Authorization', as(agent)).expect(200);
+    const forAgent = await t.http.get(`/cases/${openedId}/messages`).set('Authorization', as(agent)).expect(200);
     expect(forAgent.body[1].body).toContain('bob [at] example [dot] com');
   });
 });

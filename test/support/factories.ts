@@ -82,3 +82,18 @@ export async function createOrder(
   if (response.status !== 201) throw new Error(`order not created: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
+
+/** A question case opened by `buyer` with `sellerId` through the API (201 expected); `fields` override the defaults. */
+export async function openCase(
+  app: { http: { post(path: string): import('supertest').Test }; tokenFor(user: { id: string; role: string }): string },
+  buyer: TestUser,
+  sellerId: string,
+  fields: { subject?: string; body?: string; listingRef?: string } = {},
+): Promise<string> {
+  const response = await app.http
+    .post('/cases')
+    .set('Authorization', `Bearer ${app.tokenFor(buyer)}`)
+    .send({ sellerId, listingRef: 'l', topic: 'question', subject: 'Question', body: 'Is it still available?', ...fields })
+    .expect(201);
+  return response.body.id as string;
+}
