@@ -46,6 +46,10 @@ describe('escalations over a case’s life', () => {
     await t.close();
     await t.database.drop();
   });
+  // The sweep acts on every case in the database: each test starts with nothing of the others' due.
+  beforeEach(async () => {
+    await t.sql.query('UPDATE cases SET next_action_at = NULL');
+  });
 
   it('a buyer escalating a late case, then the sweep reaching escalateAt: one escalation, one notice per party, one event', async () => {
     const caseId = await openCase('2026-03-02T18:00:00Z'); // Mon 10:00 PST
@@ -161,15 +165,17 @@ describe('escalations over a case’s life', () => {
   });
 
   it('gives every outbox row the category of its kind and party', async () => {
-    const { rows } = await t.sql.query(`SELECT DISTINCT o.kind, u.role, o.category FROM outbox o JOIN users u ON u.id = o.recipient_id ORDER BY 1, 2`);
-    expect(rows).toEqual(
-      expect.arrayContaining([
-        { kind: 'reply_window_at_risk', role: 'seller', category: 'notices' },
-        { kind: 'reply_window_late', role: 'buyer', category: 'customer_service' },
-        { kind: 'reply_window_late', role: 'seller', category: 'notices' },
-        { kind: 'case_escalated', role: 'buyer', category: 'customer_service' },
-        { kind: 'case_opened', role: 'seller', category: 'seller_messages' },
-      ]),
-    );
+    const caseId = await openCase('2026-08-03T17:00:00Z');
+    t.clock.set('2026-08-06T17:00:00Z');
+    await sweep();
+    const { rows } = await t.sql.query(`SELECT o.kind, u.role, o.category FROM outbox o JOIN users u ON u.id = o.recipient_id WHERE o.case_id = $1 ORDER BY 1, 2`, [caseId]);
+    expect(rows).toEqual([
+      { kind: 'case_escalated', role: 'buyer', category: 'customer_service' },
+      { kind: 'case_escalated', role: 'seller', category: 'customer_service' },
+      { kind: 'case_opened', role: 'seller', category: 'seller_messages' },
+      { kind: 'reply_window_at_risk', role: 'seller', category: 'notices' },
+      { kind: 'reply_window_late', role: 'buyer', category: 'customer_service' },
+      { kind: 'reply_window_late', role: 'seller', category: 'notices' },
+    ]);
   });
 });
