@@ -15,5 +15,8 @@ describe('logTransport', () => {
     expect(logged).toContain('INSERT INTO users');
     expect(logged).not.toContain('bob@example.com');
     expect(logged).not.toContain('scrypt$hash');
+    // The form pino-http passes on: already serialized by pino.
+    const again = JSON.stringify(errSerializer(JSON.parse(JSON.stringify({ ...error, message: error.message })) as unknown));
+    expect(again).not.toContain('scrypt$hash');
   });
 });

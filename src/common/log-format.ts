@@ -14,13 +14,17 @@ const SECRET_KEYS = ['parameters', 'detail', 'where'];
  * hashes, message bodies, emails).
  */
 export function errSerializer(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
+  if (typeof error !== 'object' || error === null) return error;
+  // pino-http hands custom serializers an error already serialized by pino's own: scrub either form.
+  const serialized = { ...(error instanceof Error ? (stdSerializers.err(error) as unknown as Record<string, unknown>) : (error as Record<string, unknown>)) };
   const scrub = (value: Record<string, unknown>) => {
     for (const key of SECRET_KEYS) delete value[key];
   };
   scrub(serialized);
   const driver = serialized.driverError;
-  if (driver && typeof driver === 'object') scrub(driver as Record<string, unknown>);
+  if (driver && typeof driver === 'object') {
+    serialized.driverError = { ...(driver as Record<string, unknown>) };
+    scrub(serialized.driverError as Record<string, unknown>);
+  }
   return serialized;
 }
