@@ -7,17 +7,11 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { Escalation } from '../support/escalation.entity.js';
 import type { Role } from '../users/user.entity.js';
-import { allows, canSeeCase, canSeeEscalation, canSeeSellerPerformance, Permission } from './access.js';
+import { allows, canSeeCase, canSeeEscalation, canSeeSellerPerformance, Permission, PERMISSIONS } from './access.js';
 
-/** The forbidden answer for a thing the caller can see but may not act on. */
+/** The forbidden answer for a thing the caller can see but may not act on: which accounts may. */
 function forbidden(permission: Permission): DomainError {
-  return new DomainError(
-    'forbidden',
-    `Your account may not ${permission
-      .split('.')[1]
-      .replace(/([A-Z])/g, ' $1')
-      .toLowerCase()} here`,
-  );
+  return new DomainError('forbidden', `This action is for ${PERMISSIONS[permission].join(' or ')} accounts`);
 }
 
 /**
