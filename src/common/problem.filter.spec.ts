@@ -1,0 +1,21 @@
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { isDatabaseUnavailable } from './problem.filter.js';
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    ['a refused connection (a bare object, as pg reports it)', { errno: -111, code: 'ECONNREFUSED', syscall: 'connect' }],
+    ['the server shutting down', new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))],
+    ['a connection lost mid-transaction', new QueryRunnerAlreadyReleasedError()],
+    ['a pool timeout', new Error('timeout exceeded when trying to connect')],
+  ])('is true for %s', (_name, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['a constraint violation', new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' }))],
+    ['a programming error', new TypeError('x is not a function')],
+    ['nothing', undefined],
+  ])('is false for %s', (_name, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
