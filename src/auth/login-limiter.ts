@@ -30,27 +30,20 @@ export class LoginLimiter {
 
   /** Before any work on the body: is this address over its failure limit? */
   async admitAddress(address: string): Promise<number> {
-    const { count, retryAfterSeconds } = await this.counters.peek(`login:address:${address}`);
+    const [{ count, retryAfterSeconds }] = await this.counters.peek([addressKey(address)]);
     return count >= this.limits.perAddress ? retryAfterSeconds : 0;
   }
 
-  /** May this address try this account now, and after how long a pause? */
+  /** May this address try this account now, and after how long a pause? One read of the three windows. */
   async admit(account: string, address: string): Promise<Admission> {
-    const refusedForSeconds = await this.admitAddress(address);
-    if (refusedForSeconds > 0) return { refusedForSeconds };
-    const pair = await this.counters.peek(pairKey(account, address));
+    const [byAddress, pair, everywhere] = await this.counters.peek(keysOf(account, address));
+    if (byAddress.count >= this.limits.perAddress) return { refusedForSeconds: byAddress.retryAfterSeconds };
     if (pair.count >= this.limits.perAccountAndAddress) return { refusedForSeconds: pair.retryAfterSeconds };
-    const everywhere = await this.counters.peek(`login:account:${account}`);
     return { refusedForSeconds: 0, delayMs: everywhere.count >= this.limits.slowdownAfter ? SLOWDOWN_MS : 0 };
   }
 
   async recordFailure(account: string, address: string): Promise<void> {
-    const window = this.limits.windowSeconds;
-    await Promise.all([
-      this.counters.hit(pairKey(account, address), window),
-      this.counters.hit(`login:address:${address}`, window),
-      this.counters.hit(`login:account:${account}`, window),
-    ]);
+    await this.counters.hit(keysOf(account, address), this.limits.windowSeconds);
   }
 
   /** The owner got in from this address: its failures from here are forgotten. */
@@ -59,4 +52,7 @@ export class LoginLimiter {
   }
 }
 
+const addressKey = (address: string) => `login:address:${address}`;
 const pairKey = (account: string, address: string) => `login:pair:${account}:${address}`;
+/** The three windows a sign-in is judged by: the address, the account from this address, the account from everywhere. */
+const keysOf = (account: string, address: string) => [addressKey(address), pairKey(account, address), `login:account:${account}`];

@@ -209,11 +209,16 @@ export class CasesService {
 
   /**
    * Support lets go of an escalated case (the support queue calls this in its
-   * transaction): back to the seller (a reply cycle from now if none is open),
+   * transaction, with the case locked): back to the seller (a reply cycle from now if none is open),
    * answered by support (the open cycle ends), or resolved.
    */
-  async releaseFromSupport(tx: EntityManager, caseId: string, outcome: 'returned_to_seller' | 'answered_by_support' | 'case_resolved', agent: Caller, now: Date): Promise<void> {
-    const record = await this.access.requireCase(tx, agent, caseId, 'case.message', true);
+  async releaseFromSupport(
+    tx: EntityManager,
+    record: CaseRecord,
+    outcome: 'returned_to_seller' | 'answered_by_support' | 'case_resolved',
+    agent: Caller,
+    now: Date,
+  ): Promise<void> {
     if (record.status !== 'escalated') return;
     const action: CaseAction = outcome === 'case_resolved' ? 'resolve' : outcome === 'returned_to_seller' ? 'support_hand_back' : 'support_answer';
     const next = transition(record.status, action);

@@ -37,28 +37,38 @@ const SPELLED_EMAIL = new RegExp(String.raw`([a-z0-9._%+-]+)${AT}((?:${DOMAIN_PA
 const SPELLED_DOMAIN = new RegExp(String.raw`\b(${DOMAIN_PART})${DOT}(com|net|org|io|co|info|biz|me|shop|store|app|xyz|ru|cn|de|uk|us)\b`, 'giu');
 const DEFANGED_SCHEME = /\bhxxp(s?)(\[:\]|:)\/\//giu;
 
+/**
+ * The joined text of `units`, and the index of the unit that starts at a
+ * position in it (UTF-16 code units; each unit holds one code point), or
+ * `units.length` at the end.
+ */
+function indexUnits(units: Unit[]): { text: string; unitAt: (position: number) => number } {
+  const starts: number[] = [];
+  let position = 0;
+  for (const unit of units) {
+    starts.push(position);
+    position += unit.char.length;
+  }
+  starts.push(position);
+  return {
+    text: units.map((unit) => unit.char).join(''),
+    unitAt: (at) => {
+      let low = 0;
+      let high = starts.length - 1;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (starts[mid] < at) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    },
+  };
+}
+
 function replaceUnits(units: Unit[], pattern: RegExp, replace: (match: RegExpExecArray) => string): Unit[] {
-  const text = units.map((unit) => unit.char).join('');
+  const { text, unitAt } = indexUnits(units);
   const out: Unit[] = [];
   let cursor = 0;
-  // Positions in `text` are in UTF-16 code units; units hold one code point each, so walk both together.
-  const offsets: number[] = [];
-  let offset = 0;
-  for (const unit of units) {
-    offsets.push(offset);
-    offset += unit.char.length;
-  }
-  offsets.push(offset);
-  const unitAt = (position: number) => {
-    let low = 0;
-    let high = offsets.length - 1;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (offsets[mid] < position) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     if (match[0].length === 0) {
@@ -89,29 +99,14 @@ export function normaliseForDetection(original: string): NormalisedText {
   units = replaceUnits(units, DEFANGED_SCHEME, (match) => `http${match[1]}://`);
   units = replaceUnits(units, SPELLED_EMAIL, (match) => `${match[1]}@${match[2].replace(new RegExp(DOT, 'giu'), '.')}`);
   units = replaceUnits(units, SPELLED_DOMAIN, (match) => `${match[1]}.${match[2]}`);
-  const text = units.map((unit) => unit.char).join('');
-  const starts: number[] = [];
-  let position = 0;
-  for (const unit of units) {
-    starts.push(position);
-    position += unit.char.length;
-  }
-  const unitIndex = (at: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= at) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  };
+  const { text, unitAt } = indexUnits(units);
+  // Spans come from matches on `text`, so they start and end on unit boundaries.
   return {
     text,
     originalSpan: (start, end) => {
       if (units.length === 0) return { from: 0, to: 0 };
-      const first = units[unitIndex(start)];
-      const last = units[unitIndex(Math.max(start, end - 1))];
+      const first = units[Math.min(unitAt(start), units.length - 1)];
+      const last = units[Math.max(unitAt(start), unitAt(end) - 1)];
       return { from: first.from, to: last.to };
     },
   };

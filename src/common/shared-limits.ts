@@ -9,13 +9,26 @@ export interface WindowCount {
 }
 
 const HIT = `
-INSERT INTO rate_limits AS r (key, count, window_ends) VALUES ($1, 1, now() + make_interval(secs => $2))
+INSERT INTO rate_limits AS r (key, count, window_ends) SELECT key, 1, now() + make_interval(secs => $2) FROM unnest($1::text[]) AS key
 ON CONFLICT (key) DO UPDATE SET
   count = CASE WHEN r.window_ends <= now() THEN 1 ELSE r.count + 1 END,
   window_ends = CASE WHEN r.window_ends <= now() THEN EXCLUDED.window_ends ELSE r.window_ends END
-RETURNING count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after`;
+RETURNING key, count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after`;
 
-const PEEK = `SELECT count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after FROM rate_limits WHERE key = $1 AND window_ends > now()`;
+const PEEK = `SELECT key, count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after FROM rate_limits WHERE key = ANY ($1::text[]) AND window_ends > now()`;
+
+interface Row {
+  key: string;
+  count: number;
+  retry_after: number;
+}
+
+const NONE: WindowCount = { count: 0, retryAfterSeconds: 0 };
+const byKey = (keys: string[], rows: Row[]) =>
+  keys.map((key) => {
+    const row = rows.find((candidate) => candidate.key === key);
+    return row ? { count: row.count, retryAfterSeconds: row.retry_after } : NONE;
+  });
 
 /**
  * Fixed-window counters in PostgreSQL (an unlogged table), so every instance
@@ -26,21 +39,19 @@ const PEEK = `SELECT count, GREATEST(1, ceil(extract(epoch FROM window_ends - no
 export class SharedLimits {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Counts one more for `key` in its window. */
-  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
-    const [row]: { count: number; retry_after: number }[] = await this.db.query(HIT, [key, windowSeconds]);
-    return { count: row.count, retryAfterSeconds: row.retry_after };
+  /** Counts one more for each key (distinct keys) in its window, in one statement; the counts in the keys' order. */
+  async hit(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
+    return byKey(keys, await this.db.query(HIT, [keys, windowSeconds]));
   }
 
-  /** The count in the current window, without counting. */
-  async peek(key: string): Promise<WindowCount> {
-    const [row]: { count: number; retry_after: number }[] = await this.db.query(PEEK, [key]);
-    return row ? { count: row.count, retryAfterSeconds: row.retry_after } : { count: 0, retryAfterSeconds: 0 };
+  /** The counts in the current windows, without counting, in one statement; the counts in the keys' order. */
+  async peek(keys: string[]): Promise<WindowCount[]> {
+    return byKey(keys, await this.db.query(PEEK, [keys]));
   }
 
   /** Counts a hit unless `limit` is reached; the seconds to wait, or 0 when it was counted. */
   async take(key: string, limit: number, windowSeconds: number): Promise<number> {
-    const { count, retryAfterSeconds } = await this.hit(key, windowSeconds);
+    const [{ count, retryAfterSeconds }] = await this.hit([key], windowSeconds);
     return count > limit ? retryAfterSeconds : 0;
   }
 

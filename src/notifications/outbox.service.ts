@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Category, categoryOf, CaseNoticeKind, categorySql, Party } from './categories.js';
+import { categoryOf, CaseNoticeKind, categorySql, Party } from './categories.js';
 
 /** A notice about a case to one of its parties. */
 export interface CaseNotice {
@@ -37,7 +37,7 @@ export class OutboxService {
   async enqueue(tx: EntityManager, ...notices: CaseNotice[]): Promise<void> {
     if (notices.length === 0) return;
     // Fails early, in TypeScript, for a kind that is not sent to that party.
-    notices.forEach((notice): Category => categoryOf(notice.kind, notice.party));
+    for (const notice of notices) categoryOf(notice.kind, notice.party);
     await tx.query(ENQUEUE, [
       notices.map((notice) => notice.kind),
       notices.map((notice) => notice.party),

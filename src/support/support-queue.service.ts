@@ -108,8 +108,8 @@ export class SupportQueueService {
       }
       await this.escalations.resolve(tx, escalation, dto.outcome, dto.note ?? null, now);
       // The case leaves `escalated` when no other escalation that holds it is still open.
-      if ((await this.escalations.othersHolding(tx, escalation)) === 0) await this.cases.releaseFromSupport(tx, escalation.caseId, dto.outcome, caller, now);
-      const record = await this.access.requireCase(tx, caller, escalation.caseId, 'case.read');
+      const record = await this.access.requireCase(tx, caller, escalation.caseId, 'case.message', true);
+      if ((await this.escalations.othersHolding(tx, escalation)) === 0) await this.cases.releaseFromSupport(tx, record, dto.outcome, caller, now);
       await this.outbox.enqueue(tx, ...caseNotices(record, 'escalation_resolved', ['buyer', 'seller'], now, { key: escalation.id }));
       return { type: 'escalation_resolved', data: { outcome: dto.outcome } };
     });
