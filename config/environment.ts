@@ -175,6 +175,20 @@ export class Environment {
   @Max(50)
   EMAIL_MAX_ATTEMPTS: number = 8;
 
+  /** Attempts before a webhook delivery is marked failed (an admin can retry it). */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_MAX_ATTEMPTS: number = 10;
+
+  /** How long a webhook endpoint has to answer, in milliseconds. */
+  @Transform(integer)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
   /** pino log level. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

@@ -64,15 +64,60 @@ export interface SellerStandingPolicy {
   responseWithin24hRate: number;
   /** Below this share of reply cycles answered before late: flagged. */
   onTimeReplyRate: number;
+  /** At or above this share of orders with a claim (not denied, not withdrawn) in the defect window: flagged. */
+  orderDefectRate: number;
 }
 
 export const SELLER_STANDING_POLICIES: readonly SellerStandingPolicy[] = [
-  { version: 1, effectiveFrom: '2000-01-01T00:00:00Z', windowsDays: [7, 30, 90], standingWindowDays: 30, responseWithin24hRate: 0.9, onTimeReplyRate: 0.95 },
+  { version: 1, effectiveFrom: '2000-01-01T00:00:00Z', windowsDays: [7, 30, 90], standingWindowDays: 30, responseWithin24hRate: 0.9, onTimeReplyRate: 0.95, orderDefectRate: 0.01 },
 ];
 
 export function sellerStandingPolicyAt(at: Date): SellerStandingPolicy {
   return inForceAt(SELLER_STANDING_POLICIES, at);
 }
+
+/**
+ * A span of time in a claim policy: wall-clock hours or calendar days by
+ * default, or business days on the marketplace calendar.
+ */
+export type PolicyDuration = { hours: number } | { days: number } | { businessDays: number };
+
+/** Buyer-protection claims (docs/claims.md). Each claim keeps the version it was filed under. */
+export interface ClaimPolicy {
+  version: number;
+  effectiveFrom: string;
+  /** After the buyer first contacts the seller about the order, this long on the seller's calendar before a claim. */
+  contactSellerFirst: PolicyDuration;
+  /** Item not received: claimable this many days after the maximum delivery date (or once delivered). */
+  itemNotReceivedAfterDays: number;
+  /** Claims may be filed until this many days after the maximum delivery date. */
+  filingWindowDays: number;
+  /** The seller's time to respond to a claim. */
+  sellerResponse: PolicyDuration;
+  /** A party's time to answer an agent's request for information. */
+  infoRequest: PolicyDuration;
+  /** The time after a decision within which the party it went against may appeal. */
+  appealWindow: PolicyDuration;
+  /** Seller silence: to an agent flagged `no_seller_response` (review), or granted seller-funded at once (grant). */
+  noResponse: 'review' | 'grant';
+  /** Claims and orders counted in the claim rate and order defect rate. */
+  defectWindowDays: number;
+}
+
+export const CLAIM_POLICIES: readonly ClaimPolicy[] = [
+  {
+    version: 1,
+    effectiveFrom: '2000-01-01T00:00:00Z',
+    contactSellerFirst: { businessDays: 2 },
+    itemNotReceivedAfterDays: 3,
+    filingWindowDays: 90,
+    sellerResponse: { hours: 72 },
+    infoRequest: { hours: 72 },
+    appealWindow: { days: 30 },
+    noResponse: 'review',
+    defectWindowDays: 60,
+  },
+];
 
 function inForceAt<P extends { effectiveFrom: string }>(policies: readonly P[], at: Date): P {
   const inForce = policies.filter((policy) => new Date(policy.effectiveFrom) <= at);

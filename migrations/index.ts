@@ -5,6 +5,7 @@ import { SlaSweep1764720000000 } from './1764720000000-sla-sweep.js';
 import { Email1764806400000 } from './1764806400000-email.js';
 import { Shape1764892800000 } from './1764892800000-shape.js';
 import { Hardening1764979200000 } from './1764979200000-hardening.js';
+import { Claims1765065600000 } from './1765065600000-claims.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Email1764806400000,
   Shape1764892800000,
   Hardening1764979200000,
+  Claims1765065600000,
 ];

@@ -21,6 +21,10 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { SharedLimits } from './common/shared-limits.js';
 import { validationPipe } from './common/validation.js';
 import { AppConfig } from '../config/app-config.js';
+import { CLAIM_POLICIES, ClaimPolicy } from '../config/policies.js';
+import { CLAIM_POLICY_LIST } from './claims/claim-policies.js';
+import { ClaimsModule } from './claims/claims.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -28,6 +32,8 @@ import { UsersModule } from './users/users.module.js';
 export interface AppOverrides {
   /** Replaces the system clock (tests). Ignored with CLOCK_MODE=simulated. */
   clock?: Clock;
+  /** Replaces the claim policy versions (tests of a policy the shipped config does not hold). */
+  claimPolicies?: readonly ClaimPolicy[];
 }
 
 @Module({})
@@ -75,9 +81,17 @@ export class AppModule {
         SupportQueueModule,
         SellersModule,
         NotificationsModule,
+        WebhooksModule,
+        ClaimsModule,
       ],
-      providers: [{ provide: AppConfig, useValue: config }, SharedLimits, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useFactory: validationPipe }],
-      exports: [AppConfig, SharedLimits],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: CLAIM_POLICY_LIST, useValue: overrides.claimPolicies ?? CLAIM_POLICIES },
+        SharedLimits,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+      ],
+      exports: [AppConfig, CLAIM_POLICY_LIST, SharedLimits],
     };
   }
 }

@@ -154,6 +154,7 @@ describe('the SLA sweep and the support queue', () => {
       createdAt: '2026-08-06T17:00:00.000Z',
       outcome: null,
       messageId: null,
+      claimId: null,
     });
 
     const firstPage = await t.http.get('/escalations').query({ limit: 1 }).set('Authorization', as(agent)).expect(200);

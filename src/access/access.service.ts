@@ -7,10 +7,11 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { Escalation } from '../support/escalation.entity.js';
 import type { Role } from '../users/user.entity.js';
-import { allows, canSeeCase, canSeeEscalation, canSeeSellerPerformance, Permission, PERMISSIONS } from './access.js';
+import { Claim } from '../claims/claim.entity.js';
+import { allows, canSeeCase, canSeeClaim, canSeeEscalation, canSeeSellerPerformance, Permission, PERMISSIONS } from './access.js';
 
 /** The forbidden answer for a thing the caller can see but may not act on: which accounts may. */
-function forbidden(permission: Permission): DomainError {
+export function forbidden(permission: Permission): DomainError {
   return new DomainError('forbidden', `This action is for ${PERMISSIONS[permission].join(' or ')} accounts`);
 }
 
@@ -30,6 +31,15 @@ export class AccessService {
     if (!record || !canSeeCase(caller, record)) throw DomainError.notFound('Case');
     if (!allows(caller, permission)) throw forbidden(permission);
     return record;
+  }
+
+  /** The claim for this caller and permission; `lock` takes its row lock in `tx`. */
+  async requireClaim(tx: EntityManager | null, caller: Caller, claimId: string, permission: Permission, lock = false): Promise<Claim> {
+    const manager = tx ?? this.db.manager;
+    const claim = isUuid(claimId) ? await manager.findOne(Claim, { where: { id: claimId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) }) : null;
+    if (!claim || !canSeeClaim(caller, claim)) throw DomainError.notFound('Claim');
+    if (!allows(caller, permission)) throw forbidden(permission);
+    return claim;
   }
 
   /** The escalation for support; everyone else is told it does not exist. */

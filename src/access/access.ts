@@ -19,7 +19,19 @@ export type Permission =
   | 'escalation.act'
   | 'calendar.read'
   | 'calendar.manage'
-  | 'seller.performance';
+  | 'seller.performance'
+  | 'claim.read'
+  | 'claim.file'
+  | 'claim.fileForBuyer'
+  | 'claim.message'
+  | 'claim.note'
+  | 'claim.respond'
+  | 'claim.refund'
+  | 'claim.withdraw'
+  | 'claim.appeal'
+  | 'claim.requestInfo'
+  | 'claim.decide'
+  | 'claim.decideAppeal';
 
 /** Each permission's subject kind and the roles that hold it on a subject they can see. */
 export const PERMISSIONS: Record<Permission, readonly Role[]> = {
@@ -35,6 +47,18 @@ export const PERMISSIONS: Record<Permission, readonly Role[]> = {
   'calendar.read': ['buyer', 'seller', 'agent', 'admin'],
   'calendar.manage': ['admin'],
   'seller.performance': ['seller', 'agent', 'admin'],
+  'claim.read': ['buyer', 'seller', 'agent', 'admin'],
+  'claim.file': ['buyer'],
+  'claim.fileForBuyer': ['agent', 'admin'],
+  'claim.message': ['buyer', 'seller', 'agent', 'admin'],
+  'claim.note': ['agent', 'admin'],
+  'claim.respond': ['seller'],
+  'claim.refund': ['seller'],
+  'claim.withdraw': ['buyer'],
+  'claim.appeal': ['buyer', 'seller'],
+  'claim.requestInfo': ['agent', 'admin'],
+  'claim.decide': ['agent', 'admin'],
+  'claim.decideAppeal': ['agent', 'admin'],
 };
 
 export const isSupport = (caller: Pick<Caller, 'role'>): boolean => caller.role === 'agent' || caller.role === 'admin';
@@ -42,6 +66,11 @@ export const isSupport = (caller: Pick<Caller, 'role'>): boolean => caller.role 
 /** A buyer sees its own cases, a seller those addressed to it, support all of them. */
 export function canSeeCase(caller: Caller, record: { buyerId: string; sellerId: string }): boolean {
   return isSupport(caller) || (caller.role === 'buyer' && record.buyerId === caller.id) || (caller.role === 'seller' && record.sellerId === caller.id);
+}
+
+/** A claim: its buyer, the seller it is against, and support. */
+export function canSeeClaim(caller: Caller, claim: { buyerId: string; sellerId: string }): boolean {
+  return isSupport(caller) || (caller.role === 'buyer' && claim.buyerId === caller.id) || (caller.role === 'seller' && claim.sellerId === caller.id);
 }
 
 /** Escalations are support's work: nobody else sees them. */

@@ -24,6 +24,7 @@ export function toCaseView(record: CaseRecord, now: Date, caller: Caller): CaseV
     topic: record.topic,
     subject: record.subjectOriginal !== null && (isSupport(caller) || caller.id === record.buyerId) ? record.subjectOriginal : record.subject,
     status: record.status,
+    claimId: record.claimId ?? null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
     sla: {

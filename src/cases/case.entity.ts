@@ -5,7 +5,7 @@ import type { CaseStatus } from './case-status.js';
 export const TOPICS = ['question', 'item_not_received', 'damaged_or_defective', 'not_as_described', 'return_request', 'refund_not_received', 'other'] as const;
 export type Topic = (typeof TOPICS)[number];
 
-export type CycleOutcome = 'answered' | 'no_response_needed' | 'resolved' | 'handled_by_support';
+export type CycleOutcome = 'answered' | 'no_response_needed' | 'resolved' | 'handled_by_support' | 'claim_filed';
 
 @Entity('cases')
 export class CaseRecord {
@@ -30,6 +30,8 @@ export class CaseRecord {
   @Column('smallint', { name: 'sla_level' }) slaLevel: number;
   @Column('timestamptz', { name: 'next_action_at', nullable: true }) nextActionAt: Date | null;
   @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
+  /** The claim filed from this case, if any: the reply clock no longer runs on the case. */
+  @Column('uuid', { name: 'claim_id', nullable: true }) claimId: string | null;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;

@@ -112,6 +112,7 @@ export class CaseView {
   @ApiProperty({ enum: TOPICS }) topic: Topic;
   @ApiProperty() subject: string;
   @ApiProperty({ enum: CASE_STATUSES }) status: CaseStatus;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The claim filed from this case; the reply clock no longer runs on it' }) claimId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: SlaView }) sla: SlaView;

@@ -6,6 +6,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { SupportModule } from '../support/support.module.js';
 import { TimelineModule } from '../timeline/timeline.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { CaseRecord, Message, ReplyCycle } from './case.entity.js';
 import { CaseQueriesService } from './case-queries.service.js';
 import { CasesController } from './cases.controller.js';
@@ -14,7 +15,16 @@ import { ReplyCyclesService } from './reply-cycles.service.js';
 import { CloseResolvedCasesJob } from './close-resolved.job.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CaseRecord, ReplyCycle, Message]), CalendarModule, OrdersModule, SupportModule, SlaModule, TimelineModule, NotificationsModule],
+  imports: [
+    TypeOrmModule.forFeature([CaseRecord, ReplyCycle, Message]),
+    CalendarModule,
+    OrdersModule,
+    SupportModule,
+    SlaModule,
+    TimelineModule,
+    NotificationsModule,
+    WebhooksModule,
+  ],
   controllers: [CasesController],
   providers: [CasesService, CaseQueriesService, ReplyCyclesService, CloseResolvedCasesJob],
   exports: [CasesService],

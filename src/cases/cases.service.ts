@@ -17,6 +17,7 @@ import { SlaMarksService } from '../sla/sla-marks.service.js';
 import { EscalationsService } from '../support/escalations.service.js';
 import { Actor, TimelineEventType } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { CLOSE_RESOLVED } from './case.queries.js';
 import { CaseAction, transition } from './case-status.js';
 import { CaseRecord, Message } from './case.entity.js';
@@ -24,7 +25,7 @@ import { caseNotices } from './case-notices.js';
 import { slaStateOf, toCaseView, toMessageView } from './case-views.js';
 import { CaseView, MessageView, OpenCaseDto, PostMessageDto } from './cases.dto.js';
 import { applyContentPolicy, MASKED_KINDS, PolicyResult } from './content-policy.js';
-import { checkIdempotencyKey, claimIdempotencyKey } from './idempotency.js';
+import { checkIdempotencyKey, claimIdempotencyKey } from '../common/idempotency.js';
 import { ReplyCyclesService } from './reply-cycles.service.js';
 
 const DAY_MS = 86_400_000;
@@ -72,6 +73,7 @@ export class CasesService {
     private readonly outbox: OutboxService,
     private readonly escalations: EscalationsService,
     private readonly slaMarks: SlaMarksService,
+    private readonly webhooks: WebhooksService,
     private readonly orders: OrdersService,
     private readonly limits: SharedLimits,
     private readonly clock: Clock,
@@ -93,7 +95,7 @@ export class CasesService {
 
     const { record, replayed } = await this.db.transaction(async (tx) => {
       if (idempotencyKey !== undefined) {
-        const firstId = await claimIdempotencyKey(tx, caller.id, idempotencyKey, requestHash, caseId, now);
+        const firstId = await claimIdempotencyKey(tx, 'case', caller.id, idempotencyKey, requestHash, caseId, now);
         if (firstId !== caseId) return { record: await this.access.requireCase(tx, caller, firstId, 'case.read'), replayed: true };
       }
       await this.access.requireUserWithRole(tx, dto.sellerId, ['seller'], 'sellerId');
@@ -119,6 +121,7 @@ export class CasesService {
         slaLevel: 0,
         nextActionAt: null,
         resolvedAt: null,
+        claimId: null,
         closedAt: null,
         createdAt: now,
         updatedAt: now,
@@ -204,7 +207,38 @@ export class CasesService {
         tx,
         ...caseNotices(record, 'case_escalated', ['buyer', 'seller'], now, { key: (party) => slaNoticeKey(cycleId, 'escalated', party), extra: { escalationId: escalation.id } }),
       );
+      await this.webhooks.emit(tx, { type: 'case.escalated', data: { caseId: record.id, escalationId: escalation.id, reason: 'buyer_request' }, at: now });
     });
+  }
+
+  /**
+   * A claim was filed from this case (the claims service calls this in its
+   * transaction, with the case locked): the open reply cycle ends and the
+   * case leaves the SLA sweep for good, support's escalations of it are
+   * resolved (the claim's own escalation takes over), and an escalated case
+   * is back with the buyer.
+   */
+  async handOverToClaim(tx: EntityManager, record: CaseRecord, claimId: string, actor: Actor, now: Date): Promise<void> {
+    if (record.cycleId) await this.cycles.close(tx, record, 'claim_filed', null, now);
+    const released = await this.escalations.resolveHoldingOfCase(tx, record.id, 'claim_filed', now);
+    const events: Parameters<TimelineService['append']>[1][] = released.map((escalation) => ({
+      caseId: record.id,
+      type: 'escalation_resolved' as const,
+      actor,
+      at: now,
+      internal: true,
+      data: { escalationId: escalation.id, outcome: 'claim_filed' },
+    }));
+    events.push({ caseId: record.id, type: 'claim_filed', actor, at: now, data: { claimId } });
+    if (record.status === 'escalated') {
+      const next = transition(record.status, 'support_answer');
+      events.push({ caseId: record.id, type: 'status_changed', actor, at: now, data: { from: record.status, to: next } });
+      record.status = next;
+    }
+    record.claimId = claimId;
+    record.updatedAt = now;
+    await this.persist(tx, record);
+    await this.timeline.append(tx, ...events);
   }
 
   /**
@@ -366,7 +400,8 @@ export class CasesService {
       const recipients: Party[] = action === 'buyer_message' ? ['seller'] : action === 'seller_message' ? ['buyer'] : ['buyer', 'seller'];
       await this.outbox.enqueue(tx, ...caseNotices(record, opensCase ? 'case_opened' : 'new_message', recipients, now, { key: message.id, extra: { messageId: message.id } }));
     }
-    if (action === 'buyer_message' && !record.cycleId) await this.cycles.open(tx, record, message.id, now);
+    // A case with a claim is handled through the claim: the reply clock no longer runs on it.
+    if (action === 'buyer_message' && !record.cycleId && !record.claimId) await this.cycles.open(tx, record, message.id, now);
     if (action === 'seller_message' && record.cycleId) await this.cycles.close(tx, record, 'answered', message.id, now);
     if (next !== record.status) {
       await this.timeline.append(tx, { caseId: record.id, type: 'status_changed', actor, at: now, data: { from: record.status, to: next } });
@@ -378,7 +413,11 @@ export class CasesService {
 
   /** Writes the case's changed state in one UPDATE (TypeORM's save would first read the row again). */
   private async persist(tx: EntityManager, record: CaseRecord): Promise<void> {
-    const { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, closedAt, updatedAt } = record;
-    await tx.update(CaseRecord, { id: record.id }, { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, closedAt, updatedAt });
+    const { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, claimId, closedAt, updatedAt } = record;
+    await tx.update(
+      CaseRecord,
+      { id: record.id },
+      { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, claimId, closedAt, updatedAt },
+    );
   }
 }

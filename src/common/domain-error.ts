@@ -1,4 +1,4 @@
-export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'forbidden_transition' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
+export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'forbidden_transition' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable' | 'not_eligible';
 
 export interface FieldError {
   field: string;

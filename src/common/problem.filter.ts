@@ -20,6 +20,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   forbidden_transition: 409,
+  not_eligible: 422,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -33,6 +34,7 @@ const SLUG_OF: Record<number, string> = {
   409: 'conflict',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
+  422: 'not-eligible',
   429: 'rate-limited',
   500: 'internal-error',
   503: 'unavailable',

@@ -20,6 +20,16 @@ export const NOTICE_CATEGORIES = {
   reply_window_late: { buyer: 'customer_service', seller: 'notices' },
   case_escalated: { buyer: 'customer_service', seller: 'customer_service' },
   escalation_resolved: { buyer: 'customer_service', seller: 'customer_service' },
+  // Claims: each step is support's business, for both parties (docs/claims.md).
+  claim_filed: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_message: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_info_requested: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_no_seller_response: { seller: 'customer_service' },
+  claim_decided: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_appealed: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_appeal_decided: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_refunded_by_seller: { buyer: 'customer_service', seller: 'customer_service' },
+  claim_withdrawn: { buyer: 'customer_service', seller: 'customer_service' },
 } as const satisfies Record<string, Partial<Record<Party, Category>>>;
 
 export type CaseNoticeKind = keyof typeof NOTICE_CATEGORIES;

@@ -42,6 +42,9 @@ export interface DispatchResult {
   skipped: number;
 }
 
+const isMoney = (value: unknown): value is { amount: number; currency: string } =>
+  typeof value === 'object' && value !== null && typeof (value as { amount?: unknown }).amount === 'number' && typeof (value as { currency?: unknown }).currency === 'string';
+
 /** Exponential backoff with full jitter: up to base·2^(attempt−1), capped. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
@@ -161,6 +164,13 @@ export class OutboxDispatcherService implements OnModuleDestroy {
       thresholdAt: typeof payload.thresholdAt === 'string' ? payload.thresholdAt : null,
       replyWindow: replyWindowPolicyAt(row.created_at),
       outcome: typeof payload.outcome === 'string' ? payload.outcome : null,
+      claimUrl: typeof payload.claimId === 'string' ? `${base}/claims/${payload.claimId}` : null,
+      claimReason: typeof payload.reason === 'string' ? payload.reason : null,
+      dueAt: typeof payload.dueAt === 'string' ? payload.dueAt : null,
+      money: isMoney(payload.money) ? payload.money : null,
+      funding: typeof payload.funding === 'string' ? payload.funding : null,
+      appealOutcome: typeof payload.appealOutcome === 'string' ? payload.appealOutcome : null,
+      infoFrom: typeof payload.infoFrom === 'string' ? payload.infoFrom : null,
       broadcastSubject: typeof payload.subject === 'string' ? payload.subject : null,
       broadcastBody: typeof payload.body === 'string' ? payload.body : null,
       unsubscribeUrl,

@@ -19,8 +19,96 @@ export interface TemplateContext {
   broadcastSubject?: string | null;
   broadcastBody?: string | null;
   unsubscribeUrl?: string | null;
+  /** A claim notice: the claim's page, its reason, the deadline it names, the money it names. */
+  claimUrl?: string | null;
+  claimReason?: string | null;
+  dueAt?: string | null;
+  money?: { amount: number; currency: string } | null;
+  funding?: string | null;
+  appealOutcome?: string | null;
+  infoFrom?: string | null;
   /** The reply window the notice is about, for the days it names. */
   replyWindow: Pick<ReplyWindowPolicy, 'atRiskAfterBusinessDays' | 'lateAfterBusinessDays'>;
+}
+
+/** Minor units as the currency writes them, e.g. 2599 USD → $25.99. */
+export function formatMoney(money: { amount: number; currency: string }): string {
+  try {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency: money.currency });
+    return format.format(money.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  } catch {
+    return `${money.amount} ${money.currency} (minor units)`;
+  }
+}
+
+const words = (value: string | null | undefined) => (value ?? '').replace(/_/g, ' ');
+
+function claimParts(c: TemplateContext): Parts | null {
+  const claim = c.claimReason ? `your claim (${words(c.claimReason)})` : 'your claim';
+  const theClaim = c.claimReason ? `the claim (${words(c.claimReason)})` : 'the claim';
+  const due = c.dueAt ? new Date(c.dueAt).toUTCString() : null;
+  const money = c.money ? formatMoney(c.money) : null;
+  const seller = c.role === 'seller';
+  switch (c.kind) {
+    case 'claim_filed':
+      return seller
+        ? {
+            subject: 'A buyer filed a claim: please respond',
+            lines: [
+              `A buyer filed ${theClaim} about an order${money ? ` for ${money}` : ''}.`,
+              `Respond or refund${due ? ` by ${due}` : ''}; without a response it goes to our team.`,
+            ],
+          }
+        : { subject: 'Your claim was filed', lines: [`We received ${claim}.`, `The seller has${due ? ` until ${due}` : ' a few days'} to respond; we will keep you posted.`] };
+    case 'claim_message':
+      return { subject: `New message on ${seller ? theClaim : claim}`, lines: [`There is a new message on ${seller ? theClaim : claim}:`, c.messageExcerpt ?? ''] };
+    case 'claim_info_requested':
+      return c.infoFrom === c.role
+        ? {
+            subject: 'We need more information about a claim',
+            lines: [`Our team needs more information about ${seller ? theClaim : claim}.`, c.messageExcerpt ?? '', due ? `Please answer by ${due}.` : ''],
+          }
+        : {
+            subject: `Our team asked the ${words(c.infoFrom) || 'other party'} for information`,
+            lines: [`Our team asked the ${words(c.infoFrom) || 'other party'} for more information about ${seller ? theClaim : claim}.`],
+          };
+    case 'claim_no_seller_response':
+      return c.outcome === 'granted'
+        ? {
+            subject: 'A claim was granted: no response from you',
+            lines: [`You did not respond to ${theClaim} in time, so it was granted${money ? ` with a refund of ${money}` : ''}, funded by you.`],
+          }
+        : { subject: 'A claim went to our team: no response from you', lines: [`You did not respond to ${theClaim} in time; our team will now decide it.`] };
+    case 'claim_decided': {
+      const granted = c.outcome === 'granted';
+      return {
+        subject: `Decision on ${seller ? 'a claim' : 'your claim'}: ${granted ? 'granted' : 'denied'}`,
+        lines: [
+          `${seller ? 'The claim' : 'Your claim'} was ${granted ? 'granted' : 'denied'}.`,
+          granted && money ? `Refund: ${money}, funded by ${c.funding === 'marketplace' ? 'the marketplace' : 'the seller'}.` : '',
+          due ? `The ${granted ? 'seller' : 'buyer'} may appeal until ${due}.` : '',
+        ],
+      };
+    }
+    case 'claim_appealed':
+      return { subject: `${seller ? 'A claim' : 'Your claim'} was appealed`, lines: [`The decision on ${seller ? theClaim : claim} was appealed; another agent will decide it.`] };
+    case 'claim_appeal_decided':
+      return {
+        subject: `Appeal decided: ${c.appealOutcome === 'reversed' ? 'the decision was reversed' : 'the decision stands'}`,
+        lines: [
+          `The appeal on ${seller ? theClaim : claim} was decided: the decision was ${c.appealOutcome === 'reversed' ? 'reversed' : 'upheld'}${c.outcome ? `, so the claim is ${words(c.outcome)}` : ''}.`,
+        ],
+      };
+    case 'claim_refunded_by_seller':
+      return { subject: 'The seller refunded your order', lines: [`The seller refunded ${money ?? 'your order'}, so ${seller ? theClaim : claim} is closed.`] };
+    case 'claim_withdrawn':
+      return {
+        subject: 'A claim was withdrawn',
+        lines: [`${seller ? 'The buyer withdrew the claim' : 'You withdrew your claim'}${c.claimReason ? ` (${words(c.claimReason)})` : ''}.`],
+      };
+    default:
+      return null;
+  }
 }
 
 const businessDays = (n: number) => `${n} business day${n === 1 ? '' : 's'}`;
@@ -51,6 +139,8 @@ interface Parts {
 }
 
 function parts(c: TemplateContext): Parts {
+  const claim = claimParts(c);
+  if (claim) return claim;
   const about = c.caseSubject ? `“${headerSafe(c.caseSubject, 80)}”` : 'your case';
   const when = c.thresholdAt ? new Date(c.thresholdAt).toUTCString() : 'now';
   const atRisk = businessDays(c.replyWindow.atRiskAfterBusinessDays);
@@ -97,7 +187,10 @@ export function renderEmail(context: TemplateContext): RenderedEmail {
   const greeting = `Hello ${headerSafe(context.recipientName, 100)},`;
   const text = [greeting, '', ...lines.filter((line) => line !== ''), ''];
   const html = [`<p>${escapeHtml(greeting)}</p>`, ...lines.filter((line) => line !== '').map((line) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`)];
-  if (context.caseUrl) {
+  if (context.claimUrl) {
+    text.push(`Open the claim: ${context.claimUrl}`);
+    html.push(`<p><a href="${escapeHtml(context.claimUrl)}">Open the claim</a></p>`);
+  } else if (context.caseUrl) {
     text.push(`Open the case: ${context.caseUrl}`);
     html.push(`<p><a href="${escapeHtml(context.caseUrl)}">Open the case</a></p>`);
   }

@@ -20,9 +20,25 @@ export class PerformanceWindowView {
   @ApiProperty({ description: 'Seller flags (late reply windows)' }) flags: number;
 }
 
+export class ClaimRateView {
+  @ApiProperty({ example: 60, description: 'The defect window, in days' }) days: number;
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ description: 'Orders placed in the window' }) orders: number;
+  @ApiProperty({ description: 'Claims filed in the window, except those denied or withdrawn (open ones count)' }) claims: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'claims ÷ orders; null without orders' }) claimRate: number | null;
+  @ApiProperty({ description: 'Orders placed in the window with at least one such claim' }) defectiveOrders: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'defectiveOrders ÷ orders' }) orderDefectRate: number | null;
+}
+
 export class PerformanceView {
   @ApiProperty({ format: 'uuid' }) sellerId: string;
-  @ApiProperty({ enum: STANDINGS, description: 'From the 30-day window: flagged below the on-time threshold, at_risk below the 24-hour threshold' }) standing: Standing;
-  @ApiProperty() thresholds: { responseWithin24hRate: number; onTimeReplyRate: number };
+  @ApiProperty({
+    enum: STANDINGS,
+    description: 'flagged below the on-time threshold (30 days) or at or above the claim threshold (defect window); at_risk below the 24-hour threshold',
+  })
+  standing: Standing;
+  @ApiProperty() thresholds: { responseWithin24hRate: number; onTimeReplyRate: number; orderDefectRate: number };
   @ApiProperty({ type: [PerformanceWindowView] }) windows: PerformanceWindowView[];
+  @ApiProperty({ type: ClaimRateView, description: "Claim rate and order defect rate over the claim policy's defect window" }) claims: ClaimRateView;
 }

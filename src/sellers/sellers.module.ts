@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ClaimPolicies } from '../claims/claim-policies.js';
 import { SellersController } from './sellers.controller.js';
 import { SellersService } from './sellers.service.js';
 
 @Module({
   controllers: [SellersController],
-  providers: [SellersService],
+  providers: [SellersService, ClaimPolicies],
 })
 export class SellersModule {}

@@ -21,7 +21,7 @@ cycles AS (
   SELECT y.opened_at, y.response_business_minutes,
          (y.outcome = 'answered' AND y.closed_at < y.due_at) AS on_time,
          (y.outcome = 'answered' AND y.closed_at >= y.due_at) AS late_reply,
-         ((y.closed_at IS NULL AND y.due_at <= $2) OR (y.outcome IN ('answered', 'resolved', 'handled_by_support') AND y.closed_at >= y.due_at)) AS late
+         ((y.closed_at IS NULL AND y.due_at <= $2) OR (y.outcome IN ('answered', 'resolved', 'handled_by_support', 'claim_filed') AND y.closed_at >= y.due_at)) AS late
     FROM reply_cycles y JOIN seller_cases c ON c.id = y.case_id
    WHERE y.outcome IS DISTINCT FROM 'no_response_needed'
 )
@@ -36,3 +36,15 @@ SELECT w.days, w.since,
        (SELECT count(*) FROM escalations e JOIN seller_cases c ON c.id = e.case_id WHERE e.reason IN ('missed_reply_window', 'buyer_request') AND e.created_at >= w.since)::int AS escalations,
        (SELECT count(*) FROM seller_flags f WHERE f.seller_id = $1 AND f.created_at >= w.since)::int AS flags
   FROM windows w ORDER BY w.days`;
+
+/**
+ * Claims in seller performance (docs/claims.md): over the defect window, the
+ * orders placed, the claims filed that count against the seller (all but
+ * denied and withdrawn, after appeals; open ones count), and the orders with
+ * at least one such claim. $1 seller, $2 window start.
+ */
+export const CLAIM_RATE = `
+SELECT (SELECT count(*) FROM orders WHERE seller_id = $1 AND placed_at >= $2)::int AS orders,
+       (SELECT count(*) FROM claims WHERE seller_id = $1 AND created_at >= $2 AND outcome IS DISTINCT FROM 'denied' AND outcome IS DISTINCT FROM 'withdrawn')::int AS claims,
+       (SELECT count(DISTINCT c.order_id) FROM claims c JOIN orders o ON o.id = c.order_id
+         WHERE c.seller_id = $1 AND o.placed_at >= $2 AND c.outcome IS DISTINCT FROM 'denied' AND c.outcome IS DISTINCT FROM 'withdrawn')::int AS defective_orders`;

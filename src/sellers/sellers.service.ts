@@ -5,8 +5,9 @@ import { sellerStandingPolicyAt } from '../../config/policies.js';
 import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
-import { PERFORMANCE } from './sellers.queries.js';
-import { PerformanceView, PerformanceWindowView, Standing } from './sellers.dto.js';
+import { ClaimPolicies } from '../claims/claim-policies.js';
+import { CLAIM_RATE, PERFORMANCE } from './sellers.queries.js';
+import { ClaimRateView, PerformanceView, PerformanceWindowView, Standing } from './sellers.dto.js';
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
 const hours = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 100) / 100);
@@ -16,6 +17,7 @@ export class SellersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: AccessService,
+    private readonly claimPolicies: ClaimPolicies,
     private readonly clock: Clock,
   ) {}
 
@@ -42,10 +44,24 @@ export class SellersService {
       flags: row.flags as number,
     }));
     const judged = windows.find((window) => window.days === policy.standingWindowDays)!;
-    const thresholds = { responseWithin24hRate: policy.responseWithin24hRate, onTimeReplyRate: policy.onTimeReplyRate };
+    const defectDays = this.claimPolicies.at(now).defectWindowDays;
+    const since = new Date(now.getTime() - defectDays * 86_400_000);
+    const [counts]: { orders: number; claims: number; defective_orders: number }[] = await this.db.query(CLAIM_RATE, [sellerId, since]);
+    const claims: ClaimRateView = {
+      days: defectDays,
+      from: since.toISOString(),
+      to: now.toISOString(),
+      orders: counts.orders,
+      claims: counts.claims,
+      claimRate: rate(counts.claims, counts.orders),
+      defectiveOrders: counts.defective_orders,
+      orderDefectRate: rate(counts.defective_orders, counts.orders),
+    };
+    const thresholds = { responseWithin24hRate: policy.responseWithin24hRate, onTimeReplyRate: policy.onTimeReplyRate, orderDefectRate: policy.orderDefectRate };
     let standing: Standing = 'good';
-    if (judged.onTimeReplyRate !== null && judged.onTimeReplyRate < thresholds.onTimeReplyRate) standing = 'flagged';
+    const tooManyClaims = [claims.claimRate, claims.orderDefectRate].some((share) => share !== null && share >= thresholds.orderDefectRate);
+    if (tooManyClaims || (judged.onTimeReplyRate !== null && judged.onTimeReplyRate < thresholds.onTimeReplyRate)) standing = 'flagged';
     else if (judged.responseWithin24hRate !== null && judged.responseWithin24hRate < thresholds.responseWithin24hRate) standing = 'at_risk';
-    return { sellerId, standing, thresholds, windows };
+    return { sellerId, standing, thresholds, windows, claims };
   }
 }

@@ -3,6 +3,7 @@ import { advanceSlaLevelsSql } from '../cases/case.queries.js';
 import { outboxInsertFrom } from '../notifications/outbox.service.js';
 import { escalationsInsertFrom } from '../support/escalations.service.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
+import { webhookEventsInsertFrom } from '../webhooks/webhooks.js';
 
 const escalateFromLevel = transitionSql('escalate', 'a.status');
 
@@ -12,7 +13,7 @@ const escalateFromLevel = transitionSql('escalate', 'a.status');
  * case), works out every level each one has passed and not yet had (a case
  * several levels behind gets each, in order), and writes the level marks
  * (unique per cycle and level: exactly once, whoever acts first), seller
- * flags, escalations, timeline events and outbox rows, and advances the case,
+ * flags, escalations, timeline events, outbox rows and webhook events, and advances the case,
  * all in one transaction. Rows of other features' tables are written with
  * their owners' SQL; the status change comes from the case state machine.
  *
@@ -49,7 +50,7 @@ flagged AS (
   INSERT INTO seller_flags (seller_id, case_id, cycle_id, reason, created_at)
   SELECT seller_id, case_id, cycle_id, 'late_reply', $1 FROM acted WHERE level = 'late'
   ON CONFLICT (cycle_id) DO NOTHING
-  RETURNING 1
+  RETURNING seller_id, case_id, cycle_id
 ),
 escalated AS (
   ${escalationsInsertFrom(`SELECT a.case_id, a.cycle_id, 'missed_reply_window', 'normal', $3::timestamptz, $1::timestamptz FROM acted a WHERE a.level = 'escalated' AND ${escalateFromLevel.allowed}`)}
@@ -78,6 +79,13 @@ notified AS (
      WHERE r.level = a.level`)}
   RETURNING 1
 ),
+hooks AS (
+  ${webhookEventsInsertFrom(`
+    SELECT 'case.escalated', jsonb_build_object('caseId', e.case_id, 'escalationId', e.id, 'reason', 'missed_reply_window'), $1::timestamptz FROM escalated e
+    UNION ALL
+    SELECT 'seller.flagged', jsonb_build_object('sellerId', f.seller_id, 'caseId', f.case_id, 'cycleId', f.cycle_id, 'reason', 'late_reply'), $1::timestamptz FROM flagged f`)}
+  RETURNING 1
+),
 advanced AS (
   ${advanceSlaLevelsSql(
     `SELECT c.id, COALESCE(m.level, c.sla_level), EXISTS (SELECT 1 FROM acted a WHERE a.case_id = c.id AND a.level = 'escalated')
@@ -93,6 +101,7 @@ SELECT (SELECT count(*) FROM claimed)::int AS claimed,
        (SELECT count(*) FROM flagged)::int AS flagged,
        (SELECT count(*) FROM events)::int AS events,
        (SELECT count(*) FROM notified)::int AS notified,
+       (SELECT count(*) FROM hooks)::int AS hooks,
        (SELECT count(*) FROM advanced)::int AS advanced`;
 
 /** Candidates for taking a failed batch one case at a time. */

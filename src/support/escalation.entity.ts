@@ -30,6 +30,8 @@ export class Escalation {
   @Column('timestamptz', { name: 'priority_raised_at', nullable: true }) priorityRaisedAt: Date | null;
   /** The first time an agent assigned, wrote on or resolved it: what the support deadline measures. */
   @Column('timestamptz', { name: 'first_action_at', nullable: true }) firstActionAt: Date | null;
+  /** The claim a `claim` escalation (or a quarantined claim message) is about. */
+  @Column('uuid', { name: 'claim_id', nullable: true }) claimId: string | null;
   /** The party support is waiting on, while it waits. */
   @Column('text', { name: 'waiting_on', nullable: true }) waitingOn: Party | null;
 }

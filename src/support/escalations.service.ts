@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, Not } from 'typeorm';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { supportPolicyAt } from '../../config/policies.js';
 import { CalendarsService } from '../calendar/calendars.service.js';
 import type { Party } from '../notifications/categories.js';
 import { Escalation, EscalationPause, EscalationPriority, EscalationReason } from './escalation.entity.js';
 import { supportDeadline } from './support-deadline.js';
 
-/** Reasons that hold a case in `escalated` while open. */
-export const HOLDING_REASONS: readonly EscalationReason[] = ['missed_reply_window', 'buyer_request', 'claim'];
+/** Reasons that hold a case in `escalated` while open. A claim's escalation is the claim's: deciding the claim ends it. */
+export const HOLDING_REASONS: readonly EscalationReason[] = ['missed_reply_window', 'buyer_request'];
 
 /**
  * The columns a set-based writer selects for `escalationsInsertFrom`, in this
@@ -47,7 +47,17 @@ export class EscalationsService {
   /** Opens an escalation, due for a first agent action per the support policy. */
   async open(
     tx: EntityManager,
-    input: { caseId: string; reason: EscalationReason; priority: EscalationPriority; messageId?: string | null; cycleId?: string | null; now: Date },
+    input: {
+      caseId: string;
+      reason: EscalationReason;
+      priority: EscalationPriority;
+      messageId?: string | null;
+      cycleId?: string | null;
+      claimId?: string | null;
+      now: Date;
+      /** The support deadline when the caller already computed it (a sweep, for many at once). */
+      dueAt?: Date;
+    },
   ): Promise<Escalation> {
     const escalation = tx.create(Escalation, {
       id: randomUUID(),
@@ -58,7 +68,7 @@ export class EscalationsService {
       priority: input.priority,
       status: 'open',
       assigneeId: null,
-      dueAt: await this.firstDeadline(tx, input.now),
+      dueAt: input.dueAt ?? (await this.firstDeadline(tx, input.now)),
       outcome: null,
       note: null,
       createdAt: input.now,
@@ -67,6 +77,7 @@ export class EscalationsService {
       priorityRaisedAt: null,
       firstActionAt: null,
       waitingOn: null,
+      claimId: input.claimId ?? null,
     });
     await tx.insert(Escalation, escalation);
     return escalation;
@@ -90,6 +101,22 @@ export class EscalationsService {
     return open;
   }
 
+  /** Resolves the escalations that hold a case in `escalated` (a claim took the case over); returns them. */
+  async resolveHoldingOfCase(tx: EntityManager, caseId: string, outcome: string, now: Date): Promise<Escalation[]> {
+    const open = await tx.find(Escalation, {
+      where: { caseId, status: Not('resolved'), reason: In([...HOLDING_REASONS]) },
+      order: { createdAt: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const escalation of open) await this.resolve(tx, escalation, outcome, null, now);
+    return open;
+  }
+
+  /** The open `claim` escalation of a claim, locked; null when none is open. */
+  async openOfClaim(tx: EntityManager, claimId: string): Promise<Escalation | null> {
+    return tx.findOne(Escalation, { where: { claimId, reason: 'claim', status: Not('resolved') }, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** Other escalations still holding the case in `escalated`. */
   async othersHolding(tx: EntityManager, escalation: Escalation): Promise<number> {
     const [{ others }]: { others: number }[] = await tx.query(
@@ -102,6 +129,11 @@ export class EscalationsService {
   /** Support writing on a case is the first agent action its open escalations wait for. */
   async recordFirstAction(tx: EntityManager, caseId: string, now: Date): Promise<void> {
     await tx.query(`UPDATE escalations SET first_action_at = $2, updated_at = $2 WHERE case_id = $1 AND status <> 'resolved' AND first_action_at IS NULL`, [caseId, now]);
+  }
+
+  /** Support writing on a claim is the first agent action its open escalations wait for. */
+  async recordFirstActionOfClaim(tx: EntityManager, claimId: string, now: Date): Promise<void> {
+    await tx.query(`UPDATE escalations SET first_action_at = $2, updated_at = $2 WHERE claim_id = $1 AND status <> 'resolved' AND first_action_at IS NULL`, [claimId, now]);
   }
 
   /** Support starts waiting on a party: the support clock stops. */
@@ -121,7 +153,8 @@ export class EscalationsService {
 
   /** The party support waited on wrote on the case: those waits end. Returns the escalations that resumed. */
   async partyWrote(tx: EntityManager, caseId: string, party: Party, now: Date): Promise<Escalation[]> {
-    const waiting = await tx.find(Escalation, { where: { caseId, waitingOn: party }, lock: { mode: 'pessimistic_write' } });
+    // A claim's escalation waits for an answer on the claim, not on the case.
+    const waiting = await tx.find(Escalation, { where: { caseId, waitingOn: party, claimId: IsNull() }, lock: { mode: 'pessimistic_write' } });
     for (const escalation of waiting) await this.endWait(tx, escalation, now);
     return waiting;
   }

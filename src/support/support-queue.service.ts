@@ -29,6 +29,7 @@ const toView = (e: Escalation): EscalationView => ({
   createdAt: e.createdAt.toISOString(),
   outcome: e.outcome,
   messageId: e.messageId,
+  claimId: e.claimId,
 });
 
 /** The agents' queue: list by deadline, assign, wait on a party, resolve; and the support sweep that raises overdue items. */
@@ -104,6 +105,11 @@ export class SupportQueueService {
       if (escalation.status === 'assigned' && escalation.assigneeId !== caller.id) {
         throw new DomainError('forbidden_transition', 'Another agent holds this escalation: only the holder resolves it, or reassign it first', {
           extensions: { currentState: escalation.status, assigneeId: escalation.assigneeId, action: 'resolve' },
+        });
+      }
+      if (escalation.reason === 'claim') {
+        throw new DomainError('forbidden_transition', 'A claim escalation ends with the claim: decide the claim (POST /claims/:id/decide or /decide-appeal)', {
+          extensions: { currentState: escalation.status, claimId: escalation.claimId, action: 'resolve' },
         });
       }
       await this.escalations.resolve(tx, escalation, dto.outcome, dto.note ?? null, now);

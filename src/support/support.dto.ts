@@ -54,6 +54,7 @@ export class EscalationView {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({ nullable: true, type: String }) outcome?: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) messageId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The claim a `claim` escalation is about' }) claimId?: string | null;
 }
 
 export class EscalationPageView {

@@ -27,6 +27,7 @@ export const TIMELINE_EVENT_TYPES = [
   'sla_late',
   'sla_escalated',
   'sla_rebased',
+  'claim_filed',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 

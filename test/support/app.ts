@@ -7,6 +7,7 @@ import { loadEnvironment } from '../../config/environment.js';
 import { createApp } from '../../src/app.js';
 import { Clock } from '../../src/common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
+import type { ClaimPolicy } from '../../config/policies.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { ManualClock } from './manual-clock.js';
 
@@ -29,6 +30,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Share an existing database (several app instances on one database). */
   database?: TestDatabase;
+  /** Claim policy versions instead of config/policies.ts. */
+  claimPolicies?: readonly ClaimPolicy[];
 }
 
 /** The real application on Fastify against a real PostgreSQL database of its own, with an overridable clock. */
@@ -43,7 +46,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const app = await createApp(new AppConfig(env, database.url, env.JWT_SECRET!, false), { clock: options.clock ?? clock });
+  const app = await createApp(new AppConfig(env, database.url, env.JWT_SECRET!, false), { clock: options.clock ?? clock, claimPolicies: options.claimPolicies });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });

@@ -1,0 +1,74 @@
+import { isSupport } from '../access/access.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import type { Claim, ClaimMessage } from './claim.entity.js';
+import type { ClaimMessageView, ClaimView } from './claims.dto.js';
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toClaimView(claim: Claim): ClaimView {
+  const money = (amount: number | null) => (amount === null ? null : { amount, currency: claim.currency });
+  return {
+    id: claim.id,
+    orderId: claim.orderId,
+    caseId: claim.caseId,
+    buyerId: claim.buyerId,
+    sellerId: claim.sellerId,
+    reason: claim.reason,
+    status: claim.status,
+    outcome: claim.outcome,
+    amount: { amount: claim.amount, currency: claim.currency },
+    flags: claim.flags,
+    infoFrom: claim.infoFrom,
+    deadlines: { sellerResponseDueAt: iso(claim.sellerResponseDueAt), infoDueAt: iso(claim.infoDueAt), appealUntil: iso(claim.appealUntil) },
+    decision:
+      claim.decisionOutcome && claim.decidedAt
+        ? {
+            outcome: claim.decisionOutcome,
+            funding: claim.decisionFunding,
+            refund: money(claim.decisionRefund),
+            decidedBy: claim.decidedBy,
+            decidedAt: claim.decidedAt.toISOString(),
+            note: claim.decisionNote,
+          }
+        : null,
+    appeal:
+      claim.appealBy && claim.appealAt
+        ? {
+            by: claim.appealBy,
+            at: claim.appealAt.toISOString(),
+            outcome: claim.appealOutcome,
+            decidedBy: claim.appealDecidedBy,
+            decidedAt: iso(claim.appealDecidedAt),
+            note: claim.appealNote,
+            ...(claim.appealFunding ? { funding: claim.appealFunding, refund: money(claim.appealRefund) } : {}),
+          }
+        : null,
+    sellerRefund: money(claim.sellerRefund),
+    policyVersion: claim.policyVersion,
+    createdAt: claim.createdAt.toISOString(),
+    updatedAt: claim.updatedAt.toISOString(),
+  };
+}
+
+/** Whether the caller sees a claim message: support all; a party its own, and the other's that are neither internal nor quarantined. */
+export function canSeeClaimMessage(message: ClaimMessage, caller: Caller): boolean {
+  return isSupport(caller) || message.authorId === caller.id || (!message.internal && !message.quarantined);
+}
+
+/** The author and support see what was written; the other party the masked text. */
+export function toClaimMessageView(message: ClaimMessage, caller: Caller): ClaimMessageView {
+  const support = isSupport(caller);
+  const own = message.authorId === caller.id;
+  const view: ClaimMessageView = {
+    id: message.id,
+    claimId: message.claimId,
+    authorId: message.authorId,
+    authorRole: message.authorRole,
+    body: own || support ? message.body : message.visibleBody,
+    internal: message.internal,
+    masked: message.masked,
+    createdAt: message.createdAt.toISOString(),
+  };
+  if (own || support) view.quarantined = message.quarantined;
+  return view;
+}

@@ -1,0 +1,143 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { Clock } from '../common/clock.js';
+import { backoffMs } from '../notifications/outbox-dispatcher.service.js';
+import { signatureHeader } from './webhooks.js';
+
+export const WEBHOOK_BATCH = 100;
+/** How long a claimed delivery is one sender's before another may take it (the sender died). */
+const LEASE_MS = 120_000;
+
+/**
+ * Fans new events out to the endpoints subscribed when they happened (one
+ * delivery each, unique per event and endpoint), in batches that instances
+ * take with SKIP LOCKED. $1 now, $2 batch size.
+ */
+const FAN_OUT = `
+WITH due AS (
+  SELECT id, type, created_at FROM webhook_events WHERE fanned_out_at IS NULL ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+), delivered AS (
+  INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at, created_at)
+  SELECT d.id, w.id, $1::timestamptz, $1::timestamptz
+    FROM due d JOIN webhook_endpoints w ON d.type = ANY (w.events) AND w.created_at <= d.created_at AND w.deleted_at IS NULL
+  ON CONFLICT (event_id, endpoint_id) DO NOTHING
+  RETURNING 1
+), marked AS (
+  UPDATE webhook_events e SET fanned_out_at = $1 FROM due WHERE e.id = due.id RETURNING 1
+)
+SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM delivered)::int AS deliveries`;
+
+/** Takes due deliveries (and those whose sender's lease ran out), leases them and counts the attempt. $1 now, $2 batch, $3 lease end. */
+const CLAIM = `
+WITH due AS (
+  SELECT id FROM webhook_deliveries
+   WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+   ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+), leased AS (
+  UPDATE webhook_deliveries d SET status = 'sending', lease_until = $3, attempts = d.attempts + 1 FROM due WHERE d.id = due.id
+  RETURNING d.id, d.event_id, d.endpoint_id, d.attempts
+)
+SELECT l.id, l.attempts, e.id AS event_id, e.type, e.data, e.created_at, w.url, w.secret
+  FROM leased l JOIN webhook_events e ON e.id = l.event_id JOIN webhook_endpoints w ON w.id = l.endpoint_id`;
+
+interface Claimed {
+  id: string;
+  attempts: number;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+  url: string;
+  secret: string;
+}
+
+export interface WebhookDispatchResult {
+  events: number;
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Sends webhook deliveries: a signed POST per delivery, outside any
+ * transaction, with the event's own id, so a receiver can tell a retry from
+ * a new event. A 2xx is delivered; anything else (another status, a timeout,
+ * a closed connection) is tried again with backoff, and failed for good
+ * after WEBHOOK_MAX_ATTEMPTS.
+ */
+@Injectable()
+export class WebhookDispatcherService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async dispatch(maxBatches = 20): Promise<WebhookDispatchResult> {
+    const result: WebhookDispatchResult = { events: 0, delivered: 0, retried: 0, failed: 0 };
+    const now = await this.clock.now();
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const [{ events }]: { events: number }[] = await this.db.query(FAN_OUT, [now, WEBHOOK_BATCH * 10]);
+      result.events += events;
+      if (events < WEBHOOK_BATCH * 10) break;
+    }
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const rows: Claimed[] = await this.db.query(CLAIM, [now, WEBHOOK_BATCH, new Date(now.getTime() + LEASE_MS)]);
+      await Promise.all(rows.map((row) => this.deliver(row, now, result)));
+      if (rows.length < WEBHOOK_BATCH) break;
+    }
+    return result;
+  }
+
+  private async deliver(row: Claimed, now: Date, result: WebhookDispatchResult): Promise<void> {
+    const body = JSON.stringify({ id: row.event_id, type: row.type, createdAt: row.created_at.toISOString(), data: row.data });
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(row.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Parley-Webhooks/1',
+          'Parley-Event-Id': row.event_id,
+          // Receivers check the signature's age against their own clock, so it is signed with real time, not Parley's (maybe simulated) clock.
+          'Parley-Signature': signatureHeader(row.secret, body, Math.floor(Date.now() / 1000)),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.env.WEBHOOK_TIMEOUT_MS),
+      });
+      status = response.status;
+      await response.body?.cancel().catch(() => undefined);
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
+    } catch (caught) {
+      const cause = (caught as { cause?: { code?: string; message?: string } }).cause;
+      error = (caught as Error).name === 'TimeoutError' ? `no answer within ${this.config.env.WEBHOOK_TIMEOUT_MS} ms` : (cause?.code ?? cause?.message ?? String(caught));
+    }
+    if (error === null) {
+      await this.db.query(
+        `UPDATE webhook_deliveries SET status = 'delivered', lease_until = NULL, delivered_at = $2, last_status_code = $3, last_error = NULL WHERE id = $1 AND status = 'sending'`,
+        [row.id, now, status],
+      );
+      result.delivered += 1;
+    } else if (row.attempts >= this.config.env.WEBHOOK_MAX_ATTEMPTS) {
+      await this.db.query(`UPDATE webhook_deliveries SET status = 'failed', lease_until = NULL, last_status_code = $2, last_error = $3 WHERE id = $1 AND status = 'sending'`, [
+        row.id,
+        status,
+        error.slice(0, 1000),
+      ]);
+      result.failed += 1;
+      this.logger.warn({ deliveryId: row.id, eventId: row.event_id, err: error }, 'A webhook delivery failed for good');
+    } else {
+      await this.db.query(
+        `UPDATE webhook_deliveries SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_status_code = $3, last_error = $4 WHERE id = $1 AND status = 'sending'`,
+        [row.id, new Date(now.getTime() + backoffMs(row.attempts)), status, error.slice(0, 1000)],
+      );
+      result.retried += 1;
+    }
+  }
+}
