@@ -29,7 +29,10 @@ describe('claims', () => {
     return made;
   };
   const hooks = async (claimId: string) =>
-    (await t.sql.query(`SELECT type, data FROM webhook_events WHERE data->'claim'->>'id' = $1 ORDER BY created_at, type`, [claimId])).rows as { type: string; data: Record<string, unknown> }[];
+    (await t.sql.query(`SELECT type, data FROM webhook_events WHERE data->'claim'->>'id' = $1 ORDER BY created_at, type`, [claimId])).rows as {
+      type: string;
+      data: Record<string, unknown>;
+    }[];
   const notices = async (claimId: string) =>
     (
       await t.sql.query(

@@ -75,3 +75,44 @@ describe('templates', () => {
     ).toContain('Please reply within 1 business day.');
   });
 });
+
+describe('claim templates', () => {
+  const base = { recipientName: 'Ana', replyWindow, claimUrl: 'https://parley.example/claims/c-1', claimReason: 'damaged_or_defective' };
+  const kinds = [
+    ['claim_filed', 'seller', 'A buyer filed a claim: please respond'],
+    ['claim_filed', 'buyer', 'Your claim was filed'],
+    ['claim_message', 'buyer', 'New message on your claim (damaged or defective)'],
+    ['claim_info_requested', 'buyer', 'We need more information about a claim'],
+    ['claim_no_seller_response', 'seller', 'A claim was granted: no response from you'],
+    ['claim_decided', 'buyer', 'Decision on your claim: granted'],
+    ['claim_appealed', 'seller', 'A claim was appealed'],
+    ['claim_appeal_decided', 'buyer', 'Appeal decided: the decision was reversed'],
+    ['claim_refunded_by_seller', 'buyer', 'The seller refunded your order'],
+    ['claim_withdrawn', 'seller', 'A claim was withdrawn'],
+  ] as const;
+
+  it.each(kinds)('%s to the %s: says what happened and links to the claim', (kind, role, subject) => {
+    const email = renderEmail({ ...base, kind, role, outcome: 'granted', appealOutcome: 'reversed', infoFrom: 'buyer', dueAt: '2026-03-08T18:00:00.000Z' });
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain('Open the claim: https://parley.example/claims/c-1');
+    expect(email.html).toContain('<a href="https://parley.example/claims/c-1">Open the claim</a>');
+  });
+
+  it('names the refund in the currency’s own format and who funds it; escapes what users wrote', () => {
+    const email = renderEmail({
+      ...base,
+      kind: 'claim_decided',
+      role: 'seller',
+      outcome: 'granted',
+      funding: 'marketplace',
+      money: { amount: 2599, currency: 'USD' },
+      dueAt: '2026-04-01T00:00:00.000Z',
+    });
+    expect(email.text).toContain('Refund: $25.99, funded by the marketplace.');
+    expect(email.text).toContain('The seller may appeal until Wed, 01 Apr 2026 00:00:00 GMT.');
+    expect(renderEmail({ ...base, kind: 'claim_refunded_by_seller', role: 'buyer', money: { amount: 1500, currency: 'JPY' } }).text).toContain('¥1,500');
+    const message = renderEmail({ ...base, kind: 'claim_message', role: 'buyer', messageExcerpt: '<script>alert(1)</script>' });
+    expect(message.html).toContain('&lt;script&gt;');
+    expect(message.html).not.toContain('<script>');
+  });
+});

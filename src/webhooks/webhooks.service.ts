@@ -91,7 +91,10 @@ export class WebhooksService {
     const now = await this.clock.now();
     await this.db.transaction(async (tx) => {
       const rows: EndpointRow[] = isUuid(id)
-        ? await tx.query(`UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id, url, events, created_at`, [id, now])
+        ? await tx.query(
+            `WITH deleted AS (UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id, url, events, created_at) SELECT * FROM deleted`,
+            [id, now],
+          )
         : [];
       if (rows.length === 0) throw DomainError.notFound('Webhook');
       await tx.query(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted' WHERE endpoint_id = $1 AND status IN ('pending', 'sending')`, [id]);
@@ -136,8 +139,8 @@ export class WebhooksService {
         });
       }
       const [updated]: DeliveryRow[] = await tx.query(
-        `UPDATE webhook_deliveries d SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL FROM webhook_events e
-          WHERE d.id = $1 AND e.id = d.event_id RETURNING d.*, e.type`,
+        `WITH retried AS (UPDATE webhook_deliveries d SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL FROM webhook_events e
+          WHERE d.id = $1 AND e.id = d.event_id RETURNING d.*, e.type) SELECT * FROM retried`,
         [deliveryId, now],
       );
       await this.audit.record(
