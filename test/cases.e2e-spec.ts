@@ -55,6 +55,7 @@ describe('cases', () => {
           topic: 'question',
           subject: 'Does it fit a 15-inch laptop?',
           status: 'awaiting_seller',
+          claimId: null,
           createdAt: '2026-03-02T18:00:00.000Z',
           updatedAt: '2026-03-02T18:00:00.000Z',
           sla: {

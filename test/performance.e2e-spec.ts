@@ -59,7 +59,9 @@ describe('GET /sellers/:id/performance', () => {
   it('computes the figures of a known history', async () => {
     const response = await t.http.get(`/sellers/${seller.id}/performance`).set('Authorization', as(seller)).expect(200);
     expect(response.body.standing).toBe('flagged');
-    expect(response.body.thresholds).toEqual({ responseWithin24hRate: 0.9, onTimeReplyRate: 0.95 });
+    expect(response.body.thresholds).toEqual({ responseWithin24hRate: 0.9, onTimeReplyRate: 0.95, orderDefectRate: 0.01 });
+    // No orders: no claim rate to judge on (null, not 0 %).
+    expect(response.body.claims).toMatchObject({ days: 60, orders: 0, claims: 0, claimRate: null, orderDefectRate: null });
     const [week, month, quarter] = response.body.windows;
     const full = {
       buyerMessages: 4,

@@ -9,6 +9,7 @@ import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { transaction } from '../common/transaction.js';
 import { SharedLimits } from '../common/shared-limits.js';
 import type { Party } from '../notifications/categories.js';
 import { OutboxService, slaNoticeKey } from '../notifications/outbox.service.js';
@@ -93,7 +94,7 @@ export class CasesService {
     const caseId = randomUUID();
     const subjectPolicy = applyContentPolicy(dto.subject);
 
-    const { record, replayed } = await this.db.transaction(async (tx) => {
+    const { record, replayed } = await transaction(this.db, async (tx) => {
       if (idempotencyKey !== undefined) {
         const firstId = await claimIdempotencyKey(tx, 'case', caller.id, idempotencyKey, requestHash, caseId, now);
         if (firstId !== caseId) return { record: await this.access.requireCase(tx, caller, firstId, 'case.read'), replayed: true };
@@ -144,7 +145,7 @@ export class CasesService {
   async postMessage(caller: Caller, caseId: string, dto: PostMessageDto): Promise<MessageView> {
     await this.throttle(caller);
     const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async (tx) => {
       const record = await this.access.requireCase(tx, caller, caseId, dto.internal ? 'case.note' : 'case.message', true);
       const message = await this.writeMessage(tx, record, caller, dto.body, dto.internal === true, now);
       await this.persist(tx, record);
@@ -292,7 +293,7 @@ export class CasesService {
     apply: (tx: EntityManager, record: CaseRecord, now: Date) => Promise<void>,
   ): Promise<CaseView> {
     const now = await this.clock.now();
-    const record = await this.db.transaction(async (tx) => {
+    const record = await transaction(this.db, async (tx) => {
       const locked = await this.access.requireCase(tx, caller, caseId, permission, true);
       const next = transition(locked.status, action);
       await apply(tx, locked, now);

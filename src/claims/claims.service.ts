@@ -14,6 +14,7 @@ import { CasesService } from '../cases/cases.service.js';
 import { applyContentPolicy, PolicyResult } from '../cases/content-policy.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { transaction } from '../common/transaction.js';
 import { isUuid } from '../common/ids.js';
 import { checkIdempotencyKey, claimIdempotencyKey } from '../common/idempotency.js';
 import { SharedLimits } from '../common/shared-limits.js';
@@ -121,7 +122,7 @@ export class ClaimsService {
       .update(JSON.stringify([dto.orderId, dto.reason, dto.caseId ?? null, dto.amount ?? null, dto.body]))
       .digest('hex');
     const claimId = randomUUID();
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async (tx) => {
       if (idempotencyKey !== undefined) {
         const firstId = await claimIdempotencyKey(tx, 'claim', caller.id, idempotencyKey, requestHash, claimId, now);
         if (firstId !== claimId) return { view: toClaimView(await this.access.requireClaim(tx, caller, firstId, 'claim.read')), replayed: true };
@@ -146,16 +147,17 @@ export class ClaimsService {
    */
   async fileForBuyer(caller: Caller, escalationId: string, dto: FileForBuyerDto): Promise<ClaimView> {
     const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async (tx) => {
       const escalation = await this.access.requireEscalation(tx, caller, escalationId, 'escalation.act');
       if (!allows(caller, 'claim.fileForBuyer')) throw forbidden('claim.fileForBuyer');
       if (escalation.status === 'resolved') {
         throw new DomainError('forbidden_transition', 'Cannot open a claim from a resolved escalation', { extensions: { currentState: escalation.status, action: 'file_claim' } });
       }
+      const { orderId } = await this.access.requireCase(tx, caller, escalation.caseId, 'case.read');
+      if (!orderId) throw new DomainError('forbidden_transition', 'This case is not about an order, so it cannot become a claim', { extensions: { action: 'file_claim' } });
+      // The order's row lock first, then the case's: the order a buyer filing takes them in, so the two wait instead of deadlocking.
+      const order = (await this.orderFacts(tx, orderId, now, true))!;
       const record = await this.access.requireCase(tx, caller, escalation.caseId, 'case.read', true);
-      if (!record.orderId)
-        throw new DomainError('forbidden_transition', 'This case is not about an order, so it cannot become a claim', { extensions: { currentState: record.status } });
-      const order = (await this.orderFacts(tx, record.orderId, now, true))!;
       const answer = (await this.eligibilityOf(tx, order, now)).find((candidate) => candidate.reason === dto.reason)!;
       if (!answer.eligible && answer.rule !== 'contact_seller_first' && answer.rule !== 'too_early') throw notEligible(answer);
       const amount = dto.amount ? checkMoney('amount', dto.amount, order) : order.totalAmount;
@@ -511,7 +513,7 @@ export class ClaimsService {
     apply: (tx: EntityManager, claim: Claim, now: Date, change: ClaimChange) => Promise<void>,
   ): Promise<ClaimView> {
     const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async (tx) => {
       const claim = await this.access.requireClaim(tx, caller, claimId, permission, true);
       const change: ClaimChange = { events: [], notices: [], hooks: [] };
       await apply(tx, claim, now, change);

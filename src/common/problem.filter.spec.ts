@@ -1,5 +1,6 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './problem.filter.js';
+import { isRetryableConflict } from './transaction.js';
 
 describe('isDatabaseUnavailable', () => {
   it.each([
@@ -17,5 +18,15 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('is false for %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isRetryableConflict', () => {
+  it('is true for a deadlock and a serialisation failure, as TypeORM wraps them, and false otherwise', () => {
+    const wrapped = (code: string) => new QueryFailedError('UPDATE', [], Object.assign(new Error('conflict'), { code }));
+    expect(isRetryableConflict(wrapped('40P01'))).toBe(true);
+    expect(isRetryableConflict(wrapped('40001'))).toBe(true);
+    expect(isRetryableConflict(wrapped('23505'))).toBe(false);
+    expect(isRetryableConflict(undefined)).toBe(false);
   });
 });

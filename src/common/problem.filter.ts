@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode, FieldError } from './domain-error.js';
+import { isRetryableConflict } from './transaction.js';
 
 /** RFC 9457 problem details, as docs/api.md "Errors" describes. */
 export interface Problem {
@@ -93,6 +94,11 @@ export class ProblemFilter implements ExceptionFilter {
       const code = (exception as { code?: unknown }).code;
       this.logger.warn(`The database is unavailable${typeof code === 'string' ? ` (${code})` : ''}`);
       return { body: problem(503, 'The database is unavailable; try again shortly'), retryAfterSeconds: 5 };
+    }
+    if (isRetryableConflict(exception)) {
+      // Retried already (common/transaction.ts) and still colliding with other writers: the client may try again.
+      this.logger.warn('A transaction kept colliding with others (deadlock or serialisation failure)');
+      return { body: problem(503, 'The service is busy with conflicting changes; try again'), retryAfterSeconds: 1 };
     }
     const statusCode = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

@@ -8,6 +8,7 @@ import { caseNotices } from '../cases/case-notices.js';
 import { CasesService } from '../cases/cases.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { transaction } from '../common/transaction.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { TimelineEventType } from '../timeline/timeline.js';
@@ -135,7 +136,7 @@ export class SupportQueueService {
     apply: (tx: EntityManager, escalation: Escalation, now: Date) => Promise<{ type: TimelineEventType; data: Record<string, unknown> } | null>,
   ): Promise<EscalationView> {
     const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async (tx) => {
       const escalation = await this.access.requireEscalation(tx, caller, id, 'escalation.act');
       if (escalation.status === 'resolved') throw conflict(escalation, verb);
       const before = { status: escalation.status, assigneeId: escalation.assigneeId, waitingOn: escalation.waitingOn };
