@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
-import { SWEEP_BATCH } from '../src/sla/sla-sweep.queries.js';
+import { slaNoticeTexts, SWEEP_BATCH } from '../src/sla/sla-sweep.queries.js';
 import { startProcess } from '../test/support/parley-process.js';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
@@ -35,7 +35,8 @@ const NOW = '2026-03-20T18:00:00Z';
 /**
  * The same row changes as one sweep, in one bare statement over a copy of the
  * same database: every due case gets its levels marked, the seller flagged,
- * an escalation, timeline events and outbox rows, and is moved to escalated.
+ * an escalation, timeline events, outbox rows, Message Center items with
+ * their counters, and webhook events, and is moved to escalated.
  * No batches, no SKIP LOCKED, no ON CONFLICT.
  */
 const BARE = `
@@ -56,9 +57,19 @@ notified AS (INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_k
                  ('at_risk', 'reply_window_at_risk', 'seller', l.seller_id, 'notices'), ('late', 'reply_window_late', 'seller', l.seller_id, 'notices'),
                  ('late', 'reply_window_late', 'buyer', l.buyer_id, 'customer_service'), ('escalated', 'case_escalated', 'seller', l.seller_id, 'customer_service'),
                  ('escalated', 'case_escalated', 'buyer', l.buyer_id, 'customer_service')) AS r (level, kind, role, recipient, category)
-              WHERE r.level = l.level RETURNING 1),
+              WHERE r.level = l.level RETURNING id, recipient_id, category, case_id),
+items AS (INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_name, subject, body, case_id, created_at)
+          SELECT id, recipient_id, row_number() OVER (PARTITION BY recipient_id ORDER BY id), category, 'notice', 'marketplace', 'Marketplace', 'Reply window', 'A notice', case_id, $1
+            FROM notified RETURNING user_id, category),
+counters AS (INSERT INTO inbox_counters (user_id, seq, unread_notices, unread_customer_service)
+             SELECT user_id, count(*), count(*) FILTER (WHERE category = 'notices'), count(*) FILTER (WHERE category = 'customer_service') FROM items GROUP BY user_id
+             ON CONFLICT (user_id) DO UPDATE SET seq = inbox_counters.seq + EXCLUDED.seq, unread_notices = inbox_counters.unread_notices + EXCLUDED.unread_notices,
+                                                 unread_customer_service = inbox_counters.unread_customer_service + EXCLUDED.unread_customer_service RETURNING 1),
+hooks AS (INSERT INTO webhook_events (type, data, created_at)
+          SELECT CASE level WHEN 'late' THEN 'seller.flagged' ELSE 'case.escalated' END, jsonb_build_object('caseId', case_id), $1 FROM levels WHERE level IN ('late', 'escalated') RETURNING 1),
 advanced AS (UPDATE cases c SET sla_level = 3, next_action_at = NULL, status = 'escalated', updated_at = $1 FROM due d WHERE c.id = d.id RETURNING 1)
-SELECT (SELECT count(*) FROM due)::int AS cases, (SELECT count(*) FROM marked)::int AS marked, (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM advanced)::int AS advanced`;
+SELECT (SELECT count(*) FROM due)::int AS cases, (SELECT count(*) FROM marked)::int AS marked, (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM counters)::int AS counters,
+       (SELECT count(*) FROM hooks)::int AS hooks, (SELECT count(*) FROM advanced)::int AS advanced`;
 
 async function seed(url: string, options: SweepBenchOptions): Promise<void> {
   const db = new pg.Client({ connectionString: url });
@@ -160,7 +171,7 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
         const timings: number[] = [];
         for (let i = 0; i < 5; i++) {
           const began = process.hrtime.bigint();
-          await db.query(SWEEP_BATCH, [NOW, 1000, NOW, null, []]);
+          await db.query(SWEEP_BATCH, [NOW, 1000, NOW, null, [], slaNoticeTexts(NOW)]);
           timings.push(Number(process.hrtime.bigint() - began) / 1e6);
         }
         const explained = await db.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1000 FOR UPDATE SKIP LOCKED`, [

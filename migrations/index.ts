@@ -6,6 +6,7 @@ import { Email1764806400000 } from './1764806400000-email.js';
 import { Shape1764892800000 } from './1764892800000-shape.js';
 import { Hardening1764979200000 } from './1764979200000-hardening.js';
 import { Claims1765065600000 } from './1765065600000-claims.js';
+import { Inbox1765152000000 } from './1765152000000-inbox.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Shape1764892800000,
   Hardening1764979200000,
   Claims1765065600000,
+  Inbox1765152000000,
 ];

@@ -25,6 +25,7 @@ import { CLAIM_POLICIES, ClaimPolicy } from '../config/policies.js';
 import { CLAIM_POLICY_LIST } from './claims/claim-policies.js';
 import { ClaimsModule } from './claims/claims.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { InboxModule } from './inbox/inbox.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -83,6 +84,7 @@ export class AppModule {
         NotificationsModule,
         WebhooksModule,
         ClaimsModule,
+        InboxModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

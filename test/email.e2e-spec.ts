@@ -139,6 +139,7 @@ describe('email through the outbox', () => {
     expect(prefs.body.categories).toEqual({
       order_updates: { email: true, locked: false },
       seller_messages: { email: true, locked: true },
+      buyer_messages: { email: true, locked: true },
       customer_service: { email: true, locked: true },
       promotions: { email: true, locked: false },
       notices: { email: true, locked: true },
@@ -172,9 +173,11 @@ describe('email through the outbox', () => {
       .set('Authorization', as(admin))
       .send({ category: 'promotions', subject: 'Spring sale', body: '20 % off', audience: 'all' })
       .expect(201);
-    // Everyone but those who switched promotions off (this buyer, and anyone another test unsubscribed).
+    // Everyone has it in the Message Center; by email, everyone but those who switched promotions off (this buyer, and anyone another test unsubscribed).
     const accepting = `SELECT count(*)::int AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM email_preferences p WHERE p.user_id = u.id AND p.category = 'promotions' AND NOT p.email)`;
-    expect(promo.body.recipients).toBe(Number((await t.sql.query(accepting)).rows[0].n));
+    expect(promo.body.recipients).toBe(Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE disabled_at IS NULL`)).rows[0].n));
+    expect(promo.body.emails).toBe(Number((await t.sql.query(accepting)).rows[0].n));
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM inbox_items WHERE kind = 'broadcast' AND subject = 'Spring sale' AND user_id = $1`, [buyer.id])).rows[0].n).toBe(1);
     const notice = await t.http
       .post('/admin/broadcasts')
       .set('Authorization', as(admin))

@@ -172,7 +172,7 @@ describe('escalations over a case’s life', () => {
     expect(rows).toEqual([
       { kind: 'case_escalated', role: 'buyer', category: 'customer_service' },
       { kind: 'case_escalated', role: 'seller', category: 'customer_service' },
-      { kind: 'case_opened', role: 'seller', category: 'seller_messages' },
+      { kind: 'case_opened', role: 'seller', category: 'buyer_messages' },
       { kind: 'reply_window_at_risk', role: 'seller', category: 'notices' },
       { kind: 'reply_window_late', role: 'buyer', category: 'customer_service' },
       { kind: 'reply_window_late', role: 'seller', category: 'notices' },

@@ -8,7 +8,7 @@ export function caseNotices(
   kind: CaseNoticeKind,
   parties: Party[],
   at: Date,
-  options: { key: string | ((party: Party) => string); extra?: Record<string, unknown> },
+  options: { key: string | ((party: Party) => string); extra?: Record<string, unknown>; from?: CaseNotice['from'] },
 ): CaseNotice[] {
   return parties.map((party) => ({
     kind,
@@ -18,5 +18,6 @@ export function caseNotices(
     dedupeKey: typeof options.key === 'function' ? options.key(party) : `${options.key}:${kind}:${party}`,
     payload: { caseId: record.id, role: party, ...options.extra },
     at,
+    ...(options.from ? { from: options.from } : {}),
   }));
 }

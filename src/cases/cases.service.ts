@@ -399,7 +399,9 @@ export class CasesService {
     // The other party hears of it by email (support's messages reach both).
     if (!internal) {
       const recipients: Party[] = action === 'buyer_message' ? ['seller'] : action === 'seller_message' ? ['buyer'] : ['buyer', 'seller'];
-      await this.outbox.enqueue(tx, ...caseNotices(record, opensCase ? 'case_opened' : 'new_message', recipients, now, { key: message.id, extra: { messageId: message.id } }));
+      const from = { kind: isSupport(author) ? ('support' as const) : (author.role as Party), id: isSupport(author) ? null : author.id };
+      const kind = opensCase ? 'case_opened' : isSupport(author) ? 'support_message' : 'new_message';
+      await this.outbox.enqueue(tx, ...caseNotices(record, kind, recipients, now, { key: message.id, extra: { messageId: message.id }, from }));
     }
     // A case with a claim is handled through the claim: the reply clock no longer runs on it.
     if (action === 'buyer_message' && !record.cycleId && !record.claimId) await this.cycles.open(tx, record, message.id, now);

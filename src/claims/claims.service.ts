@@ -600,7 +600,8 @@ export class ClaimsService {
     if (isSupport(author) && !internal) await this.escalations.recordFirstActionOfClaim(tx, claim.id, now);
     if (notify && !internal) {
       const recipients: Party[] = party ? [other(party)] : ['buyer', 'seller'];
-      change.notices.push(...this.notices(claim, 'claim_message', recipients, now, { claimMessageId: message.id }, message.id));
+      const from = { kind: party ?? ('support' as const), id: party ? author.id : null };
+      change.notices.push(...this.notices(claim, 'claim_message', recipients, now, { claimMessageId: message.id }, message.id).map((notice) => ({ ...notice, from })));
     }
     return { message, visible: true };
   }

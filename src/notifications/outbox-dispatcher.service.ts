@@ -4,12 +4,11 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
-import { replyWindowPolicyAt } from '../../config/policies.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Category, LOCKED_CATEGORIES } from './categories.js';
 import { CLAIM_BATCH } from './outbox.queries.js';
 import { Mailer } from './mailer.js';
-import { renderEmail } from './templates.js';
+import { payloadContext, renderEmail } from './templates.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
 
 export const DISPATCH_BATCH = 500;
@@ -32,6 +31,7 @@ interface Claimed {
   wants_email: boolean | null;
   case_subject: string | null;
   message_body: string | null;
+  item_id: string | null;
 }
 
 export interface DispatchResult {
@@ -41,9 +41,6 @@ export interface DispatchResult {
   failed: number;
   skipped: number;
 }
-
-const isMoney = (value: unknown): value is { amount: number; currency: string } =>
-  typeof value === 'object' && value !== null && typeof (value as { amount?: unknown }).amount === 'number' && typeof (value as { currency?: unknown }).currency === 'string';
 
 /** Exponential backoff with full jitter: up to base·2^(attempt−1), capped. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -154,25 +151,14 @@ export class OutboxDispatcherService implements OnModuleDestroy {
       ? null
       : `${base}/unsubscribe?token=${signUnsubscribeToken(this.config.jwtSecret, { userId: row.recipient_id, category }, now)}`;
     const rendered = renderEmail({
-      kind: row.kind,
-      role: typeof payload.role === 'string' ? payload.role : '',
+      ...payloadContext(row.kind, payload, row.created_at),
       recipientName: row.recipient_name,
       caseId: row.case_id,
       caseSubject: row.case_subject,
       caseUrl: row.case_id ? `${base}/cases/${row.case_id}` : null,
-      messageExcerpt: row.message_body ? row.message_body.slice(0, 500) : null,
-      thresholdAt: typeof payload.thresholdAt === 'string' ? payload.thresholdAt : null,
-      replyWindow: replyWindowPolicyAt(row.created_at),
-      outcome: typeof payload.outcome === 'string' ? payload.outcome : null,
       claimUrl: typeof payload.claimId === 'string' ? `${base}/claims/${payload.claimId}` : null,
-      claimReason: typeof payload.reason === 'string' ? payload.reason : null,
-      dueAt: typeof payload.dueAt === 'string' ? payload.dueAt : null,
-      money: isMoney(payload.money) ? payload.money : null,
-      funding: typeof payload.funding === 'string' ? payload.funding : null,
-      appealOutcome: typeof payload.appealOutcome === 'string' ? payload.appealOutcome : null,
-      infoFrom: typeof payload.infoFrom === 'string' ? payload.infoFrom : null,
-      broadcastSubject: typeof payload.subject === 'string' ? payload.subject : null,
-      broadcastBody: typeof payload.body === 'string' ? payload.body : null,
+      itemUrl: row.item_id ? `${base}/inbox/${row.item_id}` : null,
+      messageExcerpt: row.message_body ? row.message_body.slice(0, 500) : null,
       unsubscribeUrl,
     });
     const headers: Record<string, string> = { 'X-Parley-Outbox-Id': row.id, 'X-Parley-Kind': row.kind };

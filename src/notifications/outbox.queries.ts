@@ -18,10 +18,11 @@ WITH due AS (
 )
 SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id, l.created_at,
        u.email AS recipient_email, u.display_name AS recipient_name, p.email AS wants_email,
-       c.subject AS case_subject, COALESCE(m.visible_body, cm.visible_body) AS message_body
+       c.subject AS case_subject, COALESCE(m.visible_body, cm.visible_body) AS message_body, i.id AS item_id
   FROM leased l
   JOIN users u ON u.id = l.recipient_id
   LEFT JOIN email_preferences p ON p.user_id = l.recipient_id AND p.category = l.category
   LEFT JOIN cases c ON c.id = l.case_id
   LEFT JOIN messages m ON m.id = (l.payload->>'messageId')::uuid
-  LEFT JOIN claim_messages cm ON cm.id = (l.payload->>'claimMessageId')::uuid`;
+  LEFT JOIN claim_messages cm ON cm.id = (l.payload->>'claimMessageId')::uuid
+  LEFT JOIN inbox_items i ON i.outbox_id = l.id`;

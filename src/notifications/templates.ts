@@ -1,4 +1,4 @@
-import type { ReplyWindowPolicy } from '../../config/policies.js';
+import { replyWindowPolicyAt, type ReplyWindowPolicy } from '../../config/policies.js';
 
 /**
  * One template per notice kind, each with a subject that says what happened,
@@ -19,6 +19,8 @@ export interface TemplateContext {
   broadcastSubject?: string | null;
   broadcastBody?: string | null;
   unsubscribeUrl?: string | null;
+  /** The Message Center item the notice also is. */
+  itemUrl?: string | null;
   /** A claim notice: the claim's page, its reason, the deadline it names, the money it names. */
   claimUrl?: string | null;
   claimReason?: string | null;
@@ -27,6 +29,9 @@ export interface TemplateContext {
   funding?: string | null;
   appealOutcome?: string | null;
   infoFrom?: string | null;
+  /** An order event: the marketplace's order id and what happened. */
+  orderRef?: string | null;
+  orderEvent?: string | null;
   /** The reply window the notice is about, for the days it names. */
   replyWindow: Pick<ReplyWindowPolicy, 'atRiskAfterBusinessDays' | 'lateAfterBusinessDays'>;
 }
@@ -142,7 +147,7 @@ function parts(c: TemplateContext): Parts {
   const claim = claimParts(c);
   if (claim) return claim;
   const about = c.caseSubject ? `“${headerSafe(c.caseSubject, 80)}”` : 'your case';
-  const when = c.thresholdAt ? new Date(c.thresholdAt).toUTCString() : 'now';
+  const since = c.thresholdAt ? ` (since ${new Date(c.thresholdAt).toUTCString()})` : '';
   const atRisk = businessDays(c.replyWindow.atRiskAfterBusinessDays);
   const late = businessDays(c.replyWindow.lateAfterBusinessDays);
   switch (c.kind) {
@@ -153,7 +158,7 @@ function parts(c: TemplateContext): Parts {
     case 'reply_window_at_risk':
       return {
         subject: `Reply soon: ${about} has waited ${atRisk}`,
-        lines: [`A buyer has waited ${atRisk} for your reply in ${about} (since ${when}).`, 'Reply by the end of the next business day to stay on time.'],
+        lines: [`A buyer has waited ${atRisk} for your reply in ${about}${since}.`, 'Reply by the end of the next business day to stay on time.'],
       };
     case 'reply_window_late':
       return c.role === 'buyer'
@@ -175,11 +180,61 @@ function parts(c: TemplateContext): Parts {
       };
     case 'escalation_resolved':
       return { subject: `Support finished with ${about}`, lines: [`Our support team has finished with ${about}${c.outcome ? ` (${c.outcome.replace(/_/g, ' ')})` : ''}.`] };
+    case 'escalation_assigned':
+      return {
+        subject: `An escalation was assigned to you: ${about}`,
+        lines: [`You now hold the escalation of ${about}.`, c.dueAt ? `First action due ${new Date(c.dueAt).toUTCString()}.` : ''],
+      };
+    case 'order_event': {
+      const order = c.orderRef ? `order ${headerSafe(c.orderRef, 60)}` : 'order';
+      const said: Record<string, string> = {
+        shipped: `Your ${order} has shipped`,
+        delivered: `Your ${order} was delivered`,
+        refunded: `Your ${order} was refunded`,
+        return_received: `The seller received your return of ${order}`,
+      };
+      const subject = said[c.orderEvent ?? ''] ?? `Your ${order} was updated`;
+      return { subject, lines: [`${subject}${c.thresholdAt ? ` (${new Date(c.thresholdAt).toUTCString()})` : ''}.`] };
+    }
     case 'broadcast':
       return { subject: headerSafe(c.broadcastSubject ?? 'News from the marketplace'), lines: [c.broadcastBody ?? ''] };
     default:
       return { subject: `An update on ${about}`, lines: ['There is an update on your case.'] };
   }
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const isMoney = (value: unknown): value is { amount: number; currency: string } =>
+  typeof value === 'object' && value !== null && typeof (value as { amount?: unknown }).amount === 'number' && typeof (value as { currency?: unknown }).currency === 'string';
+
+/** What a notice's stored payload says, as template context (the email and the Message Center item read the same). */
+export function payloadContext(kind: string, payload: Record<string, unknown>, createdAt: Date): Omit<TemplateContext, 'recipientName'> {
+  return {
+    kind,
+    role: text(payload.role) ?? '',
+    thresholdAt: text(payload.thresholdAt),
+    outcome: text(payload.outcome),
+    claimReason: text(payload.reason),
+    dueAt: text(payload.dueAt),
+    money: isMoney(payload.money) ? payload.money : null,
+    funding: text(payload.funding),
+    appealOutcome: text(payload.appealOutcome),
+    infoFrom: text(payload.infoFrom),
+    orderRef: text(payload.externalId),
+    orderEvent: text(payload.event),
+    broadcastSubject: text(payload.subject),
+    broadcastBody: text(payload.body),
+    replyWindow: replyWindowPolicyAt(createdAt),
+  };
+}
+
+/** Where a Message Center item's title and text put the case's subject; the database fills in the recipient's view of it. */
+export const CASE_SUBJECT_SLOT = '{{case}}';
+
+/** A notice as a Message Center item: its title and its text (the email's subject and lines, without greeting or links). */
+export function noticeText(kind: string, payload: Record<string, unknown>, createdAt: Date, onCase: boolean): { title: string; text: string } {
+  const { subject, lines } = parts({ ...payloadContext(kind, payload, createdAt), recipientName: '', caseSubject: onCase ? CASE_SUBJECT_SLOT : null });
+  return { title: headerSafe(subject, 200), text: lines.filter((line) => line !== '').join('\n') };
 }
 
 export function renderEmail(context: TemplateContext): RenderedEmail {
@@ -193,6 +248,10 @@ export function renderEmail(context: TemplateContext): RenderedEmail {
   } else if (context.caseUrl) {
     text.push(`Open the case: ${context.caseUrl}`);
     html.push(`<p><a href="${escapeHtml(context.caseUrl)}">Open the case</a></p>`);
+  }
+  if (context.itemUrl) {
+    text.push(`In your Message Center: ${context.itemUrl}`);
+    html.push(`<p><a href="${escapeHtml(context.itemUrl)}">See it in your Message Center</a></p>`);
   }
   if (context.unsubscribeUrl) {
     text.push('', `Unsubscribe from these emails: ${context.unsubscribeUrl}`);

@@ -8,6 +8,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { OutboxService } from '../notifications/outbox.service.js';
 import { Order, OrderEvent } from './order.entity.js';
 import { OrderEventDto, OrderView, UpsertOrderDto } from './orders.dto.js';
 
@@ -28,6 +29,7 @@ export class OrdersService {
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     @InjectRepository(OrderEvent) private readonly events: Repository<OrderEvent>,
     private readonly access: AccessService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -71,16 +73,30 @@ export class OrdersService {
     return { created: inserted.length === 1, order: await this.toView(order) };
   }
 
+  /** Records an order event once (the same type and instant again changes nothing); the buyer hears of a new one in its order updates. */
   async addEvent(orderId: string, dto: OrderEventDto): Promise<OrderView> {
     const order = await this.find(orderId);
+    const now = await this.clock.now();
     const at = new Date(dto.at);
-    checkInstant('at', at, await this.clock.now());
+    checkInstant('at', at, now);
     if (at < order.placedAt) throw DomainError.invalid('at', 'at must not be before the order was placed');
-    await this.events.query(
-      `INSERT INTO order_events (id, order_id, type, at, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (order_id, type, at) DO NOTHING`,
-      [randomUUID(), order.id, dto.type, new Date(dto.at), dto.note ?? null, await this.clock.now()],
-    );
+    await this.orders.manager.transaction(async (tx) => {
+      const inserted: { id: string }[] = await tx.query(
+        `INSERT INTO order_events (id, order_id, type, at, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (order_id, type, at) DO NOTHING RETURNING id`,
+        [randomUUID(), order.id, dto.type, at, dto.note ?? null, now],
+      );
+      if (inserted.length === 0) return;
+      await this.outbox.enqueue(tx, {
+        kind: 'order_event',
+        party: 'buyer',
+        recipientId: order.buyerId,
+        caseId: null,
+        dedupeKey: `order-event:${inserted[0].id}`,
+        payload: { orderId: order.id, externalId: order.externalId, event: dto.type, thresholdAt: at.toISOString(), role: 'buyer' },
+        at: now,
+      });
+    });
     return this.toView(order);
   }
 

@@ -1,6 +1,9 @@
 import { transitionSql } from '../cases/case-status.js';
 import { advanceSlaLevelsSql } from '../cases/case.queries.js';
-import { outboxInsertFrom } from '../notifications/outbox.service.js';
+import { inboxNotifySql } from '../inbox/inbox.queries.js';
+import type { Party } from '../notifications/categories.js';
+import { noticesInsertFrom } from '../notifications/outbox.service.js';
+import { noticeText } from '../notifications/templates.js';
 import { escalationsInsertFrom } from '../support/escalations.service.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
 import { webhookEventsInsertFrom } from '../webhooks/webhooks.js';
@@ -13,12 +16,14 @@ const escalateFromLevel = transitionSql('escalate', 'a.status');
  * case), works out every level each one has passed and not yet had (a case
  * several levels behind gets each, in order), and writes the level marks
  * (unique per cycle and level: exactly once, whoever acts first), seller
- * flags, escalations, timeline events, outbox rows and webhook events, and advances the case,
+ * flags, escalations, timeline events, outbox rows, Message Center items and webhook events, and advances the case,
  * all in one transaction. Rows of other features' tables are written with
  * their owners' SQL; the status change comes from the case state machine.
  *
  * $1 now, $2 batch size, $3 due date of new escalations, $4 only this case
- * (or null), $5 cases to leave out (failed earlier in this sweep).
+ * (or null), $5 cases to leave out (failed earlier in this sweep), $6 the
+ * Message Center title and text of each notice kind and party
+ * (`slaNoticeTexts`).
  */
 export const SWEEP_BATCH = `
 WITH claimed AS (
@@ -65,10 +70,10 @@ events AS (
      ORDER BY a.case_id, a.n`)}
   RETURNING 1
 ),
-notified AS (
-  ${outboxInsertFrom(`
+${noticesInsertFrom(`
     SELECT r.kind, r.party, r.recipient, a.case_id, a.cycle_id || ':' || a.level || ':' || r.party,
-           jsonb_build_object('caseId', a.case_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')}, 'role', r.party), $1::timestamptz
+           jsonb_build_object('caseId', a.case_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')}, 'role', r.party), $1::timestamptz,
+           'marketplace', NULL::uuid, $6::jsonb -> (r.kind || ':' || r.party) ->> 'title', $6::jsonb -> (r.kind || ':' || r.party) ->> 'text'
       FROM acted a
      CROSS JOIN LATERAL (VALUES
        ('at_risk', 'reply_window_at_risk', 'seller', a.seller_id),
@@ -76,9 +81,7 @@ notified AS (
        ('late', 'reply_window_late', 'buyer', a.buyer_id),
        ('escalated', 'case_escalated', 'seller', a.seller_id),
        ('escalated', 'case_escalated', 'buyer', a.buyer_id)) AS r (level, kind, party, recipient)
-     WHERE r.level = a.level`)}
-  RETURNING 1
-),
+     WHERE r.level = a.level`)},
 hooks AS (
   ${webhookEventsInsertFrom(`
     SELECT 'case.escalated', jsonb_build_object('caseId', e.case_id, 'escalationId', e.id, 'reason', 'missed_reply_window'), $1::timestamptz FROM escalated e
@@ -101,8 +104,21 @@ SELECT (SELECT count(*) FROM claimed)::int AS claimed,
        (SELECT count(*) FROM flagged)::int AS flagged,
        (SELECT count(*) FROM events)::int AS events,
        (SELECT count(*) FROM notified)::int AS notified,
+       ${inboxNotifySql()} AS notified_users,
        (SELECT count(*) FROM hooks)::int AS hooks,
        (SELECT count(*) FROM advanced)::int AS advanced`;
 
 /** Candidates for taking a failed batch one case at a time. */
 export const SWEEP_CANDIDATES = `SELECT id FROM cases WHERE next_action_at <= $1 AND id <> ALL ($3::uuid[]) ORDER BY next_action_at LIMIT $2`;
+
+/** The Message Center title and text of each notice the sweep sends, by `kind:party`, from the same templates as the emails ($6 of SWEEP_BATCH). */
+export function slaNoticeTexts(now: Date): string {
+  const kinds: [string, Party][] = [
+    ['reply_window_at_risk', 'seller'],
+    ['reply_window_late', 'seller'],
+    ['reply_window_late', 'buyer'],
+    ['case_escalated', 'seller'],
+    ['case_escalated', 'buyer'],
+  ];
+  return JSON.stringify(Object.fromEntries(kinds.map(([kind, party]) => [`${kind}:${party}`, noticeText(kind, { role: party }, now, true)])));
+}

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { EscalationsService } from '../support/escalations.service.js';
-import { SWEEP_BATCH, SWEEP_CANDIDATES } from './sla-sweep.queries.js';
+import { slaNoticeTexts, SWEEP_BATCH, SWEEP_CANDIDATES } from './sla-sweep.queries.js';
 
 export interface SweepResult {
   atRisk: number;
@@ -39,6 +39,7 @@ export class SlaSweepService {
     const stopTimer = this.metrics.slaSweepDuration.startTimer();
     const now = await this.clock.now();
     const escalationDue = await this.escalations.firstDeadline(this.db.manager, now);
+    const texts = slaNoticeTexts(now);
     const result: SweepResult = { atRisk: 0, late: 0, escalated: 0, failed: 0, batches: 0 };
     const failed: string[] = [];
     const add = (row: BatchRow) => {
@@ -50,10 +51,10 @@ export class SlaSweepService {
       for (;;) {
         let row: BatchRow;
         try {
-          [row] = await this.db.query(SWEEP_BATCH, [now, batchSize, escalationDue, null, failed]);
+          [row] = await this.db.query(SWEEP_BATCH, [now, batchSize, escalationDue, null, failed, texts]);
         } catch (error) {
           // Something in this batch fails: take its cases one at a time, so that one bad case cannot stop the rest.
-          row = await this.sweepOneByOne(now, batchSize, escalationDue, failed, error);
+          row = await this.sweepOneByOne(now, batchSize, escalationDue, failed, texts, error);
         }
         result.batches += 1;
         add(row);
@@ -69,13 +70,13 @@ export class SlaSweepService {
     return result;
   }
 
-  private async sweepOneByOne(now: Date, batchSize: number, escalationDue: Date, failed: string[], batchError: unknown): Promise<BatchRow> {
+  private async sweepOneByOne(now: Date, batchSize: number, escalationDue: Date, failed: string[], texts: string, batchError: unknown): Promise<BatchRow> {
     this.logger.warn({ err: batchError }, 'An SLA sweep batch failed; retrying its cases one by one');
     const candidates: { id: string }[] = await this.db.query(SWEEP_CANDIDATES, [now, batchSize, failed]);
     const total: BatchRow = { claimed: 0, at_risk: 0, late: 0, escalated: 0 };
     for (const { id } of candidates) {
       try {
-        const [row]: BatchRow[] = await this.db.query(SWEEP_BATCH, [now, 1, escalationDue, id, failed]);
+        const [row]: BatchRow[] = await this.db.query(SWEEP_BATCH, [now, 1, escalationDue, id, failed, texts]);
         total.claimed += row.claimed;
         total.at_risk += row.at_risk;
         total.late += row.late;

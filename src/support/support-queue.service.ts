@@ -81,6 +81,16 @@ export class SupportQueueService {
         });
       }
       await this.escalations.assign(tx, escalation, assigneeId, now);
+      // The agent who now holds it hears of it in its Message Center (and by email).
+      await this.outbox.enqueue(tx, {
+        kind: 'escalation_assigned',
+        party: 'agent',
+        recipientId: assigneeId,
+        caseId: escalation.caseId,
+        dedupeKey: `${escalation.id}:assigned:${assigneeId}:${now.getTime()}`,
+        payload: { escalationId: escalation.id, reason: escalation.reason, dueAt: escalation.dueAt?.toISOString() ?? null },
+        at: now,
+      });
       return holder ? { type: 'escalation_reassigned', data: { from: holder, assigneeId } } : { type: 'escalation_assigned', data: { assigneeId } };
     });
   }

@@ -1,0 +1,148 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { boolean, integer } from '../common/transforms.js';
+import { CATEGORIES } from '../notifications/categories.js';
+import type { Category } from '../notifications/categories.js';
+
+export const FOLDERS = ['inbox', 'trash'] as const;
+export type Folder = (typeof FOLDERS)[number];
+export const SENDER_KINDS = ['marketplace', 'seller', 'buyer', 'support'] as const;
+export type SenderKindName = (typeof SENDER_KINDS)[number];
+const UUID_OR_MARKETPLACE = /^(marketplace|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+export const BULK_IDS_MAX = 1000;
+
+/** The filters of the Message Center list; bulk actions take the same. */
+export class InboxFilterDto {
+  @ApiPropertyOptional({ enum: CATEGORIES }) @IsOptional() @IsIn(CATEGORIES) category?: Category;
+  @ApiPropertyOptional({ description: 'true: unread items only' }) @IsOptional() @Transform(boolean) @IsBoolean() unread?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Full-text search, web-search syntax: words, "a phrase", -excluded, or. Accents do not matter. Only the first 1,000 characters count.',
+  })
+  @IsOptional()
+  @IsString()
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'A user id, or `marketplace`' })
+  @IsOptional()
+  @Matches(UUID_OR_MARKETPLACE, { message: 'sender must be a user id or marketplace' })
+  @IsString()
+  sender?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Items created at or after' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Items created before' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) to?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
+  @ApiPropertyOptional({ enum: FOLDERS, description: 'Default: inbox (bulk restore: trash)' }) @IsOptional() @IsIn(FOLDERS) in?: Folder;
+}
+
+export class ListInboxQueryDto extends InboxFilterDto {
+  @ApiPropertyOptional({ maximum: 100, default: 50 }) @IsOptional() @Transform(integer) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+}
+
+/** A bulk action on a list of items or on every item matching a filter (exactly one of the two). */
+export class BulkDto {
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: BULK_IDS_MAX })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  @ArrayMaxSize(BULK_IDS_MAX)
+  @ArrayMinSize(1)
+  @IsArray()
+  ids?: string[];
+
+  @ApiPropertyOptional({ type: InboxFilterDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InboxFilterDto)
+  filter?: InboxFilterDto;
+}
+
+export class ReportDto {
+  @ApiPropertyOptional({ maxLength: 2000, description: 'What looked wrong' }) @IsOptional() @MaxLength(2000) @IsString() reason?: string;
+}
+
+export class DecideReportDto {
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @MaxLength(2000) @IsString() note?: string;
+}
+
+export class SenderView {
+  @ApiProperty({ enum: SENDER_KINDS }) kind: SenderKindName;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A buyer or seller; absent for the marketplace and support' }) id?: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'The marketplace itself (and its support team): a look-alike never is' }) verified: boolean;
+}
+
+export class InboxItemView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: CATEGORIES }) category: Category;
+  @ApiProperty({ type: SenderView }) sender: SenderView;
+  @ApiProperty() subject: string;
+  @ApiProperty({ description: 'The start of the body; with q, the passage that matched, matches between « and »' }) snippet: string;
+  @ApiPropertyOptional({ format: 'uuid' }) caseId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) orderId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) claimId?: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) readAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) deletedAt: string | null;
+}
+
+export class InboxItemDetailView extends InboxItemView {
+  @ApiProperty() body: string;
+  @ApiProperty({ description: 'The live stream sequence number of the item (SSE id)' }) seq: number;
+}
+
+export class InboxPageView {
+  @ApiProperty({ type: [InboxItemView] }) items: InboxItemView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class UnreadCountsView {
+  @ApiProperty() order_updates: number;
+  @ApiProperty() seller_messages: number;
+  @ApiProperty() buyer_messages: number;
+  @ApiProperty() customer_service: number;
+  @ApiProperty() promotions: number;
+  @ApiProperty() notices: number;
+  @ApiProperty() total: number;
+}
+
+export class InboxCountsView {
+  @ApiProperty({ type: UnreadCountsView }) unread: UnreadCountsView;
+  @ApiProperty({ description: 'Items in Trash' }) trash: number;
+}
+
+export class BulkResultView {
+  @ApiProperty({ description: 'Items whose state changed' }) updated: number;
+  @ApiProperty({ type: [String], description: 'Given ids that are not yours or do not exist; nothing was done to them' }) notFound: string[];
+}
+
+export class ReportView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) itemId: string | null;
+  @ApiProperty({ format: 'uuid' }) reporterId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) senderId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) escalationId: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ enum: ['open', 'confirmed', 'dismissed'] }) status: 'open' | 'confirmed' | 'dismissed';
+  @ApiProperty({ description: 'The reported item as its recipient saw it' }) subject: string;
+  @ApiProperty() body: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}

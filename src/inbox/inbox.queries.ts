@@ -1,0 +1,104 @@
+import { CATEGORIES } from '../notifications/categories.js';
+
+/** The counter column of a category's unread items. */
+export const unreadColumn = (category: string): string => `unread_${category}`;
+
+/** The channel on which a delivery tells every instance's live streams whom to refresh (a user id, or `*` for everyone). */
+export const INBOX_CHANNEL = 'parley_inbox';
+
+/**
+ * The CTEs that deliver Message Center items from the rows of the CTE
+ * `source`, whose columns are: outbox_id, user_id, category, kind,
+ * sender_kind, sender_id, sender_name, subject, body, case_id, order_id,
+ * claim_id, message_id, at, ord (the order of a user's items in the batch).
+ *
+ * Each recipient's counters row is created or advanced first (its row lock
+ * makes one user's deliveries take turns, so item sequence numbers grow in
+ * commit order, which the live stream resumes from), unread counts grow by
+ * category, and the items take the sequence numbers just reserved. Defines
+ * `<prefix>_per_user`, `<prefix>_counted` and `<prefix>_items` (RETURNING
+ * user_id, seq); splice into a statement's WITH list.
+ */
+export function inboxDeliverCtes(source: string, prefix = 'delivery'): string {
+  const perCategory = CATEGORIES.map((category) => `count(*) FILTER (WHERE category = '${category}')::int AS ${unreadColumn(category)}`).join(', ');
+  const columns = CATEGORIES.map(unreadColumn);
+  return `${prefix}_per_user AS (
+  SELECT user_id, count(*)::int AS n, ${perCategory} FROM ${source} GROUP BY user_id
+),
+${prefix}_counted AS (
+  INSERT INTO inbox_counters AS c (user_id, seq, ${columns.join(', ')})
+  SELECT user_id, n, ${columns.join(', ')} FROM ${prefix}_per_user
+  ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + EXCLUDED.seq, ${columns.map((column) => `${column} = c.${column} + EXCLUDED.${column}`).join(', ')}
+  RETURNING c.user_id, c.seq
+),
+${prefix}_items AS (
+  INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, created_at)
+  SELECT s.outbox_id, s.user_id, k.seq - u.n + row_number() OVER (PARTITION BY s.user_id ORDER BY s.ord), s.category, s.kind, s.sender_kind, s.sender_id, s.sender_name,
+         s.subject, s.body, s.case_id, s.order_id, s.claim_id, s.message_id, s.at
+    FROM ${source} s JOIN ${prefix}_counted k ON k.user_id = s.user_id JOIN ${prefix}_per_user u ON u.user_id = s.user_id
+  RETURNING user_id, seq
+)`;
+}
+
+/** An expression (for the final SELECT) that tells the live streams of every instance which users have new items; evaluates to how many. */
+export function inboxNotifySql(prefix = 'delivery'): string {
+  return `(SELECT count(pg_notify('${INBOX_CHANNEL}', user_id::text)) FROM (SELECT DISTINCT user_id FROM ${prefix}_items) AS notified_users)`;
+}
+
+/** A change to items, as SQL on a locked row `t` of the target: which rows it applies to, what it sets, and what it does to the unread and trash counts. */
+export interface ItemChange {
+  applies: string;
+  set: string;
+  unreadDelta: string;
+  trashDelta: string;
+}
+
+/** Marking read or unread, moving to Trash and back, hiding (reported or quarantined) and showing again. `$now` is the instant parameter. */
+export const ITEM_CHANGES = {
+  read: { applies: 't.read_at IS NULL', set: 'read_at = $now', unreadDelta: 'CASE WHEN t.deleted_at IS NULL THEN -1 ELSE 0 END', trashDelta: '0' },
+  unread: { applies: 't.read_at IS NOT NULL', set: 'read_at = NULL', unreadDelta: 'CASE WHEN t.deleted_at IS NULL THEN 1 ELSE 0 END', trashDelta: '0' },
+  delete: { applies: 't.deleted_at IS NULL', set: 'deleted_at = $now', unreadDelta: 'CASE WHEN t.read_at IS NULL THEN -1 ELSE 0 END', trashDelta: '1' },
+  restore: { applies: 't.deleted_at IS NOT NULL', set: 'deleted_at = NULL', unreadDelta: 'CASE WHEN t.read_at IS NULL THEN 1 ELSE 0 END', trashDelta: '-1' },
+  hide: {
+    applies: 't.hidden_at IS NULL',
+    set: 'hidden_at = $now',
+    unreadDelta: 'CASE WHEN t.read_at IS NULL AND t.deleted_at IS NULL THEN -1 ELSE 0 END',
+    trashDelta: 'CASE WHEN t.deleted_at IS NOT NULL THEN -1 ELSE 0 END',
+  },
+  show: {
+    applies: 't.hidden_at IS NOT NULL',
+    set: 'hidden_at = NULL',
+    unreadDelta: 'CASE WHEN t.read_at IS NULL AND t.deleted_at IS NULL THEN 1 ELSE 0 END',
+    trashDelta: 'CASE WHEN t.deleted_at IS NOT NULL THEN 1 ELSE 0 END',
+  },
+} as const satisfies Record<string, ItemChange>;
+export type ItemChangeName = keyof typeof ITEM_CHANGES;
+
+/**
+ * One statement that applies `change` to the items `scope` selects (a
+ * condition on `i`, the items table), locking them in id order, adjusts each
+ * owner's counters by exactly what changed, and tells the owners' live
+ * streams. `now` is the SQL of the instant. Returns rows `{ updated }`.
+ */
+export function changeItemsSql(change: ItemChange, scope: string, now: string): string {
+  const deltas = CATEGORIES.map((category) => `COALESCE(sum(d_unread) FILTER (WHERE category = '${category}'), 0)::int AS ${unreadColumn(category)}`).join(', ');
+  return `
+WITH target AS (
+  SELECT i.id, i.user_id, i.category, i.read_at, i.deleted_at, i.hidden_at FROM inbox_items i WHERE ${scope} ORDER BY i.id FOR UPDATE
+),
+changed AS (
+  UPDATE inbox_items i SET ${change.set.replace('$now', now)} FROM target t
+   WHERE i.id = t.id AND ${change.applies}
+  RETURNING t.user_id, t.category, ${change.unreadDelta} AS d_unread, ${change.trashDelta} AS d_trash
+),
+deltas AS (
+  SELECT user_id, COALESCE(sum(d_trash), 0)::int AS trash, ${deltas} FROM changed GROUP BY user_id
+),
+counted AS (
+  UPDATE inbox_counters c SET trash = c.trash + d.trash, ${CATEGORIES.map((category) => `${unreadColumn(category)} = c.${unreadColumn(category)} + d.${unreadColumn(category)}`).join(', ')}
+    FROM deltas d WHERE c.user_id = d.user_id
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM changed)::int AS updated, (SELECT count(*) FROM counted)::int AS counters,
+       (SELECT count(pg_notify('${INBOX_CHANNEL}', user_id::text)) FROM deltas) AS notified`;
+}
