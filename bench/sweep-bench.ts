@@ -171,7 +171,7 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
         const timings: number[] = [];
         for (let i = 0; i < 5; i++) {
           const began = process.hrtime.bigint();
-          await db.query(SWEEP_BATCH, [NOW, 1000, NOW, null, [], slaNoticeTexts(NOW)]);
+          await db.query(SWEEP_BATCH, [NOW, 1000, NOW, null, [], slaNoticeTexts(new Date(NOW))]);
           timings.push(Number(process.hrtime.bigint() - began) / 1e6);
         }
         const explained = await db.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1000 FOR UPDATE SKIP LOCKED`, [
