@@ -326,4 +326,80 @@ describe('the Message Center', () => {
       await bulk(buyer, 'delete', body).expect(400);
     }
   });
+
+  it('phishing reports: hidden for the reporter at once; support confirms (quarantined, a violation of the sender) or dismisses (the item comes back)', async () => {
+    const buyer = await createUser(t.sql, 'buyer');
+    const seller = await createUser(t.sql, 'seller');
+    const { caseId } = await orderWithCase(t, admin, buyer, seller);
+    t.clock.advance(1000);
+    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Your account is locked, verify it at our help page' }).expect(201);
+    t.clock.advance(1000);
+    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Your parcel left the warehouse.' }).expect(201);
+    const [fine, suspicious] = (await inbox(buyer)).items;
+    expect(suspicious.snippet).toMatch(/verify/);
+    const before = await counts(buyer);
+
+    await t.http.post(`/inbox/${suspicious.id}/report`).set('Authorization', as(seller)).send({}).expect(404); // not the seller's item
+    const report = await t.http.post(`/inbox/${suspicious.id}/report`).set('Authorization', as(buyer)).send({ reason: 'Asks me to verify my account' }).expect(202);
+    expect(report.body).toMatchObject({ itemId: suspicious.id, reporterId: buyer.id, senderId: seller.id, status: 'open', reason: 'Asks me to verify my account' });
+    expect((await inbox(buyer)).items.map((item) => item.id)).toEqual([fine.id]);
+    expect((await counts(buyer)).unread.total).toBe(before.unread.total - 1);
+    await t.http.get(`/inbox/${suspicious.id}`).set('Authorization', as(buyer)).expect(404);
+    await t.http.post(`/inbox/${suspicious.id}/report`).set('Authorization', as(buyer)).send({}).expect(404); // once
+
+    const queue = (await t.http.get('/escalations?reason=phishing_report').set('Authorization', as(agent)).expect(200)).body.items;
+    const escalation = queue.find((item: { reportId: string }) => item.reportId === report.body.id);
+    expect(escalation).toMatchObject({ reason: 'phishing_report', priority: 'high', caseId });
+    await t.http.post(`/escalations/${escalation.id}/resolve`).set('Authorization', as(agent)).send({ outcome: 'answered_by_support' }).expect(409);
+    await t.http.get('/reports').set('Authorization', as(buyer)).expect(403);
+    await t.http.post(`/reports/${report.body.id}/confirm`).set('Authorization', as(buyer)).send({}).expect(404);
+    const open = (await t.http.get('/reports').set('Authorization', as(agent)).expect(200)).body;
+    expect(open.find((r: { id: string }) => r.id === report.body.id)).toMatchObject({ body: 'Your account is locked, verify it at our help page' });
+
+    const confirmed = await t.http.post(`/reports/${report.body.id}/confirm`).set('Authorization', as(agent)).send({ note: 'Classic account-verification phish' }).expect(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    await t.http.post(`/reports/${report.body.id}/dismiss`).set('Authorization', as(agent)).send({}).expect(409);
+    // The message is quarantined: the buyer no longer sees it on the case; it is a violation of the seller; the escalation is resolved.
+    const visible = (await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).expect(200)).body.map((m: { body: string }) => m.body);
+    expect(visible).not.toContain('Your account is locked, verify it at our help page');
+    expect(visible).toContain('Your parcel left the warehouse.');
+    expect((await t.sql.query(`SELECT kinds FROM content_violations WHERE user_id = $1`, [seller.id])).rows).toEqual([{ kinds: ['phishing'] }]);
+    expect((await t.sql.query(`SELECT status, outcome FROM escalations WHERE id = $1`, [escalation.id])).rows[0]).toEqual({ status: 'resolved', outcome: 'phishing_confirmed' });
+
+    // A report that support dismisses: the item comes back, counts with it.
+    const counted = await counts(buyer);
+    const second = await t.http.post(`/inbox/${fine.id}/report`).set('Authorization', as(buyer)).send({}).expect(202);
+    expect((await counts(buyer)).unread.total).toBe(counted.unread.total - 1);
+    await t.http.post(`/reports/${second.body.id}/dismiss`).set('Authorization', as(agent)).send({}).expect(200);
+    expect((await inbox(buyer)).items.map((item) => item.id)).toEqual([fine.id]);
+    expect(await counts(buyer)).toEqual(counted);
+    expect(await counts(buyer)).toEqual(await truth(buyer));
+  });
+
+  it('a look-alike is easy to tell: marketplace items are verified, a user’s never; a report about a marketplace notice has no case and still reaches support', async () => {
+    const buyer = await createUser(t.sql, 'buyer');
+    const seller = await createUser(t.sql, 'seller');
+    await t.sql.query(`UPDATE users SET display_name = 'Marketplace' WHERE id = $1`, [seller.id]);
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' })
+      .expect(201);
+    await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', as(seller)).send({ body: 'Official notice: confirm your details' }).expect(201);
+    await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'notices', subject: 'New fees', body: 'From May on', audience: 'buyers' }).expect(201);
+    const items = (await inbox(buyer)).items;
+    const lookalike = items.find((item) => item.sender.kind === 'seller')!;
+    const real = items.find((item) => item.sender.kind === 'marketplace')!;
+    expect(lookalike.sender).toEqual({ kind: 'seller', id: seller.id, name: 'Marketplace', verified: false });
+    expect(real.sender).toEqual({ kind: 'marketplace', name: 'Marketplace', verified: true });
+
+    const report = await t.http.post(`/inbox/${real.id}/report`).set('Authorization', as(buyer)).send({}).expect(202);
+    const escalation = (await t.http.get('/escalations?reason=phishing_report').set('Authorization', as(agent)).expect(200)).body.items.find(
+      (item: { reportId: string }) => item.reportId === report.body.id,
+    );
+    expect(escalation.caseId).toBeNull();
+    await t.http.post(`/escalations/${escalation.id}/assign`).set('Authorization', as(agent)).send({}).expect(200);
+    await t.http.post(`/reports/${report.body.id}/dismiss`).set('Authorization', as(agent)).send({ note: 'Our own notice' }).expect(200);
+    expect((await inbox(buyer)).items.map((item) => item.id)).toContain(real.id);
+  });
 });

@@ -270,6 +270,33 @@ export class CasesService {
     await this.timeline.append(tx, { caseId: record.id, type: EVENT_OF[action], actor: actorOf(agent), at: now, data: { from, to: next, outcome } });
   }
 
+  /**
+   * Support confirmed a phishing report about a case message: the message is
+   * quarantined (the recipient no longer sees it) and counts as a content
+   * violation of its author. Returns false when there is no such message.
+   */
+  async quarantineReported(tx: EntityManager, messageId: string, agent: Actor, reportId: string, now: Date): Promise<boolean> {
+    const message = await tx.findOne(Message, { where: { id: messageId }, lock: { mode: 'pessimistic_write' } });
+    if (!message) return false;
+    await tx.update(Message, { id: message.id }, { quarantined: true });
+    await tx.query(`INSERT INTO content_violations (user_id, case_id, message_id, kinds, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+      message.authorId,
+      message.caseId,
+      message.id,
+      ['phishing'],
+      now,
+    ]);
+    await this.timeline.append(tx, {
+      caseId: message.caseId,
+      type: 'message_quarantined',
+      actor: agent,
+      at: now,
+      internal: true,
+      data: { messageId, reportId, kinds: ['phishing'] },
+    });
+    return true;
+  }
+
   /** Closes resolved cases after the policy's days of silence, set-based (their open escalations with them); returns how many closed. */
   async closeResolved(): Promise<number> {
     const now = await this.clock.now();

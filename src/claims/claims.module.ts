@@ -19,5 +19,6 @@ import { ClaimsSweepService } from './claims-sweep.service.js';
   imports: [TypeOrmModule.forFeature([Claim, ClaimMessage, ClaimEvent]), CalendarModule, CasesModule, SupportModule, NotificationsModule, WebhooksModule],
   controllers: [ClaimsController, EscalationClaimsController],
   providers: [ClaimsService, ClaimQueriesService, ClaimEventsService, ClaimPolicies, ClaimsSweepService, ClaimsSweepJob],
+  exports: [ClaimsService],
 })
 export class ClaimsModule {}

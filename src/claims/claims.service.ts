@@ -153,11 +153,13 @@ export class ClaimsService {
       if (escalation.status === 'resolved') {
         throw new DomainError('forbidden_transition', 'Cannot open a claim from a resolved escalation', { extensions: { currentState: escalation.status, action: 'file_claim' } });
       }
-      const { orderId } = await this.access.requireCase(tx, caller, escalation.caseId, 'case.read');
+      const caseId = escalation.caseId;
+      if (!caseId) throw new DomainError('forbidden_transition', 'This escalation is not about a case, so it cannot become a claim', { extensions: { action: 'file_claim' } });
+      const { orderId } = await this.access.requireCase(tx, caller, caseId, 'case.read');
       if (!orderId) throw new DomainError('forbidden_transition', 'This case is not about an order, so it cannot become a claim', { extensions: { action: 'file_claim' } });
       // The order's row lock first, then the case's: the order a buyer filing takes them in, so the two wait instead of deadlocking.
       const order = (await this.orderFacts(tx, orderId, now, true))!;
-      const record = await this.access.requireCase(tx, caller, escalation.caseId, 'case.read', true);
+      const record = await this.access.requireCase(tx, caller, caseId, 'case.read', true);
       const answer = (await this.eligibilityOf(tx, order, now)).find((candidate) => candidate.reason === dto.reason)!;
       if (!answer.eligible && answer.rule !== 'contact_seller_first' && answer.rule !== 'too_early') throw notEligible(answer);
       const amount = dto.amount ? checkMoney('amount', dto.amount, order) : order.totalAmount;
@@ -384,6 +386,23 @@ export class ClaimsService {
     return pending.deadline;
   }
 
+  /** Support confirmed a phishing report about a claim message: quarantined, and a content violation of its author; false when there is none. */
+  async quarantineReported(tx: EntityManager, claimMessageId: string, agent: Actor, reportId: string, now: Date): Promise<boolean> {
+    const message = await tx.findOne(ClaimMessage, { where: { id: claimMessageId }, lock: { mode: 'pessimistic_write' } });
+    if (!message) return false;
+    await tx.update(ClaimMessage, { id: message.id }, { quarantined: true });
+    await tx.query(`INSERT INTO content_violations (user_id, claim_message_id, kinds, created_at) VALUES ($1, $2, $3, $4)`, [message.authorId, message.id, ['phishing'], now]);
+    await this.claimEvents.append(tx, {
+      claimId: message.claimId,
+      type: 'message_quarantined',
+      actor: agent,
+      at: now,
+      internal: true,
+      data: { messageId: message.id, reportId, kinds: ['phishing'] },
+    });
+    return true;
+  }
+
   /** Writes the columns a claim's workflow changes, in one UPDATE (TypeORM's save would read the row again first). */
   async persist(tx: EntityManager, claim: Claim): Promise<void> {
     await tx.update(Claim, { id: claim.id }, pick(claim, MUTABLE));
@@ -576,6 +595,12 @@ export class ClaimsService {
       data: { messageId: message.id, masked: policy.maskedKinds },
     });
     if (policy.maskedKinds.length > 0 || policy.requests.length > 0) {
+      await tx.query(`INSERT INTO content_violations (user_id, claim_message_id, kinds, created_at) VALUES ($1, $2, $3, $4)`, [
+        author.id,
+        message.id,
+        [...policy.maskedKinds, ...policy.requests],
+        now,
+      ]);
       change.events.push({
         claimId: claim.id,
         type: 'content_policy_violation',

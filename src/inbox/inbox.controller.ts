@@ -1,8 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentCaller } from '../auth/auth.decorators.js';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { BulkDto, BulkResultView, InboxCountsView, InboxItemDetailView, InboxPageView, ListInboxQueryDto } from './inbox.dto.js';
+import {
+  BulkDto,
+  BulkResultView,
+  DecideReportDto,
+  InboxCountsView,
+  InboxItemDetailView,
+  InboxPageView,
+  ListInboxQueryDto,
+  ReportDto,
+  ReportsQueryDto,
+  ReportView,
+} from './inbox.dto.js';
+import { InboxReportsService } from './inbox-reports.service.js';
 import { InboxService } from './inbox.service.js';
 
 const BULK = 'Either `ids` (others’ ids are listed in notFound and never touched) or `filter` (the list filters; every matching item)';
@@ -11,7 +23,10 @@ const BULK = 'Either `ids` (others’ ids are listed in notFound and never touch
 @ApiBearerAuth()
 @Controller('inbox')
 export class InboxController {
-  constructor(private readonly inbox: InboxService) {}
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly reports: InboxReportsService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: InboxPageView, description: 'The caller’s Message Center, newest first' })
@@ -30,6 +45,14 @@ export class InboxController {
   @ApiNotFoundResponse()
   get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<InboxItemDetailView> {
     return this.inbox.get(caller, id);
+  }
+
+  @Post(':id/report')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: ReportView, description: 'The item disappears for you; support reviews it' })
+  @ApiNotFoundResponse()
+  report(@Param('id') id: string, @Body() dto: ReportDto, @CurrentCaller() caller: Caller): Promise<ReportView> {
+    return this.reports.report(caller, id, dto);
   }
 
   @Post('read')
@@ -58,5 +81,38 @@ export class InboxController {
   @ApiOkResponse({ type: BulkResultView, description: `Back from Trash (a filter defaults to in=trash). ${BULK}` })
   restore(@Body() dto: BulkDto, @CurrentCaller() caller: Caller): Promise<BulkResultView> {
     return this.inbox.bulk(caller, 'restore', dto);
+  }
+}
+
+/** Support reviews phishing reports. */
+@ApiTags('support')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: InboxReportsService) {}
+
+  @Get()
+  @Roles('agent', 'admin')
+  @ApiOkResponse({ type: [ReportView] })
+  list(@Query() query: ReportsQueryDto): Promise<ReportView[]> {
+    return this.reports.list(query.status);
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ReportView, description: 'Phishing: the message is quarantined for every recipient and counts against its sender' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Already decided' })
+  confirm(@Param('id') id: string, @Body() dto: DecideReportDto, @CurrentCaller() caller: Caller): Promise<ReportView> {
+    return this.reports.confirm(caller, id, dto);
+  }
+
+  @Post(':id/dismiss')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ReportView, description: 'Not phishing: the item is back in the reporter’s Message Center' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Already decided' })
+  dismiss(@Param('id') id: string, @Body() dto: DecideReportDto, @CurrentCaller() caller: Caller): Promise<ReportView> {
+    return this.reports.dismiss(caller, id, dto);
   }
 }

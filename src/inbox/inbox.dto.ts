@@ -79,6 +79,11 @@ export class ReportDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'What looked wrong' }) @IsOptional() @MaxLength(2000) @IsString() reason?: string;
 }
 
+export class ReportsQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'confirmed', 'dismissed'], default: 'open' }) @IsOptional() @IsIn(['open', 'confirmed', 'dismissed']) status?:
+    'open' | 'confirmed' | 'dismissed';
+}
+
 export class DecideReportDto {
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @MaxLength(2000) @IsString() note?: string;
 }

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
-import { InboxController } from './inbox.controller.js';
+import { CasesModule } from '../cases/cases.module.js';
+import { ClaimsModule } from '../claims/claims.module.js';
+import { SupportModule } from '../support/support.module.js';
+import { InboxController, ReportsController } from './inbox.controller.js';
+import { InboxReportsService } from './inbox-reports.service.js';
 import { InboxPurgeJob } from './inbox-purge.job.js';
 import { InboxService } from './inbox.service.js';
 
-/** The Message Center: every user's items, counts, bulk actions, Trash. */
+/** The Message Center: every user's items, counts, bulk actions, Trash, phishing reports. */
 @Module({
-  controllers: [InboxController],
-  providers: [InboxService, InboxPurgeJob],
+  imports: [CasesModule, ClaimsModule, SupportModule],
+  controllers: [InboxController, ReportsController],
+  providers: [InboxService, InboxReportsService, InboxPurgeJob],
   exports: [InboxService],
 })
 export class InboxModule {}

@@ -12,7 +12,8 @@ export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
 @Entity('escalations')
 export class Escalation {
   @PrimaryColumn('uuid') id: string;
-  @Column('uuid', { name: 'case_id' }) caseId: string;
+  /** The case it is about; null for a phishing report about a marketplace notice. */
+  @Column('uuid', { name: 'case_id', nullable: true }) caseId: string | null;
   @Column('uuid', { name: 'message_id', nullable: true }) messageId: string | null;
   @Column('text') reason: EscalationReason;
   @Column('text') priority: EscalationPriority;
@@ -32,6 +33,8 @@ export class Escalation {
   @Column('timestamptz', { name: 'first_action_at', nullable: true }) firstActionAt: Date | null;
   /** The claim a `claim` escalation (or a quarantined claim message) is about. */
   @Column('uuid', { name: 'claim_id', nullable: true }) claimId: string | null;
+  /** The phishing report a `phishing_report` escalation is about. */
+  @Column('uuid', { name: 'report_id', nullable: true }) reportId: string | null;
   /** The party support is waiting on, while it waits. */
   @Column('text', { name: 'waiting_on', nullable: true }) waitingOn: Party | null;
 }

@@ -48,12 +48,13 @@ export class EscalationsService {
   async open(
     tx: EntityManager,
     input: {
-      caseId: string;
+      caseId: string | null;
       reason: EscalationReason;
       priority: EscalationPriority;
       messageId?: string | null;
       cycleId?: string | null;
       claimId?: string | null;
+      reportId?: string | null;
       now: Date;
       /** The support deadline when the caller already computed it (a sweep, for many at once). */
       dueAt?: Date;
@@ -78,6 +79,7 @@ export class EscalationsService {
       firstActionAt: null,
       waitingOn: null,
       claimId: input.claimId ?? null,
+      reportId: input.reportId ?? null,
     });
     await tx.insert(Escalation, escalation);
     return escalation;
@@ -110,6 +112,11 @@ export class EscalationsService {
     });
     for (const escalation of open) await this.resolve(tx, escalation, outcome, null, now);
     return open;
+  }
+
+  /** An escalation, locked; null when there is none. */
+  async lock(tx: EntityManager, escalationId: string): Promise<Escalation | null> {
+    return tx.findOne(Escalation, { where: { id: escalationId }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** The open `claim` escalation of a claim, locked; null when none is open. */

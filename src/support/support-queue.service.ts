@@ -31,6 +31,7 @@ const toView = (e: Escalation): EscalationView => ({
   outcome: e.outcome,
   messageId: e.messageId,
   claimId: e.claimId,
+  reportId: e.reportId,
 });
 
 /** The agents' queue: list by deadline, assign, wait on a party, resolve; and the support sweep that raises overdue items. */
@@ -123,9 +124,14 @@ export class SupportQueueService {
           extensions: { currentState: escalation.status, claimId: escalation.claimId, action: 'resolve' },
         });
       }
+      if (escalation.reason === 'phishing_report') {
+        throw new DomainError('forbidden_transition', 'A phishing report ends with a verdict: POST /reports/:id/confirm or /dismiss', {
+          extensions: { currentState: escalation.status, reportId: escalation.reportId, action: 'resolve' },
+        });
+      }
       await this.escalations.resolve(tx, escalation, dto.outcome, dto.note ?? null, now);
       // The case leaves `escalated` when no other escalation that holds it is still open.
-      const record = await this.access.requireCase(tx, caller, escalation.caseId, 'case.message', true);
+      const record = await this.access.requireCase(tx, caller, escalation.caseId!, 'case.message', true);
       if ((await this.escalations.othersHolding(tx, escalation)) === 0) await this.cases.releaseFromSupport(tx, record, dto.outcome, caller, now);
       await this.outbox.enqueue(tx, ...caseNotices(record, 'escalation_resolved', ['buyer', 'seller'], now, { key: escalation.id }));
       return { type: 'escalation_resolved', data: { outcome: dto.outcome } };
@@ -165,14 +171,17 @@ export class SupportQueueService {
         },
         now,
       );
-      await this.timeline.append(tx, {
-        caseId: escalation.caseId,
-        type: event.type,
-        actor: { id: caller.id, role: caller.role },
-        at: now,
-        internal: true,
-        data: { escalationId: escalation.id, ...event.data },
-      });
+      // A report about a marketplace notice has no case to record it on; the audit log has it.
+      if (escalation.caseId) {
+        await this.timeline.append(tx, {
+          caseId: escalation.caseId,
+          type: event.type,
+          actor: { id: caller.id, role: caller.role },
+          at: now,
+          internal: true,
+          data: { escalationId: escalation.id, ...event.data },
+        });
+      }
       return toView(escalation);
     });
   }

@@ -44,7 +44,7 @@ export class ResolveEscalationDto {
 
 export class EscalationView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for a report about a marketplace notice' }) caseId: string | null;
   @ApiProperty({ enum: ESCALATION_REASONS }) reason: EscalationReason;
   @ApiProperty({ enum: ESCALATION_PRIORITIES }) priority: EscalationPriority;
   @ApiProperty({ enum: ESCALATION_STATUSES }) status: EscalationStatus;
@@ -55,6 +55,7 @@ export class EscalationView {
   @ApiPropertyOptional({ nullable: true, type: String }) outcome?: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) messageId?: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The claim a `claim` escalation is about' }) claimId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The phishing report a `phishing_report` escalation is about' }) reportId?: string | null;
 }
 
 export class EscalationPageView {

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isSupport } from '../access/access.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { CasesService } from '../cases/cases.service.js';
+import { ClaimsService } from '../claims/claims.service.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/ids.js';
+import { transaction } from '../common/transaction.js';
+import { EscalationsService } from '../support/escalations.service.js';
+import { DecideReportDto, ReportDto, ReportView } from './inbox.dto.js';
+import { InboxService } from './inbox.service.js';
+
+/** Items that show a message on a case (the other kinds with a message show a claim message). */
+const CASE_MESSAGE_KINDS = ['case_opened', 'new_message', 'support_message'];
+
+interface ReportRow {
+  id: string;
+  item_id: string | null;
+  reporter_id: string;
+  sender_id: string | null;
+  message_id: string | null;
+  case_id: string | null;
+  claim_id: string | null;
+  escalation_id: string | null;
+  reason: string | null;
+  status: ReportView['status'];
+  created_at: Date;
+  subject: string | null;
+  body: string | null;
+  kind: string | null;
+}
+
+const toView = (row: ReportRow): ReportView => ({
+  id: row.id,
+  itemId: row.item_id,
+  reporterId: row.reporter_id,
+  senderId: row.sender_id,
+  escalationId: row.escalation_id,
+  reason: row.reason,
+  status: row.status,
+  subject: row.subject ?? '',
+  body: row.body ?? '',
+  createdAt: row.created_at.toISOString(),
+});
+
+const REPORT = `SELECT r.*, i.subject, i.body, i.kind FROM inbox_reports r LEFT JOIN inbox_items i ON i.id = r.item_id`;
+
+/**
+ * Phishing reports (docs/inbox.md): any user reports an item of theirs as
+ * suspicious; it disappears for them and support gets an escalation. An agent
+ * confirms (the message is quarantined for every recipient and counts against
+ * its sender) or dismisses (the item comes back to the reporter).
+ */
+@Injectable()
+export class InboxReportsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly inbox: InboxService,
+    private readonly escalations: EscalationsService,
+    private readonly cases: CasesService,
+    private readonly claims: ClaimsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async report(caller: Caller, itemId: string, dto: ReportDto): Promise<ReportView> {
+    const now = await this.clock.now();
+    return transaction(this.db, async (tx) => {
+      const [item]: { id: string; kind: string; sender_id: string | null; message_id: string | null; case_id: string | null; claim_id: string | null }[] = isUuid(itemId)
+        ? await tx.query(`SELECT id, kind, sender_id, message_id, case_id, claim_id FROM inbox_items WHERE id = $1 AND user_id = $2 AND hidden_at IS NULL FOR UPDATE`, [
+            itemId,
+            caller.id,
+          ])
+        : [];
+      if (!item) throw DomainError.notFound('Message');
+      const id = randomUUID();
+      await tx.query(
+        `INSERT INTO inbox_reports (id, item_id, reporter_id, sender_id, message_id, case_id, claim_id, reason, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+        [id, item.id, caller.id, item.sender_id, item.message_id, item.case_id, item.claim_id, dto.reason ?? null, now],
+      );
+      const escalation = await this.escalations.open(tx, {
+        caseId: item.case_id,
+        claimId: item.claim_id,
+        reportId: id,
+        messageId: CASE_MESSAGE_KINDS.includes(item.kind) ? item.message_id : null,
+        reason: 'phishing_report',
+        priority: 'high',
+        now,
+      });
+      await tx.query(`UPDATE inbox_reports SET escalation_id = $2 WHERE id = $1`, [id, escalation.id]);
+      await this.inbox.change(tx, 'hide', 'i.id = $1', [item.id], now);
+      return this.view(tx, id);
+    });
+  }
+
+  /** Reports for support, newest first; `status` narrows (open by default). */
+  async list(status: ReportView['status'] = 'open'): Promise<ReportView[]> {
+    const rows: ReportRow[] = await this.db.query(`${REPORT} WHERE r.status = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 500`, [status]);
+    return rows.map(toView);
+  }
+
+  async confirm(caller: Caller, reportId: string, dto: DecideReportDto): Promise<ReportView> {
+    return this.decide(caller, reportId, 'confirmed', dto, async (tx, report, now) => {
+      const actor = { id: caller.id, role: caller.role };
+      if (!report.message_id) return;
+      // Whoever else received the same message no longer sees it either.
+      await this.inbox.change(tx, 'hide', 'i.message_id = $1', [report.message_id], now);
+      const onCase = report.kind !== null && CASE_MESSAGE_KINDS.includes(report.kind);
+      if (onCase) await this.cases.quarantineReported(tx, report.message_id, actor, report.id, now);
+      else await this.claims.quarantineReported(tx, report.message_id, actor, report.id, now);
+    });
+  }
+
+  async dismiss(caller: Caller, reportId: string, dto: DecideReportDto): Promise<ReportView> {
+    return this.decide(caller, reportId, 'dismissed', dto, async (tx, report, now) => {
+      if (report.item_id) await this.inbox.change(tx, 'show', 'i.id = $1', [report.item_id], now);
+    });
+  }
+
+  private async decide(
+    caller: Caller,
+    reportId: string,
+    verdict: 'confirmed' | 'dismissed',
+    dto: DecideReportDto,
+    apply: (tx: EntityManager, report: ReportRow, now: Date) => Promise<void>,
+  ): Promise<ReportView> {
+    if (!isSupport(caller)) throw DomainError.notFound('Report');
+    const now = await this.clock.now();
+    return transaction(this.db, async (tx) => {
+      const [report]: ReportRow[] = isUuid(reportId) ? await tx.query(`${REPORT} WHERE r.id = $1 FOR UPDATE OF r`, [reportId]) : [];
+      if (!report) throw DomainError.notFound('Report');
+      if (report.status !== 'open') {
+        throw new DomainError('forbidden_transition', `This report was already ${report.status}`, { extensions: { currentState: report.status, action: verdict } });
+      }
+      await apply(tx, report, now);
+      await tx.query(`UPDATE inbox_reports SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1`, [report.id, verdict, caller.id, now]);
+      const escalation = report.escalation_id ? await this.escalations.lock(tx, report.escalation_id) : null;
+      if (escalation && escalation.status !== 'resolved') await this.escalations.resolve(tx, escalation, `phishing_${verdict}`, dto.note ?? null, now);
+      await this.audit.record(
+        tx,
+        caller,
+        { action: `report.${verdict}`, subjectType: 'report', subjectId: report.id, before: { status: 'open' }, after: { status: verdict } },
+        now,
+      );
+      return this.view(tx, report.id);
+    });
+  }
+
+  private async view(tx: EntityManager, id: string): Promise<ReportView> {
+    const [row]: ReportRow[] = await tx.query(`${REPORT} WHERE r.id = $1`, [id]);
+    return toView(row);
+  }
+}
