@@ -4,6 +4,7 @@ import { ClaimsModule } from '../claims/claims.module.js';
 import { SupportModule } from '../support/support.module.js';
 import { InboxController, ReportsController } from './inbox.controller.js';
 import { InboxReportsService } from './inbox-reports.service.js';
+import { InboxStreamService } from './inbox-stream.service.js';
 import { InboxPurgeJob } from './inbox-purge.job.js';
 import { InboxService } from './inbox.service.js';
 
@@ -11,7 +12,7 @@ import { InboxService } from './inbox.service.js';
 @Module({
   imports: [CasesModule, ClaimsModule, SupportModule],
   controllers: [InboxController, ReportsController],
-  providers: [InboxService, InboxReportsService, InboxPurgeJob],
+  providers: [InboxService, InboxReportsService, InboxStreamService, InboxPurgeJob],
   exports: [InboxService],
 })
 export class InboxModule {}
