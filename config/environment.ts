@@ -182,6 +182,37 @@ export class Environment {
   @Max(50)
   WEBHOOK_MAX_ATTEMPTS: number = 10;
 
+  /** Attachments go to this S3 bucket when set; otherwise to DATA_DIR/attachments on the local disk. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'ATTACHMENTS_S3_BUCKET must be an S3 bucket name' })
+  ATTACHMENTS_S3_BUCKET?: string;
+
+  /** An S3-compatible endpoint (MinIO, R2, a local server); unset: AWS S3 itself. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'ATTACHMENTS_S3_ENDPOINT must be an http(s) URL' })
+  ATTACHMENTS_S3_ENDPOINT?: string;
+
+  @IsString()
+  ATTACHMENTS_S3_REGION: string = 'us-east-1';
+
+  /** Path-style URLs (bucket in the path), which most S3-compatible servers need. */
+  @Transform(boolean)
+  @IsBoolean()
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: boolean = false;
+
+  /** Credentials for the bucket; unset: the AWS SDK's usual chain (environment, profile, instance role). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ATTACHMENTS_S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY?: string;
+
   /** How long a webhook endpoint has to answer, in milliseconds. */
   @Transform(integer)
   @IsInt()
@@ -235,6 +266,10 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     'SMTP_URL',
     'PUBLIC_URL',
     'METRICS_TOKEN',
+    'ATTACHMENTS_S3_BUCKET',
+    'ATTACHMENTS_S3_ENDPOINT',
+    'ATTACHMENTS_S3_ACCESS_KEY_ID',
+    'ATTACHMENTS_S3_SECRET_ACCESS_KEY',
   );
   const present = Object.fromEntries(declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
   const env = plainToInstance(Environment, present);

@@ -7,6 +7,7 @@ import { Shape1764892800000 } from './1764892800000-shape.js';
 import { Hardening1764979200000 } from './1764979200000-hardening.js';
 import { Claims1765065600000 } from './1765065600000-claims.js';
 import { Inbox1765152000000 } from './1765152000000-inbox.js';
+import { Attachments1765238400000 } from './1765238400000-attachments.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Hardening1764979200000,
   Claims1765065600000,
   Inbox1765152000000,
+  Attachments1765238400000,
 ];

@@ -26,6 +26,7 @@ import { CLAIM_POLICY_LIST } from './claims/claim-policies.js';
 import { ClaimsModule } from './claims/claims.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { InboxModule } from './inbox/inbox.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -85,6 +86,7 @@ export class AppModule {
         WebhooksModule,
         ClaimsModule,
         InboxModule,
+        AttachmentsModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -8,6 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module.js';
+import { acceptUploads } from './attachments/uploads.js';
 import { clientErrorHandler, hardenHttp } from './common/http-hardening.js';
 import { problem } from './common/problem.filter.js';
 import { AppConfig } from '../config/app-config.js';
@@ -52,6 +53,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     reply.header('x-request-id', request.id);
   });
   hardenHttp(fastify, BODY_LIMIT_BYTES);
+  await acceptUploads(fastify);
   // An address past its failed sign-in limit is refused before its body is read.
   const auth = app.get(AuthService);
   fastify.addHook('onRequest', async (request, reply) => {

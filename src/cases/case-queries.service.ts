@@ -1,3 +1,4 @@
+import { AttachmentsService } from '../attachments/attachments.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -23,6 +24,7 @@ export class CaseQueriesService {
     private readonly access: AccessService,
     private readonly cycles: ReplyCyclesService,
     private readonly timelines: TimelineService,
+    private readonly attachments: AttachmentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -74,7 +76,8 @@ export class CaseQueriesService {
     const query = this.db.getRepository(Message).createQueryBuilder('m').where('m.case_id = :caseId', { caseId: record.id });
     if (!isSupport(caller)) query.andWhere('m.internal = false').andWhere('(m.quarantined = false OR m.author_id = :me)', { me: caller.id });
     const messages = await query.orderBy('m.seq', 'ASC').getMany();
-    return messages.map((message) => toMessageView(message, caller));
+    const attachments = await this.attachments.of(messages.map((message) => message.id));
+    return messages.map((message) => toMessageView(message, caller, attachments.get(message.id)));
   }
 
   async timeline(caller: Caller, caseId: string): Promise<TimelineEventView[]> {

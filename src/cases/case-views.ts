@@ -1,3 +1,4 @@
+import type { AttachmentView } from '../attachments/attachments.dto.js';
 import { isSupport } from '../access/access.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import type { CaseRecord, Message } from './case.entity.js';
@@ -38,7 +39,7 @@ export function toCaseView(record: CaseRecord, now: Date, caller: Caller): CaseV
 }
 
 /** The author and support see what was written; the other party sees the masked text. */
-export function toMessageView(message: Message, caller: Caller): MessageView {
+export function toMessageView(message: Message, caller: Caller, attachments: AttachmentView[] = []): MessageView {
   const support = isSupport(caller);
   const own = message.authorId === caller.id;
   const view: MessageView = {
@@ -49,6 +50,7 @@ export function toMessageView(message: Message, caller: Caller): MessageView {
     body: own || support ? message.body : message.visibleBody,
     createdAt: message.createdAt.toISOString(),
     masked: message.masked,
+    attachments,
   };
   if (own || support) view.quarantined = message.quarantined;
   if (support) {

@@ -1,11 +1,17 @@
+import { Uploads } from '../attachments/uploads.js';
+import type { Upload } from '../attachments/uploads.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiBearerAuth, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { CasePageView, CaseView, ListCasesQueryDto, MessageView, OpenCaseDto, PostMessageDto, SlaDetailView, TimelineEventView } from './cases.dto.js';
 import { CaseQueriesService } from './case-queries.service.js';
 import { CasesService } from './cases.service.js';
+
+/** How a message takes files. */
+export const UPLOAD_HELP =
+  'JSON, or multipart/form-data with the field body (and internal) and up to 5 files named attachments (images or PDF by their bytes, each ≤ 10 MB; 413 beyond)';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -52,10 +58,12 @@ export class CasesController {
 
   @Post(':id/messages')
   @HttpCode(201)
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: PostMessageDto, description: UPLOAD_HELP })
   @ApiCreatedResponse({ type: MessageView })
   @ApiConflictResponse({ description: 'The case is in a state that does not take messages (problem names currentState)' })
-  postMessage(@Param('id') id: string, @Body() dto: PostMessageDto, @CurrentCaller() caller: Caller): Promise<MessageView> {
-    return this.cases.postMessage(caller, id, dto);
+  postMessage(@Param('id') id: string, @Body() dto: PostMessageDto, @Uploads() uploads: Upload[], @CurrentCaller() caller: Caller): Promise<MessageView> {
+    return this.cases.postMessage(caller, id, dto, uploads);
   }
 
   @Get(':id/messages')

@@ -1,3 +1,4 @@
+import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -134,6 +135,7 @@ export class MessageView {
   @ApiPropertyOptional({ description: 'Held back from the recipient; shown to the author and support' }) quarantined?: boolean;
   @ApiPropertyOptional({ description: 'Support only' }) internal?: boolean;
   @ApiPropertyOptional({ description: 'Support only: what the other party sees' }) visibleBody?: string;
+  @ApiProperty({ type: [AttachmentView] }) attachments: AttachmentView[];
 }
 
 export class TimelineEventView {

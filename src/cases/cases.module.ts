@@ -7,6 +7,7 @@ import { SlaModule } from '../sla/sla.module.js';
 import { SupportModule } from '../support/support.module.js';
 import { TimelineModule } from '../timeline/timeline.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { CaseRecord, Message, ReplyCycle } from './case.entity.js';
 import { CaseQueriesService } from './case-queries.service.js';
 import { CasesController } from './cases.controller.js';
@@ -24,6 +25,7 @@ import { CloseResolvedCasesJob } from './close-resolved.job.js';
     TimelineModule,
     NotificationsModule,
     WebhooksModule,
+    AttachmentsModule,
   ],
   controllers: [CasesController],
   providers: [CasesService, CaseQueriesService, ReplyCyclesService, CloseResolvedCasesJob],

@@ -19,6 +19,8 @@ import { EscalationsService } from '../support/escalations.service.js';
 import { Actor, TimelineEventType } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { Upload } from '../attachments/uploads.js';
 import { CLOSE_RESOLVED } from './case.queries.js';
 import { CaseAction, transition } from './case-status.js';
 import { CaseRecord, Message } from './case.entity.js';
@@ -75,6 +77,7 @@ export class CasesService {
     private readonly escalations: EscalationsService,
     private readonly slaMarks: SlaMarksService,
     private readonly webhooks: WebhooksService,
+    private readonly attachments: AttachmentsService,
     private readonly orders: OrdersService,
     private readonly limits: SharedLimits,
     private readonly clock: Clock,
@@ -142,15 +145,18 @@ export class CasesService {
     return { view: toCaseView(record, now, caller), replayed };
   }
 
-  async postMessage(caller: Caller, caseId: string, dto: PostMessageDto): Promise<MessageView> {
+  /** A message (or, from support, an internal note), with its files stored first and recorded in the same transaction. */
+  async postMessage(caller: Caller, caseId: string, dto: PostMessageDto, uploads: Upload[] = []): Promise<MessageView> {
     await this.throttle(caller);
     const now = await this.clock.now();
-    return transaction(this.db, async (tx) => {
-      const record = await this.access.requireCase(tx, caller, caseId, dto.internal ? 'case.note' : 'case.message', true);
-      const message = await this.writeMessage(tx, record, caller, dto.body, dto.internal === true, now);
-      await this.persist(tx, record);
-      return toMessageView(message, caller);
-    });
+    return this.attachments.withStored(uploads, (stashed) =>
+      transaction(this.db, async (tx) => {
+        const record = await this.access.requireCase(tx, caller, caseId, dto.internal ? 'case.note' : 'case.message', true);
+        const message = await this.writeMessage(tx, record, caller, dto.body, dto.internal === true, now);
+        await this.persist(tx, record);
+        return toMessageView(message, caller, await this.attachments.attach(tx, stashed, { messageId: message.id }, caller.id, now));
+      }),
+    );
   }
 
   /** The seller ends the open reply cycle without replying. */

@@ -1,3 +1,4 @@
+import { AttachmentsService } from '../attachments/attachments.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -17,6 +18,7 @@ export class ClaimQueriesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: AccessService,
     private readonly claimEvents: ClaimEventsService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /** Newest first, keyset-paginated. */
@@ -48,7 +50,12 @@ export class ClaimQueriesService {
   async messages(caller: Caller, claimId: string): Promise<ClaimMessageView[]> {
     const claim = await this.access.requireClaim(null, caller, claimId, 'claim.read');
     const messages = await this.db.manager.find(ClaimMessage, { where: { claimId: claim.id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return messages.filter((message) => canSeeClaimMessage(message, caller)).map((message) => toClaimMessageView(message, caller));
+    const seen = messages.filter((message) => canSeeClaimMessage(message, caller));
+    const attachments = await this.attachments.of(
+      seen.map((message) => message.id),
+      true,
+    );
+    return seen.map((message) => toClaimMessageView(message, caller, attachments.get(message.id)));
   }
 
   async timeline(caller: Caller, claimId: string): Promise<ClaimEventView[]> {

@@ -1,3 +1,4 @@
+import type { AttachmentView } from '../attachments/attachments.dto.js';
 import { isSupport } from '../access/access.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import type { Claim, ClaimMessage } from './claim.entity.js';
@@ -56,7 +57,7 @@ export function canSeeClaimMessage(message: ClaimMessage, caller: Caller): boole
 }
 
 /** The author and support see what was written; the other party the masked text. */
-export function toClaimMessageView(message: ClaimMessage, caller: Caller): ClaimMessageView {
+export function toClaimMessageView(message: ClaimMessage, caller: Caller, attachments: AttachmentView[] = []): ClaimMessageView {
   const support = isSupport(caller);
   const own = message.authorId === caller.id;
   const view: ClaimMessageView = {
@@ -68,6 +69,7 @@ export function toClaimMessageView(message: ClaimMessage, caller: Caller): Claim
     internal: message.internal,
     masked: message.masked,
     createdAt: message.createdAt.toISOString(),
+    attachments,
   };
   if (own || support) view.quarantined = message.quarantined;
   return view;

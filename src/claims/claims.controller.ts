@@ -1,5 +1,10 @@
+import { Uploads } from '../attachments/uploads.js';
+import type { Upload } from '../attachments/uploads.js';
+import { UPLOAD_HELP } from '../cases/cases.controller.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiBody,
+  ApiConsumes,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -87,10 +92,12 @@ export class ClaimsController {
 
   @Post(':id/messages')
   @HttpCode(201)
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: ClaimMessageDto, description: UPLOAD_HELP })
   @ApiCreatedResponse({ type: ClaimMessageView, description: "The asked party's message answers an info request" })
   @ApiConflictResponse({ description: WRONG_STATE })
-  postMessage(@Param('id') id: string, @Body() dto: ClaimMessageDto, @CurrentCaller() caller: Caller): Promise<ClaimMessageView> {
-    return this.claims.postMessage(caller, id, dto);
+  postMessage(@Param('id') id: string, @Body() dto: ClaimMessageDto, @Uploads() uploads: Upload[], @CurrentCaller() caller: Caller): Promise<ClaimMessageView> {
+    return this.claims.postMessage(caller, id, dto, uploads);
   }
 
   @Get(':id/messages')

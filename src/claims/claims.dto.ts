@@ -1,3 +1,4 @@
+import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -190,6 +191,7 @@ export class ClaimMessageView {
   @ApiProperty({ enum: MASKED_KINDS, isArray: true }) masked: string[];
   @ApiPropertyOptional({ description: 'Support and the author: held back from the other party' }) quarantined?: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: [AttachmentView] }) attachments: AttachmentView[];
 }
 
 export class ClaimEventView {

@@ -1,3 +1,4 @@
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CalendarModule } from '../calendar/calendar.module.js';
@@ -16,7 +17,7 @@ import { ClaimsSweepService } from './claims-sweep.service.js';
 
 /** Buyer-protection claims: eligibility, the workflow, its sweep. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Claim, ClaimMessage, ClaimEvent]), CalendarModule, CasesModule, SupportModule, NotificationsModule, WebhooksModule],
+  imports: [TypeOrmModule.forFeature([Claim, ClaimMessage, ClaimEvent]), CalendarModule, CasesModule, SupportModule, NotificationsModule, WebhooksModule, AttachmentsModule],
   controllers: [ClaimsController, EscalationClaimsController],
   providers: [ClaimsService, ClaimQueriesService, ClaimEventsService, ClaimPolicies, ClaimsSweepService, ClaimsSweepJob],
   exports: [ClaimsService],

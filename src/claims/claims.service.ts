@@ -1,3 +1,6 @@
+import type { AttachmentView } from '../attachments/attachments.dto.js';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { Upload } from '../attachments/uploads.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -97,6 +100,7 @@ export class ClaimsService {
     private readonly claimEvents: ClaimEventsService,
     private readonly outbox: OutboxService,
     private readonly webhooks: WebhooksService,
+    private readonly attachments: AttachmentsService,
     private readonly audit: AuditService,
     private readonly policies: ClaimPolicies,
     private readonly limits: SharedLimits,
@@ -170,23 +174,27 @@ export class ClaimsService {
   }
 
   /** A message on a claim (parties and support), or an internal note (support); the asked party's answer ends an info request. */
-  async postMessage(caller: Caller, claimId: string, dto: ClaimMessageDto): Promise<ClaimMessageView> {
+  async postMessage(caller: Caller, claimId: string, dto: ClaimMessageDto, uploads: Upload[] = []): Promise<ClaimMessageView> {
     await this.throttle(caller);
     let written: ClaimMessage | undefined;
-    await this.act(caller, claimId, dto.internal ? 'claim.note' : 'claim.message', async (tx, claim, now, change) => {
-      if (!dto.internal && claim.status === 'closed') {
-        throw new DomainError('forbidden_transition', 'Cannot write to a claim that is closed', { extensions: { currentState: claim.status, action: 'message' } });
-      }
-      const { message, visible } = await this.writeMessage(tx, claim, caller, dto.body, dto.internal === true, now, change, true);
-      written = message;
-      const party = partyOf(caller);
-      if (visible && claim.status === 'info_requested' && party === claim.infoFrom) {
-        this.move(claim, 'info_provided', actorOf(caller), now, change, { messageId: message.id });
-        Object.assign(claim, { infoFrom: null, nextDeadlineAt: null });
-        await this.endWait(tx, claim, now, change);
-      }
-    });
-    return toClaimMessageView(written!, caller);
+    let files: AttachmentView[] = [];
+    await this.attachments.withStored(uploads, (stashed) =>
+      this.act(caller, claimId, dto.internal ? 'claim.note' : 'claim.message', async (tx, claim, now, change) => {
+        if (!dto.internal && claim.status === 'closed') {
+          throw new DomainError('forbidden_transition', 'Cannot write to a claim that is closed', { extensions: { currentState: claim.status, action: 'message' } });
+        }
+        const { message, visible } = await this.writeMessage(tx, claim, caller, dto.body, dto.internal === true, now, change, true);
+        written = message;
+        files = await this.attachments.attach(tx, stashed, { claimMessageId: message.id }, caller.id, now);
+        const party = partyOf(caller);
+        if (visible && claim.status === 'info_requested' && party === claim.infoFrom) {
+          this.move(claim, 'info_provided', actorOf(caller), now, change, { messageId: message.id });
+          Object.assign(claim, { infoFrom: null, nextDeadlineAt: null });
+          await this.endWait(tx, claim, now, change);
+        }
+      }),
+    );
+    return toClaimMessageView(written!, caller, files);
   }
 
   /** The seller answers the claim: it goes to an agent. */

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { isSupport } from '../access/access.js';
+import { AccessService } from '../access/access.service.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/ids.js';
+import { AttachmentStore, attachmentStoreFor } from './attachment-store.js';
+import type { AttachmentView } from './attachments.dto.js';
+import type { Upload } from './uploads.js';
+
+/** A file put in the store, waiting for its message's transaction to own it. */
+export interface Stashed {
+  id: string;
+  key: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/** What owns an attachment: a case message or a claim message. */
+export type AttachmentOwner = { messageId: string } | { claimMessageId: string };
+
+/** Stored files no row owns after this long were left by a crash between storing and committing; the garbage collection removes them. */
+const ORPHAN_AFTER_MS = 3_600_000;
+
+interface AttachmentRow {
+  id: string;
+  message_id: string | null;
+  claim_message_id: string | null;
+  name: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+}
+
+const toView = (row: AttachmentRow): AttachmentView => ({ id: row.id, name: row.name, contentType: row.content_type, size: row.size });
+
+/**
+ * The owner of `attachments` and of the attachment store (the local disk or
+ * S3). Files are stored before the message's transaction and recorded in
+ * it; if the transaction fails they are removed again, and files a crash
+ * left without a row are collected after an hour. Reading a file asks the
+ * access module about its message.
+ */
+@Injectable()
+export class AttachmentsService {
+  private readonly logger = new Logger('Attachments');
+  readonly store: AttachmentStore;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: AccessService,
+    config: AppConfig,
+  ) {
+    this.store = attachmentStoreFor(config);
+  }
+
+  /** Stores the uploads, runs `work` with them (which records them in its transaction), and removes them again if `work` fails. */
+  async withStored<T>(uploads: Upload[], work: (stashed: Stashed[]) => Promise<T>): Promise<T> {
+    const stashed: Stashed[] = [];
+    try {
+      for (const upload of uploads) {
+        const id = randomUUID();
+        await this.store.put(id, upload.bytes, upload.contentType);
+        stashed.push({ id, key: id, name: upload.name, contentType: upload.contentType, size: upload.size });
+      }
+      return await work(stashed);
+    } catch (error) {
+      await Promise.all(
+        stashed.map((file) => this.store.delete(file.key).catch((cause: unknown) => this.logger.warn({ err: cause, key: file.key }, 'An unused attachment could not be removed'))),
+      );
+      throw error;
+    }
+  }
+
+  /** Records stored files as the attachments of a message, in the message's transaction. */
+  async attach(tx: EntityManager, stashed: Stashed[], owner: AttachmentOwner, uploadedBy: string, now: Date): Promise<AttachmentView[]> {
+    if (stashed.length === 0) return [];
+    await tx.query(
+      `INSERT INTO attachments (id, message_id, claim_message_id, name, content_type, size, storage_key, uploaded_by, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::uuid[], $9::timestamptz[])`,
+      [
+        stashed.map((file) => file.id),
+        stashed.map(() => ('messageId' in owner ? owner.messageId : null)),
+        stashed.map(() => ('claimMessageId' in owner ? owner.claimMessageId : null)),
+        stashed.map((file) => file.name),
+        stashed.map((file) => file.contentType),
+        stashed.map((file) => file.size),
+        stashed.map((file) => file.key),
+        stashed.map(() => uploadedBy),
+        stashed.map(() => now),
+      ],
+    );
+    return stashed.map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size }));
+  }
+
+  /** The attachments of messages, by message id (case messages, or claim messages with `claim`). */
+  async of(messageIds: string[], claim = false): Promise<Map<string, AttachmentView[]>> {
+    const byMessage = new Map<string, AttachmentView[]>();
+    if (messageIds.length === 0) return byMessage;
+    const column = claim ? 'claim_message_id' : 'message_id';
+    const rows: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE ${column} = ANY ($1::uuid[]) ORDER BY created_at, id`, [messageIds]);
+    for (const row of rows) {
+      const key = (claim ? row.claim_message_id : row.message_id)!;
+      byMessage.set(key, [...(byMessage.get(key) ?? []), toView(row)]);
+    }
+    return byMessage;
+  }
+
+  /** The file for whoever may see its message; anyone else is told it does not exist. */
+  async download(caller: Caller, attachmentId: string): Promise<AttachmentView & { bytes: Buffer }> {
+    const [row]: (AttachmentRow & { case_id: string | null; claim_id: string | null; author_id: string; internal: boolean; quarantined: boolean })[] = isUuid(attachmentId)
+      ? await this.db.query(
+          `SELECT a.*, COALESCE(m.case_id, NULL) AS case_id, cm.claim_id, COALESCE(m.author_id, cm.author_id) AS author_id,
+                  COALESCE(m.internal, cm.internal) AS internal, COALESCE(m.quarantined, cm.quarantined) AS quarantined
+             FROM attachments a LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN claim_messages cm ON cm.id = a.claim_message_id
+            WHERE a.id = $1`,
+          [attachmentId],
+        )
+      : [];
+    if (!row) throw DomainError.notFound('Attachment');
+    try {
+      if (row.case_id) await this.access.requireCase(null, caller, row.case_id, 'case.read');
+      else await this.access.requireClaim(null, caller, row.claim_id!, 'claim.read');
+    } catch {
+      throw DomainError.notFound('Attachment');
+    }
+    const own = row.author_id === caller.id;
+    if (!isSupport(caller) && !own && (row.internal || row.quarantined)) throw DomainError.notFound('Attachment');
+    return { ...toView(row), bytes: await this.store.get(row.storage_key) };
+  }
+
+  /** Removes stored files older than an hour that no attachment row owns (a crash between storing and committing); returns how many. */
+  async collectGarbage(): Promise<number> {
+    // The store keeps real time, whatever Parley's clock says (a simulated one may be anywhere).
+    const candidates = await this.store.listBefore(new Date(Date.now() - ORPHAN_AFTER_MS));
+    if (candidates.length === 0) return 0;
+    const keys = candidates.map((key) => key.replace(/\.partial$/, ''));
+    const owned: { storage_key: string }[] = await this.db.query(`SELECT storage_key FROM attachments WHERE storage_key = ANY ($1::text[])`, [keys]);
+    const keep = new Set(owned.map((row) => row.storage_key));
+    const orphans = candidates.filter((key) => key.endsWith('.partial') || !keep.has(key));
+    for (const key of orphans) await this.store.delete(key);
+    return orphans.length;
+  }
+}
