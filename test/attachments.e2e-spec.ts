@@ -78,6 +78,11 @@ describe('attachments', () => {
           expect(file.headers['x-content-type-options']).toBe('nosniff');
         }
       }
+      // The seller's Message Center item of the message lists the files too.
+      const items = (await t.http.get('/inbox').query({ caseId }).set('Authorization', as(seller)).expect(200)).body.items;
+      const item = items.find((i: { snippet: string }) => i.snippet.startsWith('Photos of the damage'));
+      const detail = (await t.http.get(`/inbox/${item.id}`).set('Authorization', as(seller)).expect(200)).body;
+      expect(detail.attachments.map((a: { id: string }) => a.id)).toEqual([png.id, pdf.id]);
       const receipt = await t.http.get(`/attachments/${pdf.id}`).set('Authorization', as(seller)).buffer(true).expect(200);
       expect(receipt.headers['content-type']).toBe('application/pdf');
       await t.http.get(`/attachments/${pdf.id}`).expect(401);

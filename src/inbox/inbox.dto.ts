@@ -1,3 +1,4 @@
+import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -112,6 +113,7 @@ export class InboxItemView {
 export class InboxItemDetailView extends InboxItemView {
   @ApiProperty() body: string;
   @ApiProperty({ description: 'The live stream sequence number of the item (SSE id)' }) seq: number;
+  @ApiProperty({ type: [AttachmentView], description: 'The files of the message the item shows' }) attachments: AttachmentView[];
 }
 
 export class InboxPageView {

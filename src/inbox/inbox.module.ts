@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { ClaimsModule } from '../claims/claims.module.js';
 import { SupportModule } from '../support/support.module.js';
@@ -10,7 +11,7 @@ import { InboxService } from './inbox.service.js';
 
 /** The Message Center: every user's items, counts, bulk actions, Trash, phishing reports. */
 @Module({
-  imports: [CasesModule, ClaimsModule, SupportModule],
+  imports: [CasesModule, ClaimsModule, SupportModule, AttachmentsModule],
   controllers: [InboxController, ReportsController],
   providers: [InboxService, InboxReportsService, InboxStreamService, InboxPurgeJob],
   exports: [InboxService],

@@ -1,3 +1,4 @@
+import { AttachmentsService } from '../attachments/attachments.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -38,6 +39,8 @@ export interface ItemRow {
   subject: string;
   snippet: string;
   body?: string;
+  kind?: string;
+  message_id?: string | null;
   case_id: string | null;
   order_id: string | null;
   claim_id: string | null;
@@ -106,6 +109,7 @@ export function filterSql(userId: string, filter: InboxFilterDto, folder: Folder
 export class InboxService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly attachments: AttachmentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -135,12 +139,15 @@ export class InboxService {
   async get(caller: Caller, itemId: string): Promise<InboxItemDetailView> {
     const rows: ItemRow[] = isUuid(itemId)
       ? await this.db.query(
-          `SELECT ${ITEM_COLUMNS}, i.body, left(i.body, ${SNIPPET_CHARS}) AS snippet FROM inbox_items i WHERE i.id = $1 AND i.user_id = $2 AND i.hidden_at IS NULL`,
+          `SELECT ${ITEM_COLUMNS}, i.body, i.kind, i.message_id, left(i.body, ${SNIPPET_CHARS}) AS snippet FROM inbox_items i WHERE i.id = $1 AND i.user_id = $2 AND i.hidden_at IS NULL`,
           [itemId, caller.id],
         )
       : [];
     if (rows.length === 0) throw DomainError.notFound('Message');
-    return { ...toItemView(rows[0]), body: rows[0].body!, seq: Number(rows[0].seq) };
+    const row = rows[0];
+    // The files of the message the item shows (one the recipient may see: the item was delivered to it).
+    const attachments = row.message_id ? ((await this.attachments.of([row.message_id], row.kind === 'claim_message')).get(row.message_id) ?? []) : [];
+    return { ...toItemView(row), body: row.body!, seq: Number(row.seq), attachments };
   }
 
   /** Unread per category and in total, and Trash: one primary-key lookup, kept exact by every change. */
