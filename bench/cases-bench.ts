@@ -115,7 +115,12 @@ async function seed(url: string, options: CasesBenchOptions): Promise<void> {
   }
 }
 
-async function load(options: CasesBenchOptions, url: string, request: autocannon.Request, headers: Record<string, string> = {}): Promise<Measurement> {
+export async function load(
+  options: Pick<CasesBenchOptions, 'connections' | 'durationSeconds'>,
+  url: string,
+  request: autocannon.Request,
+  headers: Record<string, string> = {},
+): Promise<Measurement> {
   const result = await autocannon({
     url,
     connections: options.connections,

@@ -8,6 +8,7 @@ import { Hardening1764979200000 } from './1764979200000-hardening.js';
 import { Claims1765065600000 } from './1765065600000-claims.js';
 import { Inbox1765152000000 } from './1765152000000-inbox.js';
 import { Attachments1765238400000 } from './1765238400000-attachments.js';
+import { SessionEvents1765324800000 } from './1765324800000-session-events.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Claims1765065600000,
   Inbox1765152000000,
   Attachments1765238400000,
+  SessionEvents1765324800000,
 ];

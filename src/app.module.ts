@@ -16,6 +16,7 @@ import { SellersModule } from './sellers/sellers.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { SupportQueueModule } from './support/support-queue.module.js';
 import { ClockModule } from './clock/clock.module.js';
+import { DatabaseEventsModule } from './common/database/database-events.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { SharedLimits } from './common/shared-limits.js';
@@ -69,6 +70,7 @@ export class AppModule {
           extra: { connectionTimeoutMillis: 3000 },
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
+        DatabaseEventsModule,
         JobsModule,
         AccessModule,
         AuditModule,

@@ -9,8 +9,9 @@ import { isUuid } from '../common/ids.js';
 import type { Role } from '../users/user.entity.js';
 import { Caller, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
 import type { TokenClaims } from './auth.service.js';
+import { SessionCache } from './session-cache.js';
 
-/** The user behind a token, as it is now: one indexed lookup per request, so revocation and disabling act at once everywhere. */
+/** The user behind a token, as it is now: an indexed lookup, kept by SessionCache until a trigger says the user changed. */
 const SESSION = `
 SELECT u.role, u.auth_version = $2 AND u.disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3) AS valid
   FROM users u WHERE u.id = $1`;
@@ -19,7 +20,9 @@ SELECT u.role, u.auth_version = $2 AND u.disabled_at IS NULL AND NOT EXISTS (SEL
  * Global guard: every route needs a valid bearer token unless marked
  * @Public(); @Roles() narrows it further. The signature alone is not enough:
  * the user must exist, be enabled, and the session not ended; the role comes
- * from the database, not the token.
+ * from the database, not the token. What the database said is kept per
+ * session (SessionCache) until the user changes, so most requests need no
+ * round trip for it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -27,6 +30,7 @@ export class AuthGuard implements CanActivate {
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly sessions: SessionCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,8 +61,15 @@ export class AuthGuard implements CanActivate {
       return undefined;
     }
     if (typeof claims.sub !== 'string' || !isUuid(claims.sub) || !Number.isInteger(claims.ver) || typeof claims.jti !== 'string' || !isUuid(claims.jti)) return undefined;
-    const [session]: { role: Role; valid: boolean }[] = await this.db.query(SESSION, [claims.sub, claims.ver, claims.jti]);
-    if (!session?.valid) return undefined;
-    return { id: claims.sub, role: session.role, tokenId: claims.jti, tokenExpiresAt: claims.exp ? new Date(claims.exp * 1000) : undefined };
+    const key = `${claims.ver}:${claims.jti}`;
+    let role = this.sessions.get(claims.sub, key);
+    if (!role) {
+      const snapshot = this.sessions.snapshot(claims.sub);
+      const [session]: { role: Role; valid: boolean }[] = await this.db.query(SESSION, [claims.sub, claims.ver, claims.jti]);
+      if (!session?.valid) return undefined;
+      role = session.role;
+      this.sessions.put(claims.sub, key, role, snapshot);
+    }
+    return { id: claims.sub, role, tokenId: claims.jti, tokenExpiresAt: claims.exp ? new Date(claims.exp * 1000) : undefined };
   }
 }

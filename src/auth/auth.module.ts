@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { SessionCache } from './session-cache.js';
 import { SessionPurgeJob } from './session-purge.job.js';
 
 @Module({
@@ -22,7 +23,7 @@ import { SessionPurgeJob } from './session-purge.job.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionPurgeJob, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, SessionPurgeJob, SessionCache, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [JwtModule],
 })
 export class AuthModule {}

@@ -1,15 +1,13 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ServerResponse } from 'node:http';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/app-config.js';
+import { DatabaseEvents } from '../common/database/database-events.js';
 import { countsOf, ItemRow, toItemView } from './inbox.service.js';
 import { INBOX_CHANNEL } from './inbox.queries.js';
 
 const HEARTBEAT_MS = 15_000;
 const CATCH_UP_BATCH = 200;
-const RECONNECT_MS = 1_000;
 
 interface Subscriber {
   userId: string;
@@ -24,7 +22,7 @@ interface Subscriber {
  * Live Message Center updates over Server-Sent Events (docs/inbox.md). Every
  * delivery, bulk change or report NOTIFYs `parley_inbox` with the user's id
  * (a broadcast with `*`) in its own transaction, so each instance hears of
- * every change on its one LISTEN connection once it commits; it then sends
+ * every change on its one LISTEN connection (DatabaseEvents) once it commits; it then sends
  * each open stream of that user the items after the last one the stream has
  * (`id:` is the item's per-user sequence number, so a client reconnecting
  * with `Last-Event-ID` gets exactly what it missed) and the new counts.
@@ -33,13 +31,11 @@ interface Subscriber {
 export class InboxStreamService implements OnApplicationShutdown {
   private readonly logger = new Logger('InboxStream');
   private readonly subscribers = new Map<string, Set<Subscriber>>();
-  private listener: pg.Client | null = null;
-  private connecting: Promise<void> | null = null;
-  private closed = false;
+  private listening: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly config: AppConfig,
+    private readonly events: DatabaseEvents,
   ) {}
 
   /** Opens a stream for `userId` on `response`; `lastEventId` resumes after that item, otherwise only what comes next is sent. */
@@ -69,11 +65,8 @@ export class InboxStreamService implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.closed = true;
     for (const users of this.subscribers.values()) for (const subscriber of users) subscriber.response.end();
     this.subscribers.clear();
-    void this.listener?.end().catch(() => undefined);
-    this.listener = null;
   }
 
   /** The number of open streams on this instance (for tests and metrics). */
@@ -110,33 +103,17 @@ export class InboxStreamService implements OnApplicationShutdown {
     return rows[0];
   }
 
-  /** The instance's one LISTEN connection, opened on the first stream and reopened if it drops (every stream then catches up). */
+  /** Subscribes to the instance's LISTEN connection once; after it reconnects every stream catches up (notifications may have been missed). */
   private listen(): Promise<void> {
-    if (this.listener) return Promise.resolve();
-    this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.config.databaseUrl });
-      client.on('notification', (message) => {
-        if (message.channel !== INBOX_CHANNEL) return;
-        const targets = message.payload === '*' ? [...this.subscribers.values()] : [this.subscribers.get(message.payload ?? '')].filter((set) => set !== undefined);
+    this.listening ??= this.events.subscribe(INBOX_CHANNEL, {
+      message: (payload) => {
+        const targets = payload === '*' ? [...this.subscribers.values()] : [this.subscribers.get(payload)].filter((set) => set !== undefined);
         for (const users of targets) for (const subscriber of users) this.refresh(subscriber);
-      });
-      client.on('error', (error) => {
-        this.logger.warn({ err: error }, 'The live update connection failed; reconnecting');
-        if (this.listener === client) this.listener = null;
-        void client.end().catch(() => undefined);
-        setTimeout(() => {
-          if (this.closed || this.subscribers.size === 0) return;
-          void this.listen().then(() => {
-            for (const users of this.subscribers.values()) for (const subscriber of users) this.refresh(subscriber);
-          });
-        }, RECONNECT_MS).unref();
-      });
-      await client.connect();
-      await client.query(`LISTEN ${INBOX_CHANNEL}`);
-      this.listener = client;
-    })().finally(() => {
-      this.connecting = null;
+      },
+      reset: () => {
+        for (const users of this.subscribers.values()) for (const subscriber of users) this.refresh(subscriber);
+      },
     });
-    return this.connecting;
+    return this.listening;
   }
 }

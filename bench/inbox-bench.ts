@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
+import pg from 'pg';
+import { tokenClaims } from '../src/auth/auth.service.js';
+import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
+import { RunningProcess, startProcess } from '../test/support/parley-process.js';
+import { startThrowawayPostgres } from '../test/support/postgres-server.js';
+import { formatScenario, load, Scenario } from './cases-bench.js';
+
+export interface InboxBenchOptions {
+  /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
+  serverUrl?: string;
+  users: number;
+  items: number;
+  /** Items of the one heavy user that every request is made as; half of them from one seller (the bulk delete). */
+  heavyUserItems: number;
+  connections: number;
+  durationSeconds: number;
+  log?: (line: string) => void;
+}
+
+export interface InboxBenchResult {
+  seedSeconds: number;
+  scenarios: Scenario[];
+  bulkDelete: { items: number; ms: number };
+  broadcast: { users: number; ms: number };
+}
+
+const JWT_SECRET = randomBytes(32).toString('hex');
+const HEAVY = '00000000-0000-4000-8000-0000000000aa';
+const SELLER = '00000000-0000-4000-8000-0000000000bb';
+const ADJECTIVES = [
+  'blue',
+  'red',
+  'green',
+  'small',
+  'large',
+  'vintage',
+  'wooden',
+  'steel',
+  'silver',
+  'golden',
+  'soft',
+  'bright',
+  'quiet',
+  'heavy',
+  'light',
+  'round',
+  'square',
+  'warm',
+  'cold',
+  'new',
+];
+const NOUNS = [
+  'kettle',
+  'lamp',
+  'chair',
+  'table',
+  'mug',
+  'jacket',
+  'bicycle',
+  'camera',
+  'guitar',
+  'blanket',
+  'clock',
+  'mirror',
+  'kettlebell',
+  'backpack',
+  'sofa',
+  'printer',
+  'speaker',
+  'watch',
+  'notebook',
+  'candle',
+];
+const WORDS = [
+  'arrived',
+  'shipped',
+  'refund',
+  'tracking',
+  'parcel',
+  'thanks',
+  'question',
+  'colour',
+  'size',
+  'delivery',
+  'return',
+  'invoice',
+  'warranty',
+  'broken',
+  'café',
+  'déjà',
+  'naïve',
+  'garantie',
+  'lieferung',
+  'paquete',
+];
+
+const sqlArray = (words: string[]) => `ARRAY[${words.map((word) => `'${word}'`).join(', ')}]`;
+
+/** Users, one seller, and `items` Message Center items loaded with set-based SQL (indexes built after the load), and each user's counters. */
+async function seed(url: string, options: InboxBenchOptions): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query('SET synchronous_commit = off');
+    await db.query(
+      `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
+       SELECT CASE WHEN i = 1 THEN $2::uuid ELSE md5('inbox-user' || i)::uuid END, 'user' || i || '@bench.test', 'x', 'buyer', 'User ' || i, '2025-01-01', '2025-01-01'
+         FROM generate_series(1, $1) i`,
+      [options.users, HEAVY],
+    );
+    await db.query(
+      `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at) VALUES ($1, 'seller@bench.test', 'x', 'seller', 'Bolt Gadgets', '2025-01-01', '2025-01-01')`,
+      [SELLER],
+    );
+    const { rows: indexes } = await db.query(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'inbox_items' AND indexname NOT LIKE '%_pkey' AND indexdef NOT LIKE '%UNIQUE%'`,
+    );
+    for (const index of indexes) await db.query(`DROP INDEX ${index.indexname}`);
+    // Item n: the heavy user's for n ≤ heavyUserItems (every other one from SELLER), else spread over the other users; a minute apart, 70 % read.
+    await db.query(
+      `INSERT INTO inbox_items (user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at)
+       SELECT CASE WHEN n <= $2 THEN $4::uuid ELSE md5('inbox-user' || (2 + (n - $2) % ($3 - 1)))::uuid END,
+              n,
+              (ARRAY['seller_messages', 'seller_messages', 'order_updates', 'customer_service', 'promotions', 'notices'])[1 + n % 6],
+              'new_message',
+              CASE WHEN n % 2 = 0 THEN 'seller' ELSE 'marketplace' END,
+              CASE WHEN n % 2 = 0 THEN $5::uuid END,
+              CASE WHEN n % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END,
+              'About your ' || (${sqlArray(ADJECTIVES)})[1 + n % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (n / 20) % 20],
+              (${sqlArray(WORDS)})[1 + (n * 7) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 13) % 20] || ': the ' || (${sqlArray(ADJECTIVES)})[1 + (n * 3) % 20] || ' '
+                || (${sqlArray(NOUNS)})[1 + (n * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 17) % 20] || ' order ' || (n % 100000),
+              '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute',
+              CASE WHEN n % 10 < 7 THEN '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' END
+         FROM generate_series(1, $1) n`,
+      [options.items, options.heavyUserItems, options.users, HEAVY, SELLER],
+    );
+    for (const index of indexes) await db.query(index.indexdef);
+    await db.query(
+      `INSERT INTO inbox_counters (user_id, seq, unread_order_updates, unread_seller_messages, unread_customer_service, unread_promotions, unread_notices)
+       SELECT user_id, max(seq),
+              count(*) FILTER (WHERE read_at IS NULL AND category = 'order_updates'), count(*) FILTER (WHERE read_at IS NULL AND category = 'seller_messages'),
+              count(*) FILTER (WHERE read_at IS NULL AND category = 'customer_service'), count(*) FILTER (WHERE read_at IS NULL AND category = 'promotions'),
+              count(*) FILTER (WHERE read_at IS NULL AND category = 'notices')
+         FROM inbox_items GROUP BY user_id`,
+    );
+    await db.query('VACUUM ANALYZE');
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * bench:inbox: Parley's Message Center against bare Fastify + pg running the
+ * same queries, as one heavy user, at `connections` connections; then a bulk
+ * delete of half that user's items and a broadcast to every user, timed.
+ */
+export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBenchResult> {
+  const log = options.log ?? (() => undefined);
+  const throwaway = options.serverUrl
+    ? undefined
+    : await startThrowawayPostgres({ shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', synchronous_commit: 'off', maintenance_work_mem: '1GB' });
+  const serverUrl = options.serverUrl ?? throwaway!.url;
+  const database = `parley_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
+  const children: RunningProcess[] = [];
+  try {
+    await withSchemaLock(databaseUrl, runMigrations);
+    const seedStart = Date.now();
+    log(
+      `seeding ${options.items.toLocaleString('en-US')} items over ${options.users.toLocaleString('en-US')} users (${options.heavyUserItems.toLocaleString('en-US')} for the heavy one) …`,
+    );
+    await seed(databaseUrl, options);
+    const seedSeconds = (Date.now() - seedStart) / 1000;
+    log(`seeded in ${seedSeconds.toFixed(1)} s`);
+
+    const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
+    log(`pool size: parley ${common.DATABASE_POOL_SIZE}, bare ${common.DATABASE_POOL_SIZE}`);
+    const parley = await startProcess(
+      { ...common, JWT_SECRET, ADMIN_EMAIL: 'bench-admin@bench.test', ADMIN_PASSWORD: randomBytes(12).toString('hex'), SCHEDULER_ENABLED: 'false' },
+      { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
+    );
+    children.push(parley);
+    const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')], readyPath: '/health' });
+    children.push(bare);
+
+    const jwt = new JwtService({ secret: JWT_SECRET });
+    const auth = { authorization: `Bearer ${jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 })}` };
+    const scenarios: Scenario[] = [];
+    const measure = async (name: string, parleyPath: string, barePath: string) => {
+      await load({ ...options, durationSeconds: 1 }, parley.url, { method: 'GET', path: parleyPath }, auth);
+      await load({ ...options, durationSeconds: 1 }, bare.url, { method: 'GET', path: barePath });
+      const parleyLoad = await load(options, parley.url, { method: 'GET', path: parleyPath }, auth);
+      const bareLoad = await load(options, bare.url, { method: 'GET', path: barePath });
+      const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
+      log(formatScenario(scenario));
+      scenarios.push(scenario);
+    };
+    await measure('GET /inbox (first page)', '/inbox?limit=50', `/inbox?user=${HEAVY}&limit=50`);
+    await measure('GET /inbox (filtered)', '/inbox?limit=50&category=seller_messages&unread=true', `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`);
+    await measure('GET /inbox (search)', '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`);
+    await measure('GET /inbox/counts', '/inbox/counts', `/inbox/counts?user=${HEAVY}`);
+
+    const timed = async (path: string, body: object, token: string) => {
+      const began = Date.now();
+      const response = await fetch(`${parley.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const ms = Date.now() - began;
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return { ms, body: (await response.json()) as Record<string, number> };
+    };
+    const deleted = await timed('/inbox/delete', { filter: { sender: SELLER } }, jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }));
+    const bulkDelete = { items: deleted.body.updated, ms: deleted.ms };
+    log(`bulk delete: ${bulkDelete.items.toLocaleString('en-US')} items in ${bulkDelete.ms} ms`);
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
+    await db.end();
+    const sent = await timed(
+      '/admin/broadcasts',
+      { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
+      jwt.sign(tokenClaims(adminId)),
+    );
+    const broadcast = { users: sent.body.recipients, ms: sent.ms };
+    log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms`);
+    return { seedSeconds, scenarios, bulkDelete, broadcast };
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+    await throwaway?.stop();
+  }
+}
