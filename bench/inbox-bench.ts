@@ -6,6 +6,7 @@ import { tokenClaims } from '../src/auth/auth.service.js';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
+import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { formatScenario, load, Scenario } from './cases-bench.js';
 
 export interface InboxBenchOptions {
@@ -121,20 +122,21 @@ async function seed(url: string, options: InboxBenchOptions): Promise<void> {
     for (const index of indexes) await db.query(`DROP INDEX ${index.indexname}`);
     // Item n: the heavy user's for n ≤ heavyUserItems (every other one from SELLER), else spread over the other users; a minute apart, 70 % read.
     await db.query(
-      `INSERT INTO inbox_items (user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at)
+      `INSERT INTO inbox_items (user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at, search)
+       SELECT *, ${searchVectorSql('subject', 'sender_name', 'body')} FROM (
        SELECT CASE WHEN n <= $2 THEN $4::uuid ELSE md5('inbox-user' || (2 + (n - $2) % ($3 - 1)))::uuid END,
               n,
               (ARRAY['seller_messages', 'seller_messages', 'order_updates', 'customer_service', 'promotions', 'notices'])[1 + n % 6],
               'new_message',
               CASE WHEN n % 2 = 0 THEN 'seller' ELSE 'marketplace' END,
               CASE WHEN n % 2 = 0 THEN $5::uuid END,
-              CASE WHEN n % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END,
-              'About your ' || (${sqlArray(ADJECTIVES)})[1 + n % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (n / 20) % 20],
+              CASE WHEN n % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END AS sender_name,
+              'About your ' || (${sqlArray(ADJECTIVES)})[1 + n % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (n / 20) % 20] AS subject,
               (${sqlArray(WORDS)})[1 + (n * 7) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 13) % 20] || ': the ' || (${sqlArray(ADJECTIVES)})[1 + (n * 3) % 20] || ' '
-                || (${sqlArray(NOUNS)})[1 + (n * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 17) % 20] || ' order ' || (n % 100000),
+                || (${sqlArray(NOUNS)})[1 + (n * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 17) % 20] || ' order ' || (n % 100000) AS body,
               '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute',
               CASE WHEN n % 10 < 7 THEN '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' END
-         FROM generate_series(1, $1) n`,
+         FROM generate_series(1, $1) n) AS planned`,
       [options.items, options.heavyUserItems, options.users, HEAVY, SELLER],
     );
     for (const index of indexes) await db.query(index.indexdef);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
+import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { slaNoticeTexts, SWEEP_BATCH } from '../src/sla/sla-sweep.queries.js';
 import { startProcess } from '../test/support/parley-process.js';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
@@ -58,8 +59,9 @@ notified AS (INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_k
                  ('late', 'reply_window_late', 'buyer', l.buyer_id, 'customer_service'), ('escalated', 'case_escalated', 'seller', l.seller_id, 'customer_service'),
                  ('escalated', 'case_escalated', 'buyer', l.buyer_id, 'customer_service')) AS r (level, kind, role, recipient, category)
               WHERE r.level = l.level RETURNING id, recipient_id, category, case_id),
-items AS (INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_name, subject, body, case_id, created_at)
-          SELECT id, recipient_id, row_number() OVER (PARTITION BY recipient_id ORDER BY id), category, 'notice', 'marketplace', 'Marketplace', 'Reply window', 'A notice', case_id, $1
+items AS (INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_name, subject, body, case_id, created_at, search)
+          SELECT id, recipient_id, row_number() OVER (PARTITION BY recipient_id ORDER BY id), category, 'notice', 'marketplace', 'Marketplace', 'Reply window', 'A notice', case_id, $1,
+                 ${searchVectorSql(`'Reply window'`, `'Marketplace'`, `'A notice'`)}
             FROM notified RETURNING user_id, category),
 counters AS (INSERT INTO inbox_counters (user_id, seq, unread_notices, unread_customer_service)
              SELECT user_id, count(*), count(*) FILTER (WHERE category = 'notices'), count(*) FILTER (WHERE category = 'customer_service') FROM items GROUP BY user_id

@@ -55,10 +55,8 @@ export class Inbox1765152000000 implements MigrationInterface {
         read_at     timestamptz,
         deleted_at  timestamptz,
         hidden_at   timestamptz,
-        search      tsvector GENERATED ALWAYS AS (
-                      setweight(to_tsvector('parley_search', subject), 'A') ||
-                      setweight(to_tsvector('parley_search', sender_name), 'B') ||
-                      setweight(to_tsvector('parley_search', left(body, 20000)), 'C')) STORED,
+        -- Written with the item (searchVectorSql), not a generated column: PostgreSQL recomputes those on every update, and items are updated often (read, Trash).
+        search      tsvector NOT NULL,
         UNIQUE (user_id, seq)
       )`);
     // Lists are keyset pages per user, newest first; hidden items (reported, quarantined) never show again.

@@ -49,6 +49,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.env.LOG_LEVEL,
+            // Request logs are info lines: above info they would never print, so they are not even assembled (errors are logged by the problem filter).
+            autoLogging: ['trace', 'debug', 'info'].includes(config.env.LOG_LEVEL),
             transport: logTransport(),
             serializers: { err: errSerializer },
             // The id Fastify gave the request (src/app.ts), so logs and the X-Request-Id header agree.

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module.js';
 import { acceptUploads } from './attachments/uploads.js';
+import { useSecurityHeaders } from './common/security-headers.js';
 import { clientErrorHandler, hardenHttp } from './common/http-hardening.js';
 import { problem } from './common/problem.filter.js';
 import { AppConfig } from '../config/app-config.js';
@@ -69,7 +69,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         .send(problem(429, error.message));
     }
   });
-  await app.register(helmet, {
+  useSecurityHeaders(fastify, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],

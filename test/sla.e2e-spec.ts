@@ -155,6 +155,7 @@ describe('the SLA sweep and the support queue', () => {
       outcome: null,
       messageId: null,
       claimId: null,
+      reportId: null,
     });
 
     const firstPage = await t.http.get('/escalations').query({ limit: 1 }).set('Authorization', as(agent)).expect(200);

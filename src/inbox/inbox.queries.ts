@@ -1,5 +1,10 @@
 import { CATEGORIES } from '../notifications/categories.js';
 
+/** An item's full-text search vector from its subject, sender name and body (SQL expressions): subject first, then sender, then body. */
+export function searchVectorSql(subject: string, senderName: string, body: string): string {
+  return `setweight(to_tsvector('parley_search', ${subject}), 'A') || setweight(to_tsvector('parley_search', ${senderName}), 'B') || setweight(to_tsvector('parley_search', left(${body}, 20000)), 'C')`;
+}
+
 /** The counter column of a category's unread items. */
 export const unreadColumn = (category: string): string => `unread_${category}`;
 
@@ -32,9 +37,9 @@ ${prefix}_counted AS (
   RETURNING c.user_id, c.seq
 ),
 ${prefix}_items AS (
-  INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, created_at)
+  INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, created_at, search)
   SELECT s.outbox_id, s.user_id, k.seq - u.n + row_number() OVER (PARTITION BY s.user_id ORDER BY s.ord), s.category, s.kind, s.sender_kind, s.sender_id, s.sender_name,
-         s.subject, s.body, s.case_id, s.order_id, s.claim_id, s.message_id, s.at
+         s.subject, s.body, s.case_id, s.order_id, s.claim_id, s.message_id, s.at, ${searchVectorSql('s.subject', 's.sender_name', 's.body')}
     FROM ${source} s JOIN ${prefix}_counted k ON k.user_id = s.user_id JOIN ${prefix}_per_user u ON u.user_id = s.user_id
   RETURNING user_id, seq
 )`;
@@ -45,7 +50,12 @@ export function inboxNotifySql(prefix = 'delivery'): string {
   return `(SELECT count(pg_notify('${INBOX_CHANNEL}', user_id::text)) FROM (SELECT DISTINCT user_id FROM ${prefix}_items) AS notified_users)`;
 }
 
-/** A change to items, as SQL on a locked row `t` of the target: which rows it applies to, what it sets, and what it does to the unread and trash counts. */
+/**
+ * A change to items, as SQL on the item `i`: which items it applies to, what
+ * it sets, and what it does to the unread and Trash counts. Each change sets
+ * one column that its count deltas do not depend on, so the deltas read the
+ * row as the UPDATE returns it.
+ */
 export interface ItemChange {
   applies: string;
   set: string;
@@ -55,41 +65,39 @@ export interface ItemChange {
 
 /** Marking read or unread, moving to Trash and back, hiding (reported or quarantined) and showing again. `$now` is the instant parameter. */
 export const ITEM_CHANGES = {
-  read: { applies: 't.read_at IS NULL', set: 'read_at = $now', unreadDelta: 'CASE WHEN t.deleted_at IS NULL THEN -1 ELSE 0 END', trashDelta: '0' },
-  unread: { applies: 't.read_at IS NOT NULL', set: 'read_at = NULL', unreadDelta: 'CASE WHEN t.deleted_at IS NULL THEN 1 ELSE 0 END', trashDelta: '0' },
-  delete: { applies: 't.deleted_at IS NULL', set: 'deleted_at = $now', unreadDelta: 'CASE WHEN t.read_at IS NULL THEN -1 ELSE 0 END', trashDelta: '1' },
-  restore: { applies: 't.deleted_at IS NOT NULL', set: 'deleted_at = NULL', unreadDelta: 'CASE WHEN t.read_at IS NULL THEN 1 ELSE 0 END', trashDelta: '-1' },
+  read: { applies: 'i.read_at IS NULL', set: 'read_at = $now', unreadDelta: 'CASE WHEN i.deleted_at IS NULL THEN -1 ELSE 0 END', trashDelta: '0' },
+  unread: { applies: 'i.read_at IS NOT NULL', set: 'read_at = NULL', unreadDelta: 'CASE WHEN i.deleted_at IS NULL THEN 1 ELSE 0 END', trashDelta: '0' },
+  delete: { applies: 'i.deleted_at IS NULL', set: 'deleted_at = $now', unreadDelta: 'CASE WHEN i.read_at IS NULL THEN -1 ELSE 0 END', trashDelta: '1' },
+  restore: { applies: 'i.deleted_at IS NOT NULL', set: 'deleted_at = NULL', unreadDelta: 'CASE WHEN i.read_at IS NULL THEN 1 ELSE 0 END', trashDelta: '-1' },
   hide: {
-    applies: 't.hidden_at IS NULL',
+    applies: 'i.hidden_at IS NULL',
     set: 'hidden_at = $now',
-    unreadDelta: 'CASE WHEN t.read_at IS NULL AND t.deleted_at IS NULL THEN -1 ELSE 0 END',
-    trashDelta: 'CASE WHEN t.deleted_at IS NOT NULL THEN -1 ELSE 0 END',
+    unreadDelta: 'CASE WHEN i.read_at IS NULL AND i.deleted_at IS NULL THEN -1 ELSE 0 END',
+    trashDelta: 'CASE WHEN i.deleted_at IS NOT NULL THEN -1 ELSE 0 END',
   },
   show: {
-    applies: 't.hidden_at IS NOT NULL',
+    applies: 'i.hidden_at IS NOT NULL',
     set: 'hidden_at = NULL',
-    unreadDelta: 'CASE WHEN t.read_at IS NULL AND t.deleted_at IS NULL THEN 1 ELSE 0 END',
-    trashDelta: 'CASE WHEN t.deleted_at IS NOT NULL THEN 1 ELSE 0 END',
+    unreadDelta: 'CASE WHEN i.read_at IS NULL AND i.deleted_at IS NULL THEN 1 ELSE 0 END',
+    trashDelta: 'CASE WHEN i.deleted_at IS NOT NULL THEN 1 ELSE 0 END',
   },
 } as const satisfies Record<string, ItemChange>;
 export type ItemChangeName = keyof typeof ITEM_CHANGES;
 
 /**
  * One statement that applies `change` to the items `scope` selects (a
- * condition on `i`, the items table), locking them in id order, adjusts each
- * owner's counters by exactly what changed, and tells the owners' live
- * streams. `now` is the SQL of the instant. Returns rows `{ updated }`.
+ * condition on `i`, the items table), adjusts each owner's counters by
+ * exactly what changed (an UPDATE re-checks its condition on a row another
+ * transaction changed meanwhile, so nothing is counted twice), and tells the
+ * owners' live streams. `now` is the SQL of the instant. Returns rows `{ updated }`.
  */
 export function changeItemsSql(change: ItemChange, scope: string, now: string): string {
   const deltas = CATEGORIES.map((category) => `COALESCE(sum(d_unread) FILTER (WHERE category = '${category}'), 0)::int AS ${unreadColumn(category)}`).join(', ');
   return `
-WITH target AS (
-  SELECT i.id, i.user_id, i.category, i.read_at, i.deleted_at, i.hidden_at FROM inbox_items i WHERE ${scope} ORDER BY i.id FOR UPDATE
-),
-changed AS (
-  UPDATE inbox_items i SET ${change.set.replace('$now', now)} FROM target t
-   WHERE i.id = t.id AND ${change.applies}
-  RETURNING t.user_id, t.category, ${change.unreadDelta} AS d_unread, ${change.trashDelta} AS d_trash
+WITH changed AS (
+  UPDATE inbox_items i SET ${change.set.replace('$now', now)}
+   WHERE ${scope} AND ${change.applies}
+  RETURNING i.user_id, i.category, ${change.unreadDelta} AS d_unread, ${change.trashDelta} AS d_trash
 ),
 deltas AS (
   SELECT user_id, COALESCE(sum(d_trash), 0)::int AS trash, ${deltas} FROM changed GROUP BY user_id
