@@ -1,6 +1,7 @@
 import { runCalendarBench } from '../bench/calendar-bench.js';
 import { runCasesBench } from '../bench/cases-bench.js';
 import { runEmailBench } from '../bench/email-bench.js';
+import { runInboxBench } from '../bench/inbox-bench.js';
 import { runSweepBench } from '../bench/sweep-bench.js';
 
 // Short runs of each benchmark, so that `npm run bench:*` cannot rot unnoticed; the figures themselves come from the full runs.
@@ -32,6 +33,19 @@ describe('benchmark smoke runs', () => {
       expect(scenario.parley.errors).toBe(0);
       expect(scenario.bare.errors).toBe(0);
     }
+  }, 120_000);
+
+  it('bench:inbox seeds items, starts Parley and the bare server, measures every scenario, a bulk delete and a broadcast', async () => {
+    const result = await runInboxBench({ serverUrl: process.env.PARLEY_TEST_SERVER_URL, users: 50, items: 2_000, heavyUserItems: 400, connections: 4, durationSeconds: 1 });
+    expect(result.scenarios.map((s) => s.name)).toEqual(['GET /inbox (first page)', 'GET /inbox (filtered)', 'GET /inbox (search)', 'GET /inbox/counts']);
+    for (const scenario of result.scenarios) {
+      expect(scenario.parley.requestsPerSecond).toBeGreaterThan(0);
+      expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);
+      expect(scenario.parley.errors).toBe(0);
+      expect(scenario.bare.errors).toBe(0);
+    }
+    expect(result.bulkDelete.items).toBe(200); // every other item of the heavy user is from the seller
+    expect(result.broadcast.users).toBe(50);
   }, 120_000);
 
   it('bench:sweep sweeps a copy with Parley and with bare SQL, the same rows, and shows the claim plan', async () => {
