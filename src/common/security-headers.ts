@@ -14,7 +14,8 @@ export function securityHeadersOf(options: HelmetOptions): Record<string, string
   };
   let failure: unknown;
   helmet(options)({} as never, response as never, (error?: unknown) => (failure = error));
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (failure instanceof Error) throw failure;
+  if (failure !== undefined) throw new Error('helmet refused its options');
   return headers;
 }
 
