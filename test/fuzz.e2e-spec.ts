@@ -20,6 +20,7 @@ interface Schema {
 interface Operation {
   parameters?: { name: string; in: 'path' | 'query' | 'header'; schema?: Schema }[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 }
 interface OpenApi {
   paths: Record<string, Record<string, Operation>>;
@@ -110,7 +111,12 @@ describe('fuzzing every operation in the OpenAPI document', () => {
   };
 
   it('answers every operation, role and odd input below 500 and within a second', async () => {
-    const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    // A live stream never ends, so it cannot be awaited here; test/inbox-stream.e2e-spec.ts covers it.
+    const streams = (operation: Operation) => Object.values(operation.responses ?? {}).some((response) => response.content?.['text/event-stream'] !== undefined);
+    const operations = Object.entries(spec.paths)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })))
+      .filter(({ operation }) => !streams(operation));
+    expect(Object.values(spec.paths).some((methods) => Object.values(methods).some(streams))).toBe(true);
     expect(operations.length).toBeGreaterThan(30);
     const failures: string[] = [];
     let requests = 0;
