@@ -14,6 +14,7 @@ export class Attachments1765238400000 implements MigrationInterface {
         content_type     text NOT NULL,
         size             integer NOT NULL CHECK (size > 0),
         storage_key      text NOT NULL UNIQUE,
+        position         smallint NOT NULL,
         uploaded_by      uuid NOT NULL REFERENCES users (id),
         created_at       timestamptz NOT NULL,
         CHECK ((message_id IS NULL) <> (claim_message_id IS NULL))

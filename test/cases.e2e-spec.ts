@@ -101,6 +101,7 @@ describe('cases', () => {
           body: 'Yes, it fits 15-inch laptops.',
           createdAt: '2026-03-04T19:00:00.000Z',
           masked: [],
+          attachments: [],
           quarantined: false,
         });
         const view = await t.http.get(`/cases/${caseId}`).set('Authorization', as(buyer)).expect(200);
@@ -393,7 +394,16 @@ describe('cases', () => {
       const posted = await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body }).expect(201);
       expect(posted.body).toMatchObject({ body, masked: [kind], quarantined: false });
       const forBuyer = (await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as(buyer))).body.find((m: { id: string }) => m.id === posted.body.id);
-      expect(forBuyer).toEqual({ id: posted.body.id, caseId, authorId: seller.id, authorRole: 'seller', body: masked, createdAt: expect.any(String), masked: [kind] });
+      expect(forBuyer).toEqual({
+        id: posted.body.id,
+        caseId,
+        authorId: seller.id,
+        authorRole: 'seller',
+        body: masked,
+        createdAt: expect.any(String),
+        masked: [kind],
+        attachments: [],
+      });
       const forAgent = (await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as(agent))).body.find((m: { id: string }) => m.id === posted.body.id);
       expect(forAgent).toMatchObject({ body, visibleBody: masked, masked: [kind], quarantined: false, internal: false });
       const { rows } = await t.sql.query('SELECT user_id, kinds FROM content_violations WHERE message_id = $1', [posted.body.id]);

@@ -63,6 +63,10 @@ describe('email through the outbox', () => {
     expect(row).toMatchObject({ status: 'sent', sent_at: new Date('2026-03-02T18:00:00Z') });
     // Transactional mail carries no unsubscribe header.
     expect(question.parsed.headers.has('list-unsubscribe')).toBe(false);
+    // The email and the seller's Message Center item are one notice: the email links to the item.
+    const [item] = (await t.sql.query(`SELECT id FROM inbox_items WHERE outbox_id = $1 AND user_id = $2`, [row.id, seller.id])).rows;
+    expect(question.parsed.text).toContain(`In your Message Center: https://parley.example/inbox/${item.id}`);
+    expect(question.parsed.html).toContain(`href="https://parley.example/inbox/${item.id}"`);
 
     await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Yes, call me on +1 415 555 0132' }).expect(201);
     await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Great' }).expect(201);

@@ -81,8 +81,8 @@ export class AttachmentsService {
   async attach(tx: EntityManager, stashed: Stashed[], owner: AttachmentOwner, uploadedBy: string, now: Date): Promise<AttachmentView[]> {
     if (stashed.length === 0) return [];
     await tx.query(
-      `INSERT INTO attachments (id, message_id, claim_message_id, name, content_type, size, storage_key, uploaded_by, created_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::uuid[], $9::timestamptz[])`,
+      `INSERT INTO attachments (id, message_id, claim_message_id, name, content_type, size, storage_key, uploaded_by, created_at, position)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::uuid[], $9::timestamptz[], $10::int[])`,
       [
         stashed.map((file) => file.id),
         stashed.map(() => ('messageId' in owner ? owner.messageId : null)),
@@ -93,6 +93,7 @@ export class AttachmentsService {
         stashed.map((file) => file.key),
         stashed.map(() => uploadedBy),
         stashed.map(() => now),
+        stashed.map((_, position) => position),
       ],
     );
     return stashed.map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size }));
@@ -103,7 +104,7 @@ export class AttachmentsService {
     const byMessage = new Map<string, AttachmentView[]>();
     if (messageIds.length === 0) return byMessage;
     const column = claim ? 'claim_message_id' : 'message_id';
-    const rows: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE ${column} = ANY ($1::uuid[]) ORDER BY created_at, id`, [messageIds]);
+    const rows: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE ${column} = ANY ($1::uuid[]) ORDER BY created_at, position`, [messageIds]);
     for (const row of rows) {
       const key = (claim ? row.claim_message_id : row.message_id)!;
       byMessage.set(key, [...(byMessage.get(key) ?? []), toView(row)]);
