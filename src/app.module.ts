@@ -19,7 +19,7 @@ import { ClockModule } from './clock/clock.module.js';
 import { DatabaseEventsModule } from './common/database/database-events.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
-import { SharedLimits } from './common/shared-limits.js';
+import { PostingLimit, SharedLimits } from './common/shared-limits.js';
 import { validationPipe } from './common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 import { CLAIM_POLICIES, ClaimPolicy } from '../config/policies.js';
@@ -96,10 +96,11 @@ export class AppModule {
         { provide: AppConfig, useValue: config },
         { provide: CLAIM_POLICY_LIST, useValue: overrides.claimPolicies ?? CLAIM_POLICIES },
         SharedLimits,
+        PostingLimit,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [AppConfig, CLAIM_POLICY_LIST, SharedLimits],
+      exports: [AppConfig, CLAIM_POLICY_LIST, SharedLimits, PostingLimit],
     };
   }
 }

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../../config/app-config.js';
 import { replyWindowPolicyAt } from '../../config/policies.js';
 import { isSupport, Permission } from '../access/access.js';
 import { AccessService } from '../access/access.service.js';
@@ -10,7 +9,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { transaction } from '../common/transaction.js';
-import { SharedLimits } from '../common/shared-limits.js';
+import { PostingLimit } from '../common/shared-limits.js';
 import type { Party } from '../notifications/categories.js';
 import { OutboxService, slaNoticeKey } from '../notifications/outbox.service.js';
 import { OrdersService } from '../orders/orders.service.js';
@@ -79,9 +78,8 @@ export class CasesService {
     private readonly webhooks: WebhooksService,
     private readonly attachments: AttachmentsService,
     private readonly orders: OrdersService,
-    private readonly limits: SharedLimits,
+    private readonly posting: PostingLimit,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
   ) {}
 
   /** A buyer opens a case: about one of its orders, or a question about a listing. Honours Idempotency-Key. */
@@ -89,7 +87,7 @@ export class CasesService {
     checkIdempotencyKey(idempotencyKey);
     if (!dto.orderId && !dto.listingRef) throw DomainError.invalid('orderId', 'give orderId (a case about your order) or listingRef (a question about a listing)');
     if (ORDER_TOPICS.has(dto.topic) && !dto.orderId) throw DomainError.invalid('orderId', `a ${dto.topic} case needs the order it is about`);
-    await this.throttle(caller);
+    await this.posting.take(caller);
     const now = await this.clock.now();
     const requestHash = createHash('sha256')
       .update(JSON.stringify([dto.sellerId, dto.orderId ?? null, dto.listingRef ?? null, dto.topic, dto.subject, dto.body]))
@@ -147,7 +145,7 @@ export class CasesService {
 
   /** A message (or, from support, an internal note), with its files stored first and recorded in the same transaction. */
   async postMessage(caller: Caller, caseId: string, dto: PostMessageDto, uploads: Upload[] = []): Promise<MessageView> {
-    await this.throttle(caller);
+    await this.posting.take(caller);
     const now = await this.clock.now();
     return this.attachments.withStored(uploads, (stashed) =>
       transaction(this.db, async (tx) => {
@@ -309,12 +307,6 @@ export class CasesService {
     const cutoff = new Date(now.getTime() - replyWindowPolicyAt(now).closeResolvedAfterDays * DAY_MS);
     const rows: { id: string }[] = await this.db.query(CLOSE_RESOLVED, [now, cutoff]);
     return rows.length;
-  }
-
-  /** Posting limits are shared by every instance (SharedLimits). */
-  private async throttle(caller: Caller): Promise<void> {
-    const wait = await this.limits.take(`post:${caller.id}`, this.config.env.POST_RATE_LIMIT_PER_MINUTE, 60);
-    if (wait > 0) throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
   }
 
   /** A transition without a message: access, lock, check, apply, record. */

@@ -5,7 +5,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../../config/app-config.js';
 import type { ClaimPolicy } from '../../config/policies.js';
 import { AccessService, forbidden } from '../access/access.service.js';
 import { allows, isSupport, Permission } from '../access/access.js';
@@ -20,18 +19,19 @@ import { DomainError } from '../common/domain-error.js';
 import { transaction } from '../common/transaction.js';
 import { isUuid } from '../common/ids.js';
 import { checkIdempotencyKey, claimIdempotencyKey } from '../common/idempotency.js';
-import { SharedLimits } from '../common/shared-limits.js';
-import type { CaseNoticeKind, Party } from '../notifications/categories.js';
+import { PostingLimit } from '../common/shared-limits.js';
+import type { Party } from '../notifications/categories.js';
 import { CaseNotice, OutboxService } from '../notifications/outbox.service.js';
 import type { MoneyDto } from '../orders/orders.dto.js';
 import { EscalationsService } from '../support/escalations.service.js';
 import type { Actor } from '../timeline/timeline.js';
-import type { WebhookEvent, WebhookEventType } from '../webhooks/webhooks.js';
+import type { WebhookEvent } from '../webhooks/webhooks.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { ClaimPolicies } from './claim-policies.js';
 import { ClaimAction, claimTransition, OPEN_CLAIM_STATUSES } from './claim-status.js';
 import { Claim, ClaimFlag, ClaimMessage, ClaimReason } from './claim.entity.js';
 import { ClaimEntry, ClaimEventsService } from './claim-events.service.js';
+import { claimHook, claimNotices } from './claim-notices.js';
 import { toClaimMessageView, toClaimView } from './claim-views.js';
 import {
   BodyDto,
@@ -103,9 +103,8 @@ export class ClaimsService {
     private readonly attachments: AttachmentsService,
     private readonly audit: AuditService,
     private readonly policies: ClaimPolicies,
-    private readonly limits: SharedLimits,
+    private readonly posting: PostingLimit,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
   ) {}
 
   /** For the order's buyer (and support): for each reason, eligible now, from when, or why not. */
@@ -120,7 +119,7 @@ export class ClaimsService {
   /** The buyer files a claim about its order, optionally from one of its cases about it. Honours Idempotency-Key. */
   async file(caller: Caller, dto: FileClaimDto, idempotencyKey: string | undefined): Promise<{ view: ClaimView; replayed: boolean }> {
     checkIdempotencyKey(idempotencyKey);
-    await this.throttle(caller);
+    await this.posting.take(caller);
     const now = await this.clock.now();
     const requestHash = createHash('sha256')
       .update(JSON.stringify([dto.orderId, dto.reason, dto.caseId ?? null, dto.amount ?? null, dto.body]))
@@ -175,7 +174,7 @@ export class ClaimsService {
 
   /** A message on a claim (parties and support), or an internal note (support); the asked party's answer ends an info request. */
   async postMessage(caller: Caller, claimId: string, dto: ClaimMessageDto, uploads: Upload[] = []): Promise<ClaimMessageView> {
-    await this.throttle(caller);
+    await this.posting.take(caller);
     let written: ClaimMessage | undefined;
     let files: AttachmentView[] = [];
     await this.attachments.withStored(uploads, (stashed) =>
@@ -217,8 +216,8 @@ export class ClaimsService {
       Object.assign(claim, { outcome: 'refunded_by_seller', sellerRefund: amount, nextDeadlineAt: null });
       await this.resolveEscalation(tx, claim, 'claim_refunded_by_seller', now, change);
       this.close(claim, actorOf(caller), now, change);
-      change.notices.push(...this.notices(claim, 'claim_refunded_by_seller', ['buyer', 'seller'], now, { money: { amount, currency: claim.currency } }));
-      change.hooks.push(this.hook(claim, 'claim.refunded_by_seller', now, { refund: { amount, currency: claim.currency }, funding: 'seller' }));
+      change.notices.push(...claimNotices(claim, 'claim_refunded_by_seller', ['buyer', 'seller'], now, { money: { amount, currency: claim.currency } }));
+      change.hooks.push(claimHook(claim, 'claim.refunded_by_seller', now, { refund: { amount, currency: claim.currency }, funding: 'seller' }));
     });
   }
 
@@ -231,7 +230,7 @@ export class ClaimsService {
       await this.writeMessage(tx, claim, caller, dto.body, false, now, change, false);
       const escalation = await this.escalations.openOfClaim(tx, claim.id);
       if (escalation) await this.escalations.waitOn(tx, escalation, dto.from, now);
-      change.notices.push(...this.notices(claim, 'claim_info_requested', ['buyer', 'seller'], now, { infoFrom: dto.from, dueAt: infoDueAt.toISOString() }, `${now.getTime()}`));
+      change.notices.push(...claimNotices(claim, 'claim_info_requested', ['buyer', 'seller'], now, { infoFrom: dto.from, dueAt: infoDueAt.toISOString() }, `${now.getTime()}`));
       await this.audit.record(tx, caller, { action: 'claim.info_requested', subjectType: 'claim', subjectId: claim.id, after: { from: dto.from, infoDueAt } }, now);
     });
   }
@@ -266,8 +265,8 @@ export class ClaimsService {
       Object.assign(claim, { outcome: 'withdrawn', nextDeadlineAt: null, infoFrom: null });
       await this.resolveEscalation(tx, claim, 'claim_withdrawn', now, change);
       this.close(claim, actorOf(caller), now, change);
-      change.notices.push(...this.notices(claim, 'claim_withdrawn', ['seller'], now));
-      change.hooks.push(this.hook(claim, 'claim.withdrawn', now));
+      change.notices.push(...claimNotices(claim, 'claim_withdrawn', ['seller'], now));
+      change.hooks.push(claimHook(claim, 'claim.withdrawn', now));
     });
   }
 
@@ -286,8 +285,8 @@ export class ClaimsService {
       Object.assign(claim, { appealBy: caller.id, appealAt: now, nextDeadlineAt: null });
       await this.writeMessage(tx, claim, caller, dto.body, false, now, change, false);
       await this.openEscalation(tx, claim, 'high', now, change);
-      change.notices.push(...this.notices(claim, 'claim_appealed', ['buyer', 'seller'], now));
-      change.hooks.push(this.hook(claim, 'claim.appealed', now, { by: against }));
+      change.notices.push(...claimNotices(claim, 'claim_appealed', ['buyer', 'seller'], now));
+      change.hooks.push(claimHook(claim, 'claim.appealed', now, { by: against }));
     });
   }
 
@@ -317,9 +316,9 @@ export class ClaimsService {
       await this.resolveEscalation(tx, claim, `appeal_${dto.outcome}`, now, change);
       this.close(claim, actorOf(caller), now, change);
       const money = (amount: number | null) => (amount === null ? null : { amount, currency: claim.currency });
-      change.notices.push(...this.notices(claim, 'claim_appeal_decided', ['buyer', 'seller'], now, { appealOutcome: dto.outcome, outcome: effective }));
+      change.notices.push(...claimNotices(claim, 'claim_appeal_decided', ['buyer', 'seller'], now, { appealOutcome: dto.outcome, outcome: effective }));
       change.hooks.push(
-        this.hook(claim, 'claim.appeal_decided', now, {
+        claimHook(claim, 'claim.appeal_decided', now, {
           appealOutcome: dto.outcome,
           outcome: effective,
           // What the marketplace now does: pay a refund (a reversed denial), or undo the first decision's (a reversed grant).
@@ -375,12 +374,12 @@ export class ClaimsService {
           change,
           true,
         );
-        change.notices.push(...this.notices(claim, 'claim_no_seller_response', ['seller'], now, { outcome: 'granted', money: { amount: claim.amount, currency: claim.currency } }));
+        change.notices.push(...claimNotices(claim, 'claim_no_seller_response', ['seller'], now, { outcome: 'granted', money: { amount: claim.amount, currency: claim.currency } }));
       } else {
         this.move(claim, 'seller_silence', system, now, change, data);
         claim.flags = [...claim.flags, 'no_seller_response'];
         await this.openEscalation(tx, claim, 'normal', now, change, escalationDue);
-        change.notices.push(...this.notices(claim, 'claim_no_seller_response', ['seller'], now, { outcome: 'under_review' }));
+        change.notices.push(...claimNotices(claim, 'claim_no_seller_response', ['seller'], now, { outcome: 'under_review' }));
       }
     } else if (pending.deadline === 'info_request') {
       this.move(claim, 'info_timeout', system, now, change, { ...data, from: claim.infoFrom });
@@ -389,7 +388,7 @@ export class ClaimsService {
       await this.endWait(tx, claim, now, change);
     } else {
       this.close(claim, system, now, change, data);
-      change.hooks.push(this.hook(claim, 'claim.closed', now));
+      change.hooks.push(claimHook(claim, 'claim.closed', now));
     }
     return pending.deadline;
   }
@@ -485,9 +484,9 @@ export class ClaimsService {
     await this.persist(tx, claim);
     await this.cases.handOverToClaim(tx, input.record, claim.id, actor, now);
     change.notices.push(
-      ...this.notices(claim, 'claim_filed', ['buyer', 'seller'], now, { dueAt: sellerResponseDueAt.toISOString(), money: { amount: claim.amount, currency: claim.currency } }),
+      ...claimNotices(claim, 'claim_filed', ['buyer', 'seller'], now, { dueAt: sellerResponseDueAt.toISOString(), money: { amount: claim.amount, currency: claim.currency } }),
     );
-    change.hooks.push(this.hook(claim, 'claim.filed', now, { sellerResponseDueAt: sellerResponseDueAt.toISOString(), filedBy: input.filer.role }));
+    change.hooks.push(claimHook(claim, 'claim.filed', now, { sellerResponseDueAt: sellerResponseDueAt.toISOString(), filedBy: input.filer.role }));
     await this.record(tx, change);
     return claim;
   }
@@ -519,10 +518,10 @@ export class ClaimsService {
     await this.resolveEscalation(tx, claim, `claim_${decision.outcome}`, now, change);
     const refund = decision.refund === null ? null : { amount: decision.refund, currency: claim.currency };
     change.notices.push(
-      ...this.notices(claim, 'claim_decided', ['buyer', 'seller'], now, { outcome: decision.outcome, funding: decision.funding, money: refund, dueAt: appealUntil.toISOString() }),
+      ...claimNotices(claim, 'claim_decided', ['buyer', 'seller'], now, { outcome: decision.outcome, funding: decision.funding, money: refund, dueAt: appealUntil.toISOString() }),
     );
     change.hooks.push(
-      this.hook(claim, 'claim.decided', now, {
+      claimHook(claim, 'claim.decided', now, {
         outcome: decision.outcome,
         funding: decision.funding,
         refund,
@@ -634,7 +633,7 @@ export class ClaimsService {
     if (notify && !internal) {
       const recipients: Party[] = party ? [other(party)] : ['buyer', 'seller'];
       const from = { kind: party ?? ('support' as const), id: party ? author.id : null };
-      change.notices.push(...this.notices(claim, 'claim_message', recipients, now, { claimMessageId: message.id }, message.id).map((notice) => ({ ...notice, from })));
+      change.notices.push(...claimNotices(claim, 'claim_message', recipients, now, { claimMessageId: message.id }, message.id).map((notice) => ({ ...notice, from })));
     }
     return { message, visible: true };
   }
@@ -677,42 +676,6 @@ export class ClaimsService {
       internal: true,
       data: { escalationId: escalation.id, dueAt: escalation.dueAt?.toISOString() ?? null },
     });
-  }
-
-  /** One notice per party about a claim, on the claim's case, deduplicated by claim, step and party. */
-  private notices(claim: Claim, kind: CaseNoticeKind, parties: Party[], at: Date, extra: Record<string, unknown> = {}, key = 'once'): CaseNotice[] {
-    return parties.map((party) => ({
-      kind,
-      party,
-      recipientId: party === 'buyer' ? claim.buyerId : claim.sellerId,
-      caseId: claim.caseId,
-      dedupeKey: `claim:${claim.id}:${kind}:${key}:${party}`,
-      payload: { claimId: claim.id, caseId: claim.caseId, role: party, reason: claim.reason, ...extra },
-      at,
-    }));
-  }
-
-  /** A webhook event about a claim: the claim as the marketplace needs it, and what the step adds. */
-  private hook(claim: Claim, type: WebhookEventType, at: Date, extra: Record<string, unknown> = {}): WebhookEvent {
-    return {
-      type,
-      at,
-      data: {
-        claim: {
-          id: claim.id,
-          orderId: claim.orderId,
-          orderExternalId: claim.orderExternalId,
-          caseId: claim.caseId,
-          buyerId: claim.buyerId,
-          sellerId: claim.sellerId,
-          reason: claim.reason,
-          status: claim.status,
-          outcome: claim.outcome,
-          amount: { amount: claim.amount, currency: claim.currency },
-        },
-        ...extra,
-      },
-    };
   }
 
   private policyOf(claim: Claim): ClaimPolicy {
@@ -758,11 +721,6 @@ export class ClaimsService {
     });
     if (!record) throw notEligible({ reason: 'item_not_received', eligible: false, rule: 'contact_seller_first', detail: 'Contact the seller about this order first' });
     return record;
-  }
-
-  private async throttle(caller: Caller): Promise<void> {
-    const wait = await this.limits.take(`post:${caller.id}`, this.config.env.POST_RATE_LIMIT_PER_MINUTE, 60);
-    if (wait > 0) throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
   }
 }
 

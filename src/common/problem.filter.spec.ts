@@ -1,4 +1,4 @@
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './problem.filter.js';
 import { isRetryableConflict } from './transaction.js';
 
@@ -7,6 +7,7 @@ describe('isDatabaseUnavailable', () => {
     ['a refused connection (a bare object, as pg reports it)', { errno: -111, code: 'ECONNREFUSED', syscall: 'connect' }],
     ['the server shutting down', new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))],
     ['a connection lost mid-transaction', new QueryRunnerAlreadyReleasedError()],
+    ['a connection lost mid-transaction, as the entity manager says it', new QueryRunnerProviderAlreadyReleasedError()],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
   ])('is true for %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);

@@ -113,9 +113,9 @@ export class ProblemFilter implements ExceptionFilter {
 
 /** SQLSTATE classes and client errors that mean the database cannot be reached right now (not that the request was wrong). */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-// TypeORM's "query runner already released" follows a connection lost in the middle of a transaction.
+// TypeORM's "query runner already released" (in two wordings) follows a connection lost in the middle of a transaction.
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused|database system is (starting up|shutting down|in recovery mode)|Query runner already released/i;
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused|database system is (starting up|shutting down|in recovery mode)|Query runner already released|connection provided by a query runner was already released/i;
 
 export function isDatabaseUnavailable(exception: unknown): boolean {
   if (typeof exception !== 'object' || exception === null) return false;

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { DomainError } from './domain-error.js';
 
 /** A fixed-window count: how many so far, and the seconds until the window ends. */
 export interface WindowCount {
@@ -63,5 +66,19 @@ export class SharedLimits {
   async purge(): Promise<number> {
     const rows: unknown[] = await this.db.query(`WITH gone AS (DELETE FROM rate_limits WHERE window_ends < now() RETURNING 1) SELECT 1 FROM gone`);
     return rows.length;
+  }
+}
+
+/** One user's posts (cases, messages, claims and their messages) per minute, counted across every instance: a 429 beyond. */
+@Injectable()
+export class PostingLimit {
+  constructor(
+    private readonly limits: SharedLimits,
+    private readonly config: AppConfig,
+  ) {}
+
+  async take(caller: Pick<Caller, 'id'>): Promise<void> {
+    const wait = await this.limits.take(`post:${caller.id}`, this.config.env.POST_RATE_LIMIT_PER_MINUTE, 60);
+    if (wait > 0) throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
   }
 }
