@@ -2,6 +2,7 @@ import type { CaseNoticeKind, Party } from '../notifications/categories.js';
 import type { CaseNotice } from '../notifications/outbox.service.js';
 import type { WebhookEvent, WebhookEventType } from '../webhooks/webhooks.js';
 import type { Claim } from './claim.entity.js';
+import { toClaimView } from './claim-views.js';
 
 /** One notice per party about a claim, on the claim's case, deduplicated by claim, step and party. */
 export function claimNotices(claim: Claim, kind: CaseNoticeKind, parties: Party[], at: Date, extra: Record<string, unknown> = {}, key = 'once'): CaseNotice[] {
@@ -22,19 +23,14 @@ export function claimHook(claim: Claim, type: WebhookEventType, at: Date, extra:
     type,
     at,
     data: {
-      claim: {
-        id: claim.id,
-        orderId: claim.orderId,
-        orderExternalId: claim.orderExternalId,
-        caseId: claim.caseId,
-        buyerId: claim.buyerId,
-        sellerId: claim.sellerId,
-        reason: claim.reason,
-        status: claim.status,
-        outcome: claim.outcome,
-        amount: { amount: claim.amount, currency: claim.currency },
-      },
+      claim: webhookClaim(claim),
       ...extra,
     },
   };
+}
+
+/** The claim as a webhook carries it: the public view's identity, parties, state and money, and the marketplace's own order id. */
+function webhookClaim(claim: Claim) {
+  const { id, orderId, caseId, buyerId, sellerId, reason, status, outcome, amount } = toClaimView(claim);
+  return { id, orderId, orderExternalId: claim.orderExternalId, caseId, buyerId, sellerId, reason, status, outcome, amount };
 }
