@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
-import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { startThrowawayPostgres } from '../test/support/postgres-server.js';
+import { withBenchDatabase } from './bench-database.js';
 
 export interface CasesBenchOptions {
   /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
@@ -133,94 +132,81 @@ export async function load(
 
 export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBenchResult> {
   const log = options.log ?? (() => undefined);
-  const throwaway = options.serverUrl
-    ? undefined
-    : await startThrowawayPostgres({ shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', synchronous_commit: 'off', maintenance_work_mem: '512MB' });
-  const serverUrl = options.serverUrl ?? throwaway!.url;
-  const database = `parley_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  const children: RunningProcess[] = [];
-  try {
-    await withSchemaLock(databaseUrl, runMigrations);
-    const seedStart = Date.now();
-    log(`seeding ${options.cases.toLocaleString('en-US')} cases and ${(options.cases * options.messagesPerCase).toLocaleString('en-US')} messages …`);
-    await seed(databaseUrl, options);
-    const seedSeconds = (Date.now() - seedStart) / 1000;
-    log(`seeded in ${seedSeconds.toFixed(1)} s`);
+  return withBenchDatabase(options.serverUrl, async (databaseUrl) => {
+    const children: RunningProcess[] = [];
+    try {
+      const seedStart = Date.now();
+      log(`seeding ${options.cases.toLocaleString('en-US')} cases and ${(options.cases * options.messagesPerCase).toLocaleString('en-US')} messages …`);
+      await seed(databaseUrl, options);
+      const seedSeconds = (Date.now() - seedStart) / 1000;
+      log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
-    const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
-    // BENCH_PARLEY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the Parley process.
-    const parley = await startProcess(
-      {
-        ...common,
-        JWT_SECRET,
-        ADMIN_EMAIL: 'bench-admin@bench.test',
-        ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-        SCHEDULER_ENABLED: 'false',
-        POST_RATE_LIMIT_PER_MINUTE: '100000000',
-      },
-      { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
-    );
-    children.push(parley);
-    const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
-    children.push(bare);
+      const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
+      // BENCH_PARLEY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the Parley process.
+      const parley = await startProcess(
+        {
+          ...common,
+          JWT_SECRET,
+          ADMIN_EMAIL: 'bench-admin@bench.test',
+          ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+          SCHEDULER_ENABLED: 'false',
+          POST_RATE_LIMIT_PER_MINUTE: '100000000',
+        },
+        { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
+      );
+      children.push(parley);
+      const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
+      children.push(bare);
 
-    const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(HOT_SELLER), { expiresIn: 3600 });
-    const auth = { authorization: `Bearer ${token}` };
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const deep = Math.floor(options.hotSellerCases * 0.6);
-    const { rows: deepRows } = await db.query(
-      `SELECT COALESCE(due_at, 'infinity'::timestamptz) AS key, id FROM cases
+      const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(HOT_SELLER), { expiresIn: 3600 });
+      const auth = { authorization: `Bearer ${token}` };
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      const deep = Math.floor(options.hotSellerCases * 0.6);
+      const { rows: deepRows } = await db.query(
+        `SELECT COALESCE(due_at, 'infinity'::timestamptz) AS key, id FROM cases
         WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer', 'escalated')
         ORDER BY COALESCE(due_at, 'infinity'::timestamptz), id OFFSET $2 LIMIT 1`,
-      [HOT_SELLER, deep],
-    );
-    const key = deepRows[0].key instanceof Date ? deepRows[0].key.toISOString() : 'infinity';
-    const cursor = Buffer.from(JSON.stringify([key, deepRows[0].id])).toString('base64url');
-    const { rows: hotCases } = await db.query(`SELECT id FROM cases WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer') LIMIT 5000`, [HOT_SELLER]);
-    await db.end();
-    const caseIds = hotCases.map((row) => row.id as string);
-    const someCase = () => caseIds[Math.floor(Math.random() * caseIds.length)];
+        [HOT_SELLER, deep],
+      );
+      const key = deepRows[0].key instanceof Date ? deepRows[0].key.toISOString() : 'infinity';
+      const cursor = Buffer.from(JSON.stringify([key, deepRows[0].id])).toString('base64url');
+      const { rows: hotCases } = await db.query(`SELECT id FROM cases WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer') LIMIT 5000`, [HOT_SELLER]);
+      await db.end();
+      const caseIds = hotCases.map((row) => row.id as string);
+      const someCase = () => caseIds[Math.floor(Math.random() * caseIds.length)];
 
-    const scenarios: Scenario[] = [];
-    const measure = async (name: string, parleyRequest: autocannon.Request, bareRequest: autocannon.Request) => {
-      // A short warm-up of each side first, so that neither pays for JIT and cold caches in the measured run.
-      await load({ ...options, durationSeconds: 1 }, parley.url, parleyRequest, auth);
-      await load({ ...options, durationSeconds: 1 }, bare.url, bareRequest);
-      const parleyLoad = await load(options, parley.url, parleyRequest, auth);
-      const bareLoad = await load(options, bare.url, bareRequest);
-      const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
-      log(formatScenario(scenario));
-      scenarios.push(scenario);
-    };
+      const scenarios: Scenario[] = [];
+      const measure = async (name: string, parleyRequest: autocannon.Request, bareRequest: autocannon.Request) => {
+        // A short warm-up of each side first, so that neither pays for JIT and cold caches in the measured run.
+        await load({ ...options, durationSeconds: 1 }, parley.url, parleyRequest, auth);
+        await load({ ...options, durationSeconds: 1 }, bare.url, bareRequest);
+        const parleyLoad = await load(options, parley.url, parleyRequest, auth);
+        const bareLoad = await load(options, bare.url, bareRequest);
+        const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
+        log(formatScenario(scenario));
+        scenarios.push(scenario);
+      };
 
-    await measure(
-      'POST /cases/:id/messages',
-      { method: 'POST', setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }) },
-      {
-        method: 'POST',
-        setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages?author=${HOT_SELLER}`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }),
-      },
-    );
-    await measure(
-      'GET /cases (deep cursor)',
-      { method: 'GET', path: `/cases?limit=20&cursor=${cursor}` },
-      { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20&cursor=${cursor}` },
-    );
-    await measure('GET /cases (first page)', { method: 'GET', path: '/cases?limit=20' }, { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20` });
-    return { seedSeconds, scenarios };
-  } finally {
-    await Promise.all(children.map((child) => child.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-    await throwaway?.stop();
-  }
+      await measure(
+        'POST /cases/:id/messages',
+        { method: 'POST', setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }) },
+        {
+          method: 'POST',
+          setupRequest: (request) => ({ ...request, path: `/cases/${someCase()}/messages?author=${HOT_SELLER}`, body: JSON.stringify({ body: 'Thanks, it ships tomorrow.' }) }),
+        },
+      );
+      await measure(
+        'GET /cases (deep cursor)',
+        { method: 'GET', path: `/cases?limit=20&cursor=${cursor}` },
+        { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20&cursor=${cursor}` },
+      );
+      await measure('GET /cases (first page)', { method: 'GET', path: '/cases?limit=20' }, { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20` });
+      return { seedSeconds, scenarios };
+    } finally {
+      await Promise.all(children.map((child) => child.stop()));
+    }
+  });
 }
 
 export function formatScenario(scenario: Scenario): string {

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { tokenClaims } from '../src/auth/auth.service.js';
-import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { startThrowawayPostgres } from '../test/support/postgres-server.js';
+import { withBenchDatabase } from './bench-database.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { formatScenario, load, Scenario } from './cases-bench.js';
 
@@ -161,85 +160,72 @@ async function seed(url: string, options: InboxBenchOptions): Promise<void> {
  */
 export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBenchResult> {
   const log = options.log ?? (() => undefined);
-  const throwaway = options.serverUrl
-    ? undefined
-    : await startThrowawayPostgres({ shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', synchronous_commit: 'off', maintenance_work_mem: '1GB' });
-  const serverUrl = options.serverUrl ?? throwaway!.url;
-  const database = `parley_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  const children: RunningProcess[] = [];
-  try {
-    await withSchemaLock(databaseUrl, runMigrations);
-    const seedStart = Date.now();
-    log(
-      `seeding ${options.items.toLocaleString('en-US')} items over ${options.users.toLocaleString('en-US')} users (${options.heavyUserItems.toLocaleString('en-US')} for the heavy one) …`,
-    );
-    await seed(databaseUrl, options);
-    const seedSeconds = (Date.now() - seedStart) / 1000;
-    log(`seeded in ${seedSeconds.toFixed(1)} s`);
+  return withBenchDatabase(options.serverUrl, async (databaseUrl) => {
+    const children: RunningProcess[] = [];
+    try {
+      const seedStart = Date.now();
+      log(
+        `seeding ${options.items.toLocaleString('en-US')} items over ${options.users.toLocaleString('en-US')} users (${options.heavyUserItems.toLocaleString('en-US')} for the heavy one) …`,
+      );
+      await seed(databaseUrl, options);
+      const seedSeconds = (Date.now() - seedStart) / 1000;
+      log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
-    const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
-    log(`pool size: parley ${common.DATABASE_POOL_SIZE}, bare ${common.DATABASE_POOL_SIZE}`);
-    const parley = await startProcess(
-      { ...common, JWT_SECRET, ADMIN_EMAIL: 'bench-admin@bench.test', ADMIN_PASSWORD: randomBytes(12).toString('hex'), SCHEDULER_ENABLED: 'false' },
-      { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
-    );
-    children.push(parley);
-    const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')], readyPath: '/health' });
-    children.push(bare);
+      const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
+      log(`pool size: parley ${common.DATABASE_POOL_SIZE}, bare ${common.DATABASE_POOL_SIZE}`);
+      const parley = await startProcess(
+        { ...common, JWT_SECRET, ADMIN_EMAIL: 'bench-admin@bench.test', ADMIN_PASSWORD: randomBytes(12).toString('hex'), SCHEDULER_ENABLED: 'false' },
+        { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
+      );
+      children.push(parley);
+      const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')], readyPath: '/health' });
+      children.push(bare);
 
-    const jwt = new JwtService({ secret: JWT_SECRET });
-    const auth = { authorization: `Bearer ${jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 })}` };
-    const scenarios: Scenario[] = [];
-    const measure = async (name: string, parleyPath: string, barePath: string) => {
-      await load({ ...options, durationSeconds: 1 }, parley.url, { method: 'GET', path: parleyPath }, auth);
-      await load({ ...options, durationSeconds: 1 }, bare.url, { method: 'GET', path: barePath });
-      const parleyLoad = await load(options, parley.url, { method: 'GET', path: parleyPath }, auth);
-      const bareLoad = await load(options, bare.url, { method: 'GET', path: barePath });
-      const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
-      log(formatScenario(scenario));
-      scenarios.push(scenario);
-    };
-    await measure('GET /inbox (first page)', '/inbox?limit=50', `/inbox?user=${HEAVY}&limit=50`);
-    await measure('GET /inbox (filtered)', '/inbox?limit=50&category=seller_messages&unread=true', `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`);
-    await measure('GET /inbox (search)', '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`);
-    await measure('GET /inbox/counts', '/inbox/counts', `/inbox/counts?user=${HEAVY}`);
+      const jwt = new JwtService({ secret: JWT_SECRET });
+      const auth = { authorization: `Bearer ${jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 })}` };
+      const scenarios: Scenario[] = [];
+      const measure = async (name: string, parleyPath: string, barePath: string) => {
+        await load({ ...options, durationSeconds: 1 }, parley.url, { method: 'GET', path: parleyPath }, auth);
+        await load({ ...options, durationSeconds: 1 }, bare.url, { method: 'GET', path: barePath });
+        const parleyLoad = await load(options, parley.url, { method: 'GET', path: parleyPath }, auth);
+        const bareLoad = await load(options, bare.url, { method: 'GET', path: barePath });
+        const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
+        log(formatScenario(scenario));
+        scenarios.push(scenario);
+      };
+      await measure('GET /inbox (first page)', '/inbox?limit=50', `/inbox?user=${HEAVY}&limit=50`);
+      await measure('GET /inbox (filtered)', '/inbox?limit=50&category=seller_messages&unread=true', `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`);
+      await measure('GET /inbox (search)', '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`);
+      await measure('GET /inbox/counts', '/inbox/counts', `/inbox/counts?user=${HEAVY}`);
 
-    const timed = async (path: string, body: object, token: string) => {
-      const began = Date.now();
-      const response = await fetch(`${parley.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const ms = Date.now() - began;
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return { ms, body: (await response.json()) as Record<string, number> };
-    };
-    const deleted = await timed('/inbox/delete', { filter: { sender: SELLER } }, jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }));
-    const bulkDelete = { items: deleted.body.updated, ms: deleted.ms };
-    log(`bulk delete: ${bulkDelete.items.toLocaleString('en-US')} items in ${bulkDelete.ms} ms`);
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
-    await db.end();
-    const sent = await timed(
-      '/admin/broadcasts',
-      { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
-      jwt.sign(tokenClaims(adminId)),
-    );
-    const broadcast = { users: sent.body.recipients, ms: sent.ms };
-    log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms`);
-    return { seedSeconds, scenarios, bulkDelete, broadcast };
-  } finally {
-    await Promise.all(children.map((child) => child.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-    await throwaway?.stop();
-  }
+      const timed = async (path: string, body: object, token: string) => {
+        const began = Date.now();
+        const response = await fetch(`${parley.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const ms = Date.now() - began;
+        if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+        return { ms, body: (await response.json()) as Record<string, number> };
+      };
+      const deleted = await timed('/inbox/delete', { filter: { sender: SELLER } }, jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }));
+      const bulkDelete = { items: deleted.body.updated, ms: deleted.ms };
+      log(`bulk delete: ${bulkDelete.items.toLocaleString('en-US')} items in ${bulkDelete.ms} ms`);
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
+      await db.end();
+      const sent = await timed(
+        '/admin/broadcasts',
+        { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
+        jwt.sign(tokenClaims(adminId)),
+      );
+      const broadcast = { users: sent.body.recipients, ms: sent.ms };
+      log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms`);
+      return { seedSeconds, scenarios, bulkDelete, broadcast };
+    } finally {
+      await Promise.all(children.map((child) => child.stop()));
+    }
+  });
 }

@@ -264,6 +264,10 @@ describe('cases', () => {
   });
 
   describe('orders and cases about them', () => {
+    // Orders are placed 2026-02-20; other tests here move the clock, sometimes before that.
+    beforeEach(() => {
+      t.clock.set('2026-03-02T18:00:00Z');
+    });
     it('upserts orders by externalId and keeps their events', async () => {
       const body = {
         externalId: 'MKT-UPSERT-1',

@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../timeline/timeline.js';
+import { eventColumns, type EventEntry } from '../timeline/timeline.js';
 import { ClaimEvent } from './claim.entity.js';
 import type { ClaimEventView } from './claims.dto.js';
 
 /** An entry on a claim's append-only timeline; internal ones only support sees. */
-export interface ClaimEntry {
+export interface ClaimEntry extends EventEntry {
   claimId: string;
-  type: string;
-  actor: Actor;
-  at: Date;
-  data?: Record<string, unknown>;
-  internal?: boolean;
 }
 
 const APPEND = `INSERT INTO claim_events (claim_id, type, actor_id, actor_role, internal, at, data)
@@ -26,15 +21,10 @@ export class ClaimEventsService {
   /** Appends entries in one statement, inside the caller's transaction. */
   async append(tx: EntityManager, ...entries: ClaimEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await tx.query(APPEND, [
-      entries.map((entry) => entry.claimId),
-      entries.map((entry) => entry.type),
-      entries.map((entry) => entry.actor.id),
-      entries.map((entry) => entry.actor.role),
-      entries.map((entry) => entry.internal === true),
-      entries.map((entry) => entry.at),
-      entries.map((entry) => JSON.stringify(entry.data ?? {})),
-    ]);
+    await tx.query(
+      APPEND,
+      eventColumns(entries, (entry) => entry.claimId),
+    );
   }
 
   async list(claimId: string, includeInternal: boolean): Promise<ClaimEventView[]> {

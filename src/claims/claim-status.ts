@@ -89,8 +89,3 @@ export function claimTransition(status: ClaimStatus, action: ClaimAction): Claim
   }
   return next;
 }
-
-/** The states in which `action` is allowed. */
-export function claimStatesAllowing(action: ClaimAction): ClaimStatus[] {
-  return CLAIM_STATUSES.filter((status) => CLAIM_TRANSITIONS[action][status] !== undefined);
-}

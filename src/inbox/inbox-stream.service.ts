@@ -69,13 +69,6 @@ export class InboxStreamService implements OnApplicationShutdown {
     this.subscribers.clear();
   }
 
-  /** The number of open streams on this instance (for tests and metrics). */
-  openStreams(): number {
-    let n = 0;
-    for (const users of this.subscribers.values()) n += users.size;
-    return n;
-  }
-
   private refresh(subscriber: Subscriber): void {
     subscriber.pumping = subscriber.pumping.then(() => this.pump(subscriber)).catch((error: unknown) => this.logger.warn({ err: error }, 'A live update could not be sent'));
   }

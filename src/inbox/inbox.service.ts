@@ -155,7 +155,7 @@ export class InboxService {
     return countsOf(await this.countersRow(this.db.manager, caller.id));
   }
 
-  async countersRow(manager: EntityManager, userId: string): Promise<Record<string, number | string> | undefined> {
+  private async countersRow(manager: EntityManager, userId: string): Promise<Record<string, number | string> | undefined> {
     const rows: Record<string, number | string>[] = await manager.query(`SELECT * FROM inbox_counters WHERE user_id = $1`, [userId]);
     return rows[0];
   }

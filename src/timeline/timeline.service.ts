@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { TimelineEntry, timelineInsertFrom } from './timeline.js';
+import { eventColumns, TimelineEntry, timelineInsertFrom } from './timeline.js';
 import { CaseEvent } from './timeline.entity.js';
 
 export interface TimelineEventRow {
@@ -22,15 +22,10 @@ export class TimelineService {
   /** Appends entries in one statement, inside the caller's transaction. */
   async append(tx: EntityManager, ...entries: TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await tx.query(APPEND, [
-      entries.map((entry) => entry.caseId),
-      entries.map((entry) => entry.type),
-      entries.map((entry) => entry.actor.id),
-      entries.map((entry) => entry.actor.role),
-      entries.map((entry) => entry.internal === true),
-      entries.map((entry) => entry.at),
-      entries.map((entry) => JSON.stringify(entry.data ?? {})),
-    ]);
+    await tx.query(
+      APPEND,
+      eventColumns(entries, (entry) => entry.caseId),
+    );
   }
 
   /** A case's events, oldest first; internal ones only for support. */

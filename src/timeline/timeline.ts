@@ -62,3 +62,29 @@ export function timelineInsertFrom(select: string): string {
 export function sqlIso(expression: string): string {
   return `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
+
+/** An event on an append-only timeline (a case's or a claim's), as its owner appends it. */
+export interface EventEntry {
+  type: string;
+  actor: Actor;
+  at: Date;
+  data?: Record<string, unknown>;
+  internal?: boolean;
+}
+
+/**
+ * The parameters of a one-statement append of `entries` to a timeline:
+ * subject id, type, actor id, actor role, internal, at, data, each an array
+ * for `unnest`, in that order.
+ */
+export function eventColumns<E extends EventEntry>(entries: E[], subjectOf: (entry: E) => string): unknown[] {
+  return [
+    entries.map(subjectOf),
+    entries.map((entry) => entry.type),
+    entries.map((entry) => entry.actor.id),
+    entries.map((entry) => entry.actor.role),
+    entries.map((entry) => entry.internal === true),
+    entries.map((entry) => entry.at),
+    entries.map((entry) => JSON.stringify(entry.data ?? {})),
+  ];
+}
