@@ -31,6 +31,7 @@ import { AttachmentsModule } from './attachments/attachments.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { UsersModule } from './users/users.module.js';
+import { PortalModule } from './portal/portal.module.js';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests). Ignored with CLOCK_MODE=simulated. */
@@ -91,6 +92,7 @@ export class AppModule {
         ClaimsModule,
         InboxModule,
         AttachmentsModule,
+        PortalModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +15,7 @@ import { problem } from './common/problem.filter.js';
 import { AppConfig } from '../config/app-config.js';
 import { trustProxyOf } from '../config/environment.js';
 import { AuthService } from './auth/auth.service.js';
+import { takeFlash } from './portal/portal-session.js';
 import { DomainError } from './common/domain-error.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -52,12 +54,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await fastify.register(cookie);
+  fastify.addHook('onRequest', async (request, reply) => takeFlash(request, reply));
   hardenHttp(fastify, BODY_LIMIT_BYTES);
   await acceptUploads(fastify);
   // An address past its failed sign-in limit is refused before its body is read.
   const auth = app.get(AuthService);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== '/auth/login') return;
+    if (request.method !== 'POST' || (request.routeOptions.url !== '/auth/login' && request.routeOptions.url !== '/app/login')) return;
     try {
       await auth.admitAddress(request.ip);
     } catch (error) {
@@ -69,18 +73,26 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         .send(problem(429, error.message));
     }
   });
-  useSecurityHeaders(fastify, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-        // Served over plain HTTP by default (TLS ends at a proxy); do not force https for sub-resources.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  // Strict everywhere, the portal included: scripts and styles only from this origin, no inline script or style.
+  const strict = {
+    defaultSrc: [`'self'`],
+    scriptSrc: [`'self'`],
+    styleSrc: [`'self'`],
+    imgSrc: [`'self'`, 'data:'],
+    connectSrc: [`'self'`],
+    formAction: [`'self'`],
+    frameAncestors: [`'none'`],
+    baseUri: [`'none'`],
+    objectSrc: [`'none'`],
+    // Served over plain HTTP by default (TLS ends at a proxy); do not force https for sub-resources.
+    upgradeInsecureRequests: null,
+  };
+  useSecurityHeaders(
+    fastify,
+    { contentSecurityPolicy: { directives: strict } },
+    // The OpenAPI UI is the one page that needs inline script and style.
+    { prefix: '/docs', options: { contentSecurityPolicy: { directives: { ...strict, scriptSrc: [`'self'`, `'unsafe-inline'`], styleSrc: [`'self'`, `'unsafe-inline'`] } } } },
+  );
 
   const document = SwaggerModule.createDocument(
     app,

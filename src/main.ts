@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     await runtime.stop();
     throw error;
   }
-  log.info(`Parley listening on http://${env.HOST}:${env.PORT} (API docs at /docs)`);
+  const base = env.PUBLIC_URL.replace(/\/$/, '');
+  log.info(`Parley listening on http://${env.HOST}:${env.PORT}: the portal at ${base}/app, the API docs at ${base}/docs`);
 }
 
 main().catch((error: unknown) => {

@@ -56,7 +56,7 @@ describe('email through the outbox', () => {
     expect(question.parsed.text).toContain('Hello <script>alert(1)</script> & thanks');
     expect(question.parsed.html).toContain('Hello &lt;script&gt;alert(1)&lt;/script&gt; &amp; thanks');
     expect(question.parsed.html).not.toContain('<script>');
-    expect(question.parsed.text).toContain(`https://parley.example/cases/${caseId}`);
+    expect(question.parsed.text).toContain(`https://parley.example/app/cases/${caseId}`);
     expect(question.parsed.from?.value).toEqual([{ address: 'no-reply@parley.example', name: 'Parley' }]);
     const [row] = (await t.sql.query(`SELECT id, status, sent_at FROM outbox WHERE case_id = $1 AND kind = 'case_opened'`, [caseId])).rows;
     expect(question.parsed.messageId).toBe(`<outbox-${row.id}@parley.example>`);
@@ -65,8 +65,8 @@ describe('email through the outbox', () => {
     expect(question.parsed.headers.has('list-unsubscribe')).toBe(false);
     // The email and the seller's Message Center item are one notice: the email links to the item.
     const [item] = (await t.sql.query(`SELECT id FROM inbox_items WHERE outbox_id = $1 AND user_id = $2`, [row.id, seller.id])).rows;
-    expect(question.parsed.text).toContain(`In your Message Center: https://parley.example/inbox/${item.id}`);
-    expect(question.parsed.html).toContain(`href="https://parley.example/inbox/${item.id}"`);
+    expect(question.parsed.text).toContain(`In your Message Center: https://parley.example/app/inbox/${item.id}`);
+    expect(question.parsed.html).toContain(`href="https://parley.example/app/inbox/${item.id}"`);
 
     await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Yes, call me on +1 415 555 0132' }).expect(201);
     await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Great' }).expect(201);

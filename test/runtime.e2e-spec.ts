@@ -38,7 +38,9 @@ describe('schema migrations', () => {
         ),
       );
       expect(results.flatMap((r) => r.applied)).toEqual(migrations.map((m) => new m().name));
-      expect(results.filter((r) => r.admin !== undefined)).toEqual([{ admin: { email: 'boss@example.test', generatedPassword: undefined }, applied: expect.any(Array) }]);
+      expect(results.filter((r) => r.admin !== undefined)).toEqual([
+        { admin: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'boss@example.test', generatedPassword: undefined }, applied: expect.any(Array) },
+      ]);
       const admins = await query<{ email: string; password_hash: string }>(database.url, `SELECT email, password_hash FROM users WHERE role = 'admin'`);
       expect(admins).toHaveLength(1);
       await expect(verifyPassword('a long admin password', admins[0].password_hash)).resolves.toBe(true);
@@ -80,7 +82,7 @@ describe('start-up on the embedded default', () => {
     try {
       expect(first.config.embeddedDatabase).toBe(true);
       expect(first.appliedMigrations).toHaveLength(migrations.length);
-      expect(first.firstAdmin).toEqual({ email: 'admin@parley.local', generatedPassword: expect.stringMatching(/^[\w-]{24}$/) });
+      expect(first.firstAdmin).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'admin@parley.local', generatedPassword: expect.stringMatching(/^[\w-]{24}$/) });
       const [admin] = await query<{ password_hash: string }>(first.config.databaseUrl, `SELECT password_hash FROM users WHERE role = 'admin'`);
       await expect(verifyPassword(first.firstAdmin!.generatedPassword!, admin.password_hash)).resolves.toBe(true);
       expect(first.config.jwtSecret).toBe(await readFile(join(dataDir, 'jwt-secret'), 'utf8'));

@@ -21,13 +21,17 @@ export class AttachmentsController {
   @ApiOkResponse({ description: 'The file, as a download (never shown inline), for whoever may see its message' })
   @ApiNotFoundResponse()
   async download(@Param('id') id: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    const file = await this.attachments.download(caller, id);
-    reply
-      .header('Content-Type', file.contentType)
-      .header('Content-Disposition', contentDisposition(file.name))
-      .header('X-Content-Type-Options', 'nosniff')
-      .header('Cache-Control', 'private, no-store')
-      .header('Content-Security-Policy', "default-src 'none'; sandbox");
-    return file.bytes;
+    return sendAttachment(reply, await this.attachments.download(caller, id));
   }
+}
+
+/** A file goes out as a download that a browser never renders: its sniffed type, nosniff, and a sandbox should it be opened. */
+export function sendAttachment(reply: FastifyReply, file: { contentType: string; name: string; bytes: Buffer }): Buffer {
+  reply
+    .header('Content-Type', file.contentType)
+    .header('Content-Disposition', contentDisposition(file.name))
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Cache-Control', 'private, no-store')
+    .header('Content-Security-Policy', "default-src 'none'; sandbox");
+  return file.bytes;
 }

@@ -6,13 +6,13 @@ import { problem } from '../common/problem.filter.js';
 import { checkJsonShape, RequestShapeError } from '../common/request-shape.js';
 
 /** Routes that take files (multipart/form-data) besides JSON; everywhere else a multipart body is 415. */
-export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/cases/:id/messages', '/claims/:id/messages']);
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/cases/:id/messages', '/claims/:id/messages', '/app/cases/:id/messages', '/app/claims/:id/messages']);
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Images and PDF, as the bytes say (never the name or the declared type). */
 export const ALLOWED_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'image/heic', 'application/pdf']);
-/** The form fields a message upload may carry besides its files. */
-const FIELDS = new Set(['body', 'internal']);
+/** The form fields a message upload may carry besides its files (the portal's forms add their CSRF token). */
+const FIELDS = new Set(['body', 'internal', '_csrf']);
 
 /** A file received with a message, checked and in memory until it is stored. */
 export interface Upload {
@@ -74,6 +74,8 @@ async function readParts(request: FastifyRequest): Promise<{ fields: Record<stri
         if (part.fieldname !== 'attachments') throw invalid(part.fieldname, `files go in the field attachments, not ${part.fieldname}`);
         const bytes = await part.toBuffer();
         const name = safeFileName(part.filename);
+        // A file input left empty in a browser's form still sends a part, with no name and no bytes.
+        if (bytes.length === 0 && !part.filename) continue;
         if (bytes.length === 0) throw invalid('attachments', `${name} is empty`);
         const type = await fileTypeFromBuffer(bytes);
         if (!type || !ALLOWED_TYPES.has(type.mime)) throw invalid('attachments', `${name} is not an image or a PDF`);

@@ -4,12 +4,14 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import type { Role } from '../users/user.entity.js';
 import { Caller, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
 import type { TokenClaims } from './auth.service.js';
 import { SessionCache } from './session-cache.js';
+import { csrfOf, csrfTokenOf, isPortalRoute, sameToken, SESSION_COOKIE } from '../portal/portal-session.js';
 
 /** The user behind a token, as it is now: an indexed lookup, kept by SessionCache until a trigger says the user changed. */
 const SESSION = `
@@ -22,10 +24,13 @@ SELECT u.role, u.auth_version = $2 AND u.disabled_at IS NULL AND NOT EXISTS (SEL
  * the user must exist, be enabled, and the session not ended; the role comes
  * from the database, not the token. What the database said is kept per
  * session (SessionCache) until the user changes, so most requests need no
- * round trip for it.
+ * round trip for it. The portal's pages (/app) take the same token from
+ * their session cookie instead, and every change they make must carry the
+ * session's CSRF token.
  */
 /** Tokens whose signature was checked, kept to skip the HMAC on their next requests. */
 const VERIFIED_TOKENS = 10_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -36,6 +41,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
     private readonly sessions: SessionCache,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,12 +49,17 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { caller?: Caller }>();
-    const caller = await this.authenticate(request.headers.authorization);
+    const portal = isPortalRoute(request.routeOptions.url);
+    const token = portal ? request.cookies[SESSION_COOKIE] : request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const caller = token ? await this.authenticate(token) : undefined;
     if (!caller) {
-      http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
-      throw new DomainError('unauthorized', 'A valid bearer access token is required');
+      if (!portal) http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
+      throw new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required');
     }
     request.caller = caller;
+    if (portal && !SAFE_METHODS.has(request.method) && !sameToken(csrfOf(request), csrfTokenOf(this.config.jwtSecret, caller.tokenId!))) {
+      throw new DomainError('forbidden', 'This form has expired or did not come from this site; reload the page and try again');
+    }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_ALLOWED, targets);
     if (allowed && !allowed.includes(caller.role)) {
       throw new DomainError('forbidden', `This action is for ${allowed.join(' or ')} accounts`);
@@ -56,9 +67,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<Caller | undefined> {
-    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) return undefined;
+  private async authenticate(token: string): Promise<Caller | undefined> {
     let claims = this.verified.get(token);
     if (!claims || (claims.exp !== undefined && claims.exp * 1000 <= Date.now())) {
       try {

@@ -24,6 +24,6 @@ import { SessionPurgeJob } from './session-purge.job.js';
   ],
   controllers: [AuthController],
   providers: [AuthService, SessionPurgeJob, SessionCache, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [JwtModule],
+  exports: [JwtModule, AuthService],
 })
 export class AuthModule {}

@@ -29,6 +29,6 @@ import { CloseResolvedCasesJob } from './close-resolved.job.js';
   ],
   controllers: [CasesController],
   providers: [CasesService, CaseQueriesService, ReplyCyclesService, CloseResolvedCasesJob],
-  exports: [CasesService],
+  exports: [CasesService, CaseQueriesService],
 })
 export class CasesModule {}

@@ -20,6 +20,6 @@ import { ClaimsSweepService } from './claims-sweep.service.js';
   imports: [TypeOrmModule.forFeature([Claim, ClaimMessage, ClaimEvent]), CalendarModule, CasesModule, SupportModule, NotificationsModule, WebhooksModule, AttachmentsModule],
   controllers: [ClaimsController, EscalationClaimsController],
   providers: [ClaimsService, ClaimQueriesService, ClaimEventsService, ClaimPolicies, ClaimsSweepService, ClaimsSweepJob],
-  exports: [ClaimsService],
+  exports: [ClaimsService, ClaimQueriesService],
 })
 export class ClaimsModule {}

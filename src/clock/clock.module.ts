@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, SystemClock } from '../common/clock.js';
+import { ClockAdminService } from './clock-admin.service.js';
 import { ClockController } from './clock.controller.js';
 import { SimulatedClock } from './simulated-clock.js';
 
@@ -16,8 +17,9 @@ export class ClockModule {
         providers: [
           { provide: SimulatedClock, inject: [DataSource], useFactory: (db: DataSource) => new SimulatedClock(db) },
           { provide: Clock, useExisting: SimulatedClock },
+          ClockAdminService,
         ],
-        exports: [Clock],
+        exports: [Clock, ClockAdminService],
       };
     }
     return {

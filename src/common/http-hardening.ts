@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { problem } from './problem.filter.js';
 import { checkJsonShape, checkQueryShape, RequestShapeError } from './request-shape.js';
 
-/** Routes that take an HTML form (`application/x-www-form-urlencoded`); every other route is JSON only (415). */
-export const FORM_ROUTES: ReadonlySet<string> = new Set(['/unsubscribe']);
+/** Routes that take an HTML form (`application/x-www-form-urlencoded`): the unsubscribe link and the portal's pages; every other route is JSON only (415). */
+export const takesForms = (url: string | undefined): boolean => url === '/unsubscribe' || url === '/app' || (url?.startsWith('/app/') ?? false);
 
 /**
  * What every request passes before a handler sees it: JSON bodies parsed and
@@ -14,9 +14,15 @@ export const FORM_ROUTES: ReadonlySet<string> = new Set(['/unsubscribe']);
  * parameters without NUL.
  */
 export function hardenHttp(fastify: FastifyInstance, bodyLimit: number): void {
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) =>
-    done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8')))),
-  );
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    try {
+      const fields = formFields(typeof body === 'string' ? body : body.toString('utf8'));
+      checkJsonShape(fields);
+      done(null, fields);
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
@@ -36,7 +42,7 @@ export function hardenHttp(fastify: FastifyInstance, bodyLimit: number): void {
 
   fastify.addHook('onRequest', async (request, reply) => {
     const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
-    if (type === 'application/x-www-form-urlencoded' && !FORM_ROUTES.has(request.routeOptions.url ?? '')) {
+    if (type === 'application/x-www-form-urlencoded' && !takesForms(request.routeOptions.url)) {
       return reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
     }
   });
@@ -44,6 +50,16 @@ export function hardenHttp(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.addHook('preValidation', async (request) => {
     checkQueryShape((request.query ?? {}) as Record<string, unknown>);
   });
+}
+
+/** A form's fields; a name given more than once (a list of checkboxes) becomes a list. */
+export function formFields(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(text)) {
+    const before = fields[name];
+    fields[name] = before === undefined ? value : Array.isArray(before) ? [...before, value] : [before, value];
+  }
+  return { ...fields };
 }
 
 /** Errors on the connection before any request exists (headers too large, malformed HTTP), answered as problem+json. */

@@ -69,46 +69,47 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, retryAfterSeconds } = this.toProblem(exception);
+    const { body, retryAfterSeconds } = toProblem(exception, this.logger);
     if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(retryAfterSeconds));
     reply.status(body.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(body);
   }
+}
 
-  private toProblem(exception: unknown): { body: Problem; retryAfterSeconds?: number } {
-    if (exception instanceof DomainError) {
-      const body = problem(STATUS_OF[exception.code], exception.message, {
-        errors: exception.details.errors,
-        slug: exception.code === 'forbidden_transition' ? 'forbidden-transition' : undefined,
-      });
-      return { body: { ...exception.details.extensions, ...body }, retryAfterSeconds: exception.details.retryAfterSeconds };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      const fields = typeof response === 'object' ? (response as HttpExceptionBody) : {};
-      const message = Array.isArray(fields.message) ? fields.message.join('; ') : (fields.message ?? exception.message);
-      if (status === 500) this.logger.error(exception);
-      return { body: problem(status, status === 500 ? 'The service could not handle this request.' : message, { errors: fields.errors }) };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      const code = (exception as { code?: unknown }).code;
-      this.logger.warn(`The database is unavailable${typeof code === 'string' ? ` (${code})` : ''}`);
-      return { body: problem(503, 'The database is unavailable; try again shortly'), retryAfterSeconds: 5 };
-    }
-    if (isRetryableConflict(exception)) {
-      // Retried already (common/transaction.ts) and still colliding with other writers: the client may try again.
-      this.logger.warn('A transaction kept colliding with others (deadlock or serialisation failure)');
-      return { body: problem(503, 'The service is busy with conflicting changes; try again'), retryAfterSeconds: 1 };
-    }
-    const statusCode = (exception as { statusCode?: unknown })?.statusCode;
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      // Errors raised before a handler runs (malformed JSON, a refused body shape, wrong content type, body too large).
-      const errors = (exception as { errors?: unknown }).errors;
-      return { body: problem(statusCode, (exception as Error).message, { errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined }) };
-    }
-    this.logger.error(exception);
-    return { body: problem(500, 'The service could not handle this request.') };
+/** What an error means for the client (the portal shows the same as a page); only unexpected errors are logged as errors. */
+export function toProblem(exception: unknown, logger: Logger): { body: Problem; retryAfterSeconds?: number } {
+  if (exception instanceof DomainError) {
+    const body = problem(STATUS_OF[exception.code], exception.message, {
+      errors: exception.details.errors,
+      slug: exception.code === 'forbidden_transition' ? 'forbidden-transition' : undefined,
+    });
+    return { body: { ...exception.details.extensions, ...body }, retryAfterSeconds: exception.details.retryAfterSeconds };
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const fields = typeof response === 'object' ? (response as HttpExceptionBody) : {};
+    const message = Array.isArray(fields.message) ? fields.message.join('; ') : (fields.message ?? exception.message);
+    if (status === 500) logger.error(exception);
+    return { body: problem(status, status === 500 ? 'The service could not handle this request.' : message, { errors: fields.errors }) };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    const code = (exception as { code?: unknown }).code;
+    logger.warn(`The database is unavailable${typeof code === 'string' ? ` (${code})` : ''}`);
+    return { body: problem(503, 'The database is unavailable; try again shortly'), retryAfterSeconds: 5 };
+  }
+  if (isRetryableConflict(exception)) {
+    // Retried already (common/transaction.ts) and still colliding with other writers: the client may try again.
+    logger.warn('A transaction kept colliding with others (deadlock or serialisation failure)');
+    return { body: problem(503, 'The service is busy with conflicting changes; try again'), retryAfterSeconds: 1 };
+  }
+  const statusCode = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    // Errors raised before a handler runs (malformed JSON, a refused body shape, wrong content type, body too large).
+    const errors = (exception as { errors?: unknown }).errors;
+    return { body: problem(statusCode, (exception as Error).message, { errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined }) };
+  }
+  logger.error(exception);
+  return { body: problem(500, 'The service could not handle this request.') };
 }
 
 /** SQLSTATE classes and client errors that mean the database cannot be reached right now (not that the request was wrong). */

@@ -19,11 +19,16 @@ export function securityHeadersOf(options: HelmetOptions): Record<string, string
   return headers;
 }
 
-/** Sets the security headers on every response (a route may still replace one, as the attachment download does). */
-export function useSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions): void {
+/**
+ * Sets the security headers on every response (a route may still replace
+ * one, as the attachment download does). Paths under an exception's prefix
+ * get that exception's headers instead (the API docs' UI needs inline script).
+ */
+export function useSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions, exception?: { prefix: string; options: HelmetOptions }): void {
   const headers = securityHeadersOf(options);
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const excepted = exception && { prefix: exception.prefix, headers: securityHeadersOf(exception.options) };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(excepted && request.url.startsWith(excepted.prefix) ? excepted.headers : headers);
     done();
   });
 }

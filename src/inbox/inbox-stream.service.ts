@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { problem } from '../common/problem.filter.js';
 import { DatabaseEvents } from '../common/database/database-events.js';
 import { countsOf, ItemRow, toItemView } from './inbox.service.js';
 import { INBOX_CHANNEL } from './inbox.queries.js';
@@ -62,6 +64,20 @@ export class InboxStreamService implements OnApplicationShutdown {
       if (users.size === 0) this.subscribers.delete(userId);
     });
     this.refresh(subscriber);
+  }
+
+  /** Answers a request with the caller's stream (the API's and the portal's route alike); a stream that cannot open is a 503. */
+  async serve(userId: string, reply: FastifyReply, lastEventId: string | undefined): Promise<void> {
+    reply.hijack();
+    try {
+      await this.open(userId, reply.raw, lastEventId);
+    } catch (error) {
+      // The response is the stream's now, so no exception filter can answer: say it here.
+      if (reply.raw.headersSent) return void reply.raw.end();
+      const body = problem(503, 'Live updates are unavailable right now; try again shortly');
+      reply.raw.writeHead(503, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Retry-After': '5' }).end(JSON.stringify(body));
+      this.logger.warn({ err: error }, 'A live update stream could not be opened');
+    }
   }
 
   onApplicationShutdown(): void {

@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
-import { problem } from '../common/problem.filter.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import {
   BulkDto,
@@ -26,8 +25,6 @@ const BULK = 'Either `ids` (others’ ids are listed in notFound and never touch
 @ApiBearerAuth()
 @Controller('inbox')
 export class InboxController {
-  private readonly logger = new Logger('Inbox');
-
   constructor(
     private readonly inbox: InboxService,
     private readonly reports: InboxReportsService,
@@ -46,17 +43,8 @@ export class InboxController {
       'Server-Sent Events for the caller, from every instance: `item` events (id: the item’s sequence number) and `counts` events. Reconnect with Last-Event-ID to get exactly what was missed.',
     content: { 'text/event-stream': {} },
   })
-  async live(@Headers('last-event-id') lastEventId: string | undefined, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    reply.hijack();
-    try {
-      await this.stream.open(caller.id, reply.raw, lastEventId);
-    } catch (error) {
-      // The response is the stream's now, so the problem filter cannot answer: say it here.
-      if (reply.raw.headersSent) return void reply.raw.end();
-      const body = problem(503, 'Live updates are unavailable right now; try again shortly');
-      reply.raw.writeHead(503, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Retry-After': '5' }).end(JSON.stringify(body));
-      this.logger.warn({ err: error }, 'A live update stream could not be opened');
-    }
+  live(@Headers('last-event-id') lastEventId: string | undefined, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    return this.stream.serve(caller.id, reply, lastEventId);
   }
 
   @Get('counts')

@@ -14,6 +14,6 @@ import { InboxService } from './inbox.service.js';
   imports: [CasesModule, ClaimsModule, SupportModule, AttachmentsModule],
   controllers: [InboxController, ReportsController],
   providers: [InboxService, InboxReportsService, InboxStreamService, InboxPurgeJob],
-  exports: [InboxService],
+  exports: [InboxService, InboxReportsService, InboxStreamService],
 })
 export class InboxModule {}

@@ -13,6 +13,6 @@ import { OutboxService } from './outbox.service.js';
   imports: [TypeOrmModule.forFeature([EmailPreference])],
   controllers: [NotificationsController],
   providers: [NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics, OutboxService],
-  exports: [OutboxService],
+  exports: [OutboxService, NotificationsService],
 })
 export class NotificationsModule {}

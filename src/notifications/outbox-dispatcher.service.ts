@@ -155,9 +155,9 @@ export class OutboxDispatcherService implements OnModuleDestroy {
       recipientName: row.recipient_name,
       caseId: row.case_id,
       caseSubject: row.case_subject,
-      caseUrl: row.case_id ? `${base}/cases/${row.case_id}` : null,
-      claimUrl: typeof payload.claimId === 'string' ? `${base}/claims/${payload.claimId}` : null,
-      itemUrl: row.item_id ? `${base}/inbox/${row.item_id}` : null,
+      caseUrl: row.case_id ? `${base}/app/cases/${row.case_id}` : null,
+      claimUrl: typeof payload.claimId === 'string' ? `${base}/app/claims/${payload.claimId}` : null,
+      itemUrl: row.item_id ? `${base}/app/inbox/${row.item_id}` : null,
       messageExcerpt: row.message_body ? row.message_body.slice(0, 500) : null,
       unsubscribeUrl,
     });

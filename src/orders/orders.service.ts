@@ -107,6 +107,12 @@ export class OrdersService {
     return this.toView(order);
   }
 
+  /** A buyer's latest orders, newest first. */
+  async recentOfBuyer(buyerId: string, limit: number): Promise<OrderView[]> {
+    const orders = await this.orders.find({ where: { buyerId }, order: { placedAt: 'DESC', id: 'DESC' }, take: limit });
+    return Promise.all(orders.map((order) => this.toView(order)));
+  }
+
   /** The order if `buyerId` placed it; otherwise not found, whether or not it exists. */
   async findForBuyer(tx: EntityManager | null, orderId: string, buyerId: string): Promise<Order> {
     const order = isUuid(orderId) ? await (tx ?? this.orders.manager).findOneBy(Order, { id: orderId, buyerId }) : null;

@@ -6,5 +6,6 @@ import { SellersService } from './sellers.service.js';
 @Module({
   controllers: [SellersController],
   providers: [SellersService, ClaimPolicies],
+  exports: [SellersService],
 })
 export class SellersModule {}

@@ -12,5 +12,6 @@ import { SupportSweepJob } from './support-sweep.job.js';
   imports: [CasesModule, SupportModule, TimelineModule, NotificationsModule],
   controllers: [SupportController],
   providers: [SupportQueueService, SupportSweepJob],
+  exports: [SupportQueueService],
 })
 export class SupportQueueModule {}

@@ -54,6 +54,7 @@ export class SupportQueueService {
     if (query.status) builder.andWhere('e.status = :status', { status: query.status });
     if (query.reason) builder.andWhere('e.reason = :reason', { reason: query.reason });
     if (query.assignee) builder.andWhere('e.assignee_id = :assignee', { assignee: query.assignee });
+    if (query.caseId) builder.andWhere('e.case_id = :caseId', { caseId: query.caseId });
     // Nearest deadline first; those whose clock is stopped (waiting on a party) after them.
     const deadline = `COALESCE(e.due_at, 'infinity'::timestamptz)`;
     if (query.cursor) {

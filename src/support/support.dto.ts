@@ -11,6 +11,7 @@ export type EscalationOutcome = (typeof ESCALATION_OUTCOMES)[number];
 
 export class ListEscalationsQueryDto {
   @ApiPropertyOptional({ enum: ESCALATION_STATUSES }) @IsOptional() @IsIn(ESCALATION_STATUSES) status?: EscalationStatus;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Escalations of one case' }) @IsOptional() @IsUUID() caseId?: string;
   @ApiPropertyOptional({ enum: ESCALATION_REASONS }) @IsOptional() @IsIn(ESCALATION_REASONS) reason?: EscalationReason;
   @ApiPropertyOptional({ format: 'uuid', description: 'Assigned to this agent' }) @IsOptional() @IsUUID() assignee?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 }) @IsOptional() @Transform(integer) @Max(500) @Min(1) @IsInt() limit?: number;

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password.js';
 export const DEFAULT_ADMIN_EMAIL = 'admin@parley.local';
 
 export interface FirstAdmin {
+  id: string;
   email: string;
   /** Set only when Parley generated the password: shown once, never stored in clear. */
   generatedPassword?: string;
@@ -19,7 +20,7 @@ export async function ensureFirstAdmin(db: DataSource, now: Date, given: { email
   if (exists) return undefined;
   const email = (given.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
   const generatedPassword = given.password ? undefined : randomBytes(18).toString('base64url');
-  const inserted: unknown[] = await db.query(
+  const inserted: { id: string }[] = await db.query(
     `INSERT INTO users (email, password_hash, role, display_name, created_at, updated_at)
      VALUES ($1, $2, 'admin', 'Administrator', $3, $3)
      ON CONFLICT (email) DO NOTHING RETURNING id`,
@@ -28,5 +29,5 @@ export async function ensureFirstAdmin(db: DataSource, now: Date, given: { email
   if (inserted.length === 0) {
     throw new Error(`No admin exists, and ${email} is taken by a user of another role: set ADMIN_EMAIL to a free address`);
   }
-  return { email, generatedPassword };
+  return { id: inserted[0].id, email, generatedPassword };
 }

@@ -13,6 +13,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { CreateUserDto, UserView } from './users.dto.js';
 import { User } from './user.entity.js';
+import type { Role } from './user.entity.js';
 
 export function toUserView(user: User, calendar?: StoredDefinition): UserView {
   const view: UserView = {
@@ -81,6 +82,12 @@ export class UsersService {
       throw error;
     }
     return toUserView(user, calendar);
+  }
+
+  /** Users newest first, optionally of one role, with whether each is disabled (for the admin's list). */
+  async list(role: Role | undefined, limit: number): Promise<(UserView & { disabled: boolean })[]> {
+    const users = await this.users.find({ where: role ? { role } : {}, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    return users.map((user) => ({ ...toUserView(user), disabled: user.disabledAt !== null }));
   }
 
   async findView(id: string): Promise<UserView> {

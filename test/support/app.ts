@@ -1,6 +1,7 @@
 import { tokenClaims } from '../../src/auth/auth.service.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
 import { loadEnvironment } from '../../config/environment.js';
@@ -45,6 +46,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: '4',
     ...options.env,
   });
+  if (env.CLOCK_MODE === 'simulated') {
+    // As start-up does (src/runtime.ts): the shared clock starts at CLOCK_START unless the database already has one.
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query('INSERT INTO simulated_clock (id, now) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [env.CLOCK_START ? new Date(env.CLOCK_START) : new Date()]);
+    await client.end();
+  }
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   const app = await createApp(new AppConfig(env, database.url, env.JWT_SECRET!, false), { clock: options.clock ?? clock, claimPolicies: options.claimPolicies });
   await app.init();
@@ -64,4 +72,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.database) await database.drop();
     },
   };
+}
+
+/** Starts the test app listening on a port of its own (for a browser or an HTTP client) and returns its address. */
+export async function listen(t: TestApp): Promise<string> {
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
 }

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app-config.js';
+import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { ChangePasswordDto } from '../auth/auth.dto.js';
+import { AuthService } from '../auth/auth.service.js';
+import { UpdateEmailPreferencesDto } from '../notifications/notifications.dto.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { SellersService } from '../sellers/sellers.service.js';
+import { PortalPages } from './portal-pages.js';
+import { clearSessionCookie } from './portal-session.js';
+import { formDto, PortalController, redirectTo } from './portal.js';
+import { PerformancePage, SettingsPage } from './views/settings.js';
+
+/** Everyone's settings (email preferences, password) and the seller's performance. */
+@PortalController()
+@Controller('app')
+export class AccountPagesController {
+  constructor(
+    private readonly pages: PortalPages,
+    private readonly notifications: NotificationsService,
+    private readonly sellers: SellersService,
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('settings')
+  async settings(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [ctx, preferences] = await Promise.all([this.pages.context(caller, 'settings', request), this.notifications.preferences(caller.id)]);
+    return SettingsPage({ ctx, preferences });
+  }
+
+  /** Checked boxes are the categories to email; a locked category is never switched off (its box is disabled and sends nothing). */
+  @Post('settings/email')
+  async email(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    const checked = new Set(form.email === undefined ? [] : Array.isArray(form.email) ? form.email : [form.email]);
+    const current = await this.notifications.preferences(caller.id);
+    const categories = Object.fromEntries(
+      Object.entries(current.categories)
+        .filter(([, preference]) => !preference.locked)
+        .map(([category]) => [category, { email: checked.has(category) }]),
+    );
+    await this.notifications.updatePreferences(caller.id, await formDto(UpdateEmailPreferencesDto, { categories }));
+    redirectTo(reply, '/app/settings', 'Email settings saved');
+  }
+
+  @Post('settings/password')
+  async password(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.auth.changePassword(caller, await formDto(ChangePasswordDto, { currentPassword: form.currentPassword, newPassword: form.newPassword }), request.ip);
+    // Every session ended with the old password, this one too: sign in again.
+    clearSessionCookie(reply, { secure: this.config.env.PUBLIC_URL.startsWith('https:') });
+    redirectTo(reply, '/app/login', 'Password changed: sign in with the new one');
+  }
+
+  @Get('performance')
+  @Roles('seller')
+  async performance(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [ctx, performance] = await Promise.all([this.pages.context(caller, 'performance', request), this.sellers.performance(caller, caller.id)]);
+    return PerformancePage({ ctx, performance });
+  }
+}

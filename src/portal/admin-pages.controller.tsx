@@ -1,0 +1,164 @@
+import { Body, Controller, Get, NotFoundException, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditQueryDto } from '../audit/audit.dto.js';
+import { AuditService } from '../audit/audit.service.js';
+import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { ClosureDto } from '../calendar/calendar.dto.js';
+import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
+import { toSegmentViews } from '../calendar/calendar.mappers.js';
+import { ClockAdminService } from '../clock/clock-admin.service.js';
+import { AdvanceClockDto } from '../clock/clock.dto.js';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/ids.js';
+import { BroadcastDto } from '../notifications/notifications.dto.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { CreateUserDto } from '../users/users.dto.js';
+import { UsersService } from '../users/users.service.js';
+import { ROLES } from '../users/user.entity.js';
+import type { Role } from '../users/user.entity.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { PortalPages } from './portal-pages.js';
+import { field, formDto, PortalController, redirectTo } from './portal.js';
+import { AuditPage, BroadcastsPage, CalendarsPage, ClockPage, DeliveriesPage, UsersPage } from './views/admin.js';
+import type { Preview } from './views/admin.js';
+
+/** The administrator's pages: users, calendars with closures and a deadline preview, broadcasts, failed deliveries, the audit log, the simulated clock. */
+@PortalController()
+@Roles('admin')
+@Controller('app/admin')
+export class AdminPagesController {
+  constructor(
+    private readonly pages: PortalPages,
+    private readonly users: UsersService,
+    private readonly calendars: CalendarAdminService,
+    private readonly notifications: NotificationsService,
+    private readonly webhooks: WebhooksService,
+    private readonly audit: AuditService,
+    @Optional() private readonly clock?: ClockAdminService,
+  ) {}
+
+  @Get('users')
+  async usersPage(@Query('role') role: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const only = typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : undefined;
+    const [ctx, users] = await Promise.all([this.pages.context(caller, 'users', request), this.users.list(only, 200)]);
+    return UsersPage({ ctx, users, role: only });
+  }
+
+  @Post('users')
+  async createUser(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    const seller = form.role === 'seller' ? { timeZone: form.timeZone, country: form.country, subdivision: field(form, 'subdivision') } : undefined;
+    const dto = await formDto(CreateUserDto, { email: form.email, password: form.password, role: form.role, displayName: form.displayName, seller });
+    const user = await this.users.register(caller, dto);
+    redirectTo(reply, '/app/admin/users', `Created ${user.email}`.slice(0, 120));
+  }
+
+  @Post('users/:id/:change')
+  async setDisabled(@Param('id') id: string, @Param('change') change: string, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    if (change !== 'disable' && change !== 'enable') throw DomainError.notFound('Action');
+    await this.users.setDisabled(caller, id, change === 'disable');
+    redirectTo(reply, '/app/admin/users', change === 'disable' ? 'User disabled' : 'User enabled');
+  }
+
+  @Get('calendars')
+  async calendarsPage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const selected = field(query, 'calendar') ?? 'marketplace';
+    const calendar = selected === 'marketplace' ? await this.calendars.view('marketplace', caller) : await this.calendars.viewForSeller(selected, caller);
+    let preview: Preview | undefined;
+    const start = field(query, 'start');
+    if (start !== undefined) {
+      const at = new Date(/Z|[+-]\d\d:\d\d$/.test(start) ? start : `${start}Z`);
+      const days = Number(field(query, 'days') ?? '2');
+      if (Number.isNaN(at.getTime())) throw DomainError.invalid('start', 'start must be a date and time');
+      if (!Number.isInteger(days) || days < 1 || days > 30) throw DomainError.invalid('days', 'days must be a whole number from 1 to 30');
+      // The calendar's own engine, closures included: the preview is what a case opened then would get.
+      const { engine } = await this.calendars.current(calendar.id, caller);
+      const deadline = engine.addBusinessDays(at, days);
+      const skipped = toSegmentViews(engine.explain(at, deadline)).filter((segment) => !segment.counted);
+      preview = { start: at.toISOString(), days, deadline: deadline.toISOString(), skipped };
+    }
+    const [ctx, sellers] = await Promise.all([this.pages.context(caller, 'calendars', request), this.users.list('seller', 500)]);
+    return CalendarsPage({ ctx, calendar, sellers, selected, preview });
+  }
+
+  @Post('calendars/:id/closures')
+  async addClosure(
+    @Param('id') id: string,
+    @Query('calendar') back: unknown,
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.calendars.addClosure(id, await formDto(ClosureDto, { name: form.name, from: form.from, to: form.to }), caller);
+    redirectTo(reply, calendarPage(back), 'Closure added');
+  }
+
+  @Post('calendars/:id/closures/:closureId/remove')
+  async removeClosure(
+    @Param('id') id: string,
+    @Param('closureId') closureId: string,
+    @Query('calendar') back: unknown,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.calendars.removeClosure(id, closureId, caller);
+    redirectTo(reply, calendarPage(back), 'Closure removed');
+  }
+
+  @Get('broadcasts')
+  async broadcastsPage(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    return BroadcastsPage({ ctx: await this.pages.context(caller, 'broadcasts', request) });
+  }
+
+  @Post('broadcasts')
+  async broadcast(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    const dto = await formDto(BroadcastDto, { category: form.category, audience: form.audience, subject: form.subject, body: form.body });
+    const sent = await this.notifications.broadcast(caller, dto);
+    redirectTo(reply, '/app/admin/broadcasts', `Sent to ${sent.recipients} people, ${sent.emails} by email`);
+  }
+
+  @Get('deliveries')
+  async deliveries(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [ctx, emails, endpoints] = await Promise.all([this.pages.context(caller, 'deliveries', request), this.notifications.outbox('failed'), this.webhooks.list()]);
+    const webhooks = await Promise.all(
+      endpoints.items.map(async (endpoint) => ({ endpoint, failed: (await this.webhooks.deliveries(endpoint.id, { status: 'failed', limit: 50 })).items })),
+    );
+    return DeliveriesPage({ ctx, emails, webhooks });
+  }
+
+  @Post('outbox/:id/retry')
+  async retryEmail(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.notifications.retry(id);
+    redirectTo(reply, '/app/admin/deliveries', 'The email will be sent again');
+  }
+
+  @Post('webhooks/deliveries/:id/retry')
+  async retryWebhook(@Param('id') id: string, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    await this.webhooks.retry(caller, id);
+    redirectTo(reply, '/app/admin/deliveries', 'The delivery will be tried again');
+  }
+
+  @Get('audit')
+  async auditPage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const dto = await formDto(AuditQueryDto, { action: field(query, 'action'), cursor: field(query, 'cursor'), limit: 50 });
+    const [ctx, page] = await Promise.all([this.pages.context(caller, 'audit', request), this.audit.list(dto)]);
+    const names = await this.pages.names(page.items.map((entry) => entry.actorId));
+    return AuditPage({ ctx, page, names, action: dto.action });
+  }
+
+  @Get('clock')
+  async clockPage(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    if (!this.clock) throw new NotFoundException('The clock is the system clock');
+    return ClockPage({ ctx: await this.pages.context(caller, 'clock', request) });
+  }
+
+  @Post('clock/advance')
+  async advance(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.clock) throw new NotFoundException('The clock is the system clock');
+    await this.clock.advance(caller, await formDto(AdvanceClockDto, { seconds: Number(form.seconds) }));
+    redirectTo(reply, '/app/admin/clock', 'The clock moved forward');
+  }
+}
+
+const calendarPage = (key: unknown): string =>
+  typeof key === 'string' && (key === 'marketplace' || isUuid(key)) ? `/app/admin/calendars?calendar=${key}` : '/app/admin/calendars';

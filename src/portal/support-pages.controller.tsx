@@ -1,0 +1,85 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import type { Caller } from '../auth/auth.decorators.js';
+import { DecideReportDto, ReportsQueryDto } from '../inbox/inbox.dto.js';
+import { InboxReportsService } from '../inbox/inbox-reports.service.js';
+import { AssignDto, ListEscalationsQueryDto, ResolveEscalationDto } from '../support/support.dto.js';
+import { SupportQueueService } from '../support/support-queue.service.js';
+import { PortalPages } from './portal-pages.js';
+import { field, formDto, PortalController, redirectTo } from './portal.js';
+import { QUEUE_TABS, QueuePage, ReportsPage } from './views/support.js';
+import type { QueueTab } from './views/support.js';
+
+/** Support's pages: the queue by deadline, taking and resolving escalations, phishing reports. */
+@PortalController()
+@Roles('agent', 'admin')
+@Controller('app')
+export class SupportPagesController {
+  constructor(
+    private readonly pages: PortalPages,
+    private readonly queue: SupportQueueService,
+    private readonly reports: InboxReportsService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Get('queue')
+  async queuePage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const view = field(query, 'view');
+    const tab: QueueTab = view !== undefined && Object.hasOwn(QUEUE_TABS, view) ? (view as QueueTab) : 'open';
+    const dto = await formDto(ListEscalationsQueryDto, {
+      status: QUEUE_TABS[tab].status,
+      assignee: tab === 'mine' ? caller.id : undefined,
+      cursor: field(query, 'cursor'),
+      limit: 50,
+    });
+    const [ctx, page] = await Promise.all([this.pages.context(caller, 'queue', request), this.queue.list(dto)]);
+    const caseIds = page.items.map((item) => item.caseId).filter((id): id is string => id !== null);
+    const [subjects, names] = await Promise.all([this.subjects(caseIds), this.pages.names(page.items.map((item) => item.assigneeId))]);
+    return QueuePage({ ctx, tab, page, subjects, names });
+  }
+
+  /** Cases' subjects as support reads them (the original words). */
+  private async subjects(caseIds: string[]): Promise<Map<string, string>> {
+    if (caseIds.length === 0) return new Map();
+    const rows: { id: string; subject: string }[] = await this.db.query(`SELECT id, subject FROM cases WHERE id = ANY($1::uuid[])`, [caseIds]);
+    return new Map(rows.map((row) => [row.id, row.subject]));
+  }
+
+  @Post('escalations/:id/assign')
+  async assign(@Param('id') id: string, @Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    const escalation = await this.queue.assign(caller, id, await formDto(AssignDto, form.reassign === 'true' ? { reassign: true } : {}));
+    redirectTo(reply, escalation.caseId ? `/app/cases/${escalation.caseId}` : escalation.claimId ? `/app/claims/${escalation.claimId}` : '/app/queue?view=mine', 'Assigned to you');
+  }
+
+  @Post('escalations/:id/resolve')
+  async resolve(@Param('id') id: string, @Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    await this.queue.resolve(caller, id, await formDto(ResolveEscalationDto, { outcome: form.outcome, note: field(form, 'note') }));
+    redirectTo(reply, '/app/queue?view=mine', 'Escalation resolved');
+  }
+
+  @Get('reports')
+  async reportsPage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const dto = await formDto(ReportsQueryDto, { status: field(query, 'status') });
+    const status = dto.status ?? 'open';
+    const [ctx, reports] = await Promise.all([this.pages.context(caller, 'reports', request), this.reports.list(status)]);
+    return ReportsPage({ ctx, reports, status });
+  }
+
+  @Post('reports/:id/:decision')
+  async decide(
+    @Param('id') id: string,
+    @Param('decision') decision: string,
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const dto = await formDto(DecideReportDto, { note: field(form, 'note') });
+    if (decision === 'confirm') await this.reports.confirm(caller, id, dto);
+    else if (decision === 'dismiss') await this.reports.dismiss(caller, id, dto);
+    else return redirectTo(reply, '/app/reports');
+    redirectTo(reply, '/app/reports', decision === 'confirm' ? 'Confirmed: the message is quarantined' : 'Dismissed');
+  }
+}

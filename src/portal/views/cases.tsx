@@ -1,0 +1,282 @@
+import type { CasePageView, CaseView, MessageView, SlaDetailView } from '../../cases/cases.dto.js';
+import { TOPICS } from '../../cases/case.entity.js';
+import type { OrderView } from '../../orders/orders.dto.js';
+import type { EscalationView } from '../../support/support.dto.js';
+import { EscalationPanel } from './support.js';
+import { Conversation, MessageForm } from './conversation.js';
+import { Countdown, Csrf, FilterSelect, PostButton, humanise, Layout, NextPage, StateBadge, TableHead, Time, formatIn } from './layout.js';
+import type { PageContext } from './layout.js';
+
+const TOPIC_NAMES: Record<string, string> = {
+  question: 'A question',
+  item_not_received: 'Item not received',
+  damaged_or_defective: 'Damaged or defective',
+  not_as_described: 'Not as described',
+  return_request: 'Return request',
+  refund_not_received: 'Refund not received',
+  other: 'Something else',
+};
+
+const STATUS_NAMES: Record<string, string> = {
+  awaiting_seller: 'Waiting for the seller',
+  awaiting_buyer: 'Waiting for the buyer',
+  escalated: 'With customer service',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export const statusName = (status: string): string => STATUS_NAMES[status] ?? humanise(status);
+
+export function CaseListPage(props: {
+  ctx: PageContext;
+  page: CasePageView;
+  names: Map<string, string>;
+  status?: string;
+  title: string;
+  section: string;
+  base: string;
+}): JSX.Element {
+  const { ctx, page, names } = props;
+  const seller = ctx.viewer!.role === 'seller';
+  return (
+    <Layout ctx={ctx} title={props.title}>
+      <h1 safe>{props.title}</h1>
+      {seller && props.section === 'dashboard' && <p class="muted">Open conversations, the nearest reply deadline first. Deadlines count business time on your calendar.</p>}
+      <FilterSelect
+        action={props.base}
+        id="status"
+        label="Status"
+        name="status"
+        options={[['', seller ? 'Open' : 'All'], ...Object.entries(STATUS_NAMES)]}
+        selected={props.status}
+      />
+      {page.items.length === 0 ? (
+        <p class="muted">No cases here.</p>
+      ) : (
+        <table class="stack">
+          <TableHead columns={['Subject', seller ? 'Buyer' : ctx.viewer!.role === 'buyer' ? 'Seller' : 'Parties', 'Status', 'Reply due']} />
+          <tbody>
+            {page.items.map((item) => (
+              <tr>
+                <td data-label="Subject">
+                  <a href={`/app/cases/${item.id}`} safe>
+                    {item.subject}
+                  </a>
+                </td>
+                <td data-label={seller ? 'Buyer' : 'Seller'} safe>
+                  {seller
+                    ? (names.get(item.buyerId) ?? '')
+                    : ctx.viewer!.role === 'buyer'
+                      ? (names.get(item.sellerId) ?? '')
+                      : `${names.get(item.buyerId) ?? ''} → ${names.get(item.sellerId) ?? ''}`}
+                </td>
+                <td data-label="Status">
+                  <span safe>{statusName(item.status)}</span> <StateBadge state={item.sla.state} />
+                </td>
+                <td data-label="Reply due">
+                  {item.sla.dueAt ? (
+                    <>
+                      <Countdown until={item.sla.dueAt} now={ctx.now} />
+                      <br />
+                      <Time at={item.sla.dueAt} />
+                      {seller && (
+                        <details hx-get={`/app/cases/${item.id}/why`} hx-trigger="toggle once" hx-target="find .why" hx-swap="innerHTML">
+                          <summary>Why this deadline</summary>
+                          <div class="why">
+                            <a href={`/app/cases/${item.id}#why`}>See the explanation</a>
+                          </div>
+                        </details>
+                      )}
+                    </>
+                  ) : (
+                    <span class="muted">No reply due</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <NextPage base={props.base} params={{ status: props.status }} cursor={page.nextCursor} />
+    </Layout>
+  );
+}
+
+const REASON_NAMES: Record<string, string> = {
+  weekend: 'Weekend',
+  holiday: 'Public holiday',
+  closure: 'Closed',
+  outside_hours: 'Outside business hours',
+  paused: 'Clock paused',
+};
+
+/** Why a deadline falls where it does: the stretches of time that counted and those that did not, in the seller's zone. */
+export function Why(props: { sla: SlaDetailView }): JSX.Element {
+  const { sla } = props;
+  if (!sla.dueAt || !sla.basis) return <p class="muted">No reply is due, so no clock is running.</p>;
+  const zone = sla.basis.timeZone;
+  const skipped = sla.explanation.segments.filter((segment) => !segment.counted);
+  return (
+    <div>
+      <p>
+        The reply window counts business time on the seller’s calendar (<span safe>{zone}</span>) from{' '}
+        <time datetime={sla.basis.openedAt} safe>
+          {formatIn(new Date(sla.basis.openedAt), zone)}
+        </time>{' '}
+        to{' '}
+        <time datetime={sla.dueAt} safe>
+          {formatIn(new Date(sla.dueAt), zone)}
+        </time>
+        .{skipped.length === 0 ? ' No time was skipped.' : ' These stretches did not count:'}
+      </p>
+      {skipped.length > 0 && (
+        <ul class="segments">
+          {skipped.map((segment) => (
+            <li class="skipped">
+              <strong safe>{segment.name ? `${REASON_NAMES[segment.reason ?? ''] ?? ''}: ${segment.name}` : (REASON_NAMES[segment.reason ?? ''] ?? 'Not counted')}</strong>{' '}
+              <span safe>{`${formatIn(new Date(segment.from), zone)} – ${formatIn(new Date(segment.to), zone)}`}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function CasePage(props: {
+  ctx: PageContext;
+  view: CaseView;
+  sla: SlaDetailView;
+  messages: MessageView[];
+  names: Map<string, string>;
+  escalations?: EscalationView[];
+}): JSX.Element {
+  const { ctx, view, sla, messages, names } = props;
+  const viewer = ctx.viewer!;
+  const role = viewer.role;
+  const open = view.status !== 'resolved' && view.status !== 'closed';
+  return (
+    <Layout ctx={ctx} title={view.subject}>
+      <p>
+        <a href={role === 'seller' ? '/app/dashboard' : role === 'agent' ? '/app/queue' : '/app/cases'}>← Back</a>
+      </p>
+      <h1 safe>{view.subject}</h1>
+      <div class="grid two">
+        <section aria-label="Conversation">
+          <Conversation viewer={viewer} messages={messages} names={names} />
+          {view.claimId ? (
+            <p class="notice">
+              A claim was filed from this conversation: <a href={`/app/claims/${view.claimId}`}>open the claim</a>.
+            </p>
+          ) : (
+            open && <MessageForm viewer={viewer} action={`/app/cases/${view.id}/messages`} label="Reply" fileLabel="Attach photos or PDF (up to 5, 10 MB each)" />
+          )}
+        </section>
+        <aside class="card" aria-label="About this case">
+          <dl class="facts">
+            <dt>Status</dt>
+            <dd safe>{statusName(view.status)}</dd>
+            <dt>Reply window</dt>
+            <dd>
+              <StateBadge state={view.sla.state} />
+            </dd>
+            <dt>Topic</dt>
+            <dd safe>{TOPIC_NAMES[view.topic] ?? humanise(view.topic)}</dd>
+            <dt>Buyer</dt>
+            <dd safe>{names.get(view.buyerId) ?? ''}</dd>
+            <dt>Seller</dt>
+            <dd safe>{names.get(view.sellerId) ?? ''}</dd>
+            {!!view.sla.dueAt && (
+              <>
+                <dt>Reply due</dt>
+                <dd>
+                  <Time at={view.sla.dueAt} />
+                  <br />
+                  <Countdown until={view.sla.dueAt} now={ctx.now} />
+                </dd>
+              </>
+            )}
+            <dt>Opened</dt>
+            <dd>
+              <Time at={view.createdAt} />
+            </dd>
+          </dl>
+          {!!view.sla.dueAt && (
+            <>
+              <h2 id="why">Why this deadline</h2>
+              <Why sla={sla} />
+            </>
+          )}
+          <CaseActions ctx={ctx} view={view} />
+          {!!props.escalations && <EscalationPanel ctx={ctx} escalations={props.escalations} />}
+        </aside>
+      </div>
+    </Layout>
+  );
+}
+
+function ActionButton(props: { ctx: PageContext; action: string; caseId: string; label: string; secondary?: boolean }): JSX.Element {
+  return <PostButton viewer={props.ctx.viewer!} action={`/app/cases/${props.caseId}/${props.action}`} label={props.label} look={props.secondary ? 'secondary' : undefined} />;
+}
+
+function CaseActions(props: { ctx: PageContext; view: CaseView }): JSX.Element {
+  const { ctx, view } = props;
+  const role = ctx.viewer!.role;
+  const open = view.status !== 'resolved' && view.status !== 'closed';
+  const buttons: JSX.Element[] = [];
+  if (role === 'seller' && view.status === 'awaiting_seller')
+    buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="no-response-needed" label="No response needed" secondary />);
+  if (role === 'buyer' && open) buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="resolve" label="Mark as resolved" secondary />);
+  if (role === 'buyer' && view.status === 'resolved') buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="reopen" label="Reopen" secondary />);
+  if (role === 'buyer' && view.sla.state === 'late' && view.status === 'awaiting_seller')
+    buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="escalate" label="Ask customer service" />);
+  if (role === 'buyer' && view.orderId && !view.claimId)
+    buttons.push(
+      <a class="button secondary" href={`/app/claims/new?orderId=${view.orderId}&caseId=${view.id}`}>
+        File a claim
+      </a>,
+    );
+  if (buttons.length === 0) return <></>;
+  return <div class="actions">{buttons}</div>;
+}
+
+export function NewCasePage(props: { ctx: PageContext; order?: OrderView; sellerId: string; sellerName: string }): JSX.Element {
+  const { ctx, order } = props;
+  return (
+    <Layout ctx={ctx} title="Contact the seller">
+      <h1>Contact the seller</h1>
+      <p>
+        Write to <strong safe>{props.sellerName}</strong>
+        {order ? (
+          <>
+            {' about order '}
+            <span safe>{order.externalId}</span>
+          </>
+        ) : (
+          ''
+        )}
+        . Sellers reply within 2 business days.
+      </p>
+      <form method="post" action="/app/cases" class="card">
+        <Csrf viewer={ctx.viewer!} />
+        <input type="hidden" name="sellerId" value={props.sellerId} />
+        {!!order && <input type="hidden" name="orderId" value={order.id} />}
+        <label for="topic">Topic</label>
+        <select id="topic" name="topic">
+          {TOPICS.map((topic) => (
+            <option value={topic} safe>
+              {TOPIC_NAMES[topic]}
+            </option>
+          ))}
+        </select>
+        <label for="subject">Subject</label>
+        <input id="subject" name="subject" type="text" required maxlength="200" />
+        <label for="body">Message</label>
+        <textarea id="body" name="body" required maxlength="10000"></textarea>
+        <p class="actions">
+          <button type="submit">Send to seller</button>
+        </p>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,190 @@
+import type { ReportView } from '../../inbox/inbox.dto.js';
+import type { EscalationPageView, EscalationView } from '../../support/support.dto.js';
+import { ESCALATION_OUTCOMES } from '../../support/support.dto.js';
+import { Countdown, Csrf, humanise, Layout, NextPage, PostButton, StateBadge, TableHead, Time } from './layout.js';
+import type { PageContext, Viewer } from './layout.js';
+
+export const QUEUE_TABS = {
+  open: { label: 'Unassigned', status: 'open' },
+  mine: { label: 'Assigned to me', status: 'assigned' },
+  assigned: { label: 'All assigned', status: 'assigned' },
+  resolved: { label: 'Resolved', status: 'resolved' },
+} as const;
+export type QueueTab = keyof typeof QUEUE_TABS;
+
+const OUTCOME_NAMES: Record<string, string> = {
+  returned_to_seller: 'Back to the seller: they owe a reply',
+  answered_by_support: 'Answered by support',
+  case_resolved: 'Case resolved',
+};
+
+/** What an escalation is about, linked to where the agent works on it. */
+function Subject(props: { escalation: EscalationView; subjects: Map<string, string> }): JSX.Element {
+  const { escalation } = props;
+  if (escalation.claimId) return <a href={`/app/claims/${escalation.claimId}`}>Claim</a>;
+  if (escalation.reportId) return <a href="/app/reports">Phishing report</a>;
+  if (escalation.caseId)
+    return (
+      <a href={`/app/cases/${escalation.caseId}`} safe>
+        {props.subjects.get(escalation.caseId) ?? 'Case'}
+      </a>
+    );
+  return <span>—</span>;
+}
+
+export function ResolveForm(props: { viewer: Viewer; escalation: EscalationView }): JSX.Element {
+  const id = props.escalation.id;
+  return (
+    <form method="post" action={`/app/escalations/${id}/resolve`}>
+      <Csrf viewer={props.viewer} />
+      <label for={`outcome-${id}`}>Outcome</label>
+      <select id={`outcome-${id}`} name="outcome">
+        {ESCALATION_OUTCOMES.map((outcome) => (
+          <option value={outcome} safe>
+            {OUTCOME_NAMES[outcome]}
+          </option>
+        ))}
+      </select>
+      <label for={`note-${id}`}>Note (optional)</label>
+      <input id={`note-${id}`} name="note" type="text" maxlength="2000" />
+      <p class="actions">
+        <button type="submit">Resolve</button>
+      </p>
+    </form>
+  );
+}
+
+export function AssignButton(props: { viewer: Viewer; escalation: EscalationView }): JSX.Element {
+  const { escalation, viewer } = props;
+  const theirs = escalation.assigneeId !== null && escalation.assigneeId !== viewer.id;
+  return (
+    <PostButton
+      viewer={viewer}
+      action={`/app/escalations/${escalation.id}/assign`}
+      label={theirs ? 'Take over' : 'Assign to me'}
+      look="secondary"
+      fields={theirs ? { reassign: 'true' } : {}}
+    />
+  );
+}
+
+export function QueuePage(props: { ctx: PageContext; tab: QueueTab; page: EscalationPageView; subjects: Map<string, string>; names: Map<string, string> }): JSX.Element {
+  const { ctx, tab, page, subjects, names } = props;
+  const viewer = ctx.viewer!;
+  return (
+    <Layout ctx={ctx} title="Support queue">
+      <h1>Support queue</h1>
+      <nav aria-label="Queue views" class="actions">
+        {Object.entries(QUEUE_TABS).map(([key, value]) => (
+          <a href={`/app/queue?view=${key}`} aria-current={key === tab ? 'page' : undefined} class={key === tab ? 'button' : 'button secondary'}>
+            {value.label}
+          </a>
+        ))}
+      </nav>
+      {page.items.length === 0 ? (
+        <p class="muted">Nothing here.</p>
+      ) : (
+        <table class="stack">
+          <TableHead columns={['About', 'Reason', 'Due', 'Holder', 'Act']} />
+          <tbody>
+            {page.items.map((escalation) => (
+              <tr>
+                <td data-label="About">
+                  <Subject escalation={escalation} subjects={subjects} />
+                </td>
+                <td data-label="Reason">
+                  <span safe>{humanise(escalation.reason)}</span> <StateBadge state={escalation.priority} />
+                  {escalation.waitingOn ? <span class="muted" safe>{` · waiting on the ${escalation.waitingOn}`}</span> : ''}
+                </td>
+                <td data-label="Due">
+                  {escalation.dueAt ? (
+                    <>
+                      <Countdown until={escalation.dueAt} now={ctx.now} />
+                      <br />
+                      <Time at={escalation.dueAt} />
+                    </>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td data-label="Holder">{escalation.assigneeId ? (escalation.assigneeId === viewer.id ? 'You' : (names.get(escalation.assigneeId) ?? '')) : 'Nobody yet'}</td>
+                <td data-label="Act">
+                  {escalation.status !== 'resolved' && escalation.assigneeId !== viewer.id && <AssignButton viewer={viewer} escalation={escalation} />}
+                  {escalation.status === 'resolved' && <span safe>{humanise(escalation.outcome ?? 'resolved')}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <NextPage base="/app/queue" params={{ view: tab }} cursor={page.nextCursor} />
+    </Layout>
+  );
+}
+
+/** On a case page, for support: the case's open escalations, to take and resolve. */
+export function EscalationPanel(props: { ctx: PageContext; escalations: EscalationView[] }): JSX.Element {
+  const viewer = props.ctx.viewer!;
+  const open = props.escalations.filter((escalation) => escalation.status !== 'resolved' && escalation.reason !== 'claim');
+  if (open.length === 0) return <></>;
+  return (
+    <section class="card" aria-label="Escalations">
+      <h2>Escalation</h2>
+      {open.map((escalation) => (
+        <div>
+          <p>
+            <span safe>{humanise(escalation.reason)}</span>, due <Time at={escalation.dueAt} />
+          </p>
+          {escalation.assigneeId === viewer.id ? <ResolveForm viewer={viewer} escalation={escalation} /> : <AssignButton viewer={viewer} escalation={escalation} />}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function ReportsPage(props: { ctx: PageContext; reports: ReportView[]; status: string }): JSX.Element {
+  const { ctx, reports } = props;
+  const viewer = ctx.viewer!;
+  return (
+    <Layout ctx={ctx} title="Phishing reports">
+      <h1>Phishing reports</h1>
+      <nav aria-label="Report views" class="actions">
+        {['open', 'confirmed', 'dismissed'].map((status) => (
+          <a
+            href={`/app/reports?status=${status}`}
+            class={status === props.status ? 'button' : 'button secondary'}
+            aria-current={status === props.status ? 'page' : undefined}
+            safe
+          >
+            {humanise(status)}
+          </a>
+        ))}
+      </nav>
+      {reports.length === 0 && <p class="muted">No reports here.</p>}
+      {reports.map((report) => (
+        <article class="card">
+          <h2 safe>{report.subject}</h2>
+          <p class="muted">
+            Reported <Time at={report.createdAt} />
+            {report.reason ? <span safe>{` · “${report.reason}”`}</span> : ''}
+          </p>
+          <p class="body" safe>
+            {report.body}
+          </p>
+          {report.status === 'open' && (
+            <div class="actions">
+              {(['confirm', 'dismiss'] as const).map((decision) => (
+                <PostButton
+                  viewer={viewer}
+                  action={`/app/reports/${report.id}/${decision}`}
+                  label={decision === 'confirm' ? 'Confirm: quarantine it' : 'Dismiss: it is fine'}
+                  look={decision === 'confirm' ? 'danger' : 'secondary'}
+                />
+              ))}
+            </div>
+          )}
+        </article>
+      ))}
+    </Layout>
+  );
+}
