@@ -16,6 +16,7 @@ import { AppConfig } from '../config/app-config.js';
 import { trustProxyOf } from '../config/environment.js';
 import { AuthService } from './auth/auth.service.js';
 import { takeFlash } from './portal/portal-session.js';
+import { redirectTo } from './portal/portal.js';
 import { DomainError } from './common/domain-error.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -66,6 +67,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       await auth.admitAddress(request.ip);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
+      // The portal's sign-in form shows the refusal on its page.
+      if (request.routeOptions.url === '/app/login') {
+        redirectTo(reply, '/app/login', error.message);
+        return reply;
+      }
       return reply
         .status(429)
         .header('Retry-After', String(error.details.retryAfterSeconds))

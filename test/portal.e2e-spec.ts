@@ -110,6 +110,10 @@ describe('portal in a browser', () => {
 
     await buyerPage.reload();
     await buyerPage.getByText('Yes: it fits laptops up to 15.6 inches.').waitFor();
+    await buyerPage.getByRole('link', { name: 'Cases', exact: true }).click();
+    await buyerPage.getByRole('heading', { name: 'Your conversations with sellers' }).waitFor();
+    await expect(buyerPage.getByRole('row').filter({ hasText: 'Does it fit a 15-inch laptop?' }).textContent()).resolves.toContain('Waiting for the buyer');
+    await checkPage(buyerPage, 'buyer-cases');
     const stored = await t.sql.query(`SELECT status FROM cases WHERE subject = 'Does it fit a 15-inch laptop?'`);
     expect(stored.rows).toEqual([{ status: 'awaiting_buyer' }]);
   });
@@ -271,6 +275,13 @@ describe('portal in a browser', () => {
     await page.getByText('1 message restored').waitFor();
     await page.goto(`${base}/app/inbox`);
     await expect(page.locator('#items li').allTextContents()).resolves.toEqual([expect.stringContaining('Garden week')]);
+    await page.getByLabel('Search messages').fill('"garden week" -spring');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=/);
+    await page.locator('#items li mark').first().waitFor();
+    await expect(page.locator('#items li').count()).resolves.toBe(1);
+    await expect(page.locator('#items li mark').allTextContents()).resolves.toEqual(['Garden', 'week']);
+    await checkPage(page, 'inbox-search');
     await page.getByRole('link', { name: 'Garden week' }).click();
     await page.getByText('Garden week: everything half price').waitFor();
     await checkPage(page, 'inbox-item');

@@ -148,8 +148,8 @@ export function ItemList(props: { items: InboxItemView[]; trash: boolean }): JSX
             <a class="subject" href={`/app/inbox/${item.id}`} safe>
               {item.subject}
             </a>
-            <p class="snippet" safe>
-              {item.snippet}
+            <p class="snippet">
+              <Snippet text={item.snippet} />
             </p>
           </div>
         </li>
@@ -230,4 +230,10 @@ export function ItemPage(props: { ctx: PageContext; item: InboxItemDetailView })
       )}
     </Layout>
   );
+}
+
+/** A search snippet with the matched words (between « and », as the search marks them) highlighted. */
+export function Snippet(props: { text: string }): JSX.Element {
+  const parts = props.text.split(/«([^«»]*)»/);
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <mark safe>{part}</mark> : <span safe>{part}</span>))}</>;
 }
