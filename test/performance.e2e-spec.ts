@@ -20,6 +20,15 @@ describe('GET /sellers/:id/performance', () => {
   let otherSeller: TestUser;
   let agent: TestUser;
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
+  const distribution = (replies: number[]) =>
+    [
+      [0, 1],
+      [1, 4],
+      [4, 8],
+      [8, 24],
+      [24, 48],
+      [48, null],
+    ].map(([fromHours, toHours], i) => ({ fromHours, toHours, replies: replies[i] }));
   const open = async (at: string, subject: string) => {
     t.clock.set(at);
     return (await t.http.post('/cases').set('Authorization', as(buyer)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Question' }).expect(201))
@@ -72,6 +81,8 @@ describe('GET /sellers/:id/performance', () => {
       onTimeReplyRate: 0.5,
       medianResponseBusinessHours: 23,
       p90ResponseBusinessHours: 43.8,
+      // 4 h (A), 23 h (C) and 49 h (B): one each in 4–8, 8–24 and 48 or more.
+      responseTimeDistribution: distribution([0, 0, 1, 1, 0, 1]),
       lateReplies: 1,
       escalations: 1,
       flags: 1,
@@ -90,6 +101,7 @@ describe('GET /sellers/:id/performance', () => {
       onTimeReplyRate: 0.5,
       medianResponseBusinessHours: 23,
       p90ResponseBusinessHours: 23,
+      responseTimeDistribution: distribution([0, 0, 0, 1, 0, 0]),
       lateReplies: 0,
       escalations: 1,
       flags: 1,

@@ -3,6 +3,12 @@ import { ApiProperty } from '@nestjs/swagger';
 export const STANDINGS = ['good', 'at_risk', 'flagged'] as const;
 export type Standing = (typeof STANDINGS)[number];
 
+export class ResponseBucketView {
+  @ApiProperty({ description: 'Business hours from (inclusive)' }) fromHours: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Business hours to (exclusive); null: no upper end' }) toHours: number | null;
+  @ApiProperty({ description: 'Reply cycles answered in that time' }) replies: number;
+}
+
 export class PerformanceWindowView {
   @ApiProperty({ example: 30 }) days: number;
   @ApiProperty({ format: 'date-time' }) from: string;
@@ -15,6 +21,8 @@ export class PerformanceWindowView {
   @ApiProperty({ nullable: true, type: Number }) onTimeReplyRate: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Business hours from the buyer message to the reply' }) medianResponseBusinessHours: number | null;
   @ApiProperty({ nullable: true, type: Number }) p90ResponseBusinessHours: number | null;
+  @ApiProperty({ type: [ResponseBucketView], description: 'Answered reply cycles by business hours to the reply: under 1, 1–4, 4–8, 8–24, 24–48, 48 and more' })
+  responseTimeDistribution: ResponseBucketView[];
   @ApiProperty({ description: 'Replies after the late deadline' }) lateReplies: number;
   @ApiProperty({ description: 'Escalations from missed windows and buyer requests' }) escalations: number;
   @ApiProperty({ description: 'Seller flags (late reply windows)' }) flags: number;

@@ -1,7 +1,10 @@
+/** Where the response-time distribution's bars start, in business hours (the last bar is everything from 48 h on). */
+export const RESPONSE_BUCKET_HOURS = [1, 4, 8, 24, 48] as const;
+
 /**
  * "Seller performance" (docs/domain.md), in SQL over the stored facts (messages,
  * reply cycles with their business-time response, escalations, flags), for
- * 7, 30 and 90 days in one statement. A buyer message counts in the window it
+ * 7, 30 and 90 days in one statement ($4: the distribution's bucket starts, in minutes). A buyer message counts in the window it
  * was sent in, a cycle in the window it opened in, whenever the answer came.
  */
 export const PERFORMANCE = `
@@ -33,6 +36,9 @@ SELECT w.days, w.since,
        (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND y.late_reply)::int AS late_replies,
        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y.response_business_minutes) / 60 FROM cycles y WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL) AS median_hours,
        (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY y.response_business_minutes) / 60 FROM cycles y WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL) AS p90_hours,
+       (SELECT array_agg(COALESCE(h.n, 0) ORDER BY b.i) FROM generate_series(0, ${RESPONSE_BUCKET_HOURS.length}) b(i)
+          LEFT JOIN (SELECT width_bucket(y.response_business_minutes, $4::int[]) AS i, count(*)::int AS n FROM cycles y
+                      WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL GROUP BY 1) h ON h.i = b.i) AS distribution,
        (SELECT count(*) FROM escalations e JOIN seller_cases c ON c.id = e.case_id WHERE e.reason IN ('missed_reply_window', 'buyer_request') AND e.created_at >= w.since)::int AS escalations,
        (SELECT count(*) FROM seller_flags f WHERE f.seller_id = $1 AND f.created_at >= w.since)::int AS flags
   FROM windows w ORDER BY w.days`;

@@ -6,7 +6,7 @@ import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { ClaimPolicies } from '../claims/claim-policies.js';
-import { CLAIM_RATE, PERFORMANCE } from './sellers.queries.js';
+import { CLAIM_RATE, PERFORMANCE, RESPONSE_BUCKET_HOURS } from './sellers.queries.js';
 import { ClaimRateView, PerformanceView, PerformanceWindowView, Standing } from './sellers.dto.js';
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
@@ -26,7 +26,12 @@ export class SellersService {
     await this.access.requireSellerPerformance(caller, sellerId);
     const now = await this.clock.now();
     const policy = sellerStandingPolicyAt(now);
-    const rows: Record<string, number | string | Date | null>[] = await this.db.query(PERFORMANCE, [sellerId, now, policy.windowsDays]);
+    const rows: Record<string, number | string | Date | number[] | null>[] = await this.db.query(PERFORMANCE, [
+      sellerId,
+      now,
+      policy.windowsDays,
+      RESPONSE_BUCKET_HOURS.map((hours) => hours * 60),
+    ]);
     const windows: PerformanceWindowView[] = rows.map((row) => ({
       days: row.days as number,
       from: (row.since as Date).toISOString(),
@@ -39,6 +44,11 @@ export class SellersService {
       onTimeReplyRate: rate(row.on_time as number, row.reply_cycles as number),
       medianResponseBusinessHours: hours(row.median_hours as number | null),
       p90ResponseBusinessHours: hours(row.p90_hours as number | null),
+      responseTimeDistribution: (row.distribution as number[]).map((replies, i) => ({
+        fromHours: i === 0 ? 0 : RESPONSE_BUCKET_HOURS[i - 1],
+        toHours: i < RESPONSE_BUCKET_HOURS.length ? RESPONSE_BUCKET_HOURS[i] : null,
+        replies,
+      })),
       lateReplies: row.late_replies as number,
       escalations: row.escalations as number,
       flags: row.flags as number,

@@ -1,6 +1,6 @@
 import type { EmailPreferencesView } from '../../notifications/notifications.dto.js';
 import type { Category } from '../../notifications/categories.js';
-import type { PerformanceView } from '../../sellers/sellers.dto.js';
+import type { PerformanceView, ResponseBucketView } from '../../sellers/sellers.dto.js';
 import { CATEGORY_NAMES, categoriesFor } from './inbox.js';
 import { Csrf, Layout, StateBadge } from './layout.js';
 import type { PageContext } from './layout.js';
@@ -47,6 +47,8 @@ export function SettingsPage(props: { ctx: PageContext; preferences: EmailPrefer
   );
 }
 
+const hoursText = (hours: number | null): string => (hours === null ? '—' : `${hours} h`);
+
 const percent = (rate: number | null): string => (rate === null ? '—' : `${Math.round(rate * 1000) / 10} %`);
 
 /** A horizontal bar per row against a dashed threshold line; the numbers are in the text too, so the chart is never the only way to read them. */
@@ -55,7 +57,7 @@ function RateChart(props: { title: string; rows: { label: string; value: number 
   const left = 70;
   const bar = 22;
   const height = props.rows.length * (bar + 10) + 24;
-  const x = (rate: number) => left + Math.min(1, Math.max(0, rate)) * (width - left - 40);
+  const x = (rate: number) => left + Math.min(1, Math.max(0, rate)) * (width - left - 60);
   return (
     <svg class="chart" viewBox={`0 0 ${width} ${height}`} width={String(width)} height={String(height)} role="img" aria-label={props.title}>
       <title safe>{props.title}</title>
@@ -78,13 +80,14 @@ function RateChart(props: { title: string; rows: { label: string; value: number 
   );
 }
 
-function HoursChart(props: { rows: { label: string; median: number | null; p90: number | null }[] }): JSX.Element {
+/** Vertical bars: how many replies took how long, in business hours; each bar is labelled with its count. */
+function DistributionChart(props: { buckets: ResponseBucketView[]; days: number }): JSX.Element {
   const width = 320;
-  const left = 70;
-  const bar = 10;
-  const max = Math.max(16, ...props.rows.flatMap((row) => [row.median ?? 0, row.p90 ?? 0]));
-  const x = (hours: number) => left + (hours / max) * (width - left - 60);
-  const height = props.rows.length * 34 + 8;
+  const height = 170;
+  const base = 140;
+  const slot = width / props.buckets.length;
+  const most = Math.max(1, ...props.buckets.map((bucket) => bucket.replies));
+  const label = (bucket: ResponseBucketView) => (bucket.toHours === null ? `${bucket.fromHours}+ h` : `${bucket.fromHours}–${bucket.toHours} h`);
   return (
     <svg
       class="chart"
@@ -92,21 +95,23 @@ function HoursChart(props: { rows: { label: string; median: number | null; p90: 
       width={String(width)}
       height={String(height)}
       role="img"
-      aria-label="Response time in business hours: median and 90th percentile"
+      aria-label={`Replies by business hours taken, last ${props.days} days`}
     >
-      <title>Response time in business hours: median and 90th percentile</title>
-      {props.rows.map((row, i) => (
-        <g>
-          <text x="0" y={String(i * 34 + 14)} safe>
-            {row.label}
-          </text>
-          <rect class="bar" x={String(left)} y={String(i * 34)} width={String(x(row.median ?? 0) - left)} height={String(bar)} />
-          <rect class="bar" x={String(left)} y={String(i * 34 + bar + 2)} width={String(x(row.p90 ?? 0) - left)} height={String(bar)} opacity="0.5" />
-          <text x={String(x(Math.max(row.median ?? 0, row.p90 ?? 0)) + 4)} y={String(i * 34 + 14)} safe>
-            {`${row.median === null ? '—' : row.median.toFixed(1)} / ${row.p90 === null ? '—' : row.p90.toFixed(1)} h`}
-          </text>
-        </g>
-      ))}
+      <title safe>{`Replies by business hours taken, last ${props.days} days: ${props.buckets.map((bucket) => `${label(bucket)}: ${bucket.replies}`).join(', ')}`}</title>
+      {props.buckets.map((bucket, i) => {
+        const tall = Math.round((bucket.replies / most) * (base - 20));
+        return (
+          <g>
+            <rect class="bar" x={String(i * slot + 8)} y={String(base - tall)} width={String(slot - 16)} height={String(tall)} />
+            <text x={String(i * slot + slot / 2 - 4)} y={String(base - tall - 4)} safe>
+              {String(bucket.replies)}
+            </text>
+            <text x={String(i * slot + 4)} y={String(base + 16)} safe>
+              {label(bucket)}
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }
@@ -115,6 +120,7 @@ export function PerformancePage(props: { ctx: PageContext; performance: Performa
   const { ctx, performance } = props;
   const windows = performance.windows;
   const label = (days: number) => `${days} days`;
+  const judged = windows.find((window) => window.days === 30) ?? windows[windows.length - 1];
   return (
     <Layout ctx={ctx} title="Performance">
       <h1>Your performance</h1>
@@ -164,8 +170,12 @@ export function PerformancePage(props: { ctx: PageContext; performance: Performa
         </section>
         <section class="card">
           <h2>Response time</h2>
-          <HoursChart rows={windows.map((w) => ({ label: label(w.days), median: w.medianResponseBusinessHours, p90: w.p90ResponseBusinessHours }))} />
-          <p class="muted">Median (dark) and 90th percentile (light), in business hours.</p>
+          {judged ? <DistributionChart buckets={judged.responseTimeDistribution} days={judged.days} /> : ''}
+          <p class="muted">
+            {judged
+              ? `Last ${judged.days} days: median ${hoursText(judged.medianResponseBusinessHours)}, 90th percentile ${hoursText(judged.p90ResponseBusinessHours)} (business hours).`
+              : ''}
+          </p>
         </section>
         <section class="card">
           <h2>Order defect rate</h2>
