@@ -57,7 +57,8 @@ async function demo(): Promise<void> {
     `  The clock is simulated: move it on the admin's Clock page. Data lives in ${env.DATA_DIR}; delete it to start over.`,
     '',
   ];
-  console.log(lines.join('\n'));
+  // The accounts are the demo's answer to whoever started it, printed whatever LOG_LEVEL says (the log stays for the service).
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 demo().catch((error: unknown) => {

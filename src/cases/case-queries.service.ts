@@ -1,7 +1,7 @@
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { isSupport } from '../access/access.js';
 import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
@@ -69,6 +69,13 @@ export class CaseQueriesService {
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? encodeCursor(bySeller ? (last.dueAt ? last.dueAt.toISOString() : 'infinity') : last.createdAt.toISOString(), last.id) : null;
     return { items: page.map((record) => toCaseView(record, now, caller)), nextCursor };
+  }
+
+  /** Cases' subjects as support reads them (the original words), for listing escalations. */
+  async subjects(caseIds: readonly string[]): Promise<Map<string, string>> {
+    if (caseIds.length === 0) return new Map();
+    const rows = await this.db.getRepository(CaseRecord).find({ where: { id: In([...caseIds]) }, select: { id: true, subject: true } });
+    return new Map(rows.map((row) => [row.id, row.subject]));
   }
 
   async messages(caller: Caller, caseId: string): Promise<MessageView[]> {

@@ -1,8 +1,8 @@
-import { ClockAdminService } from './clock-admin.service.js';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
+import { ClockAdminService } from './clock-admin.service.js';
 import { AdvanceClockDto, ClockView } from './clock.dto.js';
 import { SimulatedClock } from './simulated-clock.js';
 

@@ -1,11 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { isPortalRoute } from '../portal/portal-session.js';
 import { problem } from './problem.filter.js';
 import { checkJsonShape, checkQueryShape, RequestShapeError } from './request-shape.js';
 
 /** Routes that take an HTML form (`application/x-www-form-urlencoded`): the unsubscribe link and the portal's pages; every other route is JSON only (415). */
-export const takesForms = (url: string | undefined): boolean => url === '/unsubscribe' || url === '/app' || (url?.startsWith('/app/') ?? false);
+export const takesForms = (url: string | undefined): boolean => url === '/unsubscribe' || isPortalRoute(url);
 
 /**
  * What every request passes before a handler sees it: JSON bodies parsed and

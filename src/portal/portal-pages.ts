@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { InboxService } from '../inbox/inbox.service.js';
+import { UsersService } from '../users/users.service.js';
 import { csrfTokenOf } from './portal-session.js';
 import type { PageContext } from './views/layout.js';
 
@@ -13,7 +12,7 @@ import type { PageContext } from './views/layout.js';
 @Injectable()
 export class PortalPages {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly inbox: InboxService,
@@ -44,10 +43,7 @@ export class PortalPages {
   }
 
   /** Display names of users, for showing who is who. */
-  async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
-    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
-    if (wanted.length === 0) return new Map();
-    const rows: { id: string; display_name: string }[] = await this.db.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [wanted]);
-    return new Map(rows.map((row) => [row.id, row.display_name]));
+  names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+    return this.users.displayNames(ids);
   }
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { CaseQueriesService } from '../cases/case-queries.service.js';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { DecideReportDto, ReportsQueryDto } from '../inbox/inbox.dto.js';
@@ -22,7 +21,7 @@ export class SupportPagesController {
     private readonly pages: PortalPages,
     private readonly queue: SupportQueueService,
     private readonly reports: InboxReportsService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly cases: CaseQueriesService,
   ) {}
 
   @Get('queue')
@@ -37,15 +36,8 @@ export class SupportPagesController {
     });
     const [ctx, page] = await Promise.all([this.pages.context(caller, 'queue', request), this.queue.list(dto)]);
     const caseIds = page.items.map((item) => item.caseId).filter((id): id is string => id !== null);
-    const [subjects, names] = await Promise.all([this.subjects(caseIds), this.pages.names(page.items.map((item) => item.assigneeId))]);
+    const [subjects, names] = await Promise.all([this.cases.subjects(caseIds), this.pages.names(page.items.map((item) => item.assigneeId))]);
     return QueuePage({ ctx, tab, page, subjects, names });
-  }
-
-  /** Cases' subjects as support reads them (the original words). */
-  private async subjects(caseIds: string[]): Promise<Map<string, string>> {
-    if (caseIds.length === 0) return new Map();
-    const rows: { id: string; subject: string }[] = await this.db.query(`SELECT id, subject FROM cases WHERE id = ANY($1::uuid[])`, [caseIds]);
-    return new Map(rows.map((row) => [row.id, row.subject]));
   }
 
   @Post('escalations/:id/assign')

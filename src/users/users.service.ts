@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { In, QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { hashPassword } from '../auth/password.js';
@@ -82,6 +82,14 @@ export class UsersService {
       throw error;
     }
     return toUserView(user, calendar);
+  }
+
+  /** Display names of users by id, for showing who is who (unknown ids are left out). */
+  async displayNames(ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return new Map();
+    const users = await this.users.find({ where: { id: In(wanted) }, select: { id: true, displayName: true } });
+    return new Map(users.map((user) => [user.id, user.displayName]));
   }
 
   /** Users newest first, optionally of one role, with whether each is disabled (for the admin's list). */
