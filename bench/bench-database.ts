@@ -4,7 +4,10 @@ import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 /** Server settings for loading millions of rows quickly on a throwaway server. */
-const BULK_LOAD = { shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', synchronous_commit: 'off', maintenance_work_mem: '1GB' };
+const BULK_LOAD: Record<string, string> = { shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', synchronous_commit: 'off', maintenance_work_mem: '1GB' };
+
+/** BENCH_STATEMENTS=1: the throwaway server loads pg_stat_statements, so a benchmark can show where the database's time went. */
+export const STATEMENT_STATS = process.env.BENCH_STATEMENTS === '1';
 
 /**
  * Runs `work` on a fresh, migrated database of its own: on `serverUrl`, or on
@@ -12,7 +15,9 @@ const BULK_LOAD = { shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeo
  * throwaway server) is gone afterwards, whatever happened.
  */
 export async function withBenchDatabase<T>(serverUrl: string | undefined, work: (databaseUrl: string) => Promise<T>): Promise<T> {
-  const throwaway = serverUrl ? undefined : await startThrowawayPostgres(BULK_LOAD);
+  const throwaway = serverUrl
+    ? undefined
+    : await startThrowawayPostgres(STATEMENT_STATS ? { ...BULK_LOAD, shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } : BULK_LOAD);
   const server = serverUrl ?? throwaway!.url;
   const database = `parley_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
@@ -22,10 +27,41 @@ export async function withBenchDatabase<T>(serverUrl: string | undefined, work: 
     const url = new URL(server);
     url.pathname = `/${database}`;
     await withSchemaLock(url.toString(), runMigrations);
+    if (STATEMENT_STATS) await onDatabase(url.toString(), (db) => db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
     return await work(url.toString());
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     await throwaway?.stop();
   }
+}
+
+/** `work` with a client of its own on `url`, closed afterwards. */
+export async function onDatabase<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** With BENCH_STATEMENTS=1: forgets the statistics so far (call before a measured run). */
+export async function resetStatements(db: pg.Client): Promise<void> {
+  if (STATEMENT_STATS) await db.query('SELECT pg_stat_statements_reset()');
+}
+
+/** With BENCH_STATEMENTS=1: the statements that took the most database time since the last reset, one line each. */
+export async function topStatements(db: pg.Client, limit = 12): Promise<string[]> {
+  if (!STATEMENT_STATS) return [];
+  const { rows } = await db.query(
+    `SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, round(mean_plan_time::numeric, 3) AS plan_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map(
+    (row) =>
+      `${String(row.calls).padStart(7)} calls ${String(row.total_ms).padStart(7)} ms total ${String(row.mean_ms).padStart(8)} ms mean ${String(row.plan_ms).padStart(7)} ms planning  ${row.query}`,
+  );
 }

@@ -1,20 +1,56 @@
-import { formatScenario, runCasesBench } from './cases-bench.js';
+import { CasesBenchResult, formatScenario, runCasesBench, Scenario } from './cases-bench.js';
 
-// npm run bench:cases [cases] — needs the build (npm run build) for the Parley process.
-const cases = Number(process.argv[2] ?? 1_000_000);
+// npm run bench:cases [sizes…] — the sizes (cases) to compare, 100,000 and 1,000,000 by default; needs the build (the script runs it).
+const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100_000, 1_000_000];
 const result = await runCasesBench({
   serverUrl: process.env.BENCH_DATABASE_URL,
-  cases,
+  sizes,
   messagesPerCase: 5,
-  hotSellerCases: Math.min(20_000, Math.floor(cases / 10)),
+  hotSellerCases: 10_000,
   sellers: 1_000,
   buyers: 50_000,
-  connections: 50,
-  durationSeconds: Number(process.env.BENCH_SECONDS ?? 10),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+  durationSeconds: Number(process.env.BENCH_SECONDS ?? 12),
+  rounds: 3,
+  poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
+  sweepRuns: 9,
   log: (line) => console.log(line),
 });
-console.log('');
-for (const scenario of result.scenarios) console.log(formatScenario(scenario));
-const list = result.scenarios.find((s) => s.name === 'GET /cases (first page)')!;
-console.log(`target: list ≥ 0.5× bare and p99 < 100 ms: ${list.ratio >= 0.5 && list.parley.p99Ms < 100 ? 'met' : 'NOT met'}`);
-console.log(`ratio parley/bare GET /cases (first page): ${list.ratio.toFixed(2)}x`);
+report(result);
+
+function report({ poolSize, sizes: runs }: CasesBenchResult): void {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const scenario = (index: number, name: string) => runs[index].scenarios.find((s) => s.name === name)!;
+  const names = runs[0].scenarios.map((s) => s.name);
+  console.log('');
+  console.log(`pool size: parley ${poolSize.parley} (DATABASE_POOL_SIZE), bare ${poolSize.bare}; 50 connections`);
+  for (const run of runs) {
+    console.log(`${count(run.cases)} cases:`);
+    for (const s of run.scenarios) console.log(`  ${formatScenario(s)}`);
+    console.log(`  empty SLA sweep (HTTP job) ${run.emptySweepMs.toFixed(1)} ms`);
+    for (const side of ['parley', 'bare'] as const) {
+      const rows = run.rowChanges[side];
+      console.log(
+        `  ${side.padEnd(6)} replies ${count(rows.replies)}: message_posted ${count(rows.events)}, outbox ${count(rows.outbox)}, inbox items ${count(rows.items)}, cycles closed ${count(rows.cyclesClosed)}, status events ${count(rows.statusEvents)}`,
+      );
+    }
+  }
+
+  const last = runs.length - 1;
+  const flat: [string, number][] = names.map((name) => [name, scenario(last, name).parley.requestsPerSecond / scenario(0, name).parley.requestsPerSecond]);
+  flat.push(['empty SLA sweep (ms)', runs[0].emptySweepMs / runs[last].emptySweepMs]);
+  if (last > 0) {
+    console.log(`growth ${count(runs[0].cases)} → ${count(runs[last].cases)} cases (Parley at the larger size ÷ at the smaller; 1.00 = flat):`);
+    for (const [name, factor] of flat) console.log(`  ${name.padEnd(26)} ${factor.toFixed(2)}`);
+  }
+  const meets = (s: Scenario, ratio: number, p99: number) => s.ratio >= ratio && s.parley.p99Ms < p99;
+  const every = (name: string, ratio: number, p99: number) => runs.every((_, index) => meets(scenario(index, name), ratio, p99));
+  const targets: [string, boolean][] = [
+    ['list first page ≥ 0.8× bare, p99 < 50 ms', every('GET /cases (first page)', 0.8, 50)],
+    ['list deep cursor ≥ 0.8× bare, p99 < 50 ms', every('GET /cases (deep cursor)', 0.8, 50)],
+    ['reply ≥ 0.6× bare, p99 < 100 ms', every('POST /cases/:id/messages', 0.6, 100)],
+    ['flat within 20 %', last === 0 || flat.every(([, factor]) => factor >= 0.8)],
+  ];
+  for (const [target, met] of targets) console.log(`target: ${target}: ${met ? 'met' : 'NOT met'}`);
+  for (const name of names) console.log(`ratio parley/bare ${name}: ${runs.map((run, index) => `${count(run.cases)} ${scenario(index, name).ratio.toFixed(2)}x`).join(', ')}`);
+}

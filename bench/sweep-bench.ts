@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
+import { onDatabase } from './bench-database.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { slaNoticeTexts, SWEEP_BATCH } from '../src/sla/sla-sweep.queries.js';
 import { startProcess } from '../test/support/parley-process.js';
@@ -100,16 +101,6 @@ async function seed(url: string, options: SweepBenchOptions): Promise<void> {
                     SELECT cycle_id, id, 1, opened_at, opened_at, opened_at + interval '1 day', opened_at + interval '2 days', opened_at + interval '3 days', md5('cal' || seller_id)::uuid, 1, 1 FROM plan`);
     await db.query('COMMIT');
     await db.query('VACUUM ANALYZE');
-  } finally {
-    await db.end();
-  }
-}
-
-async function onDatabase<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
   } finally {
     await db.end();
   }

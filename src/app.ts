@@ -52,11 +52,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request are callback-style where they do not wait for anything: an async hook costs a promise per request.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   await fastify.register(cookie);
-  fastify.addHook('onRequest', async (request, reply) => takeFlash(request, reply));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    takeFlash(request, reply);
+    done();
+  });
   hardenHttp(fastify, BODY_LIMIT_BYTES);
   await acceptUploads(fastify);
   // An address past its failed sign-in limit is refused before its body is read.

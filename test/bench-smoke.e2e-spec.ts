@@ -15,25 +15,41 @@ describe('benchmark smoke runs', () => {
     expect(Number.isFinite(result.buildMs)).toBe(true);
   });
 
-  it('bench:cases seeds, starts Parley and the bare server, and measures every scenario', async () => {
+  it('bench:cases seeds each size, starts Parley and the bare server, measures every scenario, and both sides write the same rows', async () => {
     const result = await runCasesBench({
       serverUrl: process.env.PARLEY_TEST_SERVER_URL,
-      cases: 2_000,
+      sizes: [1_000, 2_000],
       messagesPerCase: 2,
       hotSellerCases: 200,
       sellers: 20,
       buyers: 50,
       connections: 4,
-      durationSeconds: 1,
+      durationSeconds: 2,
+      rounds: 2,
+      poolSize: 4,
+      sweepRuns: 3,
     });
-    expect(result.scenarios.map((s) => s.name)).toEqual(['POST /cases/:id/messages', 'GET /cases (deep cursor)', 'GET /cases (first page)']);
-    for (const scenario of result.scenarios) {
-      expect(scenario.parley.requestsPerSecond).toBeGreaterThan(0);
-      expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);
-      expect(scenario.parley.errors).toBe(0);
-      expect(scenario.bare.errors).toBe(0);
+    expect(result.sizes.map((size) => size.cases)).toEqual([1_000, 2_000]);
+    for (const size of result.sizes) {
+      expect(size.scenarios.map((s) => s.name)).toEqual(['POST /cases/:id/messages', 'GET /cases (deep cursor)', 'GET /cases (first page)']);
+      for (const scenario of size.scenarios) {
+        expect(scenario.parley.requestsPerSecond).toBeGreaterThan(0);
+        expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);
+        expect(scenario.parley.errors).toBe(0);
+        expect(scenario.bare.errors).toBe(0);
+      }
+      expect(size.emptySweepMs).toBeGreaterThan(0);
+      // Every reply of either side wrote its event, email and Message Center item; those that answered a waiting buyer closed the cycle and changed the status.
+      for (const rows of [size.rowChanges.parley, size.rowChanges.bare]) {
+        expect(rows.replies).toBeGreaterThan(0);
+        expect([rows.events, rows.outbox, rows.items]).toEqual([rows.replies, rows.replies, rows.replies]);
+        expect(rows.cyclesClosed).toBeGreaterThan(0);
+        // (a status event is matched to its reply by case and instant, so two replies on one case in one millisecond could both claim it)
+        expect(rows.statusEvents).toBeGreaterThanOrEqual(rows.cyclesClosed);
+        expect(rows.statusEvents).toBeLessThanOrEqual(rows.replies);
+      }
     }
-  }, 120_000);
+  }, 180_000);
 
   it('bench:inbox seeds items, starts Parley and the bare server, measures every scenario, a bulk delete and a broadcast', async () => {
     const result = await runInboxBench({ serverUrl: process.env.PARLEY_TEST_SERVER_URL, users: 50, items: 2_000, heavyUserItems: 400, connections: 4, durationSeconds: 1 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FusedWrite } from '../common/database/fused-write.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -79,22 +80,31 @@ export class AttachmentsService {
 
   /** Records stored files as the attachments of a message, in the message's transaction. */
   async attach(tx: EntityManager, stashed: Stashed[], owner: AttachmentOwner, uploadedBy: string, now: Date): Promise<AttachmentView[]> {
+    const write = new FusedWrite();
+    const views = this.attachIn(write, stashed, owner, uploadedBy, now);
+    await write.run(tx);
+    return views;
+  }
+
+  /** The same as part of `write`, for a change that writes the message in the same statement. */
+  attachIn(write: FusedWrite, stashed: Stashed[], owner: AttachmentOwner, uploadedBy: string, now: Date): AttachmentView[] {
     if (stashed.length === 0) return [];
-    await tx.query(
+    const columns = [
+      [stashed.map((file) => file.id), 'uuid'],
+      [stashed.map(() => ('messageId' in owner ? owner.messageId : null)), 'uuid'],
+      [stashed.map(() => ('claimMessageId' in owner ? owner.claimMessageId : null)), 'uuid'],
+      [stashed.map((file) => file.name), 'text'],
+      [stashed.map((file) => file.contentType), 'text'],
+      [stashed.map((file) => file.size), 'int'],
+      [stashed.map((file) => file.key), 'text'],
+      [stashed.map(() => uploadedBy), 'uuid'],
+      [stashed.map(() => now), 'timestamptz'],
+      [stashed.map((_, position) => position), 'int'],
+    ] as const;
+    write.with(
+      write.name('attached'),
       `INSERT INTO attachments (id, message_id, claim_message_id, name, content_type, size, storage_key, uploaded_by, created_at, position)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::uuid[], $9::timestamptz[], $10::int[])`,
-      [
-        stashed.map((file) => file.id),
-        stashed.map(() => ('messageId' in owner ? owner.messageId : null)),
-        stashed.map(() => ('claimMessageId' in owner ? owner.claimMessageId : null)),
-        stashed.map((file) => file.name),
-        stashed.map((file) => file.contentType),
-        stashed.map((file) => file.size),
-        stashed.map((file) => file.key),
-        stashed.map(() => uploadedBy),
-        stashed.map(() => now),
-        stashed.map((_, position) => position),
-      ],
+       ${write.rows(columns)}`,
     );
     return stashed.map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size }));
   }

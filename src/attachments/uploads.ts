@@ -50,18 +50,23 @@ export async function acceptUploads(fastify: FastifyInstance): Promise<void> {
     limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: FIELDS.size, fieldSize: 100_000, parts: MAX_FILES + FIELDS.size, headerPairs: 100 },
     throwFileSizeLimit: true,
   });
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
     if (type === 'multipart/form-data' && !UPLOAD_ROUTES.has(request.routeOptions.url ?? '')) {
-      return reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
+      void reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
+      return;
     }
+    done();
   });
-  fastify.addHook('preValidation', async (request) => {
-    if (!request.isMultipart()) return;
-    const { fields, uploads } = await readParts(request);
-    checkJsonShape(fields);
-    request.body = fields;
-    request.uploads = uploads;
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (!request.isMultipart()) return done();
+    readParts(request)
+      .then(({ fields, uploads }) => {
+        checkJsonShape(fields);
+        request.body = fields;
+        request.uploads = uploads;
+      })
+      .then(() => done(), done);
   });
 }
 

@@ -9,6 +9,10 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { transaction } from '../common/transaction.js';
+import { FusedWrite } from '../common/database/fused-write.js';
+import { hydrate } from '../common/database/hydrate.js';
+import { queryPrepared } from '../common/database/prepared.js';
+import { isUuid } from '../common/ids.js';
 import { PostingLimit } from '../common/shared-limits.js';
 import type { Party } from '../notifications/categories.js';
 import { OutboxService, slaNoticeKey } from '../notifications/outbox.service.js';
@@ -20,9 +24,9 @@ import { TimelineService } from '../timeline/timeline.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { Upload } from '../attachments/uploads.js';
-import { CLOSE_RESOLVED } from './case.queries.js';
+import { caseUnchangedSql, CLOSE_RESOLVED, messageContextSql, OPEN_CYCLE_PREFIX } from './case.queries.js';
 import { CaseAction, transition } from './case-status.js';
-import { CaseRecord, Message } from './case.entity.js';
+import { CaseRecord, Message, ReplyCycle } from './case.entity.js';
 import { caseNotices } from './case-notices.js';
 import { slaStateOf, toCaseView, toMessageView } from './case-views.js';
 import { CaseView, MessageView, OpenCaseDto, PostMessageDto } from './cases.dto.js';
@@ -47,6 +51,20 @@ const EVENT_OF: Record<CaseAction, TimelineEventType> = {
   support_hand_back: 'support_handed_back',
   support_answer: 'support_answered',
 };
+
+/** Guarded writes of a message tried before locking the case in a transaction (each after a case that changed since it was read). */
+const GUARDED_ATTEMPTS = 3;
+
+/** The CTE that writes a posted message: notices that show it read it from there. */
+const POSTED_MESSAGE = 'posted_message';
+
+/** What `writeMessage` knows already: the opening subject's policy findings, the open cycle and whether support waits on the author. */
+interface MessageContext {
+  /** The opening message's case subject, already through the policy: its findings count with the message's. */
+  subject?: PolicyResult;
+  openCycle?: ReplyCycle;
+  supportAwaits: boolean;
+}
 
 const actorOf = (caller: Caller): Actor => ({ id: caller.id, role: caller.role });
 
@@ -129,58 +147,108 @@ export class CasesService {
         updatedAt: now,
       });
       await tx.insert(CaseRecord, opened);
-      await this.timeline.append(tx, {
+      const write = this.timeline.appendIn(new FusedWrite(), {
         caseId,
         type: 'case_opened',
         actor: actorOf(caller),
         at: now,
         data: { topic: dto.topic, orderId: dto.orderId ?? null, listingRef: dto.listingRef ?? null },
       });
-      await this.writeMessage(tx, opened, caller, dto.body, false, now, subjectPolicy);
-      await this.persist(tx, opened);
+      await this.writeMessage(tx, write, opened, caller, dto.body, false, now, { subject: subjectPolicy, supportAwaits: false });
+      this.persistIn(write, opened);
+      await write.run(tx);
       return { record: opened, replayed: false };
     });
     return { view: toCaseView(record, now, caller), replayed };
   }
 
-  /** A message (or, from support, an internal note), with its files stored first and recorded in the same transaction. */
+  /**
+   * A message (or, from support, an internal note), with its files stored
+   * first and recorded with it. Two round trips in the common case
+   * (docs/performance.md): one statement counts the post against the
+   * author's limit and reads the case, its open cycle and whether support
+   * waits on the author; the rules run in TypeScript; one guarded statement
+   * locks the case, if it is still the version read, and writes everything
+   * (message, timeline, notice and Message Center item, counters, cycle,
+   * case, attachments). When the case changed in between, the rules run
+   * again on what it is now; when support waits on the author (its clock
+   * has reads and writes of its own) or the case keeps changing, the same
+   * rules run in a transaction that locks the case first.
+   */
   async postMessage(caller: Caller, caseId: string, dto: PostMessageDto, uploads: Upload[] = []): Promise<MessageView> {
-    await this.posting.take(caller);
+    const permission: Permission = dto.internal ? 'case.note' : 'case.message';
+    if (!isUuid(caseId)) {
+      await this.posting.take(caller);
+      throw DomainError.notFound('Case');
+    }
     const now = await this.clock.now();
-    return this.attachments.withStored(uploads, (stashed) =>
-      transaction(this.db, async (tx) => {
-        const record = await this.access.requireCase(tx, caller, caseId, dto.internal ? 'case.note' : 'case.message', true);
-        const message = await this.writeMessage(tx, record, caller, dto.body, dto.internal === true, now);
-        await this.persist(tx, record);
-        return toMessageView(message, caller, await this.attachments.attach(tx, stashed, { messageId: message.id }, caller.id, now));
-      }),
+    return this.attachments.withStored(uploads, async (stashed) => {
+      const post = async (tx: EntityManager, known: MessageContext & { record: CaseRecord; version: string | null }) => {
+        const write = new FusedWrite();
+        if (known.version !== null) write.guard(caseUnchangedSql(write.param(caseId, 'uuid'), write.param(known.version, 'xid')));
+        const message = await this.writeMessage(tx, write, known.record, caller, dto.body, dto.internal === true, now, known);
+        this.persistIn(write, known.record);
+        const attachments = this.attachments.attachIn(write, stashed, { messageId: message.id }, caller.id, now);
+        return (await write.run(tx)) ? toMessageView(message, caller, attachments) : null;
+      };
+      for (let attempt = 1; attempt <= GUARDED_ATTEMPTS; attempt++) {
+        const known = await this.messageContext(this.db.manager, caller, caseId, permission, attempt === 1 ? 'count' : 'read');
+        if (known.supportAwaits) break;
+        const posted = await post(this.db.manager, known);
+        if (posted) return posted;
+      }
+      return transaction(this.db, async (tx) => (await post(tx, await this.messageContext(tx, caller, caseId, permission, 'lock')))!);
+    });
+  }
+
+  /**
+   * What the rules for a message read, in one statement (messageContextSql):
+   * `count` also counts the post (429 past the limit), `lock` takes the
+   * case's row lock in `tx` (and the write needs no guard).
+   */
+  private async messageContext(tx: EntityManager, caller: Caller, caseId: string, permission: Permission, mode: 'count' | 'read' | 'lock') {
+    const counting = mode === 'count' ? this.posting.params(caller) : null;
+    const rows = await queryPrepared<Record<string, unknown>>(
+      tx,
+      messageContextSql({ lock: mode === 'lock', countPost: counting ? this.posting.countSql('$3::text[]', '$4') : undefined }),
+      counting ? [caseId, caller.role, counting.keys, counting.windowSeconds] : [caseId, caller.role],
     );
+    const [row] = rows;
+    if (counting) this.posting.check({ count: Number(row.posts), retryAfterSeconds: Number(row.retry_after) });
+    const record = row?.id != null ? hydrate(tx, CaseRecord, row) : null;
+    this.access.checkCase(caller, record, permission);
+    return {
+      record,
+      version: mode === 'lock' ? null : (row.version as string),
+      openCycle: row.open_cycle_id != null ? hydrate(tx, ReplyCycle, row, OPEN_CYCLE_PREFIX) : undefined,
+      supportAwaits: row.support_awaits === true,
+    };
   }
 
   /** The seller ends the open reply cycle without replying. */
   async noResponseNeeded(caller: Caller, caseId: string): Promise<CaseView> {
-    return this.change(caller, caseId, 'case.noResponseNeeded', 'no_response_needed', async (tx, record, now) => {
+    return this.change(caller, caseId, 'case.noResponseNeeded', 'no_response_needed', async (tx, write, record, now) => {
       if (!record.cycleId) {
         throw new DomainError('forbidden_transition', 'There is no unanswered buyer message to mark', {
           extensions: { currentState: record.status, action: 'no_response_needed' },
         });
       }
-      await this.cycles.close(tx, record, 'no_response_needed', null, now);
+      await this.cycles.close(tx, write, record, 'no_response_needed', null, now);
     });
   }
 
   /** The buyer resolves the case: the open cycle ends, and so does support's work on it. */
   async resolve(caller: Caller, caseId: string): Promise<CaseView> {
-    return this.change(caller, caseId, 'case.resolve', 'resolve', async (tx, record, now) => {
-      if (record.cycleId) await this.cycles.close(tx, record, 'resolved', null, now);
+    return this.change(caller, caseId, 'case.resolve', 'resolve', async (tx, write, record, now) => {
+      if (record.cycleId) await this.cycles.close(tx, write, record, 'resolved', null, now);
       record.resolvedAt = now;
-      await this.releaseEscalations(tx, record, 'case_resolved', actorOf(caller), now);
+      await this.releaseEscalations(tx, write, record, 'case_resolved', actorOf(caller), now);
     });
   }
 
   /** The buyer reopens a resolved case within the policy's window; the seller owes a reply again. */
   async reopen(caller: Caller, caseId: string): Promise<CaseView> {
-    return this.change(caller, caseId, 'case.reopen', 'reopen', async (tx, record, now) => {
+    return this.change(caller, caseId, 'case.reopen', 'reopen', async (tx, write, record, now) => {
       const { reopenWithinDays } = replyWindowPolicyAt(now);
       if (record.resolvedAt && now.getTime() - record.resolvedAt.getTime() > reopenWithinDays * DAY_MS) {
         throw new DomainError('forbidden_transition', `A case can be reopened within ${reopenWithinDays} days of its resolution`, {
@@ -188,7 +256,7 @@ export class CasesService {
         });
       }
       record.resolvedAt = null;
-      await this.cycles.open(tx, record, null, now);
+      await this.cycles.open(tx, write, record, null, now);
     });
   }
 
@@ -199,7 +267,7 @@ export class CasesService {
    * the `late` level (flag and notices) is still the sweep's to apply.
    */
   async escalate(caller: Caller, caseId: string): Promise<CaseView> {
-    return this.change(caller, caseId, 'case.escalate', 'escalate', async (tx, record, now) => {
+    return this.change(caller, caseId, 'case.escalate', 'escalate', async (tx, _write, record, now) => {
       if (slaStateOf(record, now) !== 'late') {
         throw new DomainError('forbidden_transition', 'Support can be asked to step in once the seller is late to reply', {
           extensions: { currentState: record.status, slaState: slaStateOf(record, now), action: 'escalate' },
@@ -224,7 +292,8 @@ export class CasesService {
    * is back with the buyer.
    */
   async handOverToClaim(tx: EntityManager, record: CaseRecord, claimId: string, actor: Actor, now: Date): Promise<void> {
-    if (record.cycleId) await this.cycles.close(tx, record, 'claim_filed', null, now);
+    const write = new FusedWrite();
+    if (record.cycleId) await this.cycles.close(tx, write, record, 'claim_filed', null, now);
     const released = await this.escalations.resolveHoldingOfCase(tx, record.id, 'claim_filed', now);
     const events: Parameters<TimelineService['append']>[1][] = released.map((escalation) => ({
       caseId: record.id,
@@ -242,8 +311,8 @@ export class CasesService {
     }
     record.claimId = claimId;
     record.updatedAt = now;
-    await this.persist(tx, record);
-    await this.timeline.append(tx, ...events);
+    this.persistIn(write, record);
+    await this.timeline.appendIn(write, ...events).run(tx);
   }
 
   /**
@@ -261,17 +330,18 @@ export class CasesService {
     if (record.status !== 'escalated') return;
     const action: CaseAction = outcome === 'case_resolved' ? 'resolve' : outcome === 'returned_to_seller' ? 'support_hand_back' : 'support_answer';
     const next = transition(record.status, action);
-    if (outcome === 'returned_to_seller' && !record.cycleId) await this.cycles.open(tx, record, null, now);
-    if (outcome !== 'returned_to_seller' && record.cycleId) await this.cycles.close(tx, record, outcome === 'case_resolved' ? 'resolved' : 'handled_by_support', null, now);
+    const write = new FusedWrite();
+    if (outcome === 'returned_to_seller' && !record.cycleId) await this.cycles.open(tx, write, record, null, now);
+    if (outcome !== 'returned_to_seller' && record.cycleId) await this.cycles.close(tx, write, record, outcome === 'case_resolved' ? 'resolved' : 'handled_by_support', null, now);
     if (outcome === 'case_resolved') {
       record.resolvedAt = now;
-      await this.releaseEscalations(tx, record, 'case_resolved', actorOf(agent), now);
+      await this.releaseEscalations(tx, write, record, 'case_resolved', actorOf(agent), now);
     }
     const from = record.status;
     record.status = next;
     record.updatedAt = now;
-    await this.persist(tx, record);
-    await this.timeline.append(tx, { caseId: record.id, type: EVENT_OF[action], actor: actorOf(agent), at: now, data: { from, to: next, outcome } });
+    this.persistIn(write, record);
+    await this.timeline.appendIn(write, { caseId: record.id, type: EVENT_OF[action], actor: actorOf(agent), at: now, data: { from, to: next, outcome } }).run(tx);
   }
 
   /**
@@ -315,28 +385,29 @@ export class CasesService {
     caseId: string,
     permission: Permission,
     action: CaseAction,
-    apply: (tx: EntityManager, record: CaseRecord, now: Date) => Promise<void>,
+    apply: (tx: EntityManager, write: FusedWrite, record: CaseRecord, now: Date) => Promise<void>,
   ): Promise<CaseView> {
     const now = await this.clock.now();
     const record = await transaction(this.db, async (tx) => {
       const locked = await this.access.requireCase(tx, caller, caseId, permission, true);
       const next = transition(locked.status, action);
-      await apply(tx, locked, now);
+      const write = new FusedWrite();
+      await apply(tx, write, locked, now);
       const from = locked.status;
       locked.status = next;
       locked.updatedAt = now;
-      await this.persist(tx, locked);
-      await this.timeline.append(tx, { caseId: locked.id, type: EVENT_OF[action], actor: actorOf(caller), at: now, data: { from, to: next } });
+      this.persistIn(write, locked);
+      await this.timeline.appendIn(write, { caseId: locked.id, type: EVENT_OF[action], actor: actorOf(caller), at: now, data: { from, to: next } }).run(tx);
       return locked;
     });
     return toCaseView(record, now, caller);
   }
 
   /** The case is done: its open escalations are resolved with `outcome`, each on the timeline. */
-  private async releaseEscalations(tx: EntityManager, record: CaseRecord, outcome: string, actor: Actor, now: Date): Promise<void> {
+  private async releaseEscalations(tx: EntityManager, write: FusedWrite, record: CaseRecord, outcome: string, actor: Actor, now: Date): Promise<void> {
     const released = await this.escalations.resolveAllOfCase(tx, record.id, outcome, now);
-    await this.timeline.append(
-      tx,
+    this.timeline.appendIn(
+      write,
       ...released.map((escalation) => ({
         caseId: record.id,
         type: 'escalation_resolved' as const,
@@ -349,18 +420,27 @@ export class CasesService {
   }
 
   /**
-   * Stores a message with the content policy applied, moves the case through
-   * the state machine, and opens or answers the reply cycle. The caller saves
-   * the case row.
+   * A message with the content policy applied: moves the case through the
+   * state machine and opens or answers the reply cycle. Reads what it needs
+   * in `tx`; every write goes into `write`, and so does nothing the caller
+   * must save but the case row (`persistIn`).
    */
-  /** `subject` is the opening message's case subject, already through the policy: its findings count with the message's. */
-  private async writeMessage(tx: EntityManager, record: CaseRecord, author: Caller, body: string, internal: boolean, now: Date, subject?: PolicyResult): Promise<Message> {
-    const opensCase = subject !== undefined;
+  private async writeMessage(
+    tx: EntityManager,
+    write: FusedWrite,
+    record: CaseRecord,
+    author: Caller,
+    body: string,
+    internal: boolean,
+    now: Date,
+    known: MessageContext,
+  ): Promise<Message> {
+    const opensCase = known.subject !== undefined;
     const action: CaseAction = internal ? 'internal_note' : author.role === 'buyer' ? 'buyer_message' : author.role === 'seller' ? 'seller_message' : 'agent_message';
     const next = transition(record.status, action);
     const party = action === 'buyer_message' || action === 'seller_message';
     const own: PolicyResult = party ? applyContentPolicy(body) : { masked: body, maskedKinds: [], requests: [], quarantine: false };
-    const policy = party ? mergePolicies(own, subject) : own;
+    const policy = party ? mergePolicies(own, known.subject) : own;
     const message = tx.create(Message, {
       id: randomUUID(),
       caseId: record.id,
@@ -373,27 +453,39 @@ export class CasesService {
       quarantined: policy.quarantine,
       createdAt: now,
     });
-    await tx.insert(Message, message);
+    write.with(
+      POSTED_MESSAGE,
+      `INSERT INTO messages (id, case_id, author_id, author_role, internal, body, visible_body, masked, quarantined, created_at)
+       SELECT ${write.param(message.id, 'uuid')}, ${write.param(record.id, 'uuid')}, ${write.param(author.id, 'uuid')}, ${write.param(author.role, 'user_role')},
+              ${write.param(internal, 'boolean')}, ${write.param(body, 'text')}, ${write.param(message.visibleBody, 'text')}, ${write.param(message.masked, 'text[]')},
+              ${write.param(message.quarantined, 'boolean')}, ${write.param(now, 'timestamptz')}
+        WHERE ${write.when}
+       RETURNING id, visible_body`,
+    );
     const actor = actorOf(author);
-    const events: Parameters<TimelineService['append']>[1][] = [
-      { caseId: record.id, type: internal ? 'internal_note_added' : 'message_posted', actor, at: now, data: { messageId: message.id, masked: own.maskedKinds }, internal },
-    ];
-    if (isSupport(author)) await this.escalations.recordFirstAction(tx, record.id, now);
+    this.timeline.appendIn(write, {
+      caseId: record.id,
+      type: internal ? 'internal_note_added' : 'message_posted',
+      actor,
+      at: now,
+      data: { messageId: message.id, masked: own.maskedKinds },
+      internal,
+    });
+    if (isSupport(author)) this.escalations.recordFirstActionIn(write, record.id, now);
     if (policy.maskedKinds.length > 0 || policy.requests.length > 0) {
       const kinds = [...policy.maskedKinds, ...policy.requests];
-      await tx.query(`INSERT INTO content_violations (user_id, case_id, message_id, kinds, created_at) VALUES ($1, $2, $3, $4, $5)`, [
-        author.id,
-        record.id,
-        message.id,
-        kinds,
-        now,
-      ]);
-      events.push({ caseId: record.id, type: 'content_policy_violation', actor, at: now, data: { messageId: message.id, kinds }, internal: true });
+      write.with(
+        write.name('violation'),
+        `INSERT INTO content_violations (user_id, case_id, message_id, kinds, created_at)
+         SELECT ${write.param(author.id, 'uuid')}, ${write.param(record.id, 'uuid')}, ${write.param(message.id, 'uuid')}, ${write.param(kinds, 'text[]')}, ${write.param(now, 'timestamptz')}
+          WHERE ${write.when}`,
+      );
+      this.timeline.appendIn(write, { caseId: record.id, type: 'content_policy_violation', actor, at: now, data: { messageId: message.id, kinds }, internal: true });
     }
     if (policy.quarantine) {
       // The recipient never sees it, so it neither opens nor answers a reply cycle, nor changes whose turn it is.
-      const escalation = await this.escalations.open(tx, { caseId: record.id, reason: 'quarantined_message', priority: 'high', messageId: message.id, now });
-      events.push({
+      const escalation = await this.escalations.openIn(tx, write, { caseId: record.id, reason: 'quarantined_message', priority: 'high', messageId: message.id, now });
+      this.timeline.appendIn(write, {
         caseId: record.id,
         type: 'message_quarantined',
         actor,
@@ -401,14 +493,14 @@ export class CasesService {
         data: { messageId: message.id, escalationId: escalation.id, kinds: policy.requests },
         internal: true,
       });
-      await this.timeline.append(tx, ...events);
       record.updatedAt = now;
       return message;
     }
-    if (party) {
+    if (party && known.supportAwaits) {
       // Support waiting on this party has its answer: the support clock runs again.
       const resumed = await this.escalations.partyWrote(tx, record.id, author.role as Party, now);
-      events.push(
+      this.timeline.appendIn(
+        write,
         ...resumed.map((escalation) => ({
           caseId: record.id,
           type: 'escalation_resumed' as const,
@@ -419,33 +511,35 @@ export class CasesService {
         })),
       );
     }
-    await this.timeline.append(tx, ...events);
 
-    // The other party hears of it by email (support's messages reach both).
+    // The other party hears of it by email and in the Message Center (support's messages reach both).
     if (!internal) {
       const recipients: Party[] = action === 'buyer_message' ? ['seller'] : action === 'seller_message' ? ['buyer'] : ['buyer', 'seller'];
       const from = { kind: isSupport(author) ? ('support' as const) : (author.role as Party), id: isSupport(author) ? null : author.id };
       const kind = opensCase ? 'case_opened' : isSupport(author) ? 'support_message' : 'new_message';
-      await this.outbox.enqueue(tx, ...caseNotices(record, kind, recipients, now, { key: message.id, extra: { messageId: message.id }, from }));
+      this.outbox.enqueueIn(write, caseNotices(record, kind, recipients, now, { key: message.id, extra: { messageId: message.id }, from }), POSTED_MESSAGE);
     }
     // A case with a claim is handled through the claim: the reply clock no longer runs on it.
-    if (action === 'buyer_message' && !record.cycleId && !record.claimId) await this.cycles.open(tx, record, message.id, now);
-    if (action === 'seller_message' && record.cycleId) await this.cycles.close(tx, record, 'answered', message.id, now);
+    if (action === 'buyer_message' && !record.cycleId && !record.claimId) await this.cycles.open(tx, write, record, message.id, now);
+    if (action === 'seller_message' && record.cycleId) await this.cycles.close(tx, write, record, 'answered', message.id, now, known.openCycle);
     if (next !== record.status) {
-      await this.timeline.append(tx, { caseId: record.id, type: 'status_changed', actor, at: now, data: { from: record.status, to: next } });
+      this.timeline.appendIn(write, { caseId: record.id, type: 'status_changed', actor, at: now, data: { from: record.status, to: next } });
       record.status = next;
     }
     record.updatedAt = now;
     return message;
   }
 
-  /** Writes the case's changed state in one UPDATE (TypeORM's save would first read the row again). */
-  private async persist(tx: EntityManager, record: CaseRecord): Promise<void> {
-    const { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, claimId, closedAt, updatedAt } = record;
-    await tx.update(
-      CaseRecord,
-      { id: record.id },
-      { status, cycleId, clockStartedAt, warnAt, dueAt, escalateAt, slaLevel, nextActionAt, resolvedAt, claimId, closedAt, updatedAt },
+  /** Writes the case's changed state with `write`, in one UPDATE. */
+  private persistIn(write: FusedWrite, record: CaseRecord): void {
+    const p = (value: unknown, type: string) => write.param(value, type);
+    write.with(
+      write.name('case_saved'),
+      `UPDATE cases SET status = ${p(record.status, 'text')}, cycle_id = ${p(record.cycleId, 'uuid')}, clock_started_at = ${p(record.clockStartedAt, 'timestamptz')},
+              warn_at = ${p(record.warnAt, 'timestamptz')}, due_at = ${p(record.dueAt, 'timestamptz')}, escalate_at = ${p(record.escalateAt, 'timestamptz')},
+              sla_level = ${p(record.slaLevel, 'smallint')}, next_action_at = ${p(record.nextActionAt, 'timestamptz')}, resolved_at = ${p(record.resolvedAt, 'timestamptz')},
+              claim_id = ${p(record.claimId, 'uuid')}, closed_at = ${p(record.closedAt, 'timestamptz')}, updated_at = ${p(record.updatedAt, 'timestamptz')}
+        WHERE id = ${p(record.id, 'uuid')} AND ${write.when}`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { replyWindowPolicyAt } from '../../config/policies.js';
+import { FusedWrite } from '../common/database/fused-write.js';
 import { CalendarsService } from '../calendar/calendars.service.js';
 import { SYSTEM } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
@@ -20,7 +21,8 @@ export class ReplyCyclesService {
     private readonly timeline: TimelineService,
   ) {}
 
-  async open(tx: EntityManager, record: CaseRecord, openedBy: string | null, openedAt: Date): Promise<void> {
+  /** Opens a cycle: its calendar and number are read in `tx`, the cycle and its event are written with `write`. */
+  async open(tx: EntityManager, write: FusedWrite, record: CaseRecord, openedBy: string | null, openedAt: Date): Promise<void> {
     const calendar = await this.calendars.forSeller(tx, record.sellerId, openedAt);
     const policy = replyWindowPolicyAt(openedAt);
     const [{ seq }]: { seq: number }[] = await tx.query('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM reply_cycles WHERE case_id = $1', [record.id]);
@@ -41,7 +43,14 @@ export class ReplyCyclesService {
       outcome: null,
       answeredBy: null,
     });
-    await tx.insert(ReplyCycle, cycle);
+    write.with(
+      write.name('cycle_opened'),
+      `INSERT INTO reply_cycles (id, case_id, seq, opened_at, opened_by, clock_started_at, warn_at, due_at, escalate_at, calendar_id, calendar_version, policy_version)
+       SELECT ${write.param(cycle.id, 'uuid')}, ${write.param(cycle.caseId, 'uuid')}, ${write.param(seq, 'int')}, ${write.param(openedAt, 'timestamptz')}, ${write.param(openedBy, 'uuid')},
+              ${write.param(cycle.clockStartedAt, 'timestamptz')}, ${write.param(cycle.warnAt, 'timestamptz')}, ${write.param(cycle.dueAt, 'timestamptz')}, ${write.param(cycle.escalateAt, 'timestamptz')},
+              ${write.param(calendar.id, 'uuid')}, ${write.param(calendar.version, 'int')}, ${write.param(policy.version, 'int')}
+        WHERE ${write.when}`,
+    );
     Object.assign(record, {
       cycleId: cycle.id,
       clockStartedAt: cycle.clockStartedAt,
@@ -51,7 +60,7 @@ export class ReplyCyclesService {
       slaLevel: 0,
       nextActionAt: cycle.warnAt,
     });
-    await this.timeline.append(tx, {
+    this.timeline.appendIn(write, {
       caseId: record.id,
       type: 'reply_cycle_opened',
       actor: SYSTEM,
@@ -68,16 +77,22 @@ export class ReplyCyclesService {
     });
   }
 
-  async close(tx: EntityManager, record: CaseRecord, outcome: CycleOutcome, answeredBy: string | null, now: Date): Promise<void> {
-    const cycle = await tx.findOneByOrFail(ReplyCycle, { id: record.cycleId! });
+  /** Ends the open cycle; `cycle` when the caller read it with the case, else it is read in `tx`. The change is written with `write`. */
+  async close(tx: EntityManager, write: FusedWrite, record: CaseRecord, outcome: CycleOutcome, answeredBy: string | null, now: Date, cycle?: ReplyCycle): Promise<void> {
+    cycle ??= await tx.findOneByOrFail(ReplyCycle, { id: record.cycleId! });
     let responseBusinessMinutes: string | null = null;
     if (outcome === 'answered') {
       const calendar = await this.calendars.atVersion(tx, cycle.calendarId, cycle.calendarVersion);
       responseBusinessMinutes = String(calendar.engine.businessTimeBetween(cycle.openedAt, now));
     }
-    await tx.update(ReplyCycle, { id: cycle.id }, { closedAt: now, outcome, answeredBy, responseBusinessMinutes });
+    write.with(
+      write.name('cycle_closed'),
+      `UPDATE reply_cycles SET closed_at = ${write.param(now, 'timestamptz')}, outcome = ${write.param(outcome, 'text')}, answered_by = ${write.param(answeredBy, 'uuid')},
+              response_business_minutes = ${write.param(responseBusinessMinutes, 'numeric')}
+        WHERE id = ${write.param(cycle.id, 'uuid')} AND ${write.when}`,
+    );
     Object.assign(record, { cycleId: null, clockStartedAt: null, warnAt: null, dueAt: null, escalateAt: null, slaLevel: 0, nextActionAt: null });
-    await this.timeline.append(tx, {
+    this.timeline.appendIn(write, {
       caseId: record.id,
       type: 'reply_cycle_closed',
       actor: SYSTEM,

@@ -41,15 +41,22 @@ export function hardenHttp(fastify: FastifyInstance, bodyLimit: number): void {
     done(null, parsed);
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
     if (type === 'application/x-www-form-urlencoded' && !takesForms(request.routeOptions.url)) {
-      return reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
+      void reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
+      return;
     }
+    done();
   });
 
-  fastify.addHook('preValidation', async (request) => {
-    checkQueryShape((request.query ?? {}) as Record<string, unknown>);
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkQueryShape((request.query ?? {}) as Record<string, unknown>);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
 }
 

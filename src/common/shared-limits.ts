@@ -11,12 +11,17 @@ export interface WindowCount {
   retryAfterSeconds: number;
 }
 
-const HIT = `
-INSERT INTO rate_limits AS r (key, count, window_ends) SELECT key, 1, now() + make_interval(secs => $2) FROM unnest($1::text[]) AS key
+/** Counts one hit for each of the `keys` (a text[] expression) in windows of `windowSeconds` (an expression): one row per key with its count and the seconds left. */
+export function hitSql(keys: string, windowSeconds: string): string {
+  return `
+INSERT INTO rate_limits AS r (key, count, window_ends) SELECT key, 1, now() + make_interval(secs => ${windowSeconds}) FROM unnest(${keys}) AS key
 ON CONFLICT (key) DO UPDATE SET
   count = CASE WHEN r.window_ends <= now() THEN 1 ELSE r.count + 1 END,
   window_ends = CASE WHEN r.window_ends <= now() THEN EXCLUDED.window_ends ELSE r.window_ends END
 RETURNING key, count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after`;
+}
+
+const HIT = hitSql('$1::text[]', '$2');
 
 const PEEK = `SELECT key, count, GREATEST(1, ceil(extract(epoch FROM window_ends - now())))::int AS retry_after FROM rate_limits WHERE key = ANY ($1::text[]) AND window_ends > now()`;
 
@@ -69,6 +74,8 @@ export class SharedLimits {
   }
 }
 
+const WINDOW_SECONDS = 60;
+
 /** One user's posts (cases, messages, claims and their messages) per minute, counted across every instance: a 429 beyond. */
 @Injectable()
 export class PostingLimit {
@@ -78,7 +85,32 @@ export class PostingLimit {
   ) {}
 
   async take(caller: Pick<Caller, 'id'>): Promise<void> {
-    const wait = await this.limits.take(`post:${caller.id}`, this.config.env.POST_RATE_LIMIT_PER_MINUTE, 60);
-    if (wait > 0) throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
+    const [counted] = await this.limits.hit([this.keyOf(caller)], WINDOW_SECONDS);
+    this.check(counted);
+  }
+
+  /**
+   * The same count as a CTE body for a statement of the caller's (one round
+   * trip for the count and the caller's read): its parameters are `$keys`
+   * and `$window` of `params(caller)`; give its row to `check`.
+   */
+  countSql(keys: string, windowSeconds: string): string {
+    return hitSql(keys, windowSeconds);
+  }
+
+  params(caller: Pick<Caller, 'id'>): { keys: string[]; windowSeconds: number } {
+    return { keys: [this.keyOf(caller)], windowSeconds: WINDOW_SECONDS };
+  }
+
+  /** 429 when the count is past the limit. */
+  check(counted: WindowCount): void {
+    if (counted.count > this.config.env.POST_RATE_LIMIT_PER_MINUTE) {
+      const wait = counted.retryAfterSeconds;
+      throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
+    }
+  }
+
+  private keyOf(caller: Pick<Caller, 'id'>): string {
+    return `post:${caller.id}`;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { FusedWrite } from '../common/database/fused-write.js';
 import { inboxDeliverCtes, inboxNotifySql } from '../inbox/inbox.queries.js';
 import { categoryOf, CaseNoticeKind, categorySql, MESSAGE_NOTICES, Recipient } from './categories.js';
 import { noticeText, CASE_SUBJECT_SLOT } from './templates.js';
@@ -32,9 +33,10 @@ export const slaNoticeKey = (cycleId: string, level: 'at_risk' | 'late' | 'escal
  * sees it and the message as the recipient sees it; `{{case}}` in a title or
  * text becomes that subject. Defines `notice_rows`, `notified` (the outbox
  * rows), `notice_items` and the inbox CTEs; splice into a WITH list and put
- * `inboxNotifySql()` in the final SELECT.
+ * `inboxNotifySql()` in the final SELECT. `messages` is where the messages
+ * that notices show are found: a CTE's name when the statement writes them.
  */
-export function noticesInsertFrom(select: string): string {
+export function noticesInsertFrom(select: string, messages = 'messages'): string {
   const caseSubject = `CASE WHEN n.party = 'buyer' THEN COALESCE(c.subject_original, c.subject) ELSE c.subject END`;
   const quotedSubject = `COALESCE(left(${caseSubject}, 80), 'your case')`;
   return `notice_rows AS (
@@ -57,16 +59,13 @@ notice_items AS (
     JOIN notice_rows n ON n.dedupe_key = o.dedupe_key
     LEFT JOIN users s ON s.id = n.sender_id
     LEFT JOIN cases c ON c.id = n.case_id
-    LEFT JOIN messages m ON m.id = (n.payload->>'messageId')::uuid
+    LEFT JOIN ${messages} m ON m.id = (n.payload->>'messageId')::uuid
     LEFT JOIN claim_messages cm ON cm.id = (n.payload->>'claimMessageId')::uuid
 ),
 ${inboxDeliverCtes('notice_items')}`;
 }
 
-const ENQUEUE = `WITH ${noticesInsertFrom(
-  `SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::text[], $9::uuid[], $10::text[], $11::text[])`,
-)}
-SELECT ${inboxNotifySql()} AS notified_users`;
+const NOTICE_COLUMN_TYPES = ['text', 'text', 'uuid', 'uuid', 'text', 'jsonb', 'timestamptz', 'text', 'uuid', 'text', 'text'];
 
 /**
  * The owner of `outbox`: notices are enqueued here, in the transaction of the
@@ -76,24 +75,38 @@ SELECT ${inboxNotifySql()} AS notified_users`;
 @Injectable()
 export class OutboxService {
   async enqueue(tx: EntityManager, ...notices: CaseNotice[]): Promise<void> {
-    if (notices.length === 0) return;
+    await this.enqueueIn(new FusedWrite(), notices).run(tx);
+  }
+
+  /**
+   * Enqueues notices as part of `write` (one set of notice CTEs per
+   * statement: every notice given to one write goes through it).
+   * `messages` names the CTE that writes the messages they show, when the
+   * same statement writes them (the first call's counts for the write).
+   */
+  enqueueIn(write: FusedWrite, notices: CaseNotice[], messages?: string): FusedWrite {
+    if (notices.length === 0) return write;
     // Fails early, in TypeScript, for a kind that is not sent to that recipient.
     for (const notice of notices) categoryOf(notice.kind, notice.party);
-    const texts = notices.map((notice) =>
-      MESSAGE_NOTICES.has(notice.kind) ? null : noticeText(notice.kind, { role: notice.party, ...notice.payload }, notice.at, notice.caseId !== null),
-    );
-    await tx.query(ENQUEUE, [
-      notices.map((notice) => notice.kind),
-      notices.map((notice) => notice.party),
-      notices.map((notice) => notice.recipientId),
-      notices.map((notice) => notice.caseId),
-      notices.map((notice) => notice.dedupeKey),
-      notices.map((notice) => JSON.stringify(notice.payload)),
-      notices.map((notice) => notice.at),
-      notices.map((notice) => notice.from?.kind ?? 'marketplace'),
-      notices.map((notice) => notice.from?.id ?? null),
-      texts.map((text) => text?.title ?? null),
-      texts.map((text) => text?.text ?? null),
-    ]);
+    return write.gather('notices', notices, (all) => {
+      const texts = all.map((notice) =>
+        MESSAGE_NOTICES.has(notice.kind) ? null : noticeText(notice.kind, { role: notice.party, ...notice.payload }, notice.at, notice.caseId !== null),
+      );
+      const columns = [
+        all.map((notice) => notice.kind),
+        all.map((notice) => notice.party),
+        all.map((notice) => notice.recipientId),
+        all.map((notice) => notice.caseId),
+        all.map((notice) => notice.dedupeKey),
+        all.map((notice) => JSON.stringify(notice.payload)),
+        all.map((notice) => notice.at),
+        all.map((notice) => notice.from?.kind ?? 'marketplace'),
+        all.map((notice) => notice.from?.id ?? null),
+        texts.map((text) => text?.title ?? null),
+        texts.map((text) => text?.text ?? null),
+      ].map((column, index) => [column, NOTICE_COLUMN_TYPES[index]] as const);
+      write.withList(noticesInsertFrom(write.rows(columns), messages));
+      write.output(`${inboxNotifySql()} AS notified_users`);
+    });
   }
 }

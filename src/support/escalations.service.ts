@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FusedWrite } from '../common/database/fused-write.js';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { supportPolicyAt } from '../../config/policies.js';
@@ -29,6 +30,24 @@ export function resolveOpenOfCasesSql(caseIds: string, outcome: string, now: str
    WHERE status <> 'resolved' AND case_id IN (${caseIds})`;
 }
 
+/** True when support waits on `party` (an expression) on the case `caseId` (an expression), outside a claim: that party writing resumes the support clock. */
+export function supportAwaitsSql(caseId: string, party: string): string {
+  return `EXISTS (SELECT 1 FROM escalations e WHERE e.case_id = ${caseId} AND e.status <> 'resolved' AND e.waiting_on = ${party} AND e.claim_id IS NULL)`;
+}
+
+export interface EscalationInput {
+  caseId: string | null;
+  reason: EscalationReason;
+  priority: EscalationPriority;
+  messageId?: string | null;
+  cycleId?: string | null;
+  claimId?: string | null;
+  reportId?: string | null;
+  now: Date;
+  /** The support deadline when the caller already computed it (a sweep, for many at once). */
+  dueAt?: Date;
+}
+
 /**
  * The owner of `escalations` and `escalation_pauses`: the support queue's
  * items, each with a support deadline on the marketplace calendar that stops
@@ -45,21 +64,15 @@ export class EscalationsService {
   }
 
   /** Opens an escalation, due for a first agent action per the support policy. */
-  async open(
-    tx: EntityManager,
-    input: {
-      caseId: string | null;
-      reason: EscalationReason;
-      priority: EscalationPriority;
-      messageId?: string | null;
-      cycleId?: string | null;
-      claimId?: string | null;
-      reportId?: string | null;
-      now: Date;
-      /** The support deadline when the caller already computed it (a sweep, for many at once). */
-      dueAt?: Date;
-    },
-  ): Promise<Escalation> {
+  async open(tx: EntityManager, input: EscalationInput): Promise<Escalation> {
+    const write = new FusedWrite();
+    const escalation = await this.openIn(tx, write, input);
+    await write.run(tx);
+    return escalation;
+  }
+
+  /** Opens an escalation as part of `write` (its deadline read in `tx`): for a change that writes what it is about in the same statement. */
+  async openIn(tx: EntityManager, write: FusedWrite, input: EscalationInput): Promise<Escalation> {
     const escalation = tx.create(Escalation, {
       id: randomUUID(),
       caseId: input.caseId,
@@ -81,7 +94,15 @@ export class EscalationsService {
       claimId: input.claimId ?? null,
       reportId: input.reportId ?? null,
     });
-    await tx.insert(Escalation, escalation);
+    const p = (value: unknown, type: string) => write.param(value, type);
+    const e = escalation;
+    write.with(
+      write.name('escalation_opened'),
+      `INSERT INTO escalations (id, case_id, message_id, cycle_id, claim_id, report_id, reason, priority, status, due_at, created_at, updated_at)
+       SELECT ${p(e.id, 'uuid')}, ${p(e.caseId, 'uuid')}, ${p(e.messageId, 'uuid')}, ${p(e.cycleId, 'uuid')}, ${p(e.claimId, 'uuid')}, ${p(e.reportId, 'uuid')},
+              ${p(e.reason, 'text')}, ${p(e.priority, 'text')}, ${p(e.status, 'text')}, ${p(e.dueAt, 'timestamptz')}, ${p(e.createdAt, 'timestamptz')}, ${p(e.updatedAt, 'timestamptz')}
+        WHERE ${write.when}`,
+    );
     return escalation;
   }
 
@@ -134,8 +155,12 @@ export class EscalationsService {
   }
 
   /** Support writing on a case is the first agent action its open escalations wait for. */
-  async recordFirstAction(tx: EntityManager, caseId: string, now: Date): Promise<void> {
-    await tx.query(`UPDATE escalations SET first_action_at = $2, updated_at = $2 WHERE case_id = $1 AND status <> 'resolved' AND first_action_at IS NULL`, [caseId, now]);
+  recordFirstActionIn(write: FusedWrite, caseId: string, now: Date): void {
+    const at = write.param(now, 'timestamptz');
+    write.with(
+      write.name('escalations_acted_on'),
+      `UPDATE escalations SET first_action_at = ${at}, updated_at = ${at} WHERE case_id = ${write.param(caseId, 'uuid')} AND status <> 'resolved' AND first_action_at IS NULL AND ${write.when}`,
+    );
   }
 
   /** Support writing on a claim is the first agent action its open escalations wait for. */

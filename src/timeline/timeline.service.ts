@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import { FusedWrite } from '../common/database/fused-write.js';
 import { eventColumns, TimelineEntry, timelineInsertFrom } from './timeline.js';
 import { CaseEvent } from './timeline.entity.js';
 
@@ -12,7 +13,7 @@ export interface TimelineEventRow {
   data: Record<string, unknown>;
 }
 
-const APPEND = timelineInsertFrom(`SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::boolean[], $6::timestamptz[], $7::jsonb[])`);
+const COLUMN_TYPES = ['uuid', 'text', 'uuid', 'text', 'boolean', 'timestamptz', 'jsonb'];
 
 /** The owner of `case_events`: the one way to append to a case's timeline, and to read it. */
 @Injectable()
@@ -21,11 +22,16 @@ export class TimelineService {
 
   /** Appends entries in one statement, inside the caller's transaction. */
   async append(tx: EntityManager, ...entries: TimelineEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await tx.query(
-      APPEND,
-      eventColumns(entries, (entry) => entry.caseId),
-    );
+    await this.appendIn(new FusedWrite(), ...entries).run(tx);
+  }
+
+  /** Appends entries as part of `write`: every entry given to one write lands in one INSERT, in the order given. */
+  appendIn(write: FusedWrite, ...entries: TimelineEntry[]): FusedWrite {
+    if (entries.length === 0) return write;
+    return write.gather('case_events', entries, (all) => {
+      const columns = eventColumns(all, (entry) => entry.caseId).map((column, index) => [column as unknown[], COLUMN_TYPES[index]] as const);
+      write.with(write.name('timeline_appended'), timelineInsertFrom(write.rows(columns)));
+    });
   }
 
   /** A case's events, oldest first; internal ones only for support. */
