@@ -203,7 +203,7 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
           SCHEDULER_ENABLED: 'false',
           POST_RATE_LIMIT_PER_MINUTE: '100000000',
         },
-        { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
+        { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(process.cwd(), 'dist/src/main.js')] },
       );
       children.push(parley);
       const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });

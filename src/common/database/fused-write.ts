@@ -58,7 +58,8 @@ export class FusedWrite {
    * parameter, so the planner knows how many rows there are even in a
    * prepared statement's generic plan (an array parameter under `unnest`
    * reads as a hundred rows there, and PostgreSQL would plan anew on every
-   * call rather than use that plan).
+   * call rather than use that plan). For the handful of rows one change
+   * writes; set-based work (sweeps, broadcasts) has its own statements.
    */
   rows(columns: readonly (readonly [readonly unknown[], string])[]): string {
     const count = columns[0]?.[0].length ?? 0;
