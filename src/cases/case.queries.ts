@@ -74,20 +74,19 @@ SELECT id FROM closed`;
 /** The prefix of the open cycle's columns in a message context's row. */
 export const OPEN_CYCLE_PREFIX = 'open_cycle_';
 
-const OPEN_CYCLE_COLUMNS = `y.id AS open_cycle_id, y.case_id AS open_cycle_case_id, y.seq AS open_cycle_seq, y.opened_at AS open_cycle_opened_at, y.opened_by AS open_cycle_opened_by, y.clock_started_at AS open_cycle_clock_started_at, y.warn_at AS open_cycle_warn_at, y.due_at AS open_cycle_due_at, y.escalate_at AS open_cycle_escalate_at, y.calendar_id AS open_cycle_calendar_id, y.calendar_version AS open_cycle_calendar_version, y.policy_version AS open_cycle_policy_version, y.closed_at AS open_cycle_closed_at, y.outcome AS open_cycle_outcome, y.answered_by AS open_cycle_answered_by, y.response_business_minutes AS open_cycle_response_business_minutes`;
-
 /**
  * What the rules for a new message on case $1 by a caller of role $2 read,
  * in one statement: the case's row and its `version` (for a guarded write),
  * its open reply cycle (columns prefixed `open_cycle_`, null when none is
- * open) and `support_awaits` (support waits on the author's party).
+ * open; `cycleColumns` selects them from `y`) and `support_awaits`
+ * (support waits on the author's party).
  * `countPost` is a CTE body that counts the post (parameters $3 and $4),
  * read back as `posts` and `retry_after`; the row then comes even when there
  * is no such case (its columns null). `lock` takes the case's row lock
  * (in a transaction; there is no row when there is no such case).
  */
-export function messageContextSql(options: { lock: boolean; countPost?: string }): string {
-  const columns = `c.*, c.xmin::text AS version, ${OPEN_CYCLE_COLUMNS}, ${supportAwaitsSql('c.id', '$2::text')} AS support_awaits`;
+export function messageContextSql(options: { lock: boolean; countPost?: string; cycleColumns: string }): string {
+  const columns = `c.*, c.xmin::text AS version, ${options.cycleColumns}, ${supportAwaitsSql('c.id', '$2::text')} AS support_awaits`;
   const cases = `cases c LEFT JOIN reply_cycles y ON y.id = c.cycle_id`;
   if (options.lock) return `SELECT ${columns} FROM ${cases} WHERE c.id = $1 FOR UPDATE OF c`;
   if (!options.countPost) return `SELECT ${columns} FROM ${cases} WHERE c.id = $1`;

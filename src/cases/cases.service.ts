@@ -10,7 +10,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { transaction } from '../common/transaction.js';
 import { FusedWrite } from '../common/database/fused-write.js';
-import { hydrate } from '../common/database/hydrate.js';
+import { hydrate, selectColumns } from '../common/database/hydrate.js';
 import { queryPrepared } from '../common/database/prepared.js';
 import { isUuid } from '../common/ids.js';
 import { PostingLimit } from '../common/shared-limits.js';
@@ -85,6 +85,8 @@ function mergePolicies(message: PolicyResult, subject: PolicyResult | undefined)
  */
 @Injectable()
 export class CasesService {
+  private readonly messageContextTexts = new Map<'count' | 'read' | 'lock', string>();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: AccessService,
@@ -210,7 +212,7 @@ export class CasesService {
     const counting = mode === 'count' ? this.posting.params(caller) : null;
     const rows = await queryPrepared<Record<string, unknown>>(
       tx,
-      messageContextSql({ lock: mode === 'lock', countPost: counting ? this.posting.countSql('$3::text[]', '$4') : undefined }),
+      this.messageContextText(mode),
       counting ? [caseId, caller.role, counting.keys, counting.windowSeconds] : [caseId, caller.role],
     );
     const [row] = rows;
@@ -223,6 +225,17 @@ export class CasesService {
       openCycle: row.open_cycle_id != null ? hydrate(tx, ReplyCycle, row, OPEN_CYCLE_PREFIX) : undefined,
       supportAwaits: row.support_awaits === true,
     };
+  }
+
+  /** The statement of each `messageContext` mode, built once (the open cycle's columns come from its entity). */
+  private messageContextText(mode: 'count' | 'read' | 'lock'): string {
+    let text = this.messageContextTexts.get(mode);
+    if (!text) {
+      const cycleColumns = selectColumns(this.db.manager, ReplyCycle, 'y', OPEN_CYCLE_PREFIX);
+      text = messageContextSql({ lock: mode === 'lock', countPost: mode === 'count' ? this.posting.countSql('$3::text[]', '$4') : undefined, cycleColumns });
+      this.messageContextTexts.set(mode, text);
+    }
+    return text;
   }
 
   /** The seller ends the open reply cycle without replying. */
@@ -455,12 +468,22 @@ export class CasesService {
     });
     write.with(
       POSTED_MESSAGE,
-      `INSERT INTO messages (id, case_id, author_id, author_role, internal, body, visible_body, masked, quarantined, created_at)
-       SELECT ${write.param(message.id, 'uuid')}, ${write.param(record.id, 'uuid')}, ${write.param(author.id, 'uuid')}, ${write.param(author.role, 'user_role')},
-              ${write.param(internal, 'boolean')}, ${write.param(body, 'text')}, ${write.param(message.visibleBody, 'text')}, ${write.param(message.masked, 'text[]')},
-              ${write.param(message.quarantined, 'boolean')}, ${write.param(now, 'timestamptz')}
-        WHERE ${write.when}
-       RETURNING id, visible_body`,
+      write.insert(
+        'messages',
+        {
+          id: [message.id, 'uuid'],
+          case_id: [record.id, 'uuid'],
+          author_id: [author.id, 'uuid'],
+          author_role: [author.role, 'user_role'],
+          internal: [internal, 'boolean'],
+          body: [body, 'text'],
+          visible_body: [message.visibleBody, 'text'],
+          masked: [message.masked, 'text[]'],
+          quarantined: [message.quarantined, 'boolean'],
+          created_at: [now, 'timestamptz'],
+        },
+        'id, visible_body',
+      ),
     );
     const actor = actorOf(author);
     this.timeline.appendIn(write, {
@@ -476,9 +499,13 @@ export class CasesService {
       const kinds = [...policy.maskedKinds, ...policy.requests];
       write.with(
         write.name('violation'),
-        `INSERT INTO content_violations (user_id, case_id, message_id, kinds, created_at)
-         SELECT ${write.param(author.id, 'uuid')}, ${write.param(record.id, 'uuid')}, ${write.param(message.id, 'uuid')}, ${write.param(kinds, 'text[]')}, ${write.param(now, 'timestamptz')}
-          WHERE ${write.when}`,
+        write.insert('content_violations', {
+          user_id: [author.id, 'uuid'],
+          case_id: [record.id, 'uuid'],
+          message_id: [message.id, 'uuid'],
+          kinds: [kinds, 'text[]'],
+          created_at: [now, 'timestamptz'],
+        }),
       );
       this.timeline.appendIn(write, { caseId: record.id, type: 'content_policy_violation', actor, at: now, data: { messageId: message.id, kinds }, internal: true });
     }

@@ -45,11 +45,20 @@ export class ReplyCyclesService {
     });
     write.with(
       write.name('cycle_opened'),
-      `INSERT INTO reply_cycles (id, case_id, seq, opened_at, opened_by, clock_started_at, warn_at, due_at, escalate_at, calendar_id, calendar_version, policy_version)
-       SELECT ${write.param(cycle.id, 'uuid')}, ${write.param(cycle.caseId, 'uuid')}, ${write.param(seq, 'int')}, ${write.param(openedAt, 'timestamptz')}, ${write.param(openedBy, 'uuid')},
-              ${write.param(cycle.clockStartedAt, 'timestamptz')}, ${write.param(cycle.warnAt, 'timestamptz')}, ${write.param(cycle.dueAt, 'timestamptz')}, ${write.param(cycle.escalateAt, 'timestamptz')},
-              ${write.param(calendar.id, 'uuid')}, ${write.param(calendar.version, 'int')}, ${write.param(policy.version, 'int')}
-        WHERE ${write.when}`,
+      write.insert('reply_cycles', {
+        id: [cycle.id, 'uuid'],
+        case_id: [cycle.caseId, 'uuid'],
+        seq: [seq, 'int'],
+        opened_at: [openedAt, 'timestamptz'],
+        opened_by: [openedBy, 'uuid'],
+        clock_started_at: [cycle.clockStartedAt, 'timestamptz'],
+        warn_at: [cycle.warnAt, 'timestamptz'],
+        due_at: [cycle.dueAt, 'timestamptz'],
+        escalate_at: [cycle.escalateAt, 'timestamptz'],
+        calendar_id: [calendar.id, 'uuid'],
+        calendar_version: [calendar.version, 'int'],
+        policy_version: [policy.version, 'int'],
+      }),
     );
     Object.assign(record, {
       cycleId: cycle.id,

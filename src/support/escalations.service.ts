@@ -94,14 +94,23 @@ export class EscalationsService {
       claimId: input.claimId ?? null,
       reportId: input.reportId ?? null,
     });
-    const p = (value: unknown, type: string) => write.param(value, type);
     const e = escalation;
     write.with(
       write.name('escalation_opened'),
-      `INSERT INTO escalations (id, case_id, message_id, cycle_id, claim_id, report_id, reason, priority, status, due_at, created_at, updated_at)
-       SELECT ${p(e.id, 'uuid')}, ${p(e.caseId, 'uuid')}, ${p(e.messageId, 'uuid')}, ${p(e.cycleId, 'uuid')}, ${p(e.claimId, 'uuid')}, ${p(e.reportId, 'uuid')},
-              ${p(e.reason, 'text')}, ${p(e.priority, 'text')}, ${p(e.status, 'text')}, ${p(e.dueAt, 'timestamptz')}, ${p(e.createdAt, 'timestamptz')}, ${p(e.updatedAt, 'timestamptz')}
-        WHERE ${write.when}`,
+      write.insert('escalations', {
+        id: [e.id, 'uuid'],
+        case_id: [e.caseId, 'uuid'],
+        message_id: [e.messageId, 'uuid'],
+        cycle_id: [e.cycleId, 'uuid'],
+        claim_id: [e.claimId, 'uuid'],
+        report_id: [e.reportId, 'uuid'],
+        reason: [e.reason, 'text'],
+        priority: [e.priority, 'text'],
+        status: [e.status, 'text'],
+        due_at: [e.dueAt, 'timestamptz'],
+        created_at: [e.createdAt, 'timestamptz'],
+        updated_at: [e.updatedAt, 'timestamptz'],
+      }),
     );
     return escalation;
   }

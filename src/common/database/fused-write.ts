@@ -67,6 +67,16 @@ export class FusedWrite {
     return `SELECT * FROM (VALUES ${tuples.join(', ')}) AS fused_rows WHERE ${this.when}`;
   }
 
+  /**
+   * An `INSERT` of one row, given as column → [value, type], written only
+   * `when` the guard holds: the body of a CTE (`with(name, …)`).
+   */
+  insert(table: string, row: Record<string, readonly [unknown, string]>, returning?: string): string {
+    const columns = Object.keys(row);
+    const values = this.rows(columns.map((column) => [[row[column][0]], row[column][1]] as const));
+    return `INSERT INTO ${table} (${columns.join(', ')}) ${values}${returning ? ` RETURNING ${returning}` : ''}`;
+  }
+
   /** A CTE name not used yet in this statement: `base`, then `base_2`, … */
   name(base: string): string {
     const count = (this.used.get(base) ?? 0) + 1;
