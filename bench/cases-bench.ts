@@ -5,9 +5,10 @@ import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { resetStatements, topStatements, withBenchDatabase } from './bench-database.js';
+import { withBenchDatabase } from './bench-database.js';
+import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
 
-export interface CasesBenchOptions {
+export interface CasesBenchOptions extends LoadOptions {
   /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
   serverUrl?: string;
   /** Each size is a database of its own with this many cases; the figures are printed side by side. */
@@ -17,28 +18,11 @@ export interface CasesBenchOptions {
   hotSellerCases: number;
   sellers: number;
   buyers: number;
-  connections: number;
-  /** Seconds of load per side and scenario, split into `rounds` that alternate which side goes first. */
-  durationSeconds: number;
-  rounds: number;
   /** Both sides' connection pools. */
   poolSize: number;
   /** Runs of the sweep with nothing due (the median is reported). */
   sweepRuns: number;
   log?: (line: string) => void;
-}
-
-export interface Measurement {
-  requestsPerSecond: number;
-  p99Ms: number;
-  errors: number;
-}
-
-export interface Scenario {
-  name: string;
-  parley: Measurement;
-  bare: Measurement;
-  ratio: number;
 }
 
 /** What each side's replies wrote, per reply: every one should be 1. */
@@ -70,7 +54,7 @@ const JWT_SECRET = randomBytes(32).toString('hex');
 const HOT_SELLER = '00000000-0000-4000-8000-000000000001';
 
 /** Loads users, calendars, cases, reply cycles and messages with set-based SQL. */
-async function seed(url: string, options: CasesBenchOptions, cases: number): Promise<void> {
+export async function seed(url: string, options: Pick<CasesBenchOptions, 'messagesPerCase' | 'hotSellerCases' | 'sellers' | 'buyers'>, cases: number): Promise<void> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
@@ -143,32 +127,6 @@ async function seed(url: string, options: CasesBenchOptions, cases: number): Pro
   }
 }
 
-/** Rounds of one side as one figure: the mean rate, the median p99, every error. */
-function combine(rounds: Measurement[]): Measurement {
-  const p99s = rounds.map((m) => m.p99Ms).sort((a, b) => a - b);
-  return {
-    requestsPerSecond: rounds.reduce((sum, m) => sum + m.requestsPerSecond, 0) / rounds.length,
-    p99Ms: p99s[Math.floor(p99s.length / 2)],
-    errors: rounds.reduce((sum, m) => sum + m.errors, 0),
-  };
-}
-
-export async function load(
-  options: Pick<CasesBenchOptions, 'connections' | 'durationSeconds'>,
-  url: string,
-  request: autocannon.Request,
-  headers: Record<string, string> = {},
-): Promise<Measurement> {
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: [request],
-  });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
-}
-
 const REPLY_BODY = 'Thanks, it ships tomorrow.';
 
 /** Per side (told apart by the body's tag), what its replies wrote: joins, so each table is read once however many replies there were. */
@@ -193,7 +151,6 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
       log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
       const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: 'warn' };
-      // BENCH_PARLEY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the Parley process.
       const parley = await startProcess(
         {
           ...common,
@@ -203,10 +160,10 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
           SCHEDULER_ENABLED: 'false',
           POST_RATE_LIMIT_PER_MINUTE: '100000000',
         },
-        { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(process.cwd(), 'dist/src/main.js')] },
+        { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
       );
       children.push(parley);
-      const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
+      const bare = await startProcess(common, { args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
       children.push(bare);
 
       const jwt = new JwtService({ secret: JWT_SECRET });
@@ -236,26 +193,9 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
         const measure = async (name: string, parleyRequest: autocannon.Request, bareRequest: autocannon.Request) => {
           // BENCH_ONLY=<part of a name> measures that scenario alone (for profiling one at a time).
           if (process.env.BENCH_ONLY && !name.includes(process.env.BENCH_ONLY)) return;
-          // A short warm-up of each side first, so that neither pays for JIT and cold caches in the measured runs; then rounds that
-          // alternate which side goes first, so that whatever drifts on the machine (a checkpoint, autovacuum) falls on both.
-          await load({ ...options, durationSeconds: 1 }, parley.url, parleyRequest, auth);
-          await load({ ...options, durationSeconds: 1 }, bare.url, bareRequest);
-          const round = { ...options, durationSeconds: Math.max(1, Math.round(options.durationSeconds / options.rounds)) };
-          const runs = { parley: [] as Measurement[], bare: [] as Measurement[] };
-          const run = async (side: 'parley' | 'bare') => {
-            await resetStatements(db);
-            runs[side].push(side === 'parley' ? await load(round, parley.url, parleyRequest, auth) : await load(round, bare.url, bareRequest));
-            for (const line of await topStatements(db)) log(`  ${side.padEnd(6)} ${line}`);
-          };
-          for (let index = 0; index < options.rounds; index++) {
-            const order = index % 2 === 0 ? (['parley', 'bare'] as const) : (['bare', 'parley'] as const);
-            for (const side of order) await run(side);
-          }
-          const parleyLoad = combine(runs.parley);
-          const bareLoad = combine(runs.bare);
-          const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
-          log(formatScenario(scenario));
-          scenarios.push(scenario);
+          scenarios.push(
+            await compare(options, name, { parley: { url: parley.url, request: parleyRequest, headers: auth }, bare: { url: bare.url, request: bareRequest } }, db, log),
+          );
         };
 
         await measure(
@@ -306,9 +246,4 @@ export async function runCasesBench(options: CasesBenchOptions): Promise<CasesBe
   const sizes: SizeResult[] = [];
   for (const cases of options.sizes) sizes.push(await runSize(options, cases, log));
   return { poolSize: { parley: options.poolSize, bare: options.poolSize }, sizes };
-}
-
-export function formatScenario(scenario: Scenario): string {
-  const side = (m: Measurement) => `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${m.p99Ms} ms${m.errors ? `, ${m.errors} errors` : ''}`;
-  return `${scenario.name.padEnd(26)} parley ${side(scenario.parley)} | bare ${side(scenario.bare)} | ratio ${scenario.ratio.toFixed(2)}x`;
 }

@@ -4,23 +4,24 @@ import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { tokenClaims } from '../src/auth/auth.service.js';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { withBenchDatabase } from './bench-database.js';
+import { onDatabase, withBenchDatabase } from './bench-database.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
-import { formatScenario, load, Scenario } from './cases-bench.js';
+import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
 
-export interface InboxBenchOptions {
+export interface InboxBenchOptions extends LoadOptions {
   /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
   serverUrl?: string;
   users: number;
   items: number;
   /** Items of the one heavy user that every request is made as; half of them from one seller (the bulk delete). */
   heavyUserItems: number;
-  connections: number;
-  durationSeconds: number;
+  /** Both sides' connection pools. */
+  poolSize: number;
   log?: (line: string) => void;
 }
 
 export interface InboxBenchResult {
+  poolSize: { parley: number; bare: number };
   seedSeconds: number;
   scenarios: Scenario[];
   bulkDelete: { items: number; ms: number };
@@ -100,7 +101,7 @@ const WORDS = [
 const sqlArray = (words: string[]) => `ARRAY[${words.map((word) => `'${word}'`).join(', ')}]`;
 
 /** Users, one seller, and `items` Message Center items loaded with set-based SQL (indexes built after the load), and each user's counters. */
-async function seed(url: string, options: InboxBenchOptions): Promise<void> {
+export async function seed(url: string, options: Pick<InboxBenchOptions, 'users' | 'items' | 'heavyUserItems'>): Promise<void> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
@@ -119,24 +120,27 @@ async function seed(url: string, options: InboxBenchOptions): Promise<void> {
       `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'inbox_items' AND indexname NOT LIKE '%_pkey' AND indexdef NOT LIKE '%UNIQUE%'`,
     );
     for (const index of indexes) await db.query(`DROP INDEX ${index.indexname}`);
-    // Item n: the heavy user's for n ≤ heavyUserItems (every other one from SELLER), else spread over the other users; a minute apart, 70 % read.
+    // Items arrive a minute apart, every k-th one (k = items ÷ heavyUserItems) the heavy user's and the rest spread over the other users, as
+    // they would over time: each of a user's pages is shared with others. Each item's looks come from p, the heavy user's own count for
+    // theirs: every other one from SELLER, a mix of categories and words, 70 % read.
     await db.query(
       `INSERT INTO inbox_items (user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at, search)
-       SELECT *, ${searchVectorSql('subject', 'sender_name', 'body')} FROM (
-       SELECT CASE WHEN n <= $2 THEN $4::uuid ELSE md5('inbox-user' || (2 + (n - $2) % ($3 - 1)))::uuid END,
-              n,
-              (ARRAY['seller_messages', 'seller_messages', 'order_updates', 'customer_service', 'promotions', 'notices'])[1 + n % 6],
-              'new_message',
-              CASE WHEN n % 2 = 0 THEN 'seller' ELSE 'marketplace' END,
-              CASE WHEN n % 2 = 0 THEN $5::uuid END,
-              CASE WHEN n % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END AS sender_name,
-              'About your ' || (${sqlArray(ADJECTIVES)})[1 + n % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (n / 20) % 20] AS subject,
-              (${sqlArray(WORDS)})[1 + (n * 7) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 13) % 20] || ': the ' || (${sqlArray(ADJECTIVES)})[1 + (n * 3) % 20] || ' '
-                || (${sqlArray(NOUNS)})[1 + (n * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (n * 17) % 20] || ' order ' || (n % 100000) AS body,
-              '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute',
-              CASE WHEN n % 10 < 7 THEN '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' END
-         FROM generate_series(1, $1) n) AS planned`,
-      [options.items, options.heavyUserItems, options.users, HEAVY, SELLER],
+       SELECT user_id, n, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at, ${searchVectorSql('subject', 'sender_name', 'body')} FROM (
+       SELECT n, CASE WHEN heavy THEN $4::uuid ELSE md5('inbox-user' || (2 + n % ($3 - 1)))::uuid END AS user_id,
+              (ARRAY['seller_messages', 'seller_messages', 'order_updates', 'customer_service', 'promotions', 'notices'])[1 + p % 6] AS category,
+              'new_message' AS kind,
+              CASE WHEN p % 2 = 0 THEN 'seller' ELSE 'marketplace' END AS sender_kind,
+              CASE WHEN p % 2 = 0 THEN $5::uuid END AS sender_id,
+              CASE WHEN p % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END AS sender_name,
+              'About your ' || (${sqlArray(ADJECTIVES)})[1 + p % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (p / 20) % 20] AS subject,
+              (${sqlArray(WORDS)})[1 + (p * 7) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (p * 13) % 20] || ': the ' || (${sqlArray(ADJECTIVES)})[1 + (p * 3) % 20] || ' '
+                || (${sqlArray(NOUNS)})[1 + (p * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (p * 17) % 20] || ' order ' || (p % 100000) AS body,
+              '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' AS created_at,
+              CASE WHEN p % 10 < 7 THEN '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' END AS read_at
+         FROM generate_series(1, $1) n,
+              LATERAL (SELECT n % $6 = 0 AND n / $6 <= $2 AS heavy) h,
+              LATERAL (SELECT CASE WHEN heavy THEN n / $6 ELSE n END AS p) q) AS planned`,
+      [options.items, options.heavyUserItems, options.users, HEAVY, SELLER, Math.max(1, Math.floor(options.items / options.heavyUserItems))],
     );
     for (const index of indexes) await db.query(index.indexdef);
     await db.query(
@@ -171,59 +175,62 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
       const seedSeconds = (Date.now() - seedStart) / 1000;
       log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
-      const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' };
+      const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: 'warn' };
       log(`pool size: parley ${common.DATABASE_POOL_SIZE}, bare ${common.DATABASE_POOL_SIZE}`);
       const parley = await startProcess(
         { ...common, JWT_SECRET, ADMIN_EMAIL: 'bench-admin@bench.test', ADMIN_PASSWORD: randomBytes(12).toString('hex'), SCHEDULER_ENABLED: 'false' },
-        { args: [...(process.env.BENCH_PARLEY_NODE_ARGS?.split(' ') ?? []), join(process.cwd(), 'dist/src/main.js')] },
+        { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
       );
       children.push(parley);
-      const bare = await startProcess(common, { args: ['--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')], readyPath: '/health' });
+      const bare = await startProcess(common, { args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')], readyPath: '/health' });
       children.push(bare);
 
       const jwt = new JwtService({ secret: JWT_SECRET });
       const auth = { authorization: `Bearer ${jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 })}` };
-      const scenarios: Scenario[] = [];
-      const measure = async (name: string, parleyPath: string, barePath: string) => {
-        await load({ ...options, durationSeconds: 1 }, parley.url, { method: 'GET', path: parleyPath }, auth);
-        await load({ ...options, durationSeconds: 1 }, bare.url, { method: 'GET', path: barePath });
-        const parleyLoad = await load(options, parley.url, { method: 'GET', path: parleyPath }, auth);
-        const bareLoad = await load(options, bare.url, { method: 'GET', path: barePath });
-        const scenario = { name, parley: parleyLoad, bare: bareLoad, ratio: parleyLoad.requestsPerSecond / bareLoad.requestsPerSecond };
-        log(formatScenario(scenario));
-        scenarios.push(scenario);
-      };
-      await measure('GET /inbox (first page)', '/inbox?limit=50', `/inbox?user=${HEAVY}&limit=50`);
-      await measure('GET /inbox (filtered)', '/inbox?limit=50&category=seller_messages&unread=true', `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`);
-      await measure('GET /inbox (search)', '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`);
-      await measure('GET /inbox/counts', '/inbox/counts', `/inbox/counts?user=${HEAVY}`);
+      return await onDatabase(databaseUrl, async (db) => {
+        const scenarios: Scenario[] = [];
+        const measure = async (name: string, parleyPath: string, barePath: string, connections = options.connections) => {
+          // BENCH_ONLY=<part of a name> measures that scenario alone (for profiling one at a time).
+          if (process.env.BENCH_ONLY && !name.includes(process.env.BENCH_ONLY)) return;
+          const sides = {
+            parley: { url: parley.url, request: { method: 'GET' as const, path: parleyPath }, headers: auth },
+            bare: { url: bare.url, request: { method: 'GET' as const, path: barePath } },
+          };
+          scenarios.push(await compare({ ...options, connections }, name, sides, db, log));
+        };
+        await measure('GET /inbox (first page)', '/inbox?limit=50', `/inbox?user=${HEAVY}&limit=50`);
+        await measure('GET /inbox (filtered)', '/inbox?limit=50&category=seller_messages&unread=true', `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`);
+        await measure('GET /inbox (search)', '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`);
+        await measure('GET /inbox/counts', '/inbox/counts', `/inbox/counts?user=${HEAVY}`);
+        // The same two at a fifth of the connections: the latency of the work itself, with less of the queue in front of it.
+        const few = Math.max(1, Math.round(options.connections / 5));
+        await measure(`GET /inbox (search, ${few} conns)`, '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`, few);
+        await measure(`GET /inbox/counts (${few} conns)`, '/inbox/counts', `/inbox/counts?user=${HEAVY}`, few);
 
-      const timed = async (path: string, body: object, token: string) => {
-        const began = Date.now();
-        const response = await fetch(`${parley.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        const ms = Date.now() - began;
-        if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-        return { ms, body: (await response.json()) as Record<string, number> };
-      };
-      const deleted = await timed('/inbox/delete', { filter: { sender: SELLER } }, jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }));
-      const bulkDelete = { items: deleted.body.updated, ms: deleted.ms };
-      log(`bulk delete: ${bulkDelete.items.toLocaleString('en-US')} items in ${bulkDelete.ms} ms`);
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
-      await db.end();
-      const sent = await timed(
-        '/admin/broadcasts',
-        { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
-        jwt.sign(tokenClaims(adminId)),
-      );
-      const broadcast = { users: sent.body.recipients, ms: sent.ms };
-      log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms`);
-      return { seedSeconds, scenarios, bulkDelete, broadcast };
+        const timed = async (path: string, body: object, token: string) => {
+          const began = Date.now();
+          const response = await fetch(`${parley.url}${path}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          const ms = Date.now() - began;
+          if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+          return { ms, body: (await response.json()) as Record<string, number> };
+        };
+        const deleted = await timed('/inbox/delete', { filter: { sender: SELLER } }, jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }));
+        const bulkDelete = { items: deleted.body.updated, ms: deleted.ms };
+        log(`bulk delete: ${bulkDelete.items.toLocaleString('en-US')} items in ${bulkDelete.ms} ms`);
+        const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
+        const sent = await timed(
+          '/admin/broadcasts',
+          { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
+          jwt.sign(tokenClaims(adminId)),
+        );
+        const broadcast = { users: sent.body.recipients, ms: sent.ms };
+        log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms`);
+        return { poolSize: { parley: options.poolSize, bare: options.poolSize }, seedSeconds, scenarios, bulkDelete, broadcast };
+      });
     } finally {
       await Promise.all(children.map((child) => child.stop()));
     }

@@ -16,6 +16,7 @@ import { SellersModule } from './sellers/sellers.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { SupportQueueModule } from './support/support-queue.module.js';
 import { ClockModule } from './clock/clock.module.js';
+import { POOL_TYPES } from './common/database/timestamps.js';
 import { DatabaseEventsModule } from './common/database/database-events.module.js';
 import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -69,8 +70,9 @@ export class AppModule {
           migrationsRun: false,
           retryAttempts: 3,
           retryDelay: 1000,
-          // Waiting for a connection is bounded: with the database down, requests fail fast (503) instead of queueing.
-          extra: { connectionTimeoutMillis: 3000 },
+          // Waiting for a connection is bounded: with the database down, requests fail fast (503) instead of queueing. Sessions are in
+          // UTC, whose timestamps the pool reads by position (POOL_TYPES), whatever the server's default time zone.
+          extra: { connectionTimeoutMillis: 3000, types: POOL_TYPES, options: '-c TimeZone=UTC' },
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
         DatabaseEventsModule,

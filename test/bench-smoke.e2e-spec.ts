@@ -52,8 +52,24 @@ describe('benchmark smoke runs', () => {
   }, 180_000);
 
   it('bench:inbox seeds items, starts Parley and the bare server, measures every scenario, a bulk delete and a broadcast', async () => {
-    const result = await runInboxBench({ serverUrl: process.env.PARLEY_TEST_SERVER_URL, users: 50, items: 2_000, heavyUserItems: 400, connections: 4, durationSeconds: 1 });
-    expect(result.scenarios.map((s) => s.name)).toEqual(['GET /inbox (first page)', 'GET /inbox (filtered)', 'GET /inbox (search)', 'GET /inbox/counts']);
+    const result = await runInboxBench({
+      serverUrl: process.env.PARLEY_TEST_SERVER_URL,
+      users: 50,
+      items: 2_000,
+      heavyUserItems: 400,
+      connections: 4,
+      durationSeconds: 2,
+      rounds: 2,
+      poolSize: 4,
+    });
+    expect(result.scenarios.map((s) => s.name)).toEqual([
+      'GET /inbox (first page)',
+      'GET /inbox (filtered)',
+      'GET /inbox (search)',
+      'GET /inbox/counts',
+      'GET /inbox (search, 1 conns)',
+      'GET /inbox/counts (1 conns)',
+    ]);
     for (const scenario of result.scenarios) {
       expect(scenario.parley.requestsPerSecond).toBeGreaterThan(0);
       expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);

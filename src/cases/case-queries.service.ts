@@ -8,6 +8,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { toSegmentViews } from '../calendar/calendar.mappers.js';
 import { Clock } from '../common/clock.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { readOnPool } from '../common/database/prepared.js';
 import { hydrate } from '../common/database/hydrate.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { CaseRecord, Message } from './case.entity.js';
@@ -72,7 +73,8 @@ export class CaseQueriesService {
       if (cursor) where.push(`(c.created_at, c.id) < (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
       order = 'c.created_at DESC, c.id DESC';
     }
-    const rows: Record<string, unknown>[] = await this.db.query(
+    const rows = await readOnPool<Record<string, unknown>>(
+      this.db,
       `SELECT c.* FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(limit + 1, 'int')}`,
       params,
     );

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { readOnPool } from '../common/database/prepared.js';
 import { transaction } from '../common/transaction.js';
 import { CATEGORIES, Category } from '../notifications/categories.js';
 import {
@@ -49,21 +50,18 @@ export interface ItemRow {
   deleted_at: Date | null;
 }
 
+/** An item as the API shows it. Every view has the same fields in the same order (one object shape); absent ids are `undefined`, which JSON leaves out. */
 export function toItemView(row: ItemRow): InboxItemView {
+  const party = row.sender_kind === 'buyer' || row.sender_kind === 'seller';
   return {
     id: row.id,
     category: row.category,
-    sender: {
-      kind: row.sender_kind,
-      ...(row.sender_id && (row.sender_kind === 'buyer' || row.sender_kind === 'seller') ? { id: row.sender_id } : {}),
-      name: row.sender_name,
-      verified: row.sender_kind === 'marketplace' || row.sender_kind === 'support',
-    },
+    sender: { kind: row.sender_kind, id: party ? (row.sender_id ?? undefined) : undefined, name: row.sender_name, verified: !party },
     subject: row.subject,
     snippet: row.snippet,
-    ...(row.case_id ? { caseId: row.case_id } : {}),
-    ...(row.order_id ? { orderId: row.order_id } : {}),
-    ...(row.claim_id ? { claimId: row.claim_id } : {}),
+    caseId: row.case_id ?? undefined,
+    orderId: row.order_id ?? undefined,
+    claimId: row.claim_id ?? undefined,
     createdAt: row.created_at.toISOString(),
     readAt: row.read_at ? row.read_at.toISOString() : null,
     deletedAt: row.deleted_at ? row.deleted_at.toISOString() : null,
@@ -126,9 +124,11 @@ export class InboxService {
       query.q !== undefined
         ? `ts_headline('parley_search', left(i.body, 5000), websearch_to_tsquery('parley_search', $${params.push(searchText(query.q))}), 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=1')`
         : `left(i.body, ${SNIPPET_CHARS})`;
-    const rows: ItemRow[] = await this.db.query(
+    const rows = await readOnPool<ItemRow>(
+      this.db,
       `SELECT ${ITEM_COLUMNS}, ${snippet} AS snippet FROM inbox_items i WHERE ${where} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.push(limit + 1)}`,
       params,
+      query.q === undefined ? 'once' : 'each-call',
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -152,12 +152,8 @@ export class InboxService {
 
   /** Unread per category and in total, and Trash: one primary-key lookup, kept exact by every change. */
   async counts(caller: Caller): Promise<InboxCountsView> {
-    return countsOf(await this.countersRow(this.db.manager, caller.id));
-  }
-
-  private async countersRow(manager: EntityManager, userId: string): Promise<Record<string, number | string> | undefined> {
-    const rows: Record<string, number | string>[] = await manager.query(`SELECT * FROM inbox_counters WHERE user_id = $1`, [userId]);
-    return rows[0];
+    const rows = await readOnPool<Record<string, number | string>>(this.db, `SELECT * FROM inbox_counters WHERE user_id = $1`, [caller.id]);
+    return countsOf(rows[0]);
   }
 
   /**

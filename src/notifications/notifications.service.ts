@@ -1,4 +1,4 @@
-import { inboxDeliverCtes, INBOX_CHANNEL } from '../inbox/inbox.queries.js';
+import { inboxDeliverCtes, INBOX_CHANNEL, searchVectorSql } from '../inbox/inbox.queries.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -61,7 +61,7 @@ broadcast_items AS (
          $3::text AS subject, $4::text AS body, NULL::uuid AS case_id, NULL::uuid AS order_id, NULL::uuid AS claim_id, NULL::uuid AS message_id, $5::timestamptz AS at, '' AS ord
     FROM audience a LEFT JOIN emailed e ON e.recipient_id = a.id
 ),
-${inboxDeliverCtes('broadcast_items')}
+${inboxDeliverCtes('broadcast_items', 'delivery', `(SELECT ${searchVectorSql('$3::text', `'Marketplace'`, '$4::text')})`)}
 SELECT (SELECT count(*) FROM delivery_items)::int AS items, (SELECT count(*) FROM emailed)::int AS emails, pg_notify('${INBOX_CHANNEL}', '*') IS NOT NULL AS notified`;
 
 @Injectable()
