@@ -39,12 +39,13 @@ const toOutboxItemView = (row: OutboxRow): OutboxItemView => ({
   createdAt: row.created_at.toISOString(),
 });
 
-/** Email preferences, one-click unsubscribe, broadcasts, and the admin view of the outbox. */
 /**
  * A broadcast: $1 broadcast id, $2 category, $3 subject, $4 body, $5 now, $6
  * audience. Items for everyone in the audience (not disabled), emails for
  * those who accept the category (notices always), one NOTIFY for all streams.
  */
+/** Who a broadcast's items are from (an SQL literal). */
+const BROADCAST_SENDER = `'Marketplace'`;
 const BROADCAST = `
 WITH audience AS (
   SELECT u.id, ($2 = 'notices' OR COALESCE(p.email, true)) AS wants_email
@@ -57,13 +58,14 @@ emailed AS (
   RETURNING id, recipient_id
 ),
 broadcast_items AS (
-  SELECT e.id AS outbox_id, a.id AS user_id, $2::text AS category, 'broadcast' AS kind, 'marketplace' AS sender_kind, NULL::uuid AS sender_id, 'Marketplace' AS sender_name,
+  SELECT e.id AS outbox_id, a.id AS user_id, $2::text AS category, 'broadcast' AS kind, 'marketplace' AS sender_kind, NULL::uuid AS sender_id, ${BROADCAST_SENDER} AS sender_name,
          $3::text AS subject, $4::text AS body, NULL::uuid AS case_id, NULL::uuid AS order_id, NULL::uuid AS claim_id, NULL::uuid AS message_id, $5::timestamptz AS at, '' AS ord
     FROM audience a LEFT JOIN emailed e ON e.recipient_id = a.id
 ),
-${inboxDeliverCtes('broadcast_items', 'delivery', `(SELECT ${searchVectorSql('$3::text', `'Marketplace'`, '$4::text')})`)}
+${inboxDeliverCtes('broadcast_items', 'delivery', `(SELECT ${searchVectorSql('$3::text', BROADCAST_SENDER, '$4::text')})`)}
 SELECT (SELECT count(*) FROM delivery_items)::int AS items, (SELECT count(*) FROM emailed)::int AS emails, pg_notify('${INBOX_CHANNEL}', '*') IS NOT NULL AS notified`;
 
+/** Email preferences, one-click unsubscribe, broadcasts, and the admin view of the outbox. */
 @Injectable()
 export class NotificationsService {
   constructor(
