@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { totalmem } from 'node:os';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
+import { onDatabase } from '../test/support/database.js';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 /**
@@ -45,17 +46,6 @@ export async function withBenchDatabase<T>(serverUrl: string | undefined, work: 
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     await throwaway?.stop();
-  }
-}
-
-/** `work` with a client of its own on `url`, closed afterwards. */
-export async function onDatabase<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
   }
 }
 

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
-import pg from 'pg';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
 import { withBenchDatabase } from './bench-database.js';
+import { onDatabase } from '../test/support/database.js';
 import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
 
 export interface CasesBenchOptions extends LoadOptions {
@@ -54,77 +54,73 @@ const JWT_SECRET = randomBytes(32).toString('hex');
 const HOT_SELLER = '00000000-0000-4000-8000-000000000001';
 
 /** Loads users, calendars, cases, reply cycles and messages with set-based SQL. */
-export async function seed(url: string, options: Pick<CasesBenchOptions, 'messagesPerCase' | 'hotSellerCases' | 'sellers' | 'buyers'>, cases: number): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
+async function seed(url: string, options: CasesBenchOptions, cases: number): Promise<void> {
+  await onDatabase(url, async (db) => {
     await db.query('SET synchronous_commit = off');
     await db.query(
       `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
-       SELECT CASE WHEN i = 1 THEN $2::uuid ELSE md5('seller' || i)::uuid END, 'seller' || i || '@bench.test', 'x', 'seller', 'Seller ' || i, '2025-01-01', '2025-01-01'
-         FROM generate_series(1, $1) i`,
+     SELECT CASE WHEN i = 1 THEN $2::uuid ELSE md5('seller' || i)::uuid END, 'seller' || i || '@bench.test', 'x', 'seller', 'Seller ' || i, '2025-01-01', '2025-01-01'
+       FROM generate_series(1, $1) i`,
       [options.sellers, HOT_SELLER],
     );
     await db.query(
       `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
-       SELECT md5('buyer' || i)::uuid, 'buyer' || i || '@bench.test', 'x', 'buyer', 'Buyer ' || i, '2025-01-01', '2025-01-01'
-         FROM generate_series(1, $1) i`,
+     SELECT md5('buyer' || i)::uuid, 'buyer' || i || '@bench.test', 'x', 'buyer', 'Buyer ' || i, '2025-01-01', '2025-01-01'
+       FROM generate_series(1, $1) i`,
       [options.buyers],
     );
     await db.query(`INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`);
     await db.query(
       `INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
-       SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01'
-         FROM calendars`,
+     SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01'
+       FROM calendars`,
     );
     // Case i: the hot seller's for i ≤ hotSellerCases, else one of the others. 70 % wait for the seller (an open cycle, opened
     // in the last 11 hours, so its first deadline is ahead and the sweep has nothing due although its index holds them all).
     await db.query('BEGIN');
     await db.query(
       `CREATE TEMP TABLE plan ON COMMIT DROP AS
-       SELECT i,
-              md5('case' || i)::uuid AS id,
-              md5('cycle' || i)::uuid AS cycle_id,
-              CASE WHEN i <= $2 THEN $3::uuid ELSE md5('seller' || (2 + i % ($4 - 1)))::uuid END AS seller_id,
-              md5('buyer' || (1 + i % $5))::uuid AS buyer_id,
-              (ARRAY['awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_buyer','resolved','closed'])[1 + i % 10] AS status,
-              now() - interval '1 minute' - (i % 200000) * interval '200 milliseconds' AS opened_at
-         FROM generate_series(1, $1) i`,
+     SELECT i,
+            md5('case' || i)::uuid AS id,
+            md5('cycle' || i)::uuid AS cycle_id,
+            CASE WHEN i <= $2 THEN $3::uuid ELSE md5('seller' || (2 + i % ($4 - 1)))::uuid END AS seller_id,
+            md5('buyer' || (1 + i % $5))::uuid AS buyer_id,
+            (ARRAY['awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_buyer','resolved','closed'])[1 + i % 10] AS status,
+            now() - interval '1 minute' - (i % 200000) * interval '200 milliseconds' AS opened_at
+       FROM generate_series(1, $1) i`,
       [cases, options.hotSellerCases, HOT_SELLER, options.sellers, options.buyers],
     );
     await db.query(
       `INSERT INTO cases (id, buyer_id, seller_id, listing_ref, topic, subject, status, cycle_id, clock_started_at, warn_at, due_at, escalate_at, next_action_at, resolved_at, closed_at, created_at, updated_at)
-       SELECT id, buyer_id, seller_id, 'listing-' || i, 'question', 'Question ' || i, status,
-              CASE WHEN status = 'awaiting_seller' THEN cycle_id END,
-              CASE WHEN status = 'awaiting_seller' THEN opened_at END,
-              CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
-              CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '2 days' END,
-              CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '3 days' END,
-              CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
-              CASE WHEN status IN ('resolved', 'closed') THEN opened_at END,
-              CASE WHEN status = 'closed' THEN opened_at END,
-              opened_at, opened_at
-         FROM plan`,
+     SELECT id, buyer_id, seller_id, 'listing-' || i, 'question', 'Question ' || i, status,
+            CASE WHEN status = 'awaiting_seller' THEN cycle_id END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '2 days' END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '3 days' END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
+            CASE WHEN status IN ('resolved', 'closed') THEN opened_at END,
+            CASE WHEN status = 'closed' THEN opened_at END,
+            opened_at, opened_at
+       FROM plan`,
     );
     await db.query(
       `INSERT INTO reply_cycles (id, case_id, seq, opened_at, clock_started_at, warn_at, due_at, escalate_at, calendar_id, calendar_version, policy_version, closed_at, outcome)
-       SELECT cycle_id, id, 1, opened_at, opened_at, opened_at + interval '1 day', opened_at + interval '2 days', opened_at + interval '3 days', md5('cal' || seller_id)::uuid, 1, 1,
-              CASE WHEN status <> 'awaiting_seller' THEN opened_at END,
-              CASE WHEN status <> 'awaiting_seller' THEN 'answered' END
-         FROM plan`,
+     SELECT cycle_id, id, 1, opened_at, opened_at, opened_at + interval '1 day', opened_at + interval '2 days', opened_at + interval '3 days', md5('cal' || seller_id)::uuid, 1, 1,
+            CASE WHEN status <> 'awaiting_seller' THEN opened_at END,
+            CASE WHEN status <> 'awaiting_seller' THEN 'answered' END
+       FROM plan`,
     );
     await db.query('COMMIT');
     await db.query(
       `INSERT INTO messages (id, case_id, author_id, author_role, internal, body, visible_body, masked, quarantined, created_at)
-       SELECT gen_random_uuid(), c.id, CASE WHEN k % 2 = 1 THEN c.buyer_id ELSE c.seller_id END, CASE WHEN k % 2 = 1 THEN 'buyer'::user_role ELSE 'seller'::user_role END,
-              false, 'Message ' || k || ' about ' || c.subject, 'Message ' || k || ' about ' || c.subject, '{}', false, c.created_at - (6 - k) * interval '1 minute'
-         FROM cases c CROSS JOIN generate_series(1, $1) k`,
+     SELECT gen_random_uuid(), c.id, CASE WHEN k % 2 = 1 THEN c.buyer_id ELSE c.seller_id END, CASE WHEN k % 2 = 1 THEN 'buyer'::user_role ELSE 'seller'::user_role END,
+            false, 'Message ' || k || ' about ' || c.subject, 'Message ' || k || ' about ' || c.subject, '{}', false, c.created_at - (6 - k) * interval '1 minute'
+       FROM cases c CROSS JOIN generate_series(1, $1) k`,
       [options.messagesPerCase],
     );
     await db.query('VACUUM ANALYZE');
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 const REPLY_BODY = 'Thanks, it ships tomorrow.';
@@ -168,14 +164,12 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
 
       const jwt = new JwtService({ secret: JWT_SECRET });
       const auth = { authorization: `Bearer ${jwt.sign(tokenClaims(HOT_SELLER), { expiresIn: 3600 })}` };
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      try {
+      return await onDatabase(databaseUrl, async (db) => {
         const deep = Math.floor(options.hotSellerCases * 0.6);
         const { rows: deepRows } = await db.query(
           `SELECT COALESCE(due_at, 'infinity'::timestamptz) AS key, id FROM cases
-          WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer', 'escalated')
-          ORDER BY COALESCE(due_at, 'infinity'::timestamptz), id OFFSET $2 LIMIT 1`,
+        WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer', 'escalated')
+        ORDER BY COALESCE(due_at, 'infinity'::timestamptz), id OFFSET $2 LIMIT 1`,
           [HOT_SELLER, deep],
         );
         const key = deepRows[0].key instanceof Date ? deepRows[0].key.toISOString() : 'infinity';
@@ -232,9 +226,7 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
         const emptySweepMs = sweeps.sort((a, b) => a - b)[Math.floor(sweeps.length / 2)];
         log(`empty sweep ${emptySweepMs.toFixed(1)} ms (median of ${options.sweepRuns})`);
         return { cases, seedSeconds, scenarios, emptySweepMs, rowChanges };
-      } finally {
-        await db.end();
-      }
+      });
     } finally {
       await Promise.all(children.map((child) => child.stop()));
     }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
-import pg from 'pg';
 import { tokenClaims } from '../src/auth/auth.service.js';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { onDatabase, withBenchDatabase } from './bench-database.js';
+import { withBenchDatabase } from './bench-database.js';
+import { onDatabase } from '../test/support/database.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
 
@@ -101,15 +101,13 @@ const WORDS = [
 const sqlArray = (words: string[]) => `ARRAY[${words.map((word) => `'${word}'`).join(', ')}]`;
 
 /** Users, one seller, and `items` Message Center items loaded with set-based SQL (indexes built after the load), and each user's counters. */
-export async function seed(url: string, options: Pick<InboxBenchOptions, 'users' | 'items' | 'heavyUserItems'>): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
+async function seed(url: string, options: InboxBenchOptions): Promise<void> {
+  await onDatabase(url, async (db) => {
     await db.query('SET synchronous_commit = off');
     await db.query(
       `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
-       SELECT CASE WHEN i = 1 THEN $2::uuid ELSE md5('inbox-user' || i)::uuid END, 'user' || i || '@bench.test', 'x', 'buyer', 'User ' || i, '2025-01-01', '2025-01-01'
-         FROM generate_series(1, $1) i`,
+     SELECT CASE WHEN i = 1 THEN $2::uuid ELSE md5('inbox-user' || i)::uuid END, 'user' || i || '@bench.test', 'x', 'buyer', 'User ' || i, '2025-01-01', '2025-01-01'
+       FROM generate_series(1, $1) i`,
       [options.users, HEAVY],
     );
     await db.query(
@@ -121,40 +119,38 @@ export async function seed(url: string, options: Pick<InboxBenchOptions, 'users'
     );
     for (const index of indexes) await db.query(`DROP INDEX ${index.indexname}`);
     // Items arrive a minute apart, every k-th one (k = items ÷ heavyUserItems) the heavy user's and the rest spread over the other users, as
-    // they would over time: each of a user's pages is shared with others. Each item's looks come from p, the heavy user's own count for
+    // they would over time, so a user's items share their pages with everyone else's. Each item's looks come from p, the heavy user's own count for
     // theirs: every other one from SELLER, a mix of categories and words, 70 % read.
     await db.query(
       `INSERT INTO inbox_items (user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at, search)
-       SELECT user_id, n, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at, ${searchVectorSql('subject', 'sender_name', 'body')} FROM (
-       SELECT n, CASE WHEN heavy THEN $4::uuid ELSE md5('inbox-user' || (2 + n % ($3 - 1)))::uuid END AS user_id,
-              (ARRAY['seller_messages', 'seller_messages', 'order_updates', 'customer_service', 'promotions', 'notices'])[1 + p % 6] AS category,
-              'new_message' AS kind,
-              CASE WHEN p % 2 = 0 THEN 'seller' ELSE 'marketplace' END AS sender_kind,
-              CASE WHEN p % 2 = 0 THEN $5::uuid END AS sender_id,
-              CASE WHEN p % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END AS sender_name,
-              'About your ' || (${sqlArray(ADJECTIVES)})[1 + p % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (p / 20) % 20] AS subject,
-              (${sqlArray(WORDS)})[1 + (p * 7) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (p * 13) % 20] || ': the ' || (${sqlArray(ADJECTIVES)})[1 + (p * 3) % 20] || ' '
-                || (${sqlArray(NOUNS)})[1 + (p * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (p * 17) % 20] || ' order ' || (p % 100000) AS body,
-              '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' AS created_at,
-              CASE WHEN p % 10 < 7 THEN '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' END AS read_at
-         FROM generate_series(1, $1) n,
-              LATERAL (SELECT n % $6 = 0 AND n / $6 <= $2 AS heavy) h,
-              LATERAL (SELECT CASE WHEN heavy THEN n / $6 ELSE n END AS p) q) AS planned`,
+     SELECT user_id, n, category, kind, sender_kind, sender_id, sender_name, subject, body, created_at, read_at, ${searchVectorSql('subject', 'sender_name', 'body')} FROM (
+     SELECT n, CASE WHEN heavy THEN $4::uuid ELSE md5('inbox-user' || (2 + n % ($3 - 1)))::uuid END AS user_id,
+            (ARRAY['seller_messages', 'seller_messages', 'order_updates', 'customer_service', 'promotions', 'notices'])[1 + p % 6] AS category,
+            'new_message' AS kind,
+            CASE WHEN p % 2 = 0 THEN 'seller' ELSE 'marketplace' END AS sender_kind,
+            CASE WHEN p % 2 = 0 THEN $5::uuid END AS sender_id,
+            CASE WHEN p % 2 = 0 THEN 'Bolt Gadgets' ELSE 'Marketplace' END AS sender_name,
+            'About your ' || (${sqlArray(ADJECTIVES)})[1 + p % 20] || ' ' || (${sqlArray(NOUNS)})[1 + (p / 20) % 20] AS subject,
+            (${sqlArray(WORDS)})[1 + (p * 7) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (p * 13) % 20] || ': the ' || (${sqlArray(ADJECTIVES)})[1 + (p * 3) % 20] || ' '
+              || (${sqlArray(NOUNS)})[1 + (p * 11) % 20] || ' ' || (${sqlArray(WORDS)})[1 + (p * 17) % 20] || ' order ' || (p % 100000) AS body,
+            '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' AS created_at,
+            CASE WHEN p % 10 < 7 THEN '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute' END AS read_at
+       FROM generate_series(1, $1) n,
+            LATERAL (SELECT n % $6 = 0 AND n / $6 <= $2 AS heavy) h,
+            LATERAL (SELECT CASE WHEN heavy THEN n / $6 ELSE n END AS p) q) AS planned`,
       [options.items, options.heavyUserItems, options.users, HEAVY, SELLER, Math.max(1, Math.floor(options.items / options.heavyUserItems))],
     );
     for (const index of indexes) await db.query(index.indexdef);
     await db.query(
       `INSERT INTO inbox_counters (user_id, seq, unread_order_updates, unread_seller_messages, unread_customer_service, unread_promotions, unread_notices)
-       SELECT user_id, max(seq),
-              count(*) FILTER (WHERE read_at IS NULL AND category = 'order_updates'), count(*) FILTER (WHERE read_at IS NULL AND category = 'seller_messages'),
-              count(*) FILTER (WHERE read_at IS NULL AND category = 'customer_service'), count(*) FILTER (WHERE read_at IS NULL AND category = 'promotions'),
-              count(*) FILTER (WHERE read_at IS NULL AND category = 'notices')
-         FROM inbox_items GROUP BY user_id`,
+     SELECT user_id, max(seq),
+            count(*) FILTER (WHERE read_at IS NULL AND category = 'order_updates'), count(*) FILTER (WHERE read_at IS NULL AND category = 'seller_messages'),
+            count(*) FILTER (WHERE read_at IS NULL AND category = 'customer_service'), count(*) FILTER (WHERE read_at IS NULL AND category = 'promotions'),
+            count(*) FILTER (WHERE read_at IS NULL AND category = 'notices')
+       FROM inbox_items GROUP BY user_id`,
     );
     await db.query('VACUUM ANALYZE');
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 /**

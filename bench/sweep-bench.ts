@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js';
-import { onDatabase } from './bench-database.js';
+import { onDatabase } from '../test/support/database.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { slaNoticeTexts, SWEEP_BATCH } from '../src/sla/sla-sweep.queries.js';
 import { startProcess } from '../test/support/parley-process.js';

@@ -22,15 +22,20 @@ function required(name: string): string {
   return value;
 }
 
-/** Runs statements on the test server's maintenance database (not on any test file's own). */
-export async function onServer<T>(work: (client: pg.Client) => Promise<T>, serverUrl = required('PARLEY_TEST_SERVER_URL')): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** `work` with a client of its own on `url`, closed afterwards. */
+export async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Runs statements on the test server's maintenance database (not on any test file's own). */
+export async function onServer<T>(work: (client: pg.Client) => Promise<T>, serverUrl = required('PARLEY_TEST_SERVER_URL')): Promise<T> {
+  return onDatabase(serverUrl, work);
 }
 
 /** Creates a database marked as this run's. */
