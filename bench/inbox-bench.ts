@@ -25,7 +25,8 @@ export interface InboxBenchResult {
   seedSeconds: number;
   scenarios: Scenario[];
   bulkDelete: { items: number; ms: number };
-  broadcast: { users: number; ms: number };
+  /** The broadcast request, and a recipient's first read afterwards (which makes that user's item). */
+  broadcast: { users: number; ms: number; firstLookMs: number };
 }
 
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -223,8 +224,13 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
           { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
           jwt.sign(tokenClaims(adminId)),
         );
-        const broadcast = { users: sent.body.recipients, ms: sent.ms };
-        log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms`);
+        // A recipient's first look afterwards makes its item (BroadcastDelivery): the part of a broadcast each user pays for.
+        const looked = Date.now();
+        const counts = await fetch(`${parley.url}/inbox/counts`, { headers: auth });
+        if (!counts.ok) throw new Error(`/inbox/counts: ${counts.status}`);
+        const broadcast = { users: sent.body.recipients, ms: sent.ms, firstLookMs: Date.now() - looked };
+        if (((await counts.json()) as { unread: { promotions: number } }).unread.promotions < 1) throw new Error('the broadcast did not reach the heavy user');
+        log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms; a recipient's first look after it: ${broadcast.firstLookMs} ms`);
         return { poolSize: { parley: options.poolSize, bare: options.poolSize }, seedSeconds, scenarios, bulkDelete, broadcast };
       });
     } finally {

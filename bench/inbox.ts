@@ -26,7 +26,9 @@ const lowest = result.scenarios.reduce((low, s) => (s.ratio < low.ratio ? s : lo
 console.log(
   `bulk delete of ${result.bulkDelete.items.toLocaleString('en-US')} items: ${result.bulkDelete.ms} ms (target < 1000 ms: ${result.bulkDelete.ms < 1000 ? 'met' : 'NOT met'})`,
 );
-console.log(`broadcast to ${result.broadcast.users.toLocaleString('en-US')} users: ${(result.broadcast.ms / 1000).toFixed(1)} s`);
+console.log(
+  `broadcast to ${result.broadcast.users.toLocaleString('en-US')} users: ${(result.broadcast.ms / 1000).toFixed(1)} s (target: seconds, < 5 s: ${result.broadcast.ms < 5000 ? 'met' : 'NOT met'}); a recipient's first look after it, which makes that user's item: ${result.broadcast.firstLookMs} ms`,
+);
 for (const [name, bound] of [
   ['GET /inbox (search)', 50],
   ['GET /inbox/counts', 10],

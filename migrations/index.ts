@@ -9,6 +9,7 @@ import { Claims1765065600000 } from './1765065600000-claims.js';
 import { Inbox1765152000000 } from './1765152000000-inbox.js';
 import { Attachments1765238400000 } from './1765238400000-attachments.js';
 import { SessionEvents1765324800000 } from './1765324800000-session-events.js';
+import { LazyBroadcasts1765411200000 } from './1765411200000-lazy-broadcasts.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Inbox1765152000000,
   Attachments1765238400000,
   SessionEvents1765324800000,
+  LazyBroadcasts1765411200000,
 ];

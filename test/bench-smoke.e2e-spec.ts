@@ -78,6 +78,7 @@ describe('benchmark smoke runs', () => {
     }
     expect(result.bulkDelete.items).toBe(200); // every other item of the heavy user is from the seller
     expect(result.broadcast.users).toBe(50);
+    expect(result.broadcast.firstLookMs).toBeGreaterThanOrEqual(0);
   }, 120_000);
 
   it('bench:sweep sweeps a copy with Parley and with bare SQL, the same rows, and shows the claim plan', async () => {

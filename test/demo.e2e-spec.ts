@@ -41,6 +41,8 @@ describe('demo data', () => {
     expect(await rows(`SELECT DISTINCT status FROM claims ORDER BY 1`)).toEqual(['appealed', 'awaiting_seller', 'closed', 'denied', 'granted', 'info_requested', 'under_review']);
     const passed = await rows(`SELECT DISTINCT data->>'to' FROM claim_events WHERE type = 'status_changed' ORDER BY 1`);
     expect(passed).toEqual(expect.arrayContaining(['appeal_reversed', 'appeal_upheld', 'refunded_by_seller', 'withdrawn']));
+    // The broadcasts reach each account's Message Center when it looks (docs/inbox.md): every account looks once.
+    for (const account of accounts) await t.http.get('/inbox/counts').set('Authorization', `Bearer ${account.token}`).expect(200);
     expect(await rows(`SELECT DISTINCT category FROM inbox_items ORDER BY 1`)).toEqual([
       'buyer_messages',
       'customer_service',

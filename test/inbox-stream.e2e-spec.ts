@@ -130,6 +130,25 @@ describe('live Message Center updates across instances', () => {
     back.close();
   });
 
+  it('a broadcast sent through one instance reaches the streams open on the other, once', async () => {
+    const admin = await createUser(a.sql, 'admin');
+    const listener = await createUser(a.sql, 'buyer');
+    const stream = await connect(urlB, a.tokenFor(listener));
+    await stream.until((events) => events.some((e) => e.event === 'counts'));
+    await a.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(admin))
+      .send({ category: 'promotions', subject: 'Weekend sale', body: 'Everything half price', audience: 'buyers' })
+      .expect(201);
+    await stream.until(() => stream.items().length === 1);
+    expect(stream.items()[0].data).toMatchObject({ category: 'promotions', subject: 'Weekend sale', sender: { kind: 'marketplace', verified: true } });
+    await stream.until((events) => events.some((e) => e.event === 'counts' && (e.data.unread as { promotions: number }).promotions === 1));
+    // Reading on the other instance finds that same item, not a second one.
+    const listed = (await a.http.get('/inbox?category=promotions').set('Authorization', as(listener)).expect(200)).body.items;
+    expect(listed.map((item: { id: string }) => item.id)).toEqual([stream.items()[0].data.id]);
+    stream.close();
+  });
+
   it('a stream is the caller’s: without a token 401; a seller’s stream never carries the buyer’s items', async () => {
     const anonymous = await fetch(urlA);
     expect(anonymous.status).toBe(401);

@@ -11,6 +11,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { transaction } from '../common/transaction.js';
+import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { EscalationsService } from '../support/escalations.service.js';
 import { DecideReportDto, ReportDto, ReportView } from './inbox.dto.js';
 import { InboxService } from './inbox.service.js';
@@ -66,9 +67,11 @@ export class InboxReportsService {
     private readonly claims: ClaimsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly broadcasts: BroadcastDelivery,
   ) {}
 
   async report(caller: Caller, itemId: string, dto: ReportDto): Promise<ReportView> {
+    await this.broadcasts.deliver(caller.id);
     const now = await this.clock.now();
     return transaction(this.db, async (tx) => {
       const [item]: { id: string; kind: string; sender_id: string | null; message_id: string | null; case_id: string | null; claim_id: string | null }[] = isUuid(itemId)

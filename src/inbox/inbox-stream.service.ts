@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { problem } from '../common/problem.filter.js';
 import { DatabaseEvents } from '../common/database/database-events.js';
+import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { countsOf, ItemRow, toItemView } from './inbox.service.js';
 import { INBOX_CHANNEL } from './inbox.queries.js';
 
@@ -38,11 +39,13 @@ export class InboxStreamService implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: DatabaseEvents,
+    private readonly broadcasts: BroadcastDelivery,
   ) {}
 
   /** Opens a stream for `userId` on `response`; `lastEventId` resumes after that item, otherwise only what comes next is sent. */
   async open(userId: string, response: ServerResponse, lastEventId: string | undefined): Promise<void> {
     await this.listen();
+    await this.broadcasts.deliver(userId);
     const resumeAfter = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
     const counters = await this.counters(userId);
     const subscriber: Subscriber = { userId, lastSeq: resumeAfter ?? Number(counters?.seq ?? 0), response, pumping: Promise.resolve() };
@@ -92,6 +95,7 @@ export class InboxStreamService implements OnApplicationShutdown {
   /** Sends the items after the stream's last one, then the counts. */
   private async pump(subscriber: Subscriber): Promise<void> {
     if (subscriber.response.writableEnded) return;
+    await this.broadcasts.deliver(subscriber.userId);
     for (;;) {
       const rows: ItemRow[] = await this.db.query(
         `SELECT i.id, i.seq, i.category, i.sender_kind, i.sender_id, i.sender_name, i.subject, left(i.body, 200) AS snippet, i.case_id, i.order_id, i.claim_id, i.created_at, i.read_at, i.deleted_at

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { ClaimsModule } from '../claims/claims.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SupportModule } from '../support/support.module.js';
 import { InboxController, ReportsController } from './inbox.controller.js';
 import { InboxReportsService } from './inbox-reports.service.js';
@@ -11,7 +12,7 @@ import { InboxService } from './inbox.service.js';
 
 /** The Message Center: every user's items, counts, bulk actions, Trash, phishing reports. */
 @Module({
-  imports: [CasesModule, ClaimsModule, SupportModule, AttachmentsModule],
+  imports: [CasesModule, ClaimsModule, SupportModule, AttachmentsModule, NotificationsModule],
   controllers: [InboxController, ReportsController],
   providers: [InboxService, InboxReportsService, InboxStreamService, InboxPurgeJob],
   exports: [InboxService, InboxReportsService, InboxStreamService],

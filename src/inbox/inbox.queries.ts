@@ -22,11 +22,11 @@ export const INBOX_CHANNEL = 'parley_inbox';
  * commit order, which the live stream resumes from), unread counts grow by
  * category, and the items take the sequence numbers just reserved. Defines
  * `<prefix>_per_user`, `<prefix>_counted` and `<prefix>_items` (RETURNING
- * user_id, seq); splice into a statement's WITH list. `search` is each item's
- * search vector (SQL on the source row `s`); a delivery whose items all say
- * the same (a broadcast) passes one computed once.
+ * user_id, seq); splice into a statement's WITH list. With `ids`, the source
+ * also has an `id` column: the items' ids, chosen by the caller (a
+ * broadcast's are known before its items exist).
  */
-export function inboxDeliverCtes(source: string, prefix = 'delivery', search = searchVectorSql('s.subject', 's.sender_name', 's.body')): string {
+export function inboxDeliverCtes(source: string, prefix = 'delivery', { ids = false } = {}): string {
   const perCategory = CATEGORIES.map((category) => `count(*) FILTER (WHERE category = '${category}')::int AS ${unreadColumn(category)}`).join(', ');
   const columns = CATEGORIES.map(unreadColumn);
   return `${prefix}_per_user AS (
@@ -39,9 +39,9 @@ ${prefix}_counted AS (
   RETURNING c.user_id, c.seq
 ),
 ${prefix}_items AS (
-  INSERT INTO inbox_items (outbox_id, user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, created_at, search)
-  SELECT s.outbox_id, s.user_id, k.seq - u.n + row_number() OVER (PARTITION BY s.user_id ORDER BY s.ord), s.category, s.kind, s.sender_kind, s.sender_id, s.sender_name,
-         s.subject, s.body, s.case_id, s.order_id, s.claim_id, s.message_id, s.at, ${search}
+  INSERT INTO inbox_items (${ids ? 'id, ' : ''}outbox_id, user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, created_at, search)
+  SELECT ${ids ? 's.id, ' : ''}s.outbox_id, s.user_id, k.seq - u.n + row_number() OVER (PARTITION BY s.user_id ORDER BY s.ord), s.category, s.kind, s.sender_kind, s.sender_id, s.sender_name,
+         s.subject, s.body, s.case_id, s.order_id, s.claim_id, s.message_id, s.at, ${searchVectorSql('s.subject', 's.sender_name', 's.body')}
     FROM ${source} s JOIN ${prefix}_counted k ON k.user_id = s.user_id JOIN ${prefix}_per_user u ON u.user_id = s.user_id
   RETURNING user_id, seq
 )`;

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { readOnPool } from '../common/database/prepared.js';
+import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { transaction } from '../common/transaction.js';
 import { CATEGORIES, Category } from '../notifications/categories.js';
 import {
@@ -109,10 +110,12 @@ export class InboxService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly attachments: AttachmentsService,
     private readonly clock: Clock,
+    private readonly broadcasts: BroadcastDelivery,
   ) {}
 
   /** Newest first, keyset-paginated; with `q`, each item's snippet is the passage that matched. */
   async list(caller: Caller, query: ListInboxQueryDto): Promise<InboxPageView> {
+    await this.broadcasts.deliver(caller.id);
     const limit = query.limit ?? 50;
     const params: unknown[] = [];
     let where = filterSql(caller.id, query, query.in ?? 'inbox', params);
@@ -137,6 +140,7 @@ export class InboxService {
 
   /** One of the caller's items with its whole body; anyone else's, or a hidden one, is not found. */
   async get(caller: Caller, itemId: string): Promise<InboxItemDetailView> {
+    await this.broadcasts.deliver(caller.id);
     const rows: ItemRow[] = isUuid(itemId)
       ? await this.db.query(
           `SELECT ${ITEM_COLUMNS}, i.body, i.kind, i.message_id, left(i.body, ${SNIPPET_CHARS}) AS snippet FROM inbox_items i WHERE i.id = $1 AND i.user_id = $2 AND i.hidden_at IS NULL`,
@@ -152,6 +156,7 @@ export class InboxService {
 
   /** Unread per category and in total, and Trash: one primary-key lookup, kept exact by every change. */
   async counts(caller: Caller): Promise<InboxCountsView> {
+    await this.broadcasts.deliver(caller.id);
     const rows = await readOnPool<Record<string, number | string>>(this.db, `SELECT * FROM inbox_counters WHERE user_id = $1`, [caller.id]);
     return countsOf(rows[0]);
   }
@@ -163,6 +168,7 @@ export class InboxService {
    */
   async bulk(caller: Caller, action: 'read' | 'unread' | 'delete' | 'restore', dto: BulkDto): Promise<BulkResultView> {
     if ((dto.ids === undefined) === (dto.filter === undefined)) throw DomainError.invalid('ids', 'give either ids or filter');
+    await this.broadcasts.deliver(caller.id);
     const now = await this.clock.now();
     const params: unknown[] = [];
     let scope: string;

@@ -37,7 +37,7 @@ export class BroadcastDto {
 
 export class BroadcastView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'Users of the audience: each has the item in its Message Center' }) recipients: number;
+  @ApiProperty({ description: 'Users of the audience: each finds the item in its Message Center (made when that user next looks)' }) recipients: number;
   @ApiProperty({ description: 'Of those, the users who get it by email too (they accept the category)' }) emails: number;
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BroadcastDelivery } from './broadcast-delivery.service.js';
 import { EmailPreference } from './email-preference.entity.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
@@ -12,7 +13,7 @@ import { OutboxService } from './outbox.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([EmailPreference])],
   controllers: [NotificationsController],
-  providers: [NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics, OutboxService],
-  exports: [OutboxService, NotificationsService],
+  providers: [BroadcastDelivery, NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics, OutboxService],
+  exports: [OutboxService, NotificationsService, BroadcastDelivery],
 })
 export class NotificationsModule {}

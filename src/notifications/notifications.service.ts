@@ -1,4 +1,3 @@
-import { inboxDeliverCtes, INBOX_CHANNEL, searchVectorSql } from '../inbox/inbox.queries.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -12,6 +11,8 @@ import { EmailPreference } from './email-preference.entity.js';
 import { CATEGORIES, Category, isCategory, LOCKED_CATEGORIES } from './categories.js';
 import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
+import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
+import { BroadcastDelivery, broadcastDedupeKeySql, broadcastItemIdSql, inAudienceSql } from './broadcast-delivery.service.js';
 
 const OUTBOX_COLUMNS = 'id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at';
 
@@ -40,30 +41,26 @@ const toOutboxItemView = (row: OutboxRow): OutboxItemView => ({
 });
 
 /**
- * A broadcast: $1 broadcast id, $2 category, $3 subject, $4 body, $5 now, $6
- * audience. Items for everyone in the audience (not disabled), emails for
- * those who accept the category (notices always), one NOTIFY for all streams.
+ * A broadcast's emails: $1 broadcast id, $2 category, $3 subject, $4 body, $5
+ * now, $6 audience. Everyone in the audience (not disabled) counts as a
+ * recipient; those who accept the category (notices always) get an email
+ * that links to the item they will find (BroadcastDelivery makes it when they
+ * next look); one NOTIFY tells every instance.
  */
-/** Who a broadcast's items are from (an SQL literal). */
-const BROADCAST_SENDER = `'Marketplace'`;
 const BROADCAST = `
 WITH audience AS (
   SELECT u.id, ($2 = 'notices' OR COALESCE(p.email, true)) AS wants_email
     FROM users u LEFT JOIN email_preferences p ON p.user_id = u.id AND p.category = $2
-   WHERE u.disabled_at IS NULL AND ($6 = 'all' OR (u.role = 'buyer' AND $6 = 'buyers') OR (u.role = 'seller' AND $6 = 'sellers'))
+   WHERE u.disabled_at IS NULL AND ${inAudienceSql('$6', 'u.role::text')}
 ),
 emailed AS (
   INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)
-  SELECT 'broadcast', $2, id, $1 || ':' || id, jsonb_build_object('broadcastId', $1::uuid, 'subject', $3::text, 'body', $4::text), $5, $5 FROM audience WHERE wants_email
-  RETURNING id, recipient_id
-),
-broadcast_items AS (
-  SELECT e.id AS outbox_id, a.id AS user_id, $2::text AS category, 'broadcast' AS kind, 'marketplace' AS sender_kind, NULL::uuid AS sender_id, ${BROADCAST_SENDER} AS sender_name,
-         $3::text AS subject, $4::text AS body, NULL::uuid AS case_id, NULL::uuid AS order_id, NULL::uuid AS claim_id, NULL::uuid AS message_id, $5::timestamptz AS at, '' AS ord
-    FROM audience a LEFT JOIN emailed e ON e.recipient_id = a.id
-),
-${inboxDeliverCtes('broadcast_items', 'delivery', `(SELECT ${searchVectorSql('$3::text', BROADCAST_SENDER, '$4::text')})`)}
-SELECT (SELECT count(*) FROM delivery_items)::int AS items, (SELECT count(*) FROM emailed)::int AS emails, pg_notify('${INBOX_CHANNEL}', '*') IS NOT NULL AS notified`;
+  SELECT 'broadcast', $2, id, ${broadcastDedupeKeySql('$1', 'id')},
+         jsonb_build_object('broadcastId', $1::uuid, 'subject', $3::text, 'body', $4::text, 'itemId', ${broadcastItemIdSql('$1', 'id')}), $5, $5
+    FROM audience WHERE wants_email
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM audience)::int AS recipients, (SELECT count(*) FROM emailed)::int AS emails, pg_notify('${INBOX_CHANNEL}', '*') IS NOT NULL AS notified`;
 
 /** Email preferences, one-click unsubscribe, broadcasts, and the admin view of the outbox. */
 @Injectable()
@@ -74,6 +71,7 @@ export class NotificationsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly delivery: BroadcastDelivery,
   ) {}
 
   async preferences(userId: string): Promise<EmailPreferencesView> {
@@ -120,19 +118,21 @@ export class NotificationsService {
   }
 
   /**
-   * A Message Center item for every user of the audience, and an email for
-   * those who accept the category, in one set-based statement (100,000 users
-   * in seconds); every instance's live streams refresh.
+   * A broadcast: its row and its emails in one transaction (100,000 users in
+   * seconds); each user's item is made when that user next looks
+   * (BroadcastDelivery). Broadcasts take turns (a table lock that readers do
+   * not wait for), so they commit in the order of their numbers.
    */
   async broadcast(caller: Caller, dto: BroadcastDto): Promise<BroadcastView> {
     const now = await this.clock.now();
-    return this.db.transaction(async (tx) => {
+    const sent = await this.db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE broadcasts IN EXCLUSIVE MODE');
       const [{ id }]: { id: string }[] = await tx.query(
         `INSERT INTO broadcasts (category, subject, body, audience, recipients, created_by, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id`,
         [dto.category, dto.subject, dto.body, dto.audience, caller.id, now],
       );
-      const [{ items, emails }]: { items: number; emails: number }[] = await tx.query(BROADCAST, [id, dto.category, dto.subject, dto.body, now, dto.audience]);
-      await tx.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [id, items]);
+      const [{ recipients, emails }]: { recipients: number; emails: number }[] = await tx.query(BROADCAST, [id, dto.category, dto.subject, dto.body, now, dto.audience]);
+      await tx.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [id, recipients]);
       await this.audit.record(
         tx,
         caller,
@@ -140,12 +140,14 @@ export class NotificationsService {
           action: 'broadcast.sent',
           subjectType: 'broadcast',
           subjectId: id,
-          after: { category: dto.category, subject: dto.subject, audience: dto.audience, recipients: items, emails },
+          after: { category: dto.category, subject: dto.subject, audience: dto.audience, recipients, emails },
         },
         now,
       );
-      return { id, recipients: items, emails };
+      return { id, recipients, emails };
     });
+    this.delivery.forgetLatest();
+    return sent;
   }
 
   async outbox(status = 'failed'): Promise<OutboxItemView[]> {

@@ -18,7 +18,9 @@ WITH due AS (
 )
 SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id, l.created_at,
        u.email AS recipient_email, u.display_name AS recipient_name, p.email AS wants_email,
-       c.subject AS case_subject, COALESCE(m.visible_body, cm.visible_body) AS message_body, i.id AS item_id
+       c.subject AS case_subject, COALESCE(m.visible_body, cm.visible_body) AS message_body,
+       -- A broadcast's item may not exist yet (it is made when the recipient next looks); its id is known beforehand.
+       COALESCE(i.id, (l.payload->>'itemId')::uuid) AS item_id
   FROM leased l
   JOIN users u ON u.id = l.recipient_id
   LEFT JOIN email_preferences p ON p.user_id = l.recipient_id AND p.category = l.category
