@@ -7,25 +7,25 @@ import { transaction } from '../common/transaction.js';
 import { INBOX_CHANNEL, inboxDeliverCtes, inboxNotifySql } from '../inbox/inbox.queries.js';
 
 /** Who a broadcast's items are from (an SQL literal). */
-export const BROADCAST_SENDER = `'Marketplace'`;
+const BROADCAST_SENDER = `'Marketplace'`;
 
 /** Whether a user of `role` is in a broadcast's `audience` (SQL expressions). */
 export const inAudienceSql = (audience: string, role: string): string =>
   `(${audience} = 'all' OR (${audience} = 'buyers' AND ${role} = 'buyer') OR (${audience} = 'sellers' AND ${role} = 'seller'))`;
 
-/**
- * A user's item for a broadcast (SQL expressions of the two ids): known before
- * the item exists, so the email can link to it. A hash of the two as an RFC
- * 9562 version 8 (custom) UUID: its version and variant bits set, like every
- * other id a client may send back.
- */
-export const broadcastItemIdSql = (broadcastId: string, userId: string): string => {
-  const hash = `md5(${broadcastId}::text || ':' || ${userId}::text)`;
-  return `(substr(${hash}, 1, 12) || '8' || substr(${hash}, 14, 3) || substr('89ab', get_byte(decode(${hash}, 'hex'), 8) % 4 + 1, 1) || substr(${hash}, 18))::uuid`;
-};
-
 /** The email of a broadcast to a user is the outbox row with this dedupe key. */
 export const broadcastDedupeKeySql = (broadcastId: string, userId: string): string => `${broadcastId}::text || ':' || ${userId}::text`;
+
+/**
+ * A user's item for a broadcast (SQL expressions of the two ids): known before
+ * the item exists, so the email can link to it. A hash of the email's dedupe
+ * key as an RFC 9562 version 8 (custom) UUID: its version and variant bits
+ * set, like every other id a client may send back.
+ */
+export const broadcastItemIdSql = (broadcastId: string, userId: string): string => {
+  const hash = `md5(${broadcastDedupeKeySql(broadcastId, userId)})`;
+  return `(substr(${hash}, 1, 12) || '8' || substr(${hash}, 14, 3) || substr('89ab', get_byte(decode(${hash}, 'hex'), 8) % 4 + 1, 1) || substr(${hash}, 18))::uuid`;
+};
 
 /** The last broadcast delivered to $1 (or sent before the account was made), and the newest one sent. */
 const POSITION = `SELECT GREATEST((SELECT broadcast_seq FROM inbox_counters WHERE user_id = $1), (SELECT broadcast_seq_at_join FROM users WHERE id = $1), 0) AS seen, latest_broadcast_seq() AS latest`;
@@ -94,15 +94,15 @@ export class BroadcastDelivery implements OnModuleInit {
   async deliver(userId: string): Promise<number> {
     const known = this.latest;
     if (known !== undefined && this.events.listening && (this.delivered.get(userId) ?? -1) >= known) return 0;
+    // A LISTEN connection that drops or comes back meanwhile moves the epoch on (reset), as does a broadcast's NOTIFY.
     const epoch = this.epoch;
-    const listening = this.events.listening;
     const [position] = await readOnPool<{ seen: string; latest: string }>(this.db, POSITION, [userId]);
     let items = 0;
     let through = Number(position.seen);
     if (through < Number(position.latest)) ({ items, through } = await this.catchUp(userId));
     if (this.delivered.size >= MAX_KEPT) this.delivered.clear();
     this.delivered.set(userId, through);
-    if (listening && this.events.listening && epoch === this.epoch) this.latest = Math.max(Number(position.latest), this.latest ?? 0);
+    if (this.events.listening && epoch === this.epoch) this.latest = Math.max(Number(position.latest), this.latest ?? 0);
     return items;
   }
 

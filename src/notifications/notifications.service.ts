@@ -6,12 +6,12 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
 import { AppConfig } from '../../config/app-config.js';
 import { EmailPreference } from './email-preference.entity.js';
 import { CATEGORIES, Category, isCategory, LOCKED_CATEGORIES } from './categories.js';
 import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
-import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
 import { BroadcastDelivery, broadcastDedupeKeySql, broadcastItemIdSql, inAudienceSql } from './broadcast-delivery.service.js';
 
 const OUTBOX_COLUMNS = 'id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at';
