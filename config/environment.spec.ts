@@ -55,6 +55,25 @@ describe('loadEnvironment', () => {
     expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: 'next tuesday' })).toThrow(/CLOCK_START/);
   });
 
+  it('keeps a simulated clock start within the years calendars cover (1970 to 2100)', () => {
+    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '9999-12-31' })).toThrow(/CLOCK_START: must fall in the years 1970 to 2100/);
+    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '1969-12-31T23:59:59Z' })).toThrow(/CLOCK_START/);
+    expect(loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '2100-12-31T23:00:00Z' }).CLOCK_START).toBe('2100-12-31T23:00:00Z');
+  });
+
+  it('bounds the request, upload and stream limits', () => {
+    expect(loadEnvironment({})).toMatchObject({
+      REQUEST_TIMEOUT_SECONDS: 30,
+      UPLOAD_CONCURRENCY: 8,
+      STREAM_MAX_PER_USER: 10,
+      STATEMENT_TIMEOUT_MS: 10_000,
+      WEBHOOK_ALLOW_PRIVATE: false,
+    });
+    expect(() => loadEnvironment({ REQUEST_TIMEOUT_SECONDS: '0' })).toThrow(/REQUEST_TIMEOUT_SECONDS/);
+    expect(() => loadEnvironment({ UPLOAD_CONCURRENCY: 'many' })).toThrow(/UPLOAD_CONCURRENCY/);
+    expect(() => loadEnvironment({ STREAM_REPLAY_LIMIT: '0' })).toThrow(/STREAM_REPLAY_LIMIT/);
+  });
+
   it('refuses out-of-range ports', () => {
     expect(() => loadEnvironment({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadEnvironment({ EMBEDDED_POSTGRES_PORT: '0' })).toThrow(/EMBEDDED_POSTGRES_PORT/);

@@ -220,6 +220,63 @@ export class Environment {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS: number = 10_000;
 
+  /** Seconds a client has to send a whole request (headers and body); a slower one is answered 408 and its connection closed. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  REQUEST_TIMEOUT_SECONDS: number = 30;
+
+  /**
+   * Seconds a connection may sit idle (nothing received or sent) before it is closed; longer than any
+   * request may take to answer (a job run through POST /admin/jobs/:name/run sends nothing until it is done).
+   */
+  @Transform(integer)
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  CONNECTION_IDLE_TIMEOUT_SECONDS: number = 600;
+
+  /** Uploads (multipart message bodies) one instance reads at once; one more is answered 503 with Retry-After before its body is read. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  UPLOAD_CONCURRENCY: number = 8;
+
+  /** Live Message Center streams one user may hold on one instance; opening one more closes that user's oldest. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  STREAM_MAX_PER_USER: number = 10;
+
+  /** Seconds a live stream lasts before the server ends it and the client reconnects (and is authenticated again). */
+  @Transform(integer)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  STREAM_MAX_LIFETIME_SECONDS: number = 900;
+
+  /** Items a stream resumed with Last-Event-ID sends at most; a client further behind gets a `reload` event instead. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  STREAM_REPLAY_LIMIT: number = 500;
+
+  /** Milliseconds one SQL statement of a request may run before it is cancelled (503); scheduled jobs are not bound by it. */
+  @Transform(integer)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  STATEMENT_TIMEOUT_MS: number = 10_000;
+
+  /** `true` lets webhooks target loopback, private, link-local and metadata addresses (development and tests only). */
+  @Transform(boolean)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE: boolean = false;
+
   /** pino log level. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -291,6 +348,11 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   }
   if (env.CLOCK_START && env.CLOCK_MODE !== 'simulated') {
     problems.push('CLOCK_START: only meaningful with CLOCK_MODE=simulated');
+  }
+  const startYear = env.CLOCK_START ? new Date(env.CLOCK_START).getUTCFullYear() : undefined;
+  if (startYear !== undefined && !(startYear >= 1970 && startYear <= 2100)) {
+    // The years calendars cover, as the clock's own endpoints check.
+    problems.push(`CLOCK_START: must fall in the years 1970 to 2100 (got ${JSON.stringify(env.CLOCK_START)})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   env.PUBLIC_URL ??= defaultPublicUrl(env.HOST, env.PORT);

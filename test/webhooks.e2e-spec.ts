@@ -152,7 +152,7 @@ describe('webhooks', () => {
         t.clock.advance(7 * HOUR);
       }
       const failed = (await t.http.get(`/admin/webhooks/${endpoint.id}/deliveries?status=failed`).set('Authorization', as(admin)).expect(200)).body.items;
-      expect(failed).toEqual([expect.objectContaining({ status: 'failed', attempts: 4, lastStatusCode: 500, lastError: 'HTTP 500', nextAttemptAt: null })]);
+      expect(failed).toEqual([expect.objectContaining({ status: 'failed', attempts: 4, lastStatusCode: 500, lastError: 'The endpoint answered 500', nextAttemptAt: null })]);
       expect(await dispatch()).toMatchObject({ delivered: 0, retried: 0 });
 
       await t.http.post(`/admin/webhooks/deliveries/${failed[0].id}/retry`).set('Authorization', as(agent)).expect(403);

@@ -1,9 +1,14 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { backoffMs } from '../notifications/outbox-dispatcher.service.js';
+import { attemptFailure, NoAnswerInTimeError, statusFailure } from './delivery-failure.js';
+import { deliveryRefusalMessage } from './target-policy.js';
+import { WebhookTargetsService } from './webhook-targets.service.js';
 import { signatureHeader } from './webhooks.js';
 
 export const WEBHOOK_BATCH = 100;
@@ -64,8 +69,9 @@ export interface WebhookDispatchResult {
  * Sends webhook deliveries: a signed POST per delivery, outside any
  * transaction, with the event's own id, so a receiver can tell a retry from
  * a new event. A 2xx is delivered; anything else (another status, a timeout,
- * a closed connection) is tried again with backoff, and failed for good
- * after WEBHOOK_MAX_ATTEMPTS.
+ * a closed connection, a target the policy refuses) is tried again with
+ * backoff, and failed for good after WEBHOOK_MAX_ATTEMPTS. What went wrong
+ * is recorded in words, without addresses or system error codes.
  */
 @Injectable()
 export class WebhookDispatcherService {
@@ -75,6 +81,7 @@ export class WebhookDispatcherService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly targets: WebhookTargetsService,
   ) {}
 
   async dispatch(maxBatches = 20): Promise<WebhookDispatchResult> {
@@ -97,26 +104,24 @@ export class WebhookDispatcherService {
     const body = JSON.stringify({ id: row.event_id, type: row.type, createdAt: row.created_at.toISOString(), data: row.data });
     let status: number | null = null;
     let error: string | null = null;
-    try {
-      const response = await fetch(row.url, {
-        method: 'POST',
-        headers: {
+    // Endpoints stored before the policy, or registered while it was off, are checked here too.
+    const refusal = this.targets.refusal(row.url);
+    if (refusal) {
+      error = deliveryRefusalMessage(refusal);
+    } else {
+      try {
+        status = await this.post(new URL(row.url), body, {
           'Content-Type': 'application/json',
           'User-Agent': 'Parley-Webhooks/1',
           'Parley-Event-Id': row.event_id,
           // Receivers check the signature's age against their own clock, so it is signed with real time, not Parley's (maybe simulated) clock.
           'Parley-Signature': signatureHeader(row.secret, body, Math.floor(Date.now() / 1000)),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.env.WEBHOOK_TIMEOUT_MS),
-      });
-      status = response.status;
-      await response.body?.cancel().catch(() => undefined);
-      if (status < 200 || status > 299) error = `HTTP ${status}`;
-    } catch (caught) {
-      const cause = (caught as { cause?: { code?: string; message?: string } }).cause;
-      error = (caught as Error).name === 'TimeoutError' ? `no answer within ${this.config.env.WEBHOOK_TIMEOUT_MS} ms` : (cause?.code ?? cause?.message ?? String(caught));
+        });
+        if (status < 200 || status > 299) error = statusFailure(status);
+      } catch (caught) {
+        error = attemptFailure(caught);
+        this.logger.debug({ deliveryId: row.id, err: caught }, 'A webhook delivery attempt got no answer');
+      }
     }
     if (error === null) {
       await this.db.query(
@@ -139,5 +144,29 @@ export class WebhookDispatcherService {
       );
       result.retried += 1;
     }
+  }
+
+  /**
+   * One POST; resolves with the answer's status once its headers arrive
+   * (the body is not read). Redirects are not followed. The connection
+   * resolves names through the target policy's lookup, so the address
+   * checked is the address connected to.
+   */
+  private post(url: URL, body: string, headers: Record<string, string>): Promise<number> {
+    const timeoutMs = this.config.env.WEBHOOK_TIMEOUT_MS;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const request = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, lookup: this.targets.lookup, agent: false }, (response) => {
+        clearTimeout(timer);
+        response.destroy();
+        resolve(response.statusCode ?? 0);
+      });
+      const timer = setTimeout(() => request.destroy(new NoAnswerInTimeError(timeoutMs)), timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request.end(body);
+    });
   }
 }

@@ -1,17 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { integer, trim } from '../common/transforms.js';
+import { parseHttpUrl } from './target-policy.js';
 import { WEBHOOK_EVENT_TYPES } from './webhooks.js';
 import type { WebhookEventType } from './webhooks.js';
 
 export const DELIVERY_STATUSES = ['pending', 'sending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** An http(s) URL as the WHATWG parser (the sender's) reads it; the target policy is the service's, as it depends on configuration and DNS. */
+const IsHttpUrl = () =>
+  ValidateBy({
+    name: 'isHttpUrl',
+    validator: { validate: (value) => typeof value === 'string' && parseHttpUrl(value) !== null, defaultMessage: () => 'url must be an http or https URL' },
+  });
+
 export class RegisterWebhookDto {
-  @ApiProperty({ example: 'https://marketplace.example/parley/webhooks', description: 'An http(s) URL that answers 2xx to a signed POST' })
+  @ApiProperty({
+    example: 'https://marketplace.example/parley/webhooks',
+    description:
+      'An http(s) URL that answers 2xx to a signed POST. Its host must be a public internet address, or a name that resolves only to public addresses, ' +
+      'checked here and again on every delivery: loopback, private, link-local, unique-local, carrier-grade NAT, multicast, reserved and cloud metadata addresses are refused ' +
+      '(unless the server runs with WEBHOOK_ALLOW_PRIVATE=true), as are URLs with a user name or password, backslashes, or an IPv4 address not written as four decimal numbers.',
+  })
   @Transform(trim)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http or https URL' })
+  @IsHttpUrl()
   @MaxLength(2000)
   @IsString()
   url: string;

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { DeliveriesQueryDto, DeliveryPageView, DeliveryView, RegisteredWebhookView, RegisterWebhookDto, WebhookListView, WebhookView } from './webhooks.dto.js';
+import { WebhookTargetsService } from './webhook-targets.service.js';
 import { WebhookEvent, webhookEventsInsertFrom, WebhookEventType } from './webhooks.js';
 
 const EMIT = webhookEventsInsertFrom(`SELECT * FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[])`);
@@ -61,6 +62,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly targets: WebhookTargetsService,
   ) {}
 
   async emit(tx: EntityManager, ...events: WebhookEvent[]): Promise<void> {
@@ -68,7 +70,9 @@ export class WebhooksService {
     await tx.query(EMIT, [events.map((event) => event.type), events.map((event) => JSON.stringify(event.data)), events.map((event) => event.at)]);
   }
 
+  /** The URL must pass the target policy (target-policy.ts) before anything is stored. */
   async register(caller: Caller, dto: RegisterWebhookDto): Promise<RegisteredWebhookView> {
+    await this.targets.checkRegistration(dto.url);
     const now = await this.clock.now();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     return this.db.transaction(async (tx) => {
@@ -97,7 +101,7 @@ export class WebhooksService {
           )
         : [];
       if (rows.length === 0) throw DomainError.notFound('Webhook');
-      await tx.query(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted' WHERE endpoint_id = $1 AND status IN ('pending', 'sending')`, [id]);
+      await tx.query(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'The endpoint was deleted' WHERE endpoint_id = $1 AND status IN ('pending', 'sending')`, [id]);
       await this.audit.record(tx, caller, { action: 'webhook.deleted', subjectType: 'webhook', subjectId: id, before: { url: rows[0].url, events: rows[0].events } }, now);
     });
   }

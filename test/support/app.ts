@@ -44,6 +44,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '4',
+    // Test webhook receivers listen on loopback; the target policy's own spec turns this off.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     ...options.env,
   });
   if (env.CLOCK_MODE === 'simulated') {
