@@ -71,8 +71,10 @@ export class AppModule {
           retryAttempts: 3,
           retryDelay: 1000,
           // Waiting for a connection is bounded: with the database down, requests fail fast (503) instead of queueing. Sessions are in
-          // UTC, whose timestamps the pool reads by position (POOL_TYPES), whatever the server's default time zone.
-          extra: { connectionTimeoutMillis: 3000, types: POOL_TYPES, options: '-c TimeZone=UTC' },
+          // UTC, whose timestamps the pool reads by position (POOL_TYPES), whatever the server's default time zone. Every statement is
+          // bounded too (cancelled: 503), except those of scheduled jobs, which lift the bound while they hold a connection
+          // (src/jobs/statement-timeout.ts).
+          extra: { connectionTimeoutMillis: 3000, types: POOL_TYPES, options: '-c TimeZone=UTC', statement_timeout: config.env.STATEMENT_TIMEOUT_MS },
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
         DatabaseEventsModule,

@@ -225,7 +225,7 @@ describe('the Message Center', () => {
       'the a of',
       '-',
       '""',
-      'x'.repeat(10_000),
+      'x'.repeat(256),
       '🙂 kettle 🫖',
       'or or or',
       '\\',

@@ -97,6 +97,11 @@ export function toProblem(exception: unknown, logger: Logger): { body: Problem; 
     logger.warn(`The database is unavailable${typeof code === 'string' ? ` (${code})` : ''}`);
     return { body: problem(503, 'The database is unavailable; try again shortly'), retryAfterSeconds: 5 };
   }
+  if (isStatementTimeout(exception)) {
+    // The statement ran past STATEMENT_TIMEOUT_MS (or an operator cancelled it) and PostgreSQL stopped it: the request changed nothing.
+    logger.warn('A statement was cancelled (statement timeout)');
+    return { body: problem(503, 'The database took too long to answer; try again shortly'), retryAfterSeconds: 5 };
+  }
   if (isRetryableConflict(exception)) {
     // Retried already (common/transaction.ts) and still colliding with other writers: the client may try again.
     logger.warn('A transaction kept colliding with others (deadlock or serialisation failure)');
@@ -124,4 +129,11 @@ export function isDatabaseUnavailable(exception: unknown): boolean {
   const codes = [(exception as { code?: unknown }).code, (exception as { driverError?: { code?: unknown } }).driverError?.code];
   const message = (exception as { message?: unknown }).message;
   return codes.some((code) => typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message));
+}
+
+/** SQLSTATE 57014 (query_canceled): a statement stopped by statement_timeout, bare from pg or wrapped by TypeORM. */
+export function isStatementTimeout(exception: unknown): boolean {
+  if (typeof exception !== 'object' || exception === null) return false;
+  const codes = [(exception as { code?: unknown }).code, (exception as { driverError?: { code?: unknown } }).driverError?.code];
+  return codes.includes('57014');
 }

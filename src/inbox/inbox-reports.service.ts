@@ -8,6 +8,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { CasesService } from '../cases/cases.service.js';
 import { ClaimsService } from '../claims/claims.service.js';
 import { Clock } from '../common/clock.js';
+import { EARLIER_REPORT } from './inbox.queries.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { transaction } from '../common/transaction.js';
@@ -81,6 +82,13 @@ export class InboxReportsService {
           ])
         : [];
       if (!item) throw DomainError.notFound('Message');
+      // One report per item and reporter: an item back in view after support dismissed its report is not reviewed twice. (While a
+      // report is open, or after one was confirmed, the item is hidden from its reporter: not found above.)
+      const [earlier]: { id: string; status: ReportView['status'] }[] = await tx.query(EARLIER_REPORT, [item.id, caller.id]);
+      if (earlier) {
+        const detail = earlier.status === 'open' ? 'You already reported this message; support is reviewing it' : 'You already reported this message and support reviewed it';
+        throw new DomainError('conflict', detail, { extensions: { reportId: earlier.id, reportStatus: earlier.status } });
+      }
       const id = randomUUID();
       await tx.query(
         `INSERT INTO inbox_reports (id, item_id, reporter_id, sender_id, message_id, case_id, claim_id, reason, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,

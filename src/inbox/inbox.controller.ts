@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import {
@@ -33,6 +33,7 @@ export class InboxController {
 
   @Get()
   @ApiOkResponse({ type: InboxPageView, description: 'The caller’s Message Center, newest first' })
+  @ApiBadRequestResponse({ description: 'A filter is invalid, or the search `q` is over its limits (the message says which)' })
   list(@Query() query: ListInboxQueryDto, @CurrentCaller() caller: Caller): Promise<InboxPageView> {
     return this.inbox.list(caller, query);
   }
@@ -40,7 +41,7 @@ export class InboxController {
   @Get('stream')
   @ApiOkResponse({
     description:
-      'Server-Sent Events for the caller, from every instance: `item` events (id: the item’s sequence number) and `counts` events. Reconnect with Last-Event-ID to get exactly what was missed.',
+      'Server-Sent Events for the caller, from every instance: `item` events (id: the item’s sequence number) and `counts` events. Reconnect with Last-Event-ID to get exactly what was missed; a client more than STREAM_REPLAY_LIMIT items behind gets a `reload` event (id: the newest item) instead and should reload its list. The server ends a stream after STREAM_MAX_LIFETIME_SECONDS, when its session expires or ends, and closes a user’s oldest beyond STREAM_MAX_PER_USER: reconnect.',
     content: { 'text/event-stream': {} },
   })
   live(@Headers('last-event-id') lastEventId: string | undefined, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
@@ -64,6 +65,7 @@ export class InboxController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: ReportView, description: 'The item disappears for you; support reviews it' })
   @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'You reported this item before and support dismissed the report' })
   report(@Param('id') id: string, @Body() dto: ReportDto, @CurrentCaller() caller: Caller): Promise<ReportView> {
     return this.reports.report(caller, id, dto);
   }

@@ -16,11 +16,14 @@ import {
   Max,
   MaxLength,
   Min,
+  registerDecorator,
   ValidateNested,
 } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
 import { boolean, integer } from '../common/transforms.js';
 import { CATEGORIES } from '../notifications/categories.js';
 import type { Category } from '../notifications/categories.js';
+import { parseSearch, SEARCH_LIMITS } from './inbox.queries.js';
 
 export const FOLDERS = ['inbox', 'trash'] as const;
 export type Folder = (typeof FOLDERS)[number];
@@ -29,15 +32,33 @@ export type SenderKindName = (typeof SENDER_KINDS)[number];
 const UUID_OR_MARKETPLACE = /^(marketplace|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 export const BULK_IDS_MAX = 1000;
 
+/** A search within SEARCH_LIMITS; the message says which limit a refused one passed, in words a person understands. */
+function Search(options?: ValidationOptions) {
+  const refusal = (value: unknown) => {
+    const parsed = typeof value === 'string' ? parseSearch(value) : undefined;
+    return parsed && 'refused' in parsed ? parsed.refused : undefined;
+  };
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'search',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: { validate: (value: unknown) => refusal(value) === undefined, defaultMessage: (args) => refusal(args?.value) ?? '' },
+    });
+}
+
 /** The filters of the Message Center list; bulk actions take the same. */
 export class InboxFilterDto {
   @ApiPropertyOptional({ enum: CATEGORIES }) @IsOptional() @IsIn(CATEGORIES) category?: Category;
   @ApiPropertyOptional({ description: 'true: unread items only' }) @IsOptional() @Transform(boolean) @IsBoolean() unread?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Full-text search, web-search syntax: words, "a phrase", -excluded, or. Accents do not matter. Only the first 1,000 characters count.',
+    description: `Full-text search, web-search syntax: words, "a phrase", -excluded, or. Accents do not matter. At most ${SEARCH_LIMITS.characters} characters, ${SEARCH_LIMITS.terms} words or phrases, ${SEARCH_LIMITS.wordsPerTerm} words in a phrase.`,
+    maxLength: SEARCH_LIMITS.characters,
   })
   @IsOptional()
+  @Search()
   @IsString()
   q?: string;
 

@@ -112,3 +112,73 @@ counted AS (
 SELECT (SELECT count(*) FROM changed)::int AS updated, (SELECT count(*) FROM counted)::int AS counters,
        (SELECT count(pg_notify('${INBOX_CHANNEL}', user_id::text)) FROM deltas) AS notified`;
 }
+
+/**
+ * The most a Message Center search may ask for (docs/security.md). A search
+ * is checked against the user's items one by one whenever its words are
+ * common, so its cost grows with its terms: these keep the worst search of a
+ * 100,000-item Message Center well under a second. Longer or more complex
+ * searches are refused with a reason, never cut short.
+ */
+export const SEARCH_LIMITS = { characters: 256, terms: 16, wordsPerTerm: 8 } as const;
+
+/** Anything but letters, digits, white space and the web-search syntax (quotes, minus, apostrophes): neither matched nor in the way. */
+const IGNORED = /[^\p{L}\p{M}\p{N}\s"'-]+/gu;
+/** A run of minus signs, a quoted phrase (an unclosed quote runs to the end), or a word. */
+const TOKEN = /(-+)|"([^"]*)"?|([^\s"-][^\s"]*)/gu;
+const EDGE_MARKS = /^['-]+|['-]+$/g;
+
+interface SearchTerm {
+  /** The words of the term (one unless it was a phrase), each without leading or trailing - and '. */
+  words: string[];
+  exclude: boolean;
+  phrase: boolean;
+}
+
+/** A search as PostgreSQL's `websearch_to_tsquery` is given it (an empty string matches nothing), or why it is refused. */
+export type ParsedSearch = { websearch: string } | { refused: string };
+
+/**
+ * Reads a search written in web-search syntax (words, "a phrase", -exclusion,
+ * `or` between two terms) as PostgreSQL would, checks its size against
+ * SEARCH_LIMITS, and writes it again in a form with one operator at most
+ * between terms and every term quoted: degenerate input (runs of minus signs,
+ * stray quotes, `or` with nothing to join) becomes a harmless search instead
+ * of an error in PostgreSQL ("tsquery stack too small").
+ */
+export function parseSearch(q: string): ParsedSearch {
+  if ([...q].length > SEARCH_LIMITS.characters) return { refused: `Search with at most ${SEARCH_LIMITS.characters} characters` };
+  const tokens = [...q.replace(IGNORED, ' ').matchAll(TOKEN)];
+  const items: (SearchTerm | 'or')[] = [];
+  let exclude = false;
+  tokens.forEach(([, minus, phrase, word], index) => {
+    if (minus !== undefined) {
+      exclude = true;
+      return;
+    }
+    const previous = items[items.length - 1];
+    // `or` joins the terms either side of it; anywhere else it is a word (as PostgreSQL reads it).
+    if (word?.toLowerCase() === 'or' && !exclude && previous !== undefined && previous !== 'or' && index < tokens.length - 1) {
+      items.push('or');
+      return;
+    }
+    const words = (phrase ?? word)
+      .split(/\s+/u)
+      .map((part) => part.replace(EDGE_MARKS, ''))
+      .filter((part) => part !== '');
+    if (words.length > 0) items.push({ words, exclude, phrase: phrase !== undefined });
+    exclude = false;
+  });
+  while (items[items.length - 1] === 'or') items.pop();
+  const terms = items.filter((item): item is SearchTerm => item !== 'or');
+  if (terms.length > SEARCH_LIMITS.terms) return { refused: `Search for at most ${SEARCH_LIMITS.terms} words or phrases` };
+  // PostgreSQL searches a word joined with - or ' (e-mail, l'été) as a phrase of its parts.
+  const long = terms.find((term) => term.words.flatMap((w) => w.split(/['-]+/u)).filter((part) => part !== '').length > SEARCH_LIMITS.wordsPerTerm);
+  if (long) {
+    return { refused: long.phrase ? `Put at most ${SEARCH_LIMITS.wordsPerTerm} words in a phrase` : `Join at most ${SEARCH_LIMITS.wordsPerTerm} words with - or '` };
+  }
+  return { websearch: items.map((item) => (item === 'or' ? 'or' : `${item.exclude ? '-' : ''}"${item.words.join(' ')}"`)).join(' ') };
+}
+
+/** The reporter's earlier report of an item, if any: one report per item and reporter. */
+export const EARLIER_REPORT = `SELECT id, status FROM inbox_reports WHERE item_id = $1 AND reporter_id = $2`;

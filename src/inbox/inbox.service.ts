@@ -23,10 +23,8 @@ import {
   ListInboxQueryDto,
   SenderKindName,
 } from './inbox.dto.js';
-import { changeItemsSql, ITEM_CHANGES, ItemChangeName, unreadColumn } from './inbox.queries.js';
+import { changeItemsSql, ITEM_CHANGES, ItemChangeName, parseSearch, unreadColumn } from './inbox.queries.js';
 
-/** Only this much of a search string counts: longer ones search for their start. */
-export const MAX_QUERY_CHARS = 1000;
 const SNIPPET_CHARS = 200;
 export const TRASH_DAYS = 30;
 const PURGE_BATCH = 10_000;
@@ -72,13 +70,15 @@ export function toItemView(row: ItemRow): InboxItemView {
 const ITEM_COLUMNS = `i.id, i.seq, i.category, i.sender_kind, i.sender_id, i.sender_name, i.subject, i.case_id, i.order_id, i.claim_id, i.created_at, i.read_at, i.deleted_at`;
 
 /**
- * What is searched for: the first 1,000 characters, with anything but
- * letters, digits, white space and the web-search syntax (quotes, a leading
- * minus, apostrophes) taken out, so emoji and punctuation neither match nor
- * get in the way.
+ * What `websearch_to_tsquery` is given for a search: the search as
+ * parseSearch writes it again. The API and the portal refuse a search over
+ * the limits when they validate their input; this refuses it again for any
+ * other caller.
  */
 export function searchText(q: string): string {
-  return q.slice(0, MAX_QUERY_CHARS).replace(/[^\p{L}\p{M}\p{N}\s"'-]+/gu, ' ');
+  const parsed = parseSearch(q);
+  if ('refused' in parsed) throw DomainError.invalid('q', parsed.refused);
+  return parsed.websearch;
 }
 
 /** Memory for a bulk change's bitmap of the user's items (per statement; at most one per pooled connection at a time). */

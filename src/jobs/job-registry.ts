@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { CronJob } from 'cron';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
+import { withoutStatementTimeout } from './statement-timeout.js';
 
 export type JobResult = Record<string, string | number | boolean | null>;
 
@@ -27,6 +28,8 @@ interface Runnable {
  * Knows every scheduled job: the providers marked with @Job(), found when the
  * application starts. It puts them on their crons unless SCHEDULER_ENABLED is
  * false, and skips a tick while the previous run of the same job is still going.
+ * Jobs, on a cron or on request, run without the statement timeout that
+ * bounds requests (STATEMENT_TIMEOUT_MS): a sweep or a purge may take longer.
  */
 @Injectable()
 export class JobRegistry implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -56,7 +59,7 @@ export class JobRegistry implements OnModuleInit, OnApplicationBootstrap, OnModu
   async run(name: string): Promise<JobResult & { job: string }> {
     const job = this.jobs.get(name);
     if (!job) throw DomainError.notFound(`Job ${name}`);
-    const result = await job.run();
+    const result = await withoutStatementTimeout(() => job.run());
     return { job: name, ...result };
   }
 
@@ -84,7 +87,7 @@ export class JobRegistry implements OnModuleInit, OnApplicationBootstrap, OnModu
     if (this.running.has(job.name)) return;
     this.running.add(job.name);
     try {
-      const result = await job.run();
+      const result = await withoutStatementTimeout(() => job.run());
       this.logger.debug({ job: job.name, ...result });
     } catch (error) {
       this.logger.error({ job: job.name, err: error }, `Job ${job.name} failed`);
