@@ -88,7 +88,8 @@ function parseHours(weekday: string, ranges: string[]): number[] {
 /** Checks opening hours as the engine reads them; throws a RangeError naming the weekday at fault. */
 export function checkOpeningHours(hours: Record<string, unknown>): void {
   for (const [weekday, ranges] of Object.entries(hours)) {
-    if (!(WEEKDAY_NAMES as readonly string[]).includes(weekday)) throw new RangeError(`openingHours.${weekday}: not a weekday (mon … sun)`);
+    // An unknown key is the client's own text: not repeated.
+    if (!(WEEKDAY_NAMES as readonly string[]).includes(weekday)) throw new RangeError('openingHours: its keys must be weekdays (mon … sun)');
     if (!Array.isArray(ranges) || ranges.some((range) => typeof range !== 'string')) {
       throw new RangeError(`openingHours.${weekday}: must be a list of HH:mm-HH:mm ranges`);
     }

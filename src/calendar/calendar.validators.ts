@@ -33,7 +33,12 @@ export const IsHolidaySubdivision = rule(
     const country = (args.object as { country?: unknown }).country;
     return typeof value === 'string' && typeof country === 'string' && country !== NO_HOLIDAYS && normaliseSubdivision(country, value) !== undefined;
   },
-  (args) => `${args.property} must be a subdivision of ${String((args.object as { country?: unknown }).country)} known to the holiday calendar, such as CA or US-CA`,
+  (args) => {
+    const country = (args.object as { country?: unknown }).country;
+    // Only a country the calendar knows is repeated: anything else is the client's own text.
+    const named = typeof country === 'string' && isKnownCountry(country) ? country : 'the country';
+    return `${args.property} must be a subdivision of ${named} known to the holiday calendar, such as CA or US-CA`;
+  },
 );
 
 export const IsOpeningHours = rule(

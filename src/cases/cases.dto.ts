@@ -11,7 +11,7 @@ import type { CaseStatus } from './case-status.js';
 import { TOPICS } from './case.entity.js';
 import type { Topic } from './case.entity.js';
 import { MASKED_KINDS } from './content-policy.js';
-import { integer, trim } from '../common/transforms.js';
+import { integer, trim, visible } from '../common/transforms.js';
 import { SingleLine } from '../common/validators.js';
 
 export const SLA_STATES = ['on_track', 'at_risk', 'late', 'escalated', 'stopped'] as const;
@@ -29,9 +29,9 @@ export class OpenCaseDto {
   @IsUUID()
   orderId?: string;
 
-  @ApiPropertyOptional({ example: 'listing-84512', description: "The marketplace's listing reference" })
+  @ApiPropertyOptional({ example: 'listing-84512', description: "The marketplace's listing reference; invisible and direction-changing characters are dropped" })
   @IsOptional()
-  @Transform(trim)
+  @Transform(visible)
   @SingleLine()
   @MaxLength(200)
   @MinLength(1)

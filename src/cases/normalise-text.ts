@@ -1,3 +1,5 @@
+import { INVISIBLE } from '../common/transforms.js';
+
 /**
  * Text as a detector should read it, with a map back to the original: what
  * people type to slip contact details past a filter is undone (full-width
@@ -5,21 +7,12 @@
  * characters dropped, `at`/`dot` spellings and defanged links restored),
  * while every character of the result remembers the span of the original
  * it came from, so masking applies to what was really written.
+ *
+ * Every pattern here runs in time linear in the text: a pattern that starts
+ * with a run of characters (`[a-z0-9-]+`) may only start where such a run
+ * starts, or a long run that does not match is tried again from each of its
+ * characters (quadratic: 10,000 letters took 0.3 s).
  */
-
-/** Zero-width characters, soft hyphen, bidi marks, embeddings, overrides and isolates. */
-export const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
-
-/** Removes invisible and direction-changing characters (what others see must read as it is stored). */
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
-}
-
-interface Unit {
-  char: string;
-  from: number;
-  to: number;
-}
 
 export interface NormalisedText {
   text: string;
@@ -27,87 +20,103 @@ export interface NormalisedText {
   originalSpan(start: number, end: number): { from: number; to: number };
 }
 
+/** Text with, for each of its UTF-16 units, the span [from, to) of the original it came from. */
+interface Mapped {
+  text: string;
+  from: number[];
+  to: number[];
+}
+
 const DOMAIN_PART = String.raw`[a-z0-9-]+`;
 const DOT = String.raw`(?:\s*(?:\[\s*(?:dot|\.)\s*\]|\(\s*(?:dot|\.)\s*\)|\{\s*(?:dot|\.)\s*\})\s*|\s+dot\s+|\.)`;
 const AT = String.raw`(?:\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\})\s*|\s+at\s+|@)`;
 
-/** `bob at example dot com`, `bob [at] example [dot] com`: only where a domain with a dot follows, so "I'll be at home" stays. */
-const SPELLED_EMAIL = new RegExp(String.raw`([a-z0-9._%+-]+)${AT}((?:${DOMAIN_PART}${DOT})+[a-z]{2,})(?![\w@.-])`, 'giu');
-/** `evil[.]com`, `evil(dot)com` and `evil dot com` where a known top-level domain follows. */
-const SPELLED_DOMAIN = new RegExp(String.raw`\b(${DOMAIN_PART})${DOT}(com|net|org|io|co|info|biz|me|shop|store|app|xyz|ru|cn|de|uk|us)\b`, 'giu');
-const DEFANGED_SCHEME = /\bhxxp(s?)(\[:\]|:)\/\//giu;
-
 /**
- * The joined text of `units`, and the index of the unit that starts at a
- * position in it (UTF-16 code units; each unit holds one code point), or
- * `units.length` at the end.
+ * `bob at example dot com`, `bob [at] example [dot] com`: only where a domain with a dot follows, so "I'll be at home" stays.
+ * The name starts where a run of name characters starts (none of AT's forms starts with one, so a match from inside the run is a match from its start).
  */
-function indexUnits(units: Unit[]): { text: string; unitAt: (position: number) => number } {
-  const starts: number[] = [];
-  let position = 0;
-  for (const unit of units) {
-    starts.push(position);
-    position += unit.char.length;
-  }
-  starts.push(position);
-  return {
-    text: units.map((unit) => unit.char).join(''),
-    unitAt: (at) => {
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (starts[mid] < at) low = mid + 1;
-        else high = mid;
-      }
-      return low;
-    },
-  };
-}
+const SPELLED_EMAIL = new RegExp(String.raw`(?<![a-z0-9._%+-])([a-z0-9._%+-]+)${AT}((?:${DOMAIN_PART}${DOT})+[a-z]{2,})(?![\w@.-])`, 'giu');
+/**
+ * `evil[.]com`, `evil(dot)com` and `evil dot com` where a known top-level domain follows: the domain starts at a word boundary
+ * where a run of domain characters starts, after any hyphens that lead the run.
+ */
+const SPELLED_DOMAIN = new RegExp(String.raw`(?<![a-z0-9-])(-*)\b(${DOMAIN_PART})${DOT}(com|net|org|io|co|info|biz|me|shop|store|app|xyz|ru|cn|de|uk|us)\b`, 'giu');
+const DEFANGED_SCHEME = /\bhxxp(s?)(\[:\]|:)\/\//giu;
+const ANY_DOT = new RegExp(DOT, 'giu');
 
-function replaceUnits(units: Unit[], pattern: RegExp, replace: (match: RegExpExecArray) => string): Unit[] {
-  const { text, unitAt } = indexUnits(units);
-  const out: Unit[] = [];
-  let cursor = 0;
+/** Replaces every match of `pattern`; each character put in maps to the whole original span of what it replaces. */
+function replaceMapped(mapped: Mapped, pattern: RegExp, replace: (match: RegExpExecArray) => string): Mapped {
   pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+  let match = pattern.exec(mapped.text);
+  if (match === null) return mapped;
+  const out: Mapped = { text: '', from: [], to: [] };
+  let cursor = 0;
+  for (; match !== null; match = pattern.exec(mapped.text)) {
     if (match[0].length === 0) {
       pattern.lastIndex += 1;
       continue;
     }
-    const start = unitAt(match.index);
-    const end = unitAt(match.index + match[0].length);
-    out.push(...units.slice(cursor, start));
-    const from = units[start].from;
-    const to = units[end - 1].to;
-    for (const char of replace(match)) out.push({ char, from, to });
+    const end = match.index + match[0].length;
+    copy(mapped, out, cursor, match.index);
+    const replacement = replace(match);
+    out.text += replacement;
+    for (let i = 0; i < replacement.length; i++) {
+      out.from.push(mapped.from[match.index]);
+      out.to.push(mapped.to[end - 1]);
+    }
     cursor = end;
   }
-  out.push(...units.slice(cursor));
+  copy(mapped, out, cursor, mapped.text.length);
   return out;
 }
 
+/** Appends [start, end) of `source` to `target` (a loop: spreading a long message's units would overflow the stack). */
+function copy(source: Mapped, target: Mapped, start: number, end: number): void {
+  target.text += source.text.slice(start, end);
+  for (let i = start; i < end; i++) {
+    target.from.push(source.from[i]);
+    target.to.push(source.to[i]);
+  }
+}
+
+const INVISIBLE_CHAR = new RegExp(INVISIBLE.source, 'u');
+
+/**
+ * A character's NFKC form, except that the Arabic ligatures ﷺ and ﷽ stay as
+ * written: their forms are 8 and 18 characters long (a message of them would
+ * be read as 18 times its length) and hold no Latin letter or digit. (ASCII is
+ * its own NFKC form and holds nothing invisible: the caller passes it by.)
+ */
+function compatible(char: string): string {
+  const normal = char.normalize('NFKC');
+  return normal.length > 6 ? char : normal;
+}
+
 export function normaliseForDetection(original: string): NormalisedText {
-  let units: Unit[] = [];
+  let mapped: Mapped = { text: '', from: [], to: [] };
+  const parts: string[] = [];
   let index = 0;
   for (const char of original) {
     const from = index;
     index += char.length;
-    if (char.match(INVISIBLE)) continue;
-    for (const normal of char.normalize('NFKC')) units.push({ char: normal, from, to: index });
+    const normal = char < '\u0080' ? char : INVISIBLE_CHAR.test(char) ? '' : compatible(char);
+    parts.push(normal);
+    for (let i = 0; i < normal.length; i++) {
+      mapped.from.push(from);
+      mapped.to.push(index);
+    }
   }
-  units = replaceUnits(units, DEFANGED_SCHEME, (match) => `http${match[1]}://`);
-  units = replaceUnits(units, SPELLED_EMAIL, (match) => `${match[1]}@${match[2].replace(new RegExp(DOT, 'giu'), '.')}`);
-  units = replaceUnits(units, SPELLED_DOMAIN, (match) => `${match[1]}.${match[2]}`);
-  const { text, unitAt } = indexUnits(units);
-  // Spans come from matches on `text`, so they start and end on unit boundaries.
+  mapped.text = parts.join('');
+  mapped = replaceMapped(mapped, DEFANGED_SCHEME, (match) => `http${match[1]}://`);
+  mapped = replaceMapped(mapped, SPELLED_EMAIL, (match) => `${match[1]}@${match[2].replace(ANY_DOT, '.')}`);
+  mapped = replaceMapped(mapped, SPELLED_DOMAIN, (match) => `${match[1]}${match[2]}.${match[3]}`);
+  const { text, from, to } = mapped;
   return {
     text,
     originalSpan: (start, end) => {
-      if (units.length === 0) return { from: 0, to: 0 };
-      const first = units[Math.min(unitAt(start), units.length - 1)];
-      const last = units[Math.max(unitAt(start), unitAt(end) - 1)];
-      return { from: first.from, to: last.to };
+      if (text.length === 0) return { from: 0, to: 0 };
+      const last = text.length - 1;
+      return { from: from[Math.min(start, last)], to: to[Math.min(Math.max(start, end - 1), last)] };
     },
   };
 }

@@ -16,7 +16,7 @@ export class ClockAdminService {
   async advance(caller: Caller, dto: AdvanceClockDto): Promise<Date> {
     if (dto.seconds !== undefined && dto.to !== undefined) throw DomainError.invalid('to', 'give either seconds or to, not both');
     const before = await this.clock.now();
-    const now = dto.to !== undefined ? await this.clock.advanceTo(new Date(dto.to), 'to') : await this.clock.advanceBy(dto.seconds!);
+    const now = dto.to !== undefined ? await this.clock.advanceTo(new Date(dto.to), 'to') : await this.clock.advanceBy(dto.seconds!, 'seconds');
     await this.audit.record(
       null,
       caller,

@@ -1,4 +1,4 @@
-import { capFieldErrors, checkJsonShape, checkQueryShape, MAX_BODY_DEPTH, MAX_BODY_KEYS, RequestShapeError } from './request-shape.js';
+import { capFieldErrors, checkJsonShape, checkQueryShape, isFieldName, MAX_BODY_DEPTH, MAX_BODY_KEYS, RequestShapeError } from './request-shape.js';
 
 const refusal = (work: () => void) => {
   try {
@@ -40,6 +40,45 @@ describe('request shape', () => {
     expect(refusal(() => checkQueryShape({ token: ['a', 'b'] }))).toEqual([{ field: 'token', message: 'token must be given once' }]);
     expect(refusal(() => checkQueryShape({ q: 'x\u0000' }))[0].field).toBe('q');
     expect(() => checkQueryShape({ limit: '10' })).not.toThrow();
+  });
+
+  describe('names the client made up', () => {
+    const sentence = 'Your account is suspended. Call 555';
+
+    it('are not repeated when a query parameter is repeated or holds NUL', () => {
+      expect(refusal(() => checkQueryShape({ [sentence]: ['1', '2'] }))).toEqual([{ field: 'query', message: 'a query parameter is given more than once' }]);
+      expect(refusal(() => checkQueryShape({ [sentence]: 'x\u0000' }))).toEqual([{ field: 'query', message: 'a query parameter must not contain NUL characters' }]);
+    });
+
+    it('are not repeated in a body refused for NUL, depth or prototype keys', () => {
+      expect(refusal(() => checkJsonShape({ [sentence]: { a: 'x\u0000' } }))).toEqual([{ field: 'body', message: 'a value in the body must not contain NUL characters' }]);
+      expect(refusal(() => checkJsonShape({ seller: { [sentence]: '\u0000' } }))[0].message).not.toContain('suspended');
+      expect(refusal(() => checkJsonShape(JSON.parse(`{"${sentence}":{"__proto__":{}}}`)))).toEqual([{ field: 'body', message: '__proto__ is not an accepted key' }]);
+      let deep: unknown = 'leaf';
+      for (let i = 0; i < MAX_BODY_DEPTH + 1; i++) deep = { [sentence]: deep };
+      expect(refusal(() => checkJsonShape(deep))[0].field).toBe('body');
+    });
+
+    it('are not repeated in field errors, which name the nearest field that reads as one', () => {
+      expect(capFieldErrors([{ field: sentence, message: `property ${sentence} should not exist` }])).toEqual([
+        { field: 'request', message: 'the request has a property that is not accepted (its name is not repeated here)' },
+      ]);
+      expect(capFieldErrors([{ field: `seller.${sentence}`, message: `property ${sentence} should not exist` }])).toEqual([
+        { field: 'seller', message: 'seller has a property that is not accepted (its name is not repeated here)' },
+      ]);
+    });
+
+    it('are repeated when they read as field names', () => {
+      expect(isFieldName('seller.openingHours')).toBe(true);
+      expect(isFieldName('items[1].title')).toBe(true);
+      expect(isFieldName('filter.category')).toBe(true);
+      expect(isFieldName(sentence)).toBe(false);
+      expect(isFieldName('a'.repeat(65))).toBe(false);
+      expect(isFieldName('__proto__')).toBe(false);
+      expect(capFieldErrors([{ field: 'seller.timeZone', message: 'seller.timeZone must be an IANA time zone' }])).toEqual([
+        { field: 'seller.timeZone', message: 'seller.timeZone must be an IANA time zone' },
+      ]);
+    });
   });
 
   it('caps a long error list', () => {

@@ -15,3 +15,18 @@ export const boolean = ({ value }: Input) => {
   return value;
 };
 export const emptyToUndefined = ({ value }: Input) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/**
+ * Characters that change how text reads without being seen: zero-width characters, soft hyphen, the
+ * combining grapheme joiner, Hangul fillers (blank "letters"), bidi marks (including the Arabic letter mark),
+ * embeddings, overrides and isolates, invisible operators, the byte-order mark and tag characters.
+ */
+export const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\u{e0001}\u{e0020}-\u{e007f}]|\u034f/gu;
+
+/** Removes invisible and direction-changing characters (what others see must read as it is stored). */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+/** Trimmed, without invisible or direction-changing characters: for short texts another person reads (names, references). */
+export const visible = ({ value }: Input) => (typeof value === 'string' ? stripInvisible(value).trim() : value);

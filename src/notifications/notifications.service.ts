@@ -4,6 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
+import { isFieldName } from '../common/request-shape.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
@@ -88,7 +89,8 @@ export class NotificationsService {
     const changes: [Category, boolean][] = [];
     for (const [category, value] of Object.entries(dto.categories)) {
       const field = `categories.${category}`;
-      if (!isCategory(category)) throw DomainError.invalid(field, `${category} is not a category (${CATEGORIES.join(', ')})`);
+      // The key is the client's own text: named only when it reads as a field name, never echoed otherwise.
+      if (!isCategory(category)) throw DomainError.invalid(isFieldName(category) ? field : 'categories', `categories may only name ${CATEGORIES.join(', ')}`);
       if (typeof value !== 'object' || value === null || typeof value.email !== 'boolean') throw DomainError.invalid(`${field}.email`, `${field}.email must be true or false`);
       if (LOCKED_CATEGORIES.has(category) && value.email === false) {
         throw DomainError.invalid(`${field}.email`, `${category} email is about your own cases or marketplace notices and cannot be switched off`);

@@ -6,12 +6,9 @@ import type { WeekdayName } from '../calendar/business-calendar.js';
 import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
 import { ROLES } from './user.entity.js';
 import type { Role } from './user.entity.js';
-import { trim } from '../common/transforms.js';
+import { trim, visible } from '../common/transforms.js';
 import { SingleLine } from '../common/validators.js';
-import { stripInvisible } from '../cases/normalise-text.js';
-
-/** Names shown to others carry no invisible or direction-changing characters. */
-const trimVisible = ({ value }: { value: unknown }) => (typeof value === 'string' ? stripInvisible(value).trim() : value);
+import { NotMarketplaceLookalike } from './display-name.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
@@ -30,8 +27,13 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiProperty({ example: 'Ada Lovelace' })
-  @Transform(trimVisible)
+  @ApiProperty({
+    example: 'Ada Lovelace',
+    description:
+      "Shown to others. No check marks or ®, ™, ©; a buyer's or seller's may not name the marketplace or its staff (Marketplace, Customer service, Support, Verified, …)",
+  })
+  @Transform(visible)
+  @NotMarketplaceLookalike()
   @SingleLine()
   @MaxLength(100)
   @MinLength(1)

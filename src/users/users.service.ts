@@ -133,6 +133,11 @@ export class UsersService {
     ]);
   }
 
+  /** Ends every session of the user: the session version goes up, so every token issued before stops working. */
+  async endSessions(userId: string): Promise<void> {
+    await this.users.manager.query(`UPDATE users SET auth_version = auth_version + 1, updated_at = $2 WHERE id = $1`, [userId, await this.clock.now()]);
+  }
+
   /** The user with its password hash, by id (password changes). */
   findWithPasswordById(id: string): Promise<User | null> {
     return this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :id', { id }).getOne();

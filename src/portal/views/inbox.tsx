@@ -114,7 +114,7 @@ export function InboxPage(props: { ctx: PageContext; filters: InboxFilters; page
                 <input type="checkbox" name="scope" value="matching" /> Apply to every message matching this view
               </label>
             </div>
-            <div id="items" hx-get={`/app/inbox/items?${new URLSearchParams(definedOnly(filterParams(filters))).toString()}`} hx-trigger="sse:item" hx-swap="innerHTML">
+            <div id="items" hx-get={`/app/inbox/items?${new URLSearchParams(definedOnly(filterParams(filters))).toString()}`} hx-trigger="sse:item, sse:reload" hx-swap="innerHTML">
               <ItemList items={page.items} trash={trash} />
             </div>
           </form>
@@ -140,7 +140,7 @@ export function ItemList(props: { items: InboxItemView[]; trash: boolean }): JSX
           <div>
             <p class="from">
               <span safe>{item.sender.name}</span>
-              {item.sender.verified && <span class="verified"> ✓ Verified</span>}
+              {item.sender.verified && <VerifiedBadge />}
               {' · '}
               <Time at={item.createdAt} />
               {!item.readAt && <span class="visually-hidden"> (unread)</span>}
@@ -170,7 +170,7 @@ export function ItemPage(props: { ctx: PageContext; item: InboxItemDetailView })
         <h1 safe>{item.subject}</h1>
         <p class="from">
           From <strong safe>{item.sender.name}</strong>
-          {item.sender.verified ? <span class="verified"> ✓ Verified marketplace sender</span> : ''} · <Time at={item.createdAt} />
+          {item.sender.verified ? <VerifiedBadge /> : ''} · <Time at={item.createdAt} />
         </p>
         <p class="body" safe>
           {item.body}
@@ -229,6 +229,26 @@ export function ItemPage(props: { ctx: PageContext; item: InboxItemDetailView })
         </details>
       )}
     </Layout>
+  );
+}
+
+/**
+ * The mark of a message from the marketplace itself: a drawn check in a
+ * filled pill beside the sender's name, not text in it, so no name can look
+ * the same (display names may not contain check marks or the words, see
+ * src/users/display-name.ts). Read out as "Verified marketplace sender".
+ */
+export function VerifiedBadge(): JSX.Element {
+  return (
+    <>
+      {' '}
+      <span class="verified" role="img" aria-label="Verified marketplace sender" title="Verified marketplace sender">
+        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+          <path d="M6.4 11.6 3 8.2l1.2-1.2 2.2 2.2 5.4-5.4L13 5z" fill="currentColor" />
+        </svg>
+        <span aria-hidden="true">Verified</span>
+      </span>
+    </>
   );
 }
 
