@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UserView } from '../users/users.dto.js';
 import { UsersService } from '../users/users.service.js';
@@ -34,12 +43,27 @@ export class AuthController {
     await this.auth.logout(caller);
   }
 
+  @Post('auth/logout-all')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Sign out everywhere',
+    description: 'Ends every session of the caller, this token included: every access token issued to the account before stops working, on every instance at once.',
+  })
+  @ApiNoContentResponse({ description: 'Every token of this account issued before stops working, on every instance; sign in again' })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer access token' })
+  async logoutEverywhere(@CurrentCaller() caller: Caller): Promise<void> {
+    await this.auth.logoutEverywhere(caller);
+  }
+
   @Put('me/password')
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Every token issued before stops working; sign in again with the new password' })
-  async changePassword(@Body() dto: ChangePasswordDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<void> {
-    await this.auth.changePassword(caller, dto, request.ip);
+  @ApiBadRequestResponse({ description: 'currentPassword is wrong, or newPassword is invalid' })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords for this account; see Retry-After' })
+  async changePassword(@Body() dto: ChangePasswordDto, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.auth.changePassword(caller, dto);
   }
 
   @Get('me')

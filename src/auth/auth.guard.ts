@@ -11,7 +11,7 @@ import type { Role } from '../users/user.entity.js';
 import { Caller, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
 import type { TokenClaims } from './auth.service.js';
 import { SessionCache } from './session-cache.js';
-import { csrfOf, csrfTokenOf, isPortalRoute, sameToken, SESSION_COOKIE } from '../portal/portal-session.js';
+import { cookieOptionsFor, csrfOf, csrfTokenOf, isPortalRoute, sameToken, sessionCookieName } from '../portal/portal-session.js';
 
 /** The user behind a token, as it is now: an indexed lookup, kept by SessionCache until a trigger says the user changed. */
 const SESSION = `
@@ -35,6 +35,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly verified = new Map<string, TokenClaims>();
+  /** The portal's session cookie, named as the portal sets it (`__Host-` on https). */
+  private readonly sessionCookie: string;
 
   constructor(
     private readonly jwt: JwtService,
@@ -42,7 +44,9 @@ export class AuthGuard implements CanActivate {
     @InjectDataSource() private readonly db: DataSource,
     private readonly sessions: SessionCache,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sessionCookie = sessionCookieName(cookieOptionsFor(config.env.PUBLIC_URL).secure);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -50,14 +54,12 @@ export class AuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { caller?: Caller }>();
     const portal = isPortalRoute(request.routeOptions.url);
-    const token = portal ? request.cookies[SESSION_COOKIE] : request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const caller = token ? await this.authenticate(token) : undefined;
+    const caller = await this.callerOf(request);
     if (!caller) {
       if (!portal) http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
       throw new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required');
     }
-    request.caller = caller;
-    if (portal && !SAFE_METHODS.has(request.method) && !sameToken(csrfOf(request), csrfTokenOf(this.config.jwtSecret, caller.tokenId!))) {
+    if (portal && !SAFE_METHODS.has(request.method) && !this.carriesCsrf(caller, csrfOf(request))) {
       throw new DomainError('forbidden', 'This form has expired or did not come from this site; reload the page and try again');
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_ALLOWED, targets);
@@ -65,6 +67,24 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('forbidden', `This action is for ${allowed.join(' or ')} accounts`);
     }
     return true;
+  }
+
+  /**
+   * The signed-in caller of a request (the portal's session cookie on /app,
+   * the bearer token elsewhere), or undefined; kept on the request, so a hook
+   * that needed it before the body was read (uploads) and the guard ask once.
+   */
+  async callerOf(request: FastifyRequest & { caller?: Caller }): Promise<Caller | undefined> {
+    if (request.caller) return request.caller;
+    const token = isPortalRoute(request.routeOptions.url) ? request.cookies[this.sessionCookie] : request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const caller = token ? await this.authenticate(token) : undefined;
+    if (caller) request.caller = caller;
+    return caller;
+  }
+
+  /** Whether `given` is the CSRF token of the caller's portal session. */
+  carriesCsrf(caller: Caller, given: unknown): boolean {
+    return sameToken(given, csrfTokenOf(this.config.jwtSecret, caller.tokenId!));
   }
 
   private async authenticate(token: string): Promise<Caller | undefined> {

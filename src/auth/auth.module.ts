@@ -23,7 +23,7 @@ import { SessionPurgeJob } from './session-purge.job.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionPurgeJob, SessionCache, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [JwtModule, AuthService],
+  providers: [AuthService, SessionPurgeJob, SessionCache, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
+  exports: [JwtModule, AuthService, AuthGuard, SessionCache],
 })
 export class AuthModule {}

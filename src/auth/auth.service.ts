@@ -10,6 +10,7 @@ import { SharedLimits } from '../common/shared-limits.js';
 import { UsersService } from '../users/users.service.js';
 import type { Caller } from './auth.decorators.js';
 import { ChangePasswordDto, LoginDto, LoginView } from './auth.dto.js';
+import { SessionCache } from './session-cache.js';
 import { LoginLimiter } from './login-limiter.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 
@@ -38,6 +39,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly sessions: SessionCache,
     limits: SharedLimits,
   ) {
     const env = config.env;
@@ -46,6 +48,7 @@ export class AuthService {
         perAccountAndAddress: env.LOGIN_RATE_LIMIT_PER_ACCOUNT,
         perAddress: env.LOGIN_RATE_LIMIT_PER_IP,
         slowdownAfter: env.LOGIN_SLOWDOWN_AFTER,
+        passwordChecks: env.LOGIN_RATE_LIMIT_PER_ACCOUNT,
         windowSeconds: env.LOGIN_RATE_WINDOW_SECONDS,
       },
       limits,
@@ -81,17 +84,33 @@ export class AuthService {
   async logout(caller: Caller): Promise<void> {
     const expiresAt = caller.tokenExpiresAt ?? new Date(Date.now() + this.config.env.JWT_TTL_SECONDS * 1000);
     await this.db.query(`INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING`, [caller.tokenId, caller.id, expiresAt]);
+    // This instance forgets at once (the caller's next request may come before the NOTIFY does); the others on the NOTIFY.
+    this.sessions.forget(caller.id);
   }
 
-  /** A new password ends every session issued before it, this one included. */
-  async changePassword(caller: Caller, dto: ChangePasswordDto, address: string): Promise<void> {
+  /**
+   * Ends every session of the caller, this one included, in every browser
+   * and app and on every instance: the session version goes up, so every
+   * token issued before is refused (and a trigger tells every instance's
+   * SessionCache to forget the user).
+   */
+  async logoutEverywhere(caller: Caller): Promise<void> {
+    await this.users.endSessions(caller.id);
+    this.sessions.forget(caller.id);
+  }
+
+  /** A new password ends every session issued before it, this one included. Wrong current passwords are limited per account. */
+  async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<void> {
+    const wait = await this.limiter.takePasswordCheck(caller.id);
+    if (wait > 0) throw new DomainError('rate_limited', `Too many wrong current passwords; try again in ${wait} seconds`, { retryAfterSeconds: wait });
     const user = await this.users.findWithPasswordById(caller.id);
     if (!user || !(await verifyPassword(dto.currentPassword, user.passwordHash))) {
-      await this.limiter.recordFailure(user?.email ?? caller.id, address);
       throw DomainError.invalid('currentPassword', 'currentPassword is not your current password');
     }
+    await this.limiter.passwordCheckPassed(caller.id);
     if (dto.newPassword === dto.currentPassword) throw DomainError.invalid('newPassword', 'newPassword must differ from the current one');
     await this.users.setPassword(caller, dto.newPassword);
+    this.sessions.forget(caller.id);
   }
 
   private issue(userId: string, version: number): Promise<string> {

@@ -7,6 +7,8 @@ export interface LoginLimits {
   perAddress: number;
   /** Failures for one account from all addresses, after which attempts for it are slowed. */
   slowdownAfter: number;
+  /** Checks of one account's current password (password changes), whatever their outcome; a right one starts the count again. */
+  passwordChecks: number;
   windowSeconds: number;
 }
 
@@ -50,7 +52,25 @@ export class LoginLimiter {
   async recordSuccess(account: string, address: string): Promise<void> {
     await this.counters.clear(pairKey(account, address));
   }
+
+  /**
+   * Counts a check of a signed-in user's current password (a password
+   * change) before it is made, so parallel guesses cannot slip past the
+   * limit; the seconds to wait when past it, or 0. Kept apart from sign-in's
+   * windows: someone holding a session cannot guess the password on and on,
+   * and cannot lock its address (or anyone) out of signing in by trying.
+   */
+  takePasswordCheck(userId: string): Promise<number> {
+    return this.counters.take(passwordKey(userId), this.limits.passwordChecks, this.limits.windowSeconds);
+  }
+
+  /** The right current password was given: the count starts again. */
+  async passwordCheckPassed(userId: string): Promise<void> {
+    await this.counters.clear(passwordKey(userId));
+  }
 }
+
+const passwordKey = (userId: string) => `password:account:${userId}`;
 
 const addressKey = (address: string) => `login:address:${address}`;
 const pairKey = (account: string, address: string) => `login:pair:${account}:${address}`;

@@ -9,7 +9,7 @@ import { UpdateEmailPreferencesDto } from '../notifications/notifications.dto.js
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { SellersService } from '../sellers/sellers.service.js';
 import { PortalPages } from './portal-pages.js';
-import { clearSessionCookie } from './portal-session.js';
+import { clearSessionCookie, cookieOptionsFor } from './portal-session.js';
 import { formDto, PortalController, redirectTo } from './portal.js';
 import { PerformancePage, SettingsPage } from './views/settings.js';
 
@@ -46,10 +46,10 @@ export class AccountPagesController {
   }
 
   @Post('settings/password')
-  async password(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.auth.changePassword(caller, await formDto(ChangePasswordDto, { currentPassword: form.currentPassword, newPassword: form.newPassword }), request.ip);
+  async password(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    await this.auth.changePassword(caller, await formDto(ChangePasswordDto, { currentPassword: form.currentPassword, newPassword: form.newPassword }));
     // Every session ended with the old password, this one too: sign in again.
-    clearSessionCookie(reply, { secure: this.config.env.PUBLIC_URL.startsWith('https:') });
+    clearSessionCookie(reply, cookieOptionsFor(this.config.env.PUBLIC_URL));
     redirectTo(reply, '/app/login', 'Password changed: sign in with the new one');
   }
 

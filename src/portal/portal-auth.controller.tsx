@@ -9,7 +9,18 @@ import { LoginDto } from '../auth/auth.dto.js';
 import { AuthService } from '../auth/auth.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { PortalPages } from './portal-pages.js';
-import { clearSessionCookie, LOGIN_CSRF_COOKIE, newLoginCsrf, safeNext, sameToken, setSessionCookie } from './portal-session.js';
+import {
+  clearLoginCsrfCookie,
+  clearSessionCookie,
+  cookieOptionsFor,
+  LOGIN_CSRF_COOKIE,
+  loginCsrfCookieName,
+  loginCsrfHolds,
+  newLoginCsrf,
+  safeNext,
+  setLoginCsrfCookie,
+  setSessionCookie,
+} from './portal-session.js';
 import { formDto, PortalController, redirectTo } from './portal.js';
 import { HOME, Layout } from './views/layout.js';
 import type { PageContext } from './views/layout.js';
@@ -47,7 +58,7 @@ export class PortalAuthController {
   ) {}
 
   private get cookieOptions() {
-    return { secure: this.config.env.PUBLIC_URL.startsWith('https:') };
+    return cookieOptionsFor(this.config.env.PUBLIC_URL);
   }
 
   @Public()
@@ -63,18 +74,21 @@ export class PortalAuthController {
 
   @Public()
   @Get('app/login')
-  async loginPage(@Query('next') next: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const token = newLoginCsrf();
-    void reply.setCookie(LOGIN_CSRF_COOKIE, token, { path: '/app/login', httpOnly: true, sameSite: 'strict', secure: this.cookieOptions.secure });
-    reply.send(await LoginPage({ ctx: await this.pages.context(undefined), next: safeNext(next), csrf: token }));
+  async loginPage(@Query('next') next: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const csrf = newLoginCsrf(this.config.jwtSecret, Date.now());
+    setLoginCsrfCookie(reply, csrf.cookie, this.cookieOptions);
+    // Earlier versions kept this cookie on Path=/app/login, where it would be sent first and shadow the new one.
+    if (!this.cookieOptions.secure && request.cookies[LOGIN_CSRF_COOKIE] !== undefined) void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/app/login' });
+    reply.send(await LoginPage({ ctx: await this.pages.context(undefined, undefined, request), next: safeNext(next), csrf: csrf.field }));
   }
 
   @Public()
   @Post('app/login')
   async login(@Body() form: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const next = safeNext(form.next);
-    const expected = request.cookies[LOGIN_CSRF_COOKIE];
-    if (!expected || !sameToken(form._csrf, expected)) throw new DomainError('forbidden', 'The sign-in form has expired; reload the page and try again');
+    if (!fromThisOrigin(request) || !loginCsrfHolds(this.config.jwtSecret, request.cookies[loginCsrfCookieName(this.cookieOptions.secure)], form._csrf, Date.now())) {
+      throw new DomainError('forbidden', 'The sign-in form has expired; reload the page and try again');
+    }
     const dto = await formDto(LoginDto, { email: form.email, password: form.password });
     let session;
     try {
@@ -82,10 +96,10 @@ export class PortalAuthController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'unauthorized') throw error;
       reply.status(401);
-      return void reply.send(await LoginPage({ ctx: await this.pages.context(undefined), next, csrf: expected, failed: true, email: dto.email }));
+      return void reply.send(await LoginPage({ ctx: await this.pages.context(undefined), next, csrf: String(form._csrf), failed: true, email: dto.email }));
     }
     setSessionCookie(reply, session.accessToken, session.expiresIn, this.cookieOptions);
-    void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/app/login' });
+    clearLoginCsrfCookie(reply, this.cookieOptions);
     redirectTo(reply, next === '/app' ? HOME[session.user.role] : next);
   }
 
@@ -95,6 +109,25 @@ export class PortalAuthController {
     clearSessionCookie(reply, this.cookieOptions);
     redirectTo(reply, '/app/login', 'You are signed out');
   }
+
+  /** Settings' "Sign out everywhere": every session of the account ends, in every browser and app, on every instance. */
+  @Post('app/logout-all')
+  async logoutEverywhere(@CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+    await this.auth.logoutEverywhere(caller);
+    clearSessionCookie(reply, this.cookieOptions);
+    redirectTo(reply, '/app/login', 'You are signed out everywhere: every session of your account has ended');
+  }
+}
+
+/**
+ * A sign-in form must be posted from Parley's own pages. Browsers say where a
+ * request comes from (Sec-Fetch-Site); a sibling subdomain is "same-site",
+ * which SameSite cookies let through, so it is refused here. Clients that send
+ * no such header (older browsers, scripts) rely on the CSRF pair alone.
+ */
+function fromThisOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
 }
 
 function LoginPage(props: { ctx: PageContext; next: string; csrf: string; failed?: boolean; email?: string }): JSX.Element {

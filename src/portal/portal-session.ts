@@ -1,11 +1,13 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 
-/** The portal's session: the same access token the API issues, kept in an HttpOnly cookie. */
+/** The portal's session: the same access token the API issues, kept in an HttpOnly cookie (named by `sessionCookieName`). */
 export const SESSION_COOKIE = 'parley_session';
-/** Before sign-in there is no session to tie a CSRF token to: the sign-in form is checked against this cookie instead (double submit). */
+/** Before sign-in there is no session to tie a CSRF token to: the sign-in form is checked against a signed nonce in this cookie instead (named by `loginCsrfCookieName`). */
 export const LOGIN_CSRF_COOKIE = 'parley_login_csrf';
+/** How long a sign-in form stays good, in seconds (wall-clock time, as for access tokens). */
+export const LOGIN_CSRF_TTL_SECONDS = 2 * 3600;
 /** Where a form puts its CSRF token; htmx sends the same token in a header. */
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -16,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The notice left by the change before this page, taken from its cookie. */
     flash?: string;
+    /** Whether the portal is served over https (PUBLIC_URL says so), which names and secures its cookies; not the request's own protocol, which a TLS proxy hides. */
+    portalSecure: boolean;
   }
 }
 
@@ -25,7 +29,32 @@ export const isPortalRoute = (url: string | undefined): boolean => url === '/app
 /** The CSRF token of a session: derived from the token's id, so it needs no storage and dies with the session. */
 export const csrfTokenOf = (secret: string, sessionId: string): string => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
 
-export const newLoginCsrf = (): string => randomBytes(24).toString('base64url');
+/** The key of the sign-in form's tokens: derived from the signing secret for this use alone, so it can never stand for a session's CSRF token or anything else. */
+const loginCsrfKey = (secret: string): Buffer => Buffer.from(hkdfSync('sha256', secret, '', 'parley login-csrf', 32));
+
+const loginCsrfMac = (secret: string, cookie: string): string => createHmac('sha256', loginCsrfKey(secret)).update(cookie).digest('base64url');
+
+/**
+ * A sign-in form's CSRF pair: the cookie holds a random nonce and its expiry,
+ * the form field holds their HMAC. Only the server can make a field that fits
+ * a cookie, so a cookie a sibling site plants with a field of its choosing is
+ * refused. A genuine pair it fetched from the sign-in page would still fit
+ * (until it expires): the `__Host-` name on https keeps such a site from
+ * planting the cookie at all, and the sign-in form refuses posts browsers
+ * mark as coming from another origin.
+ */
+export function newLoginCsrf(secret: string, now: number): { cookie: string; field: string } {
+  const cookie = `${randomBytes(24).toString('base64url')}.${Math.floor(now / 1000) + LOGIN_CSRF_TTL_SECONDS}`;
+  return { cookie, field: loginCsrfMac(secret, cookie) };
+}
+
+/** Whether a sign-in form's field is the HMAC of the nonce in its cookie, and that nonce has not expired. */
+export function loginCsrfHolds(secret: string, cookie: unknown, field: unknown, now: number): boolean {
+  if (typeof cookie !== 'string') return false;
+  const match = /^[A-Za-z0-9_-]{32}\.(\d{1,12})$/.exec(cookie);
+  if (!match || Number(match[1]) * 1000 <= now) return false;
+  return sameToken(field, loginCsrfMac(secret, cookie));
+}
 
 export function sameToken(given: unknown, expected: string): boolean {
   if (typeof given !== 'string' || given.length !== expected.length) return false;
@@ -45,12 +74,32 @@ export interface CookieOptions {
   secure: boolean;
 }
 
+export const cookieOptionsFor = (publicUrl: string): CookieOptions => ({ secure: publicUrl.startsWith('https:') });
+
+/**
+ * On https the portal's cookies are `__Host-` cookies: browsers take them only
+ * when Secure, for Path=/ and without Domain, so no other site (a sibling
+ * subdomain included) can set or shadow them. Browsers refuse the prefix
+ * without Secure, so on plain http they keep their bare names.
+ */
+const hostCookie = (name: string, secure: boolean): string => (secure ? `__Host-${name}` : name);
+export const sessionCookieName = (secure: boolean): string => hostCookie(SESSION_COOKIE, secure);
+export const loginCsrfCookieName = (secure: boolean): string => hostCookie(LOGIN_CSRF_COOKIE, secure);
+
 export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, options: CookieOptions): void {
-  void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: maxAgeSeconds });
+  void reply.setCookie(sessionCookieName(options.secure), token, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: maxAgeSeconds });
 }
 
 export function clearSessionCookie(reply: FastifyReply, options: CookieOptions): void {
-  void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secure });
+  void reply.clearCookie(sessionCookieName(options.secure), { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secure });
+}
+
+export function setLoginCsrfCookie(reply: FastifyReply, value: string, options: CookieOptions): void {
+  void reply.setCookie(loginCsrfCookieName(options.secure), value, { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secure, maxAge: LOGIN_CSRF_TTL_SECONDS });
+}
+
+export function clearLoginCsrfCookie(reply: FastifyReply, options: CookieOptions): void {
+  void reply.clearCookie(loginCsrfCookieName(options.secure), { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secure });
 }
 
 /** Only a path inside the portal is a place to return to after sign-in (no open redirect). */
@@ -58,8 +107,12 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/app(\/[A-Za-z0-9\-._~/%?=&]*)?$/.test(next) && !next.startsWith('//') ? next : '/app';
 }
 
+/** The notice cookie's name: `__Host-` on https, like the session's, so no other site can plant a notice. */
+export const flashCookieName = (secure: boolean): string => hostCookie(FLASH_COOKIE, secure);
+
 export function setFlash(reply: FastifyReply, notice: string): void {
-  void reply.setCookie(FLASH_COOKIE, notice.slice(0, 200), { path: '/app', httpOnly: true, sameSite: 'lax', secure: reply.request.protocol === 'https', maxAge: 60 });
+  const secure = reply.request.portalSecure;
+  void reply.setCookie(flashCookieName(secure), notice.slice(0, 200), { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 60 });
 }
 
 /**
@@ -67,9 +120,10 @@ export function setFlash(reply: FastifyReply, notice: string): void {
  * update fetched by htmx leaves it for the page), so it shows once.
  */
 export function takeFlash(request: FastifyRequest, reply: FastifyReply): void {
-  const notice = request.cookies[FLASH_COOKIE];
+  const name = flashCookieName(request.portalSecure);
+  const notice = request.cookies[name];
   if (notice === undefined || request.method !== 'GET' || !isPortalRoute(request.routeOptions.url)) return;
   if (request.headers['hx-request'] === 'true' && request.headers['hx-boosted'] !== 'true') return;
   request.flash = notice;
-  void reply.clearCookie(FLASH_COOKIE, { path: '/app' });
+  void reply.clearCookie(name, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.portalSecure });
 }

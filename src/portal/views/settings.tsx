@@ -43,6 +43,14 @@ export function SettingsPage(props: { ctx: PageContext; preferences: EmailPrefer
           <button type="submit">Change password</button>
         </p>
       </form>
+      <form method="post" action="/app/logout-all" class="card" hx-boost="false">
+        <Csrf viewer={viewer} />
+        <h2>Sign out everywhere</h2>
+        <p>Ends every session of your account: in this browser, in every other browser and device, and in apps signed in as you. You will need to sign in again.</p>
+        <p class="actions">
+          <button type="submit">Sign out everywhere</button>
+        </p>
+      </form>
     </Layout>
   );
 }
