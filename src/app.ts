@@ -15,7 +15,11 @@ import { problem } from './common/problem.filter.js';
 import { AppConfig } from '../config/app-config.js';
 import { trustProxyOf } from '../config/environment.js';
 import { AuthService } from './auth/auth.service.js';
-import { takeFlash } from './portal/portal-session.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AccessService } from './access/access.service.js';
+import { AttachmentsService } from './attachments/attachments.service.js';
+import { PostingLimit } from './common/shared-limits.js';
+import { cookieOptionsFor, takeFlash } from './portal/portal-session.js';
 import { redirectTo } from './portal/portal.js';
 import { DomainError } from './common/domain-error.js';
 
@@ -32,8 +36,15 @@ function requestId(req: IncomingMessage): string {
 
 /** Builds the Nest application on Fastify with everything main.ts and the tests share; the caller listens or inits. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
+  const timeoutMs = config.env.REQUEST_TIMEOUT_SECONDS * 1000;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request (headers and body) must arrive within REQUEST_TIMEOUT_SECONDS (408), checked every second rather than
+    // Node's default 30 s; a connection with nothing received or sent for CONNECTION_IDLE_TIMEOUT_SECONDS is closed.
+    // Node arms the check only for a timeout given when the server is made, hence `http` as well.
+    requestTimeout: timeoutMs,
+    connectionTimeout: config.env.CONNECTION_IDLE_TIMEOUT_SECONDS * 1000,
+    http: { requestTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1000, timeoutMs) },
     // Fastify takes a hop count too; the adapter's options type leaves numbers out.
     trustProxy: trustProxyOf(config.env.TRUST_PROXY) as boolean | string[],
     genReqId: requestId,
@@ -58,12 +69,27 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     done();
   });
   await fastify.register(cookie);
+  const portalSecure = cookieOptionsFor(config.env.PUBLIC_URL).secure;
+  fastify.decorateRequest('portalSecure', { getter: () => portalSecure });
   fastify.addHook('onRequest', (request, reply, done) => {
     takeFlash(request, reply);
     done();
   });
   hardenHttp(fastify, BODY_LIMIT_BYTES);
-  await acceptUploads(fastify);
+  const guard = app.get(AuthGuard);
+  const posting = app.get(PostingLimit);
+  const access = app.get(AccessService);
+  await acceptUploads(fastify, {
+    callerOf: (request) => guard.callerOf(request),
+    carriesCsrf: (caller, token) => guard.carriesCsrf(caller, token),
+    admit: (caller) => posting.admit(caller),
+    mayPostTo: async (caller, route, id) => {
+      if (route.includes('/claims/')) await access.requireClaim(null, caller, id, 'claim.read');
+      else await access.requireCase(null, caller, id, 'case.read');
+    },
+    spool: app.get(AttachmentsService).spool,
+    concurrency: config.env.UPLOAD_CONCURRENCY,
+  });
   // An address past its failed sign-in limit is refused before its body is read.
   const auth = app.get(AuthService);
   fastify.addHook('onRequest', async (request, reply) => {
@@ -102,7 +128,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     fastify,
     { contentSecurityPolicy: { directives: strict } },
     // The OpenAPI UI is the one page that needs inline script and style.
-    { prefix: '/docs', options: { contentSecurityPolicy: { directives: { ...strict, scriptSrc: [`'self'`, `'unsafe-inline'`], styleSrc: [`'self'`, `'unsafe-inline'`] } } } },
+    {
+      paths: ['/docs', '/docs/'],
+      options: { contentSecurityPolicy: { directives: { ...strict, scriptSrc: [`'self'`, `'unsafe-inline'`], styleSrc: [`'self'`, `'unsafe-inline'`] } } },
+    },
   );
 
   const document = SwaggerModule.createDocument(

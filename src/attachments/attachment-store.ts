@@ -1,12 +1,14 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../../config/app-config.js';
 
 /** Where attachment bytes live: keys are Parley's own (uuids), never a user's file name. */
 export abstract class AttachmentStore {
   abstract readonly kind: 'disk' | 's3';
-  abstract put(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** Takes a spooled file (`size` bytes at `path`) under `key`; the file at `path` may be gone afterwards. */
+  abstract putFile(key: string, path: string, size: number, contentType: string): Promise<void>;
   abstract get(key: string): Promise<Buffer>;
   abstract delete(key: string): Promise<void>;
   /** Keys stored before `before` (for removing what no message ended up owning). */
@@ -22,11 +24,14 @@ export class DiskAttachmentStore extends AttachmentStore {
     super();
   }
 
-  async put(key: string, bytes: Buffer): Promise<void> {
+  async putFile(key: string, path: string): Promise<void> {
     await mkdir(this.directory, { recursive: true });
-    // Written whole or not at all: a temporary name first, then the key.
     const temporary = this.path(`${key}.partial`);
-    await writeFile(temporary, bytes, { flag: 'wx' });
+    // The spool is under DATA_DIR too, so this is a rename; across file systems, a copy.
+    await rename(path, temporary).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EXDEV') throw error;
+      await copyFile(path, temporary);
+    });
     await rename(temporary, this.path(key));
   }
 
@@ -68,9 +73,9 @@ export class S3AttachmentStore extends AttachmentStore {
     super();
   }
 
-  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+  async putFile(key: string, path: string, size: number, contentType: string): Promise<void> {
     const { s3, client } = await this.connect();
-    await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
+    await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: contentType }));
   }
 
   async get(key: string): Promise<Buffer> {
@@ -110,6 +115,9 @@ export function attachmentStoreFor(config: AppConfig): AttachmentStore {
     region: env.ATTACHMENTS_S3_REGION,
     ...(env.ATTACHMENTS_S3_ENDPOINT ? { endpoint: env.ATTACHMENTS_S3_ENDPOINT } : {}),
     forcePathStyle: env.ATTACHMENTS_S3_FORCE_PATH_STYLE,
+    // Files are streamed from the spool: without this the SDK sends them aws-chunked with a trailing checksum,
+    // which many S3-compatible servers store as it is (framing and all).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
     ...(env.ATTACHMENTS_S3_ACCESS_KEY_ID && env.ATTACHMENTS_S3_SECRET_ACCESS_KEY
       ? { credentials: { accessKeyId: env.ATTACHMENTS_S3_ACCESS_KEY_ID, secretAccessKey: env.ATTACHMENTS_S3_SECRET_ACCESS_KEY } }
       : {}),

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { FusedWrite } from '../common/database/fused-write.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -11,6 +13,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { AttachmentStore, attachmentStoreFor } from './attachment-store.js';
 import type { AttachmentView } from './attachments.dto.js';
+import { EXTENSION_OF, safeFileName } from './file-names.js';
 import type { Upload } from './uploads.js';
 
 /** A file put in the store, waiting for its message's transaction to own it. */
@@ -51,6 +54,8 @@ const toView = (row: AttachmentRow): AttachmentView => ({ id: row.id, name: row.
 export class AttachmentsService {
   private readonly logger = new Logger('Attachments');
   readonly store: AttachmentStore;
+  /** Where uploads wait between arriving and being stored (uploads.ts). */
+  readonly spool: string;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -58,6 +63,7 @@ export class AttachmentsService {
     config: AppConfig,
   ) {
     this.store = attachmentStoreFor(config);
+    this.spool = resolve(config.env.DATA_DIR, 'uploads');
   }
 
   /** Stores the uploads, runs `work` with them (which records them in its transaction), and removes them again if `work` fails. */
@@ -66,7 +72,7 @@ export class AttachmentsService {
     try {
       for (const upload of uploads) {
         const id = randomUUID();
-        await this.store.put(id, upload.bytes, upload.contentType);
+        await this.store.putFile(id, upload.path, upload.size, upload.contentType);
         stashed.push({ id, key: id, name: upload.name, contentType: upload.contentType, size: upload.size });
       }
       return await work(stashed);
@@ -142,19 +148,36 @@ export class AttachmentsService {
     }
     const own = row.author_id === caller.id;
     if (!isSupport(caller) && !own && (row.internal || row.quarantined)) throw DomainError.notFound('Attachment');
-    return { ...toView(row), bytes: await this.store.get(row.storage_key) };
+    // Names stored before names were made safe are made safe on the way out.
+    return { ...toView(row), name: safeFileName(row.name, EXTENSION_OF[row.content_type]).name, bytes: await this.store.get(row.storage_key) };
   }
 
   /** Removes stored files older than an hour that no attachment row owns (a crash between storing and committing); returns how many. */
   async collectGarbage(): Promise<number> {
     // The store keeps real time, whatever Parley's clock says (a simulated one may be anywhere).
-    const candidates = await this.store.listBefore(new Date(Date.now() - ORPHAN_AFTER_MS));
-    if (candidates.length === 0) return 0;
+    const before = new Date(Date.now() - ORPHAN_AFTER_MS);
+    const spooled = await this.collectSpool(before);
+    const candidates = await this.store.listBefore(before);
+    if (candidates.length === 0) return spooled;
     const keys = candidates.map((key) => key.replace(/\.partial$/, ''));
     const owned: { storage_key: string }[] = await this.db.query(`SELECT storage_key FROM attachments WHERE storage_key = ANY ($1::text[])`, [keys]);
     const keep = new Set(owned.map((row) => row.storage_key));
     const orphans = candidates.filter((key) => key.endsWith('.partial') || !keep.has(key));
     for (const key of orphans) await this.store.delete(key);
-    return orphans.length;
+    return spooled + orphans.length;
+  }
+
+  /** Spooled uploads a crash left behind (a request's own are removed when it ends). */
+  private async collectSpool(before: Date): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.spool).catch(() => [] as string[])) {
+      const path = join(this.spool, name);
+      const info = await stat(path).catch(() => null);
+      if (info && info.mtime < before) {
+        await rm(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 }

@@ -21,14 +21,18 @@ export function securityHeadersOf(options: HelmetOptions): Record<string, string
 
 /**
  * Sets the security headers on every response (a route may still replace
- * one, as the attachment download does). Paths under an exception's prefix
- * get that exception's headers instead (the API docs' UI needs inline script).
+ * one, as the attachment download does). The exception's paths, exactly
+ * (not what merely starts like them), get its headers instead (the API docs'
+ * UI needs inline script).
  */
-export function useSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions, exception?: { prefix: string; options: HelmetOptions }): void {
+export function useSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions, exception?: { paths: readonly string[]; options: HelmetOptions }): void {
   const headers = securityHeadersOf(options);
-  const excepted = exception && { prefix: exception.prefix, headers: securityHeadersOf(exception.options) };
+  const paths = new Set(exception?.paths);
+  const excepted = exception && securityHeadersOf(exception.options);
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(excepted && request.url.startsWith(excepted.prefix) ? excepted.headers : headers);
+    const query = request.url.indexOf('?');
+    const path = query === -1 ? request.url : request.url.slice(0, query);
+    reply.headers(excepted && paths.has(path) ? excepted : headers);
     done();
   });
 }

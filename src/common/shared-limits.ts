@@ -89,6 +89,12 @@ export class PostingLimit {
     this.check(counted);
   }
 
+  /** 429 when the caller has used up the limit already, without counting a post (asked before an upload's body is read). */
+  async admit(caller: Pick<Caller, 'id'>): Promise<void> {
+    const [counted] = await this.limits.peek([this.keyOf(caller)]);
+    this.check({ ...counted, count: counted.count + 1 });
+  }
+
   /**
    * The same count as a CTE body for a statement of the caller's (one round
    * trip for the count and the caller's read): its parameters are `$keys`
