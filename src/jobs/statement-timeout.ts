@@ -22,42 +22,39 @@ export function withoutStatementTimeout<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Makes `pool` lift its connections' statement timeout (a connection
- * setting, STATEMENT_TIMEOUT_MS) for the time work run by
- * withoutStatementTimeout holds them: `SET statement_timeout = 0` before the
- * connection is handed over, `RESET` (back to the connection's setting)
- * queued ahead of anything its next user sends. Who asked is known when
- * the connection is asked for, not when the pool hands it over (which may
- * happen as another caller gives one back), so the choice is made then.
+ * setting, STATEMENT_TIMEOUT_MS) for work run by withoutStatementTimeout.
+ * Each connection remembers which way it was last set: a job that takes a
+ * bounded one queues `SET statement_timeout = 0` ahead of its own first
+ * statement, a request that takes a lifted one queues `RESET` ahead of its
+ * own, and otherwise nothing is sent, so a job that keeps taking the same
+ * connections (a dispatch loop) pays nothing after the first. Who asked is
+ * known when the connection is asked for, not when the pool hands it over
+ * (which may happen as another caller gives one back), so the choice is
+ * made then.
  */
 export function liftStatementTimeoutForJobs(pool: Pool): void {
   const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<PoolClient> | void;
-  const lifted = (callback: ConnectCallback): void =>
-    void connect((error, client, release) => {
-      if (error || !client || !release) return callback(error, client, release);
-      client.query('SET statement_timeout = 0').then(
-        () => {
-          let restored = false;
-          const restore: Release = (releaseError) => {
-            // Once: a second release must not send RESET down a connection someone else holds by then.
-            if (restored) return release(releaseError);
-            restored = true;
-            // A connection given back with an error is closed by the pool: nothing to restore.
-            if (!releaseError) client.query('RESET statement_timeout').catch(() => undefined);
-            release(releaseError);
-          };
-          client.release = restore;
-          callback(undefined, client, restore);
-        },
-        (setError: Error) => {
-          release(setError);
-          callback(setError);
-        },
-      );
-    });
+  const lifted = new WeakSet<PoolClient>();
+  // The statement is queued on the connection before its taker's first one, so nothing waits for it here; a failure
+  // there (a broken connection) fails the taker's statement too.
+  const adjust = (client: PoolClient, job: boolean): void => {
+    if (job === lifted.has(client)) return;
+    if (job) lifted.add(client);
+    else lifted.delete(client);
+    client.query(job ? 'SET statement_timeout = 0' : 'RESET statement_timeout').catch(() => undefined);
+  };
   const connectFor = (callback?: ConnectCallback): Promise<PoolClient> | void => {
-    if (!unbounded.getStore()) return connect(callback);
-    if (callback) return lifted(callback);
-    return new Promise((resolve, reject) => lifted((error, client) => (client ? resolve(client) : reject(error ?? new Error('No connection')))));
+    const job = unbounded.getStore() === true;
+    if (callback) {
+      return connect((error, client, release) => {
+        if (client) adjust(client, job);
+        callback(error, client, release);
+      });
+    }
+    return (connect() as Promise<PoolClient>).then((client) => {
+      adjust(client, job);
+      return client;
+    });
   };
   Object.assign(pool, { connect: connectFor });
 }
