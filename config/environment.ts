@@ -235,7 +235,7 @@ export class Environment {
   @IsInt()
   @Min(5)
   @Max(86_400)
-  CONNECTION_IDLE_TIMEOUT_SECONDS: number = 600;
+  CONNECTION_IDLE_TIMEOUT_SECONDS: number = 1800;
 
   /** Uploads (multipart message bodies) one instance reads at once; one more is answered 503 with Retry-After before its body is read. */
   @Transform(integer)
