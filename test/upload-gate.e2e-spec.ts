@@ -44,9 +44,13 @@ describe('uploads are judged before their body is read', () => {
 
   it('without a token: 401 at once and the connection closed, with almost none of a 50 MB body read', async () => {
     const before = await messages();
-    for (const path of [`/cases/${caseId}/messages`, `/app/cases/${caseId}/messages`]) {
+    // The API answers 401; the portal sends the browser to sign in, as it does for any signed-out form.
+    for (const [path, status] of [
+      [`/cases/${caseId}/messages`, 401],
+      [`/app/cases/${caseId}/messages`, 303],
+    ] as const) {
       const exchange = await rawRequest(port, { path, headers: { 'Content-Type': MULTIPART }, head: multipartHead(), bodyBytes: 50 * MB });
-      expect({ path, status: statusOf(exchange), closed: exchange.closed }).toEqual({ path, status: 401, closed: true });
+      expect({ path, status: statusOf(exchange), closed: exchange.closed }).toEqual({ path, status, closed: true });
       expect(exchange.sent).toBeLessThan(20 * MB);
     }
     expect(await messages()).toBe(before);
@@ -64,6 +68,17 @@ describe('uploads are judged before their body is read', () => {
     const late = await rawRequest(port, { path, headers, head: Buffer.concat([Buffer.from(multipartHead('a.png', { body: 'x' })), PNG]), bodyBytes: 50 * MB });
     expect(statusOf(late)).toBe(403);
     expect(late.sent).toBeLessThan(20 * MB);
+    // A refused file is shown as the portal shows any refused form: a page that says why, not a JSON document.
+    const csrf = csrfTokenOf(TEST_JWT_SECRET, jti);
+    const refused = await t.http
+      .post(path)
+      .set('Cookie', `parley_session=${token}`)
+      .field('_csrf', csrf)
+      .field('body', 'Not a picture')
+      .attach('attachments', Buffer.from('just text'), 'notes.png');
+    expect(refused.status).toBe(400);
+    expect(refused.headers['content-type']).toMatch(/^text\/html/);
+    expect(refused.text).toContain('notes.png is not an image or a PDF');
     // The form as the portal renders it (token first) goes through.
     const form = await t.http
       .post(path)

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { randomUUID } from 'node:crypto';
@@ -42,6 +43,8 @@ export interface Upload {
 declare module 'fastify' {
   interface FastifyRequest {
     uploads?: Upload[];
+    /** Why a portal form's upload was refused, for PortalUploadRefusals to raise. */
+    uploadRefusal?: Error;
   }
 }
 
@@ -99,7 +102,16 @@ export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate):
   // Callback-style where there is nothing to wait for: a JSON message (the reply path) pays no promise for this hook.
   fastify.addHook('preValidation', (request, reply, done) => {
     if (!request.isMultipart()) return done();
-    admitUpload(request, reply).then(() => done(), done);
+    admitUpload(request, reply).then(
+      () => done(),
+      (error: Error) => {
+        if (!isPortalRoute(request.routeOptions.url)) return done(error);
+        // A portal form's refusal is a page: raised after the portal's guard, where its filter answers (PortalUploadRefusals).
+        request.uploadRefusal = error;
+        request.body = {};
+        done();
+      },
+    );
   });
   const admitUpload = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const portal = isPortalRoute(request.routeOptions.url);
@@ -303,3 +315,18 @@ async function spoolFile(file: Readable, filename: string | undefined, spool: st
 
 /** The files that came with the request (none for JSON). */
 export const Uploads = createParamDecorator((_: unknown, context: ExecutionContext): Upload[] => context.switchToHttp().getRequest<FastifyRequest>().uploads ?? []);
+
+/**
+ * Raises a portal form's upload refusal after the portal's guard and before
+ * its pipes, so the portal's filter shows it as it shows any refused form (a
+ * signed-out browser is sent to sign in); the JSON API's refusals are
+ * answered by the hook itself.
+ */
+@Injectable()
+export class PortalUploadRefusals implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const refusal = context.switchToHttp().getRequest<FastifyRequest>().uploadRefusal;
+    if (refusal) throw refusal;
+    return next.handle();
+  }
+}

@@ -59,7 +59,8 @@ export class AuthGuard implements CanActivate {
       if (!portal) http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
       throw new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required');
     }
-    if (portal && !SAFE_METHODS.has(request.method) && !this.carriesCsrf(caller, csrfOf(request))) {
+    // An upload refused before its form was read carries no token to check; its refusal is raised next, and nothing is done.
+    if (portal && !SAFE_METHODS.has(request.method) && !request.uploadRefusal && !this.carriesCsrf(caller, csrfOf(request))) {
       throw new DomainError('forbidden', 'This form has expired or did not come from this site; reload the page and try again');
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_ALLOWED, targets);

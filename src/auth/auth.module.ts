@@ -24,6 +24,6 @@ import { SessionPurgeJob } from './session-purge.job.js';
   ],
   controllers: [AuthController],
   providers: [AuthService, SessionPurgeJob, SessionCache, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
-  exports: [JwtModule, AuthService, AuthGuard, SessionCache],
+  exports: [JwtModule, AuthService, AuthGuard],
 })
 export class AuthModule {}

@@ -9,6 +9,7 @@ import { DomainError } from '../common/domain-error.js';
 import { capFieldErrors } from '../common/request-shape.js';
 import { fieldErrors } from '../common/validation.js';
 import { PortalFilter } from './portal.filter.js';
+import { PortalUploadRefusals } from '../attachments/uploads.js';
 
 /** Answers a portal controller's strings as HTML pages that are never cached (they hold a CSRF token and private data). */
 @Injectable()
@@ -20,7 +21,7 @@ export class HtmlPages implements NestInterceptor {
 }
 
 /** A controller of the portal: HTML pages, errors shown as pages, left out of the API's OpenAPI document. */
-export const PortalController = () => applyDecorators(ApiExcludeController(), UseFilters(PortalFilter), UseInterceptors(HtmlPages));
+export const PortalController = () => applyDecorators(ApiExcludeController(), UseFilters(PortalFilter), UseInterceptors(HtmlPages, PortalUploadRefusals));
 
 /**
  * A form's fields checked by the same DTO class the JSON API uses, so a rule
