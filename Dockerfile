@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY lib ./lib
 COPY config ./config
 COPY migrations ./migrations
 COPY src ./src

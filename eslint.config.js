@@ -4,7 +4,18 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['test-artifacts/**', 'dist/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.mjs', 'eslint.config.js', 'jest.config.js'] },
+  {
+    ignores: [
+      'test-artifacts/**',
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      '**/*.mjs',
+      'eslint.config.js',
+      'jest.config.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -39,7 +50,11 @@ export default tseslint.config(
     // The portal's one browser script: plain JavaScript run as a classic script, no types to check.
     files: ['src/portal/assets/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { sourceType: 'script', globals: { document: 'readonly', setInterval: 'readonly' }, parserOptions: { projectService: false, program: null } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', setInterval: 'readonly' },
+      parserOptions: { projectService: false, program: null },
+    },
   },
   prettier,
 );

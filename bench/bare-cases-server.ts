@@ -9,7 +9,10 @@ import { INBOX_CHANNEL, searchVectorSql } from '../src/inbox/inbox.queries.js';
  * cursor) and the same row changes as its POST /cases/:id/messages, with no
  * auth, validation, content policy, rate limit or ORM.
  */
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+});
 const app = Fastify();
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -42,9 +45,19 @@ app.get<{ Querystring: { seller: string; limit?: string; cursor?: string } }>('/
       status: c.status,
       createdAt: c.created_at.toISOString(),
       updatedAt: c.updated_at.toISOString(),
-      sla: { clockStartedAt: iso(c.clock_started_at), warnAt: iso(c.warn_at), dueAt: iso(c.due_at), escalateAt: iso(c.escalate_at) },
+      sla: {
+        clockStartedAt: iso(c.clock_started_at),
+        warnAt: iso(c.warn_at),
+        dueAt: iso(c.due_at),
+        escalateAt: iso(c.escalate_at),
+      },
     })),
-    nextCursor: rows.length > limit ? Buffer.from(JSON.stringify([last.due_at ? last.due_at.toISOString() : 'infinity', last.id])).toString('base64url') : null,
+    nextCursor:
+      rows.length > limit
+        ? Buffer.from(JSON.stringify([last.due_at ? last.due_at.toISOString() : 'infinity', last.id])).toString(
+            'base64url',
+          )
+        : null,
   };
 });
 
@@ -85,45 +98,55 @@ WITH posted AS (
 )
 SELECT pg_notify('${INBOX_CHANNEL}', $6::text)`;
 
-app.post<{ Params: { id: string }; Querystring: { author: string }; Body: { body: string } }>('/cases/:id/messages', async (request, reply) => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query(
-      `SELECT c.id, c.buyer_id, c.status, c.cycle_id, y.opened_at, y.due_at AS cycle_due_at, u.display_name
+app.post<{ Params: { id: string }; Querystring: { author: string }; Body: { body: string } }>(
+  '/cases/:id/messages',
+  async (request, reply) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(
+        `SELECT c.id, c.buyer_id, c.status, c.cycle_id, y.opened_at, y.due_at AS cycle_due_at, u.display_name
          FROM cases c JOIN users u ON u.id = c.seller_id LEFT JOIN reply_cycles y ON y.id = c.cycle_id
         WHERE c.id = $1 FOR UPDATE OF c`,
-      [request.params.id],
-    );
-    if (rows.length === 0) {
+        [request.params.id],
+      );
+      if (rows.length === 0) {
+        await client.query('ROLLBACK');
+        return reply.status(404).send({ status: 404 });
+      }
+      const [found] = rows;
+      const id = randomUUID();
+      const now = new Date();
+      const minutes = found.opened_at ? Math.floor((now.getTime() - found.opened_at.getTime()) / 60_000) : null;
+      await client.query(REPLY, [
+        id,
+        request.params.id,
+        request.query.author,
+        request.body.body,
+        now,
+        found.buyer_id,
+        found.cycle_id,
+        found.display_name,
+        found.cycle_due_at,
+        minutes,
+      ]);
+      await client.query('COMMIT');
+      return reply.status(201).send({
+        id,
+        caseId: request.params.id,
+        body: request.body.body,
+        createdAt: now.toISOString(),
+        masked: [],
+        attachments: [],
+      });
+    } catch (error) {
       await client.query('ROLLBACK');
-      return reply.status(404).send({ status: 404 });
+      throw error;
+    } finally {
+      client.release();
     }
-    const [found] = rows;
-    const id = randomUUID();
-    const now = new Date();
-    const minutes = found.opened_at ? Math.floor((now.getTime() - found.opened_at.getTime()) / 60_000) : null;
-    await client.query(REPLY, [
-      id,
-      request.params.id,
-      request.query.author,
-      request.body.body,
-      now,
-      found.buyer_id,
-      found.cycle_id,
-      found.display_name,
-      found.cycle_due_at,
-      minutes,
-    ]);
-    await client.query('COMMIT');
-    return reply.status(201).send({ id, caseId: request.params.id, body: request.body.body, createdAt: now.toISOString(), masked: [], attachments: [] });
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-});
+  },
+);
 
 app.get('/health', async () => ({ status: 'ok' }));
 

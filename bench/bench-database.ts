@@ -27,10 +27,17 @@ export const STATEMENT_STATS = process.env.BENCH_STATEMENTS === '1';
  * a throwaway embedded server tuned for bulk loads. The database (and the
  * throwaway server) is gone afterwards, whatever happened.
  */
-export async function withBenchDatabase<T>(serverUrl: string | undefined, work: (databaseUrl: string) => Promise<T>): Promise<T> {
+export async function withBenchDatabase<T>(
+  serverUrl: string | undefined,
+  work: (databaseUrl: string) => Promise<T>,
+): Promise<T> {
   const throwaway = serverUrl
     ? undefined
-    : await startThrowawayPostgres(STATEMENT_STATS ? { ...BULK_LOAD, shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } : BULK_LOAD);
+    : await startThrowawayPostgres(
+        STATEMENT_STATS
+          ? { ...BULK_LOAD, shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' }
+          : BULK_LOAD,
+      );
   const server = serverUrl ?? throwaway!.url;
   const database = `parley_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
@@ -40,7 +47,8 @@ export async function withBenchDatabase<T>(serverUrl: string | undefined, work: 
     const url = new URL(server);
     url.pathname = `/${database}`;
     await withSchemaLock(url.toString(), runMigrations);
-    if (STATEMENT_STATS) await onDatabase(url.toString(), (db) => db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
+    if (STATEMENT_STATS)
+      await onDatabase(url.toString(), (db) => db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
     return await work(url.toString());
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -38,7 +38,10 @@ function opsPerSecond(starts: Date[], add: (start: Date) => Date): { rate: numbe
 export function runCalendarBench(count: number, rounds = 3): CalendarBenchResult {
   const starts = makeStarts(count);
   const buildBegan = process.hrtime.bigint();
-  const calendar = new BusinessCalendar({ timeZone: 'America/Los_Angeles', holidays: { country: 'US', subdivision: 'CA' } });
+  const calendar = new BusinessCalendar({
+    timeZone: 'America/Los_Angeles',
+    holidays: { country: 'US', subdivision: 'CA' },
+  });
   calendar.addBusinessDays(new Date(Date.UTC(2026, 0, 1)), 2);
   const buildMs = Number(process.hrtime.bigint() - buildBegan) / 1e6;
   // Another calendar once holiday data and the zone's offsets are loaded: the usual cost of a new seller or version.

@@ -69,7 +69,9 @@ async function seed(url: string, options: CasesBenchOptions, cases: number): Pro
        FROM generate_series(1, $1) i`,
       [options.buyers],
     );
-    await db.query(`INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`);
+    await db.query(
+      `INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`,
+    );
     await db.query(
       `INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
      SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01'
@@ -141,7 +143,9 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
     const children: RunningProcess[] = [];
     try {
       const seedStart = Date.now();
-      log(`seeding ${cases.toLocaleString('en-US')} cases and ${(cases * options.messagesPerCase).toLocaleString('en-US')} messages …`);
+      log(
+        `seeding ${cases.toLocaleString('en-US')} cases and ${(cases * options.messagesPerCase).toLocaleString('en-US')} messages …`,
+      );
       await seed(databaseUrl, options, cases);
       const seedSeconds = (Date.now() - seedStart) / 1000;
       log(`seeded in ${seedSeconds.toFixed(1)} s`);
@@ -159,7 +163,10 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
         { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
       );
       children.push(parley);
-      const bare = await startProcess(common, { args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')], readyPath: '/health' });
+      const bare = await startProcess(common, {
+        args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')],
+        readyPath: '/health',
+      });
       children.push(bare);
 
       const jwt = new JwtService({ secret: JWT_SECRET });
@@ -175,9 +182,10 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
         const key = deepRows[0].key instanceof Date ? deepRows[0].key.toISOString() : 'infinity';
         const cursor = Buffer.from(JSON.stringify([key, deepRows[0].id])).toString('base64url');
         // Each side replies on cases of its own, buyers waiting on most of them: the same mix of work on both sides.
-        const { rows: waiting } = await db.query(`SELECT id FROM cases WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer') ORDER BY id LIMIT 10000`, [
-          HOT_SELLER,
-        ]);
+        const { rows: waiting } = await db.query(
+          `SELECT id FROM cases WHERE seller_id = $1 AND status IN ('awaiting_seller', 'awaiting_buyer') ORDER BY id LIMIT 10000`,
+          [HOT_SELLER],
+        );
         const ids = waiting.map((row) => row.id as string);
         const pick = (pool: string[]) => () => pool[Math.floor(Math.random() * pool.length)];
         const parleyCase = pick(ids.filter((_, index) => index % 2 === 0));
@@ -188,16 +196,36 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
           // BENCH_ONLY=<part of a name> measures that scenario alone (for profiling one at a time).
           if (process.env.BENCH_ONLY && !name.includes(process.env.BENCH_ONLY)) return;
           scenarios.push(
-            await compare(options, name, { parley: { url: parley.url, request: parleyRequest, headers: auth }, bare: { url: bare.url, request: bareRequest } }, db, log),
+            await compare(
+              options,
+              name,
+              {
+                parley: { url: parley.url, request: parleyRequest, headers: auth },
+                bare: { url: bare.url, request: bareRequest },
+              },
+              db,
+              log,
+            ),
           );
         };
 
         await measure(
           'POST /cases/:id/messages',
-          { method: 'POST', setupRequest: (request) => ({ ...request, path: `/cases/${parleyCase()}/messages`, body: JSON.stringify({ body: `${REPLY_BODY} [parley]` }) }) },
           {
             method: 'POST',
-            setupRequest: (request) => ({ ...request, path: `/cases/${bareCase()}/messages?author=${HOT_SELLER}`, body: JSON.stringify({ body: `${REPLY_BODY} [bare]` }) }),
+            setupRequest: (request) => ({
+              ...request,
+              path: `/cases/${parleyCase()}/messages`,
+              body: JSON.stringify({ body: `${REPLY_BODY} [parley]` }),
+            }),
+          },
+          {
+            method: 'POST',
+            setupRequest: (request) => ({
+              ...request,
+              path: `/cases/${bareCase()}/messages?author=${HOT_SELLER}`,
+              body: JSON.stringify({ body: `${REPLY_BODY} [bare]` }),
+            }),
           },
         );
         await measure(
@@ -205,7 +233,11 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
           { method: 'GET', path: `/cases?limit=20&cursor=${cursor}` },
           { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20&cursor=${cursor}` },
         );
-        await measure('GET /cases (first page)', { method: 'GET', path: '/cases?limit=20' }, { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20` });
+        await measure(
+          'GET /cases (first page)',
+          { method: 'GET', path: '/cases?limit=20' },
+          { method: 'GET', path: `/cases?seller=${HOT_SELLER}&limit=20` },
+        );
 
         const rowChanges = {
           parley: (await db.query(ROW_CHANGES, [HOT_SELLER, `${REPLY_BODY} [parley]`])).rows[0] as RowChanges,
@@ -218,9 +250,13 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
         const sweeps: number[] = [];
         for (let run = 0; run <= options.sweepRuns; run++) {
           const began = process.hrtime.bigint();
-          const response = await fetch(`${parley.url}/admin/jobs/sla-sweep/run`, { method: 'POST', headers: adminAuth });
+          const response = await fetch(`${parley.url}/admin/jobs/sla-sweep/run`, {
+            method: 'POST',
+            headers: adminAuth,
+          });
           const swept = (await response.json()) as { atRisk: number; late: number; escalated: number };
-          if (response.status !== 200 || swept.atRisk + swept.late + swept.escalated > 0) throw new Error(`the sweep was to find nothing due: ${JSON.stringify(swept)}`);
+          if (response.status !== 200 || swept.atRisk + swept.late + swept.escalated > 0)
+            throw new Error(`the sweep was to find nothing due: ${JSON.stringify(swept)}`);
           if (run > 0) sweeps.push(Number(process.hrtime.bigint() - began) / 1e6); // the first one warms up
         }
         const emptySweepMs = sweeps.sort((a, b) => a - b)[Math.floor(sweeps.length / 2)];

@@ -39,14 +39,25 @@ function report({ poolSize, sizes: runs }: CasesBenchResult): void {
 
   const last = runs.length - 1;
   // Parley's rate at the larger size ÷ at the smaller; the bare server's beside it shows how much of a change is the machine's own drift.
-  const growth = (name: string, side: 'parley' | 'bare') => scenario(last, name)[side].requestsPerSecond / scenario(0, name)[side].requestsPerSecond;
-  const flat: [string, number, number | undefined][] = names.map((name) => [name, growth(name, 'parley'), growth(name, 'bare')]);
+  const growth = (name: string, side: 'parley' | 'bare') =>
+    scenario(last, name)[side].requestsPerSecond / scenario(0, name)[side].requestsPerSecond;
+  const flat: [string, number, number | undefined][] = names.map((name) => [
+    name,
+    growth(name, 'parley'),
+    growth(name, 'bare'),
+  ]);
   flat.push(['empty SLA sweep (ms)', runs[0].emptySweepMs / runs[last].emptySweepMs, undefined]);
   if (last > 0) {
-    console.log(`growth ${count(runs[0].cases)} → ${count(runs[last].cases)} cases (rate at the larger size ÷ at the smaller; 1.00 = flat):`);
-    for (const [name, factor, bare] of flat) console.log(`  ${name.padEnd(26)} parley ${factor.toFixed(2)}${bare === undefined ? '' : `, bare ${bare.toFixed(2)}`}`);
+    console.log(
+      `growth ${count(runs[0].cases)} → ${count(runs[last].cases)} cases (rate at the larger size ÷ at the smaller; 1.00 = flat):`,
+    );
+    for (const [name, factor, bare] of flat)
+      console.log(
+        `  ${name.padEnd(26)} parley ${factor.toFixed(2)}${bare === undefined ? '' : `, bare ${bare.toFixed(2)}`}`,
+      );
   }
-  const figures = (name: string, pick: (s: Scenario) => string) => runs.map((_, index) => pick(scenario(index, name))).join(', ');
+  const figures = (name: string, pick: (s: Scenario) => string) =>
+    runs.map((_, index) => pick(scenario(index, name))).join(', ');
   const ratioTarget = (name: string, bound: number): [string, boolean] => [
     `${name} ≥ ${bound}× bare (${figures(name, (s) => `${s.ratio.toFixed(2)}×`)})`,
     runs.every((_, index) => scenario(index, name).ratio >= bound),
@@ -61,8 +72,16 @@ function report({ poolSize, sizes: runs }: CasesBenchResult): void {
     ['GET /cases (deep cursor)', 0.8, 50],
     ['POST /cases/:id/messages', 0.6, 100],
   ];
-  const targets: [string, boolean][] = bounds.filter(([name]) => names.includes(name)).flatMap(([name, ratio, p99]) => [ratioTarget(name, ratio), p99Target(name, p99)]);
-  targets.push([`flat within 20 % (parley ${flat.map(([, factor]) => factor.toFixed(2)).join(', ')})`, last === 0 || flat.every(([, factor]) => factor >= 0.8)]);
+  const targets: [string, boolean][] = bounds
+    .filter(([name]) => names.includes(name))
+    .flatMap(([name, ratio, p99]) => [ratioTarget(name, ratio), p99Target(name, p99)]);
+  targets.push([
+    `flat within 20 % (parley ${flat.map(([, factor]) => factor.toFixed(2)).join(', ')})`,
+    last === 0 || flat.every(([, factor]) => factor >= 0.8),
+  ]);
   for (const [target, met] of targets) console.log(`target: ${target}: ${met ? 'met' : 'NOT met'}`);
-  for (const name of names) console.log(`ratio parley/bare ${name}: ${runs.map((run, index) => `${count(run.cases)} ${scenario(index, name).ratio.toFixed(2)}x`).join(', ')}`);
+  for (const name of names)
+    console.log(
+      `ratio parley/bare ${name}: ${runs.map((run, index) => `${count(run.cases)} ${scenario(index, name).ratio.toFixed(2)}x`).join(', ')}`,
+    );
 }

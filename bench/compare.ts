@@ -42,7 +42,11 @@ export async function load(
     headers: { 'content-type': 'application/json', ...headers },
     requests: [request],
   });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 /** Rounds of one side as one figure: the mean rate, the median p99, every error. */
@@ -69,7 +73,8 @@ export async function compare(
   db?: pg.Client,
   log: (line: string) => void = () => undefined,
 ): Promise<Scenario> {
-  for (const side of [sides.parley, sides.bare]) await load({ ...options, durationSeconds: 1 }, side.url, side.request, side.headers);
+  for (const side of [sides.parley, sides.bare])
+    await load({ ...options, durationSeconds: 1 }, side.url, side.request, side.headers);
   const round = { ...options, durationSeconds: Math.max(1, Math.round(options.durationSeconds / options.rounds)) };
   const runs = { parley: [] as Measurement[], bare: [] as Measurement[] };
   for (let index = 0; index < options.rounds; index++) {
@@ -87,7 +92,8 @@ export async function compare(
 }
 
 export function formatScenario(scenario: Scenario): string {
-  const side = (m: Measurement) => `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${m.p99Ms} ms${m.errors ? `, ${m.errors} errors` : ''}`;
+  const side = (m: Measurement) =>
+    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${m.p99Ms} ms${m.errors ? `, ${m.errors} errors` : ''}`;
   return `${scenario.name.padEnd(26)} parley ${side(scenario.parley)} | bare ${side(scenario.bare)} | ratio ${scenario.ratio.toFixed(2)}x`;
 }
 

@@ -19,7 +19,8 @@ interface Profile {
 }
 
 const [file, requestsArg, skipArg = '0', ...functions] = process.argv.slice(2);
-if (!file || !requestsArg) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> <requests> [skip-ms] [function …]');
+if (!file || !requestsArg)
+  throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> <requests> [skip-ms] [function …]');
 const requests = Number(requestsArg);
 const skipMicros = Number(skipArg) * 1000;
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -60,5 +61,6 @@ profile.samples.forEach((sample, index) => {
 
 const perRequest = (micros: number) => `${(micros / 1000 / requests).toFixed(3)} ms`;
 console.log(`busy ${perRequest(busy)} per request (${requests} requests)`);
-for (const [name, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  self  ${perRequest(micros).padStart(10)}  ${name}`);
+for (const [name, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+  console.log(`  self  ${perRequest(micros).padStart(10)}  ${name}`);
 for (const [name, micros] of inclusive) console.log(`  incl  ${perRequest(micros).padStart(10)}  ${name}`);

@@ -48,7 +48,9 @@ async function startSink(): Promise<{ url: string; stop(): void }> {
  */
 export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBenchResult> {
   const log = options.log ?? (() => undefined);
-  const throwaway = options.serverUrl ? undefined : await startThrowawayPostgres({ shared_buffers: '512MB', synchronous_commit: 'off' });
+  const throwaway = options.serverUrl
+    ? undefined
+    : await startThrowawayPostgres({ shared_buffers: '512MB', synchronous_commit: 'off' });
   const serverUrl = options.serverUrl ?? throwaway!.url;
   const name = `parley_bench_${randomBytes(4).toString('hex')}`;
   const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
@@ -68,7 +70,8 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
     await db.query(`INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)
                     SELECT 'broadcast', 'notices', id, 'bench:' || id, '{"subject":"Spring notice","body":"Our fees change on 1 May. Nothing to do for you."}', now() - interval '1 minute', now()
                       FROM users WHERE role = 'buyer'`);
-    const recipients = (await db.query(`SELECT email, display_name FROM users WHERE role = 'buyer' ORDER BY email`)).rows as { email: string; display_name: string }[];
+    const recipients = (await db.query(`SELECT email, display_name FROM users WHERE role = 'buyer' ORDER BY email`))
+      .rows as { email: string; display_name: string }[];
     await db.end();
     log(`queued ${options.emails.toLocaleString('en-US')} emails`);
 
@@ -109,12 +112,17 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
       await cleanup.connect();
       await cleanup.query(`DELETE FROM outbox WHERE payload->>'broadcastId' = $1`, [broadcast.id]);
       await cleanup.end();
-      log(`broadcast queued for ${broadcastRecipients.toLocaleString('en-US')} recipients in ${broadcastSeconds.toFixed(2)} s`);
+      log(
+        `broadcast queued for ${broadcastRecipients.toLocaleString('en-US')} recipients in ${broadcastSeconds.toFixed(2)} s`,
+      );
       const began = process.hrtime.bigint();
       sent = 0;
       // The job sends up to 50 batches of 200 per run; run it until the outbox is empty.
       for (;;) {
-        const response = await fetch(`${parley.url}/admin/jobs/outbox-dispatch/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        const response = await fetch(`${parley.url}/admin/jobs/outbox-dispatch/run`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
         const body = (await response.json()) as { sent: number; claimed: number };
         sent += body.sent;
         if (body.claimed === 0 || sent >= options.emails) break;
@@ -137,13 +145,25 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
           broadcastBody: 'Our fees change on 1 May. Nothing to do for you.',
           replyWindow: replyWindowPolicyAt(new Date()),
         });
-        return transport.sendMail({ from: FROM, to: recipient.email, ...email, messageId: `<bare-${i}@parley.example>` });
+        return transport.sendMail({
+          from: FROM,
+          to: recipient.email,
+          ...email,
+          messageId: `<bare-${i}@parley.example>`,
+        });
       }),
     );
     const bareRate = recipients.length / (Number(process.hrtime.bigint() - began) / 1e9);
     transport.close();
     log(`bare nodemailer loop: ${Math.round(bareRate)} emails/s`);
-    return { parleyEmailsPerSecond: parleyRate, bareEmailsPerSecond: bareRate, ratio: parleyRate / bareRate, sent, broadcastRecipients, broadcastSeconds };
+    return {
+      parleyEmailsPerSecond: parleyRate,
+      bareEmailsPerSecond: bareRate,
+      ratio: parleyRate / bareRate,
+      sent,
+      broadcastRecipients,
+      broadcastSeconds,
+    };
   } finally {
     sink.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

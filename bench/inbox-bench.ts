@@ -139,7 +139,14 @@ async function seed(url: string, options: InboxBenchOptions): Promise<void> {
        FROM generate_series(1, $1) n,
             LATERAL (SELECT n % $6 = 0 AND n / $6 <= $2 AS heavy) h,
             LATERAL (SELECT CASE WHEN heavy THEN n / $6 ELSE n END AS p) q) AS planned`,
-      [options.items, options.heavyUserItems, options.users, HEAVY, SELLER, Math.max(1, Math.floor(options.items / options.heavyUserItems))],
+      [
+        options.items,
+        options.heavyUserItems,
+        options.users,
+        HEAVY,
+        SELLER,
+        Math.max(1, Math.floor(options.items / options.heavyUserItems)),
+      ],
     );
     for (const index of indexes) await db.query(index.indexdef);
     await db.query(
@@ -175,18 +182,32 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
       const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: 'warn' };
       log(`pool size: parley ${common.DATABASE_POOL_SIZE}, bare ${common.DATABASE_POOL_SIZE}`);
       const parley = await startProcess(
-        { ...common, JWT_SECRET, ADMIN_EMAIL: 'bench-admin@bench.test', ADMIN_PASSWORD: randomBytes(12).toString('hex'), SCHEDULER_ENABLED: 'false' },
+        {
+          ...common,
+          JWT_SECRET,
+          ADMIN_EMAIL: 'bench-admin@bench.test',
+          ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+          SCHEDULER_ENABLED: 'false',
+        },
         { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
       );
       children.push(parley);
-      const bare = await startProcess(common, { args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')], readyPath: '/health' });
+      const bare = await startProcess(common, {
+        args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')],
+        readyPath: '/health',
+      });
       children.push(bare);
 
       const jwt = new JwtService({ secret: JWT_SECRET });
       const auth = { authorization: `Bearer ${jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 })}` };
       return await onDatabase(databaseUrl, async (db) => {
         const scenarios: Scenario[] = [];
-        const measure = async (name: string, parleyPath: string, barePath: string, connections = options.connections) => {
+        const measure = async (
+          name: string,
+          parleyPath: string,
+          barePath: string,
+          connections = options.connections,
+        ) => {
           // BENCH_ONLY=<part of a name> measures that scenario alone (for profiling one at a time).
           if (process.env.BENCH_ONLY && !name.includes(process.env.BENCH_ONLY)) return;
           const sides = {
@@ -196,12 +217,21 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
           scenarios.push(await compare({ ...options, connections }, name, sides, db, log));
         };
         await measure('GET /inbox (first page)', '/inbox?limit=50', `/inbox?user=${HEAVY}&limit=50`);
-        await measure('GET /inbox (filtered)', '/inbox?limit=50&category=seller_messages&unread=true', `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`);
+        await measure(
+          'GET /inbox (filtered)',
+          '/inbox?limit=50&category=seller_messages&unread=true',
+          `/inbox?user=${HEAVY}&limit=50&category=seller_messages&unread=true`,
+        );
         await measure('GET /inbox (search)', '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`);
         await measure('GET /inbox/counts', '/inbox/counts', `/inbox/counts?user=${HEAVY}`);
         // The same two at a fifth of the connections: the latency of the work itself, with less of the queue in front of it.
         const few = Math.max(1, Math.round(options.connections / 5));
-        await measure(`GET /inbox (search, ${few} conns)`, '/inbox?limit=50&q=kettle', `/inbox?user=${HEAVY}&limit=50&q=kettle`, few);
+        await measure(
+          `GET /inbox (search, ${few} conns)`,
+          '/inbox?limit=50&q=kettle',
+          `/inbox?user=${HEAVY}&limit=50&q=kettle`,
+          few,
+        );
         await measure(`GET /inbox/counts (${few} conns)`, '/inbox/counts', `/inbox/counts?user=${HEAVY}`, few);
 
         const timed = async (path: string, body: object, token: string) => {
@@ -215,13 +245,22 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
           if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
           return { ms, body: (await response.json()) as Record<string, number> };
         };
-        const deleted = await timed('/inbox/delete', { filter: { sender: SELLER } }, jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }));
+        const deleted = await timed(
+          '/inbox/delete',
+          { filter: { sender: SELLER } },
+          jwt.sign(tokenClaims(HEAVY), { expiresIn: 3600 }),
+        );
         const bulkDelete = { items: deleted.body.updated, ms: deleted.ms };
         log(`bulk delete: ${bulkDelete.items.toLocaleString('en-US')} items in ${bulkDelete.ms} ms`);
         const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
         const sent = await timed(
           '/admin/broadcasts',
-          { category: 'promotions', subject: 'Spring sale', body: 'Twenty per cent off everything', audience: 'buyers' },
+          {
+            category: 'promotions',
+            subject: 'Spring sale',
+            body: 'Twenty per cent off everything',
+            audience: 'buyers',
+          },
           jwt.sign(tokenClaims(adminId)),
         );
         // A recipient's first look afterwards makes its item (BroadcastDelivery): the part of a broadcast each user pays for.
@@ -229,9 +268,18 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
         const counts = await fetch(`${parley.url}/inbox/counts`, { headers: auth });
         if (!counts.ok) throw new Error(`/inbox/counts: ${counts.status}`);
         const broadcast = { users: sent.body.recipients, ms: sent.ms, firstLookMs: Date.now() - looked };
-        if (((await counts.json()) as { unread: { promotions: number } }).unread.promotions < 1) throw new Error('the broadcast did not reach the heavy user');
-        log(`broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms; a recipient's first look after it: ${broadcast.firstLookMs} ms`);
-        return { poolSize: { parley: options.poolSize, bare: options.poolSize }, seedSeconds, scenarios, bulkDelete, broadcast };
+        if (((await counts.json()) as { unread: { promotions: number } }).unread.promotions < 1)
+          throw new Error('the broadcast did not reach the heavy user');
+        log(
+          `broadcast: ${broadcast.users.toLocaleString('en-US')} users in ${broadcast.ms} ms; a recipient's first look after it: ${broadcast.firstLookMs} ms`,
+        );
+        return {
+          poolSize: { parley: options.poolSize, bare: options.poolSize },
+          seedSeconds,
+          scenarios,
+          bulkDelete,
+          broadcast,
+        };
       });
     } finally {
       await Promise.all(children.map((child) => child.stop()));

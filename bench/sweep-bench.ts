@@ -83,7 +83,9 @@ async function seed(url: string, options: SweepBenchOptions): Promise<void> {
                     SELECT md5('s' || i)::uuid, 's' || i || '@bench.test', 'x', 'seller', 'S', '2025-01-01', '2025-01-01' FROM generate_series(1, 1000) i`);
     await db.query(`INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
                     SELECT md5('b' || i)::uuid, 'b' || i || '@bench.test', 'x', 'buyer', 'B', '2025-01-01', '2025-01-01' FROM generate_series(1, 10000) i`);
-    await db.query(`INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`);
+    await db.query(
+      `INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`,
+    );
     await db.query(`INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
                     SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01' FROM calendars`);
     // Case i is past escalateAt for i ≤ dueCases; the others opened today, nothing due yet.
@@ -111,7 +113,13 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
   const log = options.log ?? (() => undefined);
   const throwaway = options.serverUrl
     ? undefined
-    : await startThrowawayPostgres({ shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', synchronous_commit: 'off', maintenance_work_mem: '512MB' });
+    : await startThrowawayPostgres({
+        shared_buffers: '1GB',
+        max_wal_size: '8GB',
+        checkpoint_timeout: '30min',
+        synchronous_commit: 'off',
+        maintenance_work_mem: '512MB',
+      });
   const serverUrl = options.serverUrl ?? throwaway!.url;
   const name = `parley_bench_${randomBytes(4).toString('hex')}`;
   const urlOf = (database: string) => Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
@@ -121,7 +129,9 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
     await admin.query(`CREATE DATABASE ${name}`);
     await withSchemaLock(urlOf(name), runMigrations);
     const seedStart = Date.now();
-    log(`seeding ${options.openCases.toLocaleString('en-US')} open cases, ${options.dueCases.toLocaleString('en-US')} past escalateAt …`);
+    log(
+      `seeding ${options.openCases.toLocaleString('en-US')} open cases, ${options.dueCases.toLocaleString('en-US')} past escalateAt …`,
+    );
     await seed(urlOf(name), options);
     const seedSeconds = (Date.now() - seedStart) / 1000;
     await admin.query(`CREATE DATABASE ${name}_bare TEMPLATE ${name}`);
@@ -138,7 +148,10 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
       ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     });
     try {
-      const adminId = await onDatabase(urlOf(name), async (db) => (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows[0].id);
+      const adminId = await onDatabase(
+        urlOf(name),
+        async (db) => (await db.query(`SELECT id FROM users WHERE role = 'admin'`)).rows[0].id,
+      );
       const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(adminId));
       const run = async () => {
         const began = process.hrtime.bigint();
@@ -168,9 +181,10 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
           await db.query(SWEEP_BATCH, [NOW, 1000, NOW, null, [], slaNoticeTexts(new Date(NOW))]);
           timings.push(Number(process.hrtime.bigint() - began) / 1e6);
         }
-        const explained = await db.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1000 FOR UPDATE SKIP LOCKED`, [
-          NOW,
-        ]);
+        const explained = await db.query(
+          `EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1000 FOR UPDATE SKIP LOCKED`,
+          [NOW],
+        );
         return { sqlRuns: timings, plan: explained.rows.map((r) => r['QUERY PLAN'] as string) };
       });
       return {

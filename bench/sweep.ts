@@ -3,10 +3,17 @@ import { runSweepBench } from './sweep-bench.js';
 // npm run bench:sweep [openCases] [dueCases] — needs the build (the script runs it first).
 const openCases = Number(process.argv[2] ?? 1_000_000);
 const dueCases = Number(process.argv[3] ?? Math.floor(openCases / 10));
-const result = await runSweepBench({ serverUrl: process.env.BENCH_DATABASE_URL, openCases, dueCases, log: (line) => console.log(line) });
+const result = await runSweepBench({
+  serverUrl: process.env.BENCH_DATABASE_URL,
+  openCases,
+  dueCases,
+  log: (line) => console.log(line),
+});
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log('');
-console.log(`swept: at_risk ${fmt(result.swept.atRisk)}, late ${fmt(result.swept.late)}, escalated ${fmt(result.swept.escalated)}`);
+console.log(
+  `swept: at_risk ${fmt(result.swept.atRisk)}, late ${fmt(result.swept.late)}, escalated ${fmt(result.swept.escalated)}`,
+);
 console.log(
   `empty sweep over ${fmt(openCases)} open cases: ${result.emptySweepSqlMs.toFixed(1)} ms for its statement, ${result.emptySweepMs.toFixed(1)} ms for the whole job through HTTP (medians of 5; target < 20 ms); claim plan:`,
 );

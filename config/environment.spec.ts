@@ -17,7 +17,13 @@ describe('loadEnvironment', () => {
   });
 
   it('converts numbers and booleans and treats empty strings as unset', () => {
-    const env = loadEnvironment({ PORT: '8080', SCHEDULER_ENABLED: 'false', ADMIN_EMAIL: '', CLOCK_MODE: 'simulated', CLOCK_START: '2026-03-02T10:00:00Z' });
+    const env = loadEnvironment({
+      PORT: '8080',
+      SCHEDULER_ENABLED: 'false',
+      ADMIN_EMAIL: '',
+      CLOCK_MODE: 'simulated',
+      CLOCK_START: '2026-03-02T10:00:00Z',
+    });
     expect(env.PORT).toBe(8080);
     expect(env.SCHEDULER_ENABLED).toBe(false);
     expect(env.ADMIN_EMAIL).toBeUndefined();
@@ -31,7 +37,14 @@ describe('loadEnvironment', () => {
   it('names every variable at fault in one error', () => {
     let error: unknown;
     try {
-      loadEnvironment({ PORT: 'eighty', SCHEDULER_ENABLED: 'maybe', CLOCK_MODE: 'fast', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', ADMIN_PASSWORD: 'short' });
+      loadEnvironment({
+        PORT: 'eighty',
+        SCHEDULER_ENABLED: 'maybe',
+        CLOCK_MODE: 'fast',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        ADMIN_PASSWORD: 'short',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -45,9 +58,15 @@ describe('loadEnvironment', () => {
   });
 
   it('requires a shared JWT secret with an external database', () => {
-    expect(() => loadEnvironment({ DATABASE_URL: 'postgres://db/parley' })).toThrow(/JWT_SECRET: required when DATABASE_URL is set/);
-    expect(() => loadEnvironment({ DATABASE_URL: 'postgres://db/parley', JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET/);
-    expect(loadEnvironment({ DATABASE_URL: 'postgres://db/parley', JWT_SECRET: 'x'.repeat(32) }).DATABASE_URL).toBe('postgres://db/parley');
+    expect(() => loadEnvironment({ DATABASE_URL: 'postgres://db/parley' })).toThrow(
+      /JWT_SECRET: required when DATABASE_URL is set/,
+    );
+    expect(() => loadEnvironment({ DATABASE_URL: 'postgres://db/parley', JWT_SECRET: 'too-short' })).toThrow(
+      /JWT_SECRET/,
+    );
+    expect(loadEnvironment({ DATABASE_URL: 'postgres://db/parley', JWT_SECRET: 'x'.repeat(32) }).DATABASE_URL).toBe(
+      'postgres://db/parley',
+    );
   });
 
   it('refuses a clock start without the simulated clock, and a malformed one', () => {
@@ -56,9 +75,15 @@ describe('loadEnvironment', () => {
   });
 
   it('keeps a simulated clock start within the years calendars cover (1970 to 2100)', () => {
-    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '9999-12-31' })).toThrow(/CLOCK_START: must fall in the years 1970 to 2100/);
-    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '1969-12-31T23:59:59Z' })).toThrow(/CLOCK_START/);
-    expect(loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '2100-12-31T23:00:00Z' }).CLOCK_START).toBe('2100-12-31T23:00:00Z');
+    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '9999-12-31' })).toThrow(
+      /CLOCK_START: must fall in the years 1970 to 2100/,
+    );
+    expect(() => loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '1969-12-31T23:59:59Z' })).toThrow(
+      /CLOCK_START/,
+    );
+    expect(loadEnvironment({ CLOCK_MODE: 'simulated', CLOCK_START: '2100-12-31T23:00:00Z' }).CLOCK_START).toBe(
+      '2100-12-31T23:00:00Z',
+    );
   });
 
   it('bounds the request, upload and stream limits', () => {
@@ -93,13 +118,21 @@ describe('marketplace calendar configuration', () => {
   it('names an unknown zone, country, subdivision or weekday', () => {
     expect(() => loadEnvironment({ MARKETPLACE_TIME_ZONE: 'Europe/Atlantis' })).toThrow(/MARKETPLACE_TIME_ZONE/);
     expect(() => loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'XX' })).toThrow(/MARKETPLACE_HOLIDAY_COUNTRY/);
-    expect(() => loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'DE' })).toThrow(/MARKETPLACE_HOLIDAY_SUBDIVISION: not a subdivision of DE/);
+    expect(() => loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'DE' })).toThrow(
+      /MARKETPLACE_HOLIDAY_SUBDIVISION: not a subdivision of DE/,
+    );
     expect(() => loadEnvironment({ MARKETPLACE_WORKING_DAYS: 'mon,funday' })).toThrow(/MARKETPLACE_WORKING_DAYS/);
   });
 
   it('accepts another country with its own subdivision, or none', () => {
-    expect(loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'DE', MARKETPLACE_HOLIDAY_SUBDIVISION: 'DE-BY' }).MARKETPLACE_HOLIDAY_SUBDIVISION).toBe('DE-BY');
-    expect(loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'none', MARKETPLACE_HOLIDAY_SUBDIVISION: '' }).MARKETPLACE_HOLIDAY_SUBDIVISION).toBeUndefined();
+    expect(
+      loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'DE', MARKETPLACE_HOLIDAY_SUBDIVISION: 'DE-BY' })
+        .MARKETPLACE_HOLIDAY_SUBDIVISION,
+    ).toBe('DE-BY');
+    expect(
+      loadEnvironment({ MARKETPLACE_HOLIDAY_COUNTRY: 'none', MARKETPLACE_HOLIDAY_SUBDIVISION: '' })
+        .MARKETPLACE_HOLIDAY_SUBDIVISION,
+    ).toBeUndefined();
   });
 });
 
@@ -112,7 +145,9 @@ describe('PUBLIC_URL', () => {
   });
 
   it('keeps an explicit one, and refuses what is not an http(s) URL', () => {
-    expect(loadEnvironment({ PUBLIC_URL: 'https://parley.example', PORT: '8080' }).PUBLIC_URL).toBe('https://parley.example');
+    expect(loadEnvironment({ PUBLIC_URL: 'https://parley.example', PORT: '8080' }).PUBLIC_URL).toBe(
+      'https://parley.example',
+    );
     expect(() => loadEnvironment({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
   });
 });
@@ -122,7 +157,10 @@ describe('TRUST_PROXY', () => {
     expect(trustProxyOf(loadEnvironment({}).TRUST_PROXY)).toBe(false);
     expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY)).toBe(true);
     expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: '2' }).TRUST_PROXY)).toBe(2);
-    expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(trustProxyOf(loadEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
     expect(() => loadEnvironment({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
   });
 });

@@ -1,8 +1,22 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
-import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from '../src/calendar/regions.js';
-import { boolean, emptyToUndefined, integer } from '../src/common/transforms.js';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { isKnownCountry, isKnownTimeZone, normaliseSubdivision } from '../lib/regions.js';
+import { boolean, emptyToUndefined, integer } from '../lib/transforms.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -143,7 +157,9 @@ export class Environment {
   MARKETPLACE_HOLIDAY_SUBDIVISION?: string = 'CA';
 
   /** Working weekdays of the marketplace calendar, comma-separated. */
-  @Matches(/^(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*$/, { message: 'MARKETPLACE_WORKING_DAYS must list weekdays like mon,tue,wed,thu,fri' })
+  @Matches(/^(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*$/, {
+    message: 'MARKETPLACE_WORKING_DAYS must list weekdays like mon,tue,wed,thu,fri',
+  })
   MARKETPLACE_WORKING_DAYS: string = 'mon,tue,wed,thu,fri';
 
   /** SMTP server for email, e.g. smtp://user:pass@host:587; unset: emails are written as .eml files under DATA_DIR/mail. */
@@ -307,7 +323,8 @@ export function trustProxyOf(value: string): boolean | number | string[] {
 
 /** Where this server is reached when PUBLIC_URL is unset: its own host and port (a wildcard bind is reached on loopback). */
 export function defaultPublicUrl(host: string, port: number): string {
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  const reachable =
+    host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   return `http://${reachable}:${port}`;
 }
 
@@ -328,7 +345,9 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     'ATTACHMENTS_S3_ACCESS_KEY_ID',
     'ATTACHMENTS_S3_SECRET_ACCESS_KEY',
   );
-  const present = Object.fromEntries(declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  const present = Object.fromEntries(
+    declared.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  );
   const env = plainToInstance(Environment, present);
   const problems = describe(validateSync(env, { whitelist: true }));
   if (env.DATABASE_URL && !env.JWT_SECRET) {
@@ -339,8 +358,13 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   }
   const country = env.MARKETPLACE_HOLIDAY_COUNTRY;
   if (country !== 'none' && !isKnownCountry(country)) {
-    problems.push(`MARKETPLACE_HOLIDAY_COUNTRY: not a country with a holiday calendar, or none (got ${JSON.stringify(country)})`);
-  } else if (env.MARKETPLACE_HOLIDAY_SUBDIVISION && (country === 'none' || !normaliseSubdivision(country, env.MARKETPLACE_HOLIDAY_SUBDIVISION))) {
+    problems.push(
+      `MARKETPLACE_HOLIDAY_COUNTRY: not a country with a holiday calendar, or none (got ${JSON.stringify(country)})`,
+    );
+  } else if (
+    env.MARKETPLACE_HOLIDAY_SUBDIVISION &&
+    (country === 'none' || !normaliseSubdivision(country, env.MARKETPLACE_HOLIDAY_SUBDIVISION))
+  ) {
     problems.push(
       `MARKETPLACE_HOLIDAY_SUBDIVISION: not a subdivision of ${country} (got ${JSON.stringify(env.MARKETPLACE_HOLIDAY_SUBDIVISION)}); ` +
         'set it along with MARKETPLACE_HOLIDAY_COUNTRY, or to an empty value for none',

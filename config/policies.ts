@@ -46,7 +46,9 @@ export interface SupportPolicy {
   firstActionBusinessDays: number;
 }
 
-export const SUPPORT_POLICIES: readonly SupportPolicy[] = [{ version: 1, effectiveFrom: '2000-01-01T00:00:00Z', firstActionBusinessDays: 1 }];
+export const SUPPORT_POLICIES: readonly SupportPolicy[] = [
+  { version: 1, effectiveFrom: '2000-01-01T00:00:00Z', firstActionBusinessDays: 1 },
+];
 
 export function supportPolicyAt(at: Date): SupportPolicy {
   return inForceAt(SUPPORT_POLICIES, at);
@@ -69,7 +71,15 @@ export interface SellerStandingPolicy {
 }
 
 export const SELLER_STANDING_POLICIES: readonly SellerStandingPolicy[] = [
-  { version: 1, effectiveFrom: '2000-01-01T00:00:00Z', windowsDays: [7, 30, 90], standingWindowDays: 30, responseWithin24hRate: 0.9, onTimeReplyRate: 0.95, orderDefectRate: 0.01 },
+  {
+    version: 1,
+    effectiveFrom: '2000-01-01T00:00:00Z',
+    windowsDays: [7, 30, 90],
+    standingWindowDays: 30,
+    responseWithin24hRate: 0.9,
+    onTimeReplyRate: 0.95,
+    orderDefectRate: 0.01,
+  },
 ];
 
 export function sellerStandingPolicyAt(at: Date): SellerStandingPolicy {

@@ -55,7 +55,9 @@ export class Cases1764633600000 implements MigrationInterface {
         CHECK ((cycle_id IS NULL) = (due_at IS NULL))
       )`);
     // A seller's open cases, nearest deadline first (no open cycle: last), keyset-paginated.
-    await db.query(`CREATE INDEX cases_seller_deadline_idx ON cases (seller_id, (COALESCE(due_at, 'infinity'::timestamptz)), id)`);
+    await db.query(
+      `CREATE INDEX cases_seller_deadline_idx ON cases (seller_id, (COALESCE(due_at, 'infinity'::timestamptz)), id)`,
+    );
     await db.query(`CREATE INDEX cases_buyer_created_idx ON cases (buyer_id, created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX cases_created_idx ON cases (created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX cases_resolved_idx ON cases (resolved_at) WHERE status = 'resolved'`);
@@ -81,7 +83,9 @@ export class Cases1764633600000 implements MigrationInterface {
         CHECK ((closed_at IS NULL) = (outcome IS NULL))
       )`);
     await db.query(`CREATE UNIQUE INDEX reply_cycles_one_open ON reply_cycles (case_id) WHERE closed_at IS NULL`);
-    await db.query(`ALTER TABLE cases ADD CONSTRAINT cases_cycle_fk FOREIGN KEY (cycle_id) REFERENCES reply_cycles (id) DEFERRABLE INITIALLY DEFERRED`);
+    await db.query(
+      `ALTER TABLE cases ADD CONSTRAINT cases_cycle_fk FOREIGN KEY (cycle_id) REFERENCES reply_cycles (id) DEFERRABLE INITIALLY DEFERRED`,
+    );
 
     await db.query(`
       CREATE TABLE messages (
@@ -116,7 +120,9 @@ export class Cases1764633600000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'case_events is append-only';
       END $$`);
-    await db.query(`CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events FOR EACH ROW EXECUTE FUNCTION case_events_append_only()`);
+    await db.query(
+      `CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events FOR EACH ROW EXECUTE FUNCTION case_events_append_only()`,
+    );
 
     await db.query(`
       CREATE TABLE idempotency_keys (

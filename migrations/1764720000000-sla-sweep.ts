@@ -6,12 +6,16 @@ export class SlaSweep1764720000000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     // The last level applied to the open cycle (0 none, 1 at_risk, 2 late, 3 escalated) and when the next one is due.
-    await db.query(`ALTER TABLE cases ADD COLUMN sla_level smallint NOT NULL DEFAULT 0, ADD COLUMN next_action_at timestamptz`);
+    await db.query(
+      `ALTER TABLE cases ADD COLUMN sla_level smallint NOT NULL DEFAULT 0, ADD COLUMN next_action_at timestamptz`,
+    );
     await db.query(`UPDATE cases SET next_action_at = warn_at WHERE cycle_id IS NOT NULL`);
     await db.query(`CREATE INDEX cases_next_action_idx ON cases (next_action_at) WHERE next_action_at IS NOT NULL`);
     await db.query(`ALTER TABLE reply_cycles ADD COLUMN response_business_minutes numeric`);
     await db.query(`ALTER TABLE reply_cycles DROP CONSTRAINT reply_cycles_outcome_check`);
-    await db.query(`ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved', 'handled_by_support'))`);
+    await db.query(
+      `ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved', 'handled_by_support'))`,
+    );
     await db.query(`CREATE INDEX reply_cycles_calendar_open_idx ON reply_cycles (calendar_id) WHERE closed_at IS NULL`);
     await db.query(`
       CREATE TABLE sla_actions (
@@ -59,12 +63,16 @@ export class SlaSweep1764720000000 implements MigrationInterface {
     await db.query(
       `ALTER TABLE escalations ADD COLUMN cycle_id uuid REFERENCES reply_cycles (id) ON DELETE SET NULL, ADD COLUMN priority_raised_at timestamptz, ADD COLUMN first_action_at timestamptz`,
     );
-    await db.query(`CREATE INDEX escalations_overdue_idx ON escalations (due_at) WHERE status <> 'resolved' AND priority <> 'urgent'`);
+    await db.query(
+      `CREATE INDEX escalations_overdue_idx ON escalations (due_at) WHERE status <> 'resolved' AND priority <> 'urgent'`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP INDEX escalations_overdue_idx`);
-    await db.query(`ALTER TABLE escalations DROP COLUMN cycle_id, DROP COLUMN priority_raised_at, DROP COLUMN first_action_at`);
+    await db.query(
+      `ALTER TABLE escalations DROP COLUMN cycle_id, DROP COLUMN priority_raised_at, DROP COLUMN first_action_at`,
+    );
     await db.query(`DROP TABLE sla_sweep_failures`);
     await db.query(`DROP TABLE outbox`);
     await db.query(`DROP TABLE seller_flags`);
@@ -72,7 +80,9 @@ export class SlaSweep1764720000000 implements MigrationInterface {
     await db.query(`DROP INDEX reply_cycles_calendar_open_idx`);
     await db.query(`UPDATE reply_cycles SET outcome = 'resolved' WHERE outcome = 'handled_by_support'`);
     await db.query(`ALTER TABLE reply_cycles DROP CONSTRAINT reply_cycles_outcome_check`);
-    await db.query(`ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved'))`);
+    await db.query(
+      `ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved'))`,
+    );
     await db.query(`ALTER TABLE reply_cycles DROP COLUMN response_business_minutes`);
     await db.query(`DROP INDEX cases_next_action_idx`);
     await db.query(`ALTER TABLE cases DROP COLUMN sla_level, DROP COLUMN next_action_at`);

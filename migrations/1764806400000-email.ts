@@ -5,10 +5,14 @@ export class Email1764806400000 implements MigrationInterface {
   name = 'Email1764806400000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE outbox ADD COLUMN category text NOT NULL DEFAULT 'customer_service', ADD COLUMN lease_until timestamptz`);
+    await db.query(
+      `ALTER TABLE outbox ADD COLUMN category text NOT NULL DEFAULT 'customer_service', ADD COLUMN lease_until timestamptz`,
+    );
     await db.query(`UPDATE outbox SET category = 'customer_service'`);
     await db.query(`ALTER TABLE outbox DROP CONSTRAINT outbox_status_check`);
-    await db.query(`ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped'))`);
+    await db.query(
+      `ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped'))`,
+    );
     await db.query(`DROP INDEX outbox_pending_idx`);
     // What a dispatcher may claim: pending rows that are due, and rows whose sender's lease ran out (it crashed).
     await db.query(`CREATE INDEX outbox_claim_idx ON outbox (next_attempt_at) WHERE status = 'pending'`);
@@ -43,7 +47,9 @@ export class Email1764806400000 implements MigrationInterface {
     await db.query(`DROP INDEX outbox_claim_idx`);
     await db.query(`UPDATE outbox SET status = 'pending' WHERE status = 'sending'`);
     await db.query(`ALTER TABLE outbox DROP CONSTRAINT outbox_status_check`);
-    await db.query(`ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'sent', 'failed', 'skipped'))`);
+    await db.query(
+      `ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'sent', 'failed', 'skipped'))`,
+    );
     await db.query(`CREATE INDEX outbox_pending_idx ON outbox (next_attempt_at) WHERE status = 'pending'`);
     await db.query(`ALTER TABLE outbox DROP COLUMN category, DROP COLUMN lease_until`);
   }

@@ -10,9 +10,13 @@ export class Shape1764892800000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE outbox ALTER COLUMN category DROP DEFAULT`);
-    await db.query(`ALTER TABLE outbox ADD CONSTRAINT outbox_category_check CHECK (category IN ('order_updates', 'seller_messages', 'customer_service', 'promotions', 'notices'))`);
+    await db.query(
+      `ALTER TABLE outbox ADD CONSTRAINT outbox_category_check CHECK (category IN ('order_updates', 'seller_messages', 'customer_service', 'promotions', 'notices'))`,
+    );
     // While an agent waits on a party the support clock stops, so the deadline is unknown (null) until the wait ends.
-    await db.query(`ALTER TABLE escalations ALTER COLUMN due_at DROP NOT NULL, ADD COLUMN waiting_on text CHECK (waiting_on IN ('buyer', 'seller'))`);
+    await db.query(
+      `ALTER TABLE escalations ALTER COLUMN due_at DROP NOT NULL, ADD COLUMN waiting_on text CHECK (waiting_on IN ('buyer', 'seller'))`,
+    );
     await db.query(`
       CREATE TABLE escalation_pauses (
         id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -23,7 +27,9 @@ export class Shape1764892800000 implements MigrationInterface {
         CHECK (to_at IS NULL OR to_at >= from_at)
       )`);
     // At most one open wait per escalation.
-    await db.query(`CREATE UNIQUE INDEX escalation_pauses_open_idx ON escalation_pauses (escalation_id) WHERE to_at IS NULL`);
+    await db.query(
+      `CREATE UNIQUE INDEX escalation_pauses_open_idx ON escalation_pauses (escalation_id) WHERE to_at IS NULL`,
+    );
     await db.query(`CREATE INDEX escalation_pauses_escalation_idx ON escalation_pauses (escalation_id, from_at)`);
     await db.query(`CREATE INDEX escalations_case_open_idx ON escalations (case_id) WHERE status <> 'resolved'`);
   }

@@ -9,7 +9,9 @@ export class Hardening1764979200000 implements MigrationInterface {
   name = 'Hardening1764979200000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE users ADD COLUMN disabled_at timestamptz, ADD COLUMN auth_version integer NOT NULL DEFAULT 1`);
+    await db.query(
+      `ALTER TABLE users ADD COLUMN disabled_at timestamptz, ADD COLUMN auth_version integer NOT NULL DEFAULT 1`,
+    );
     // A subject goes through the content policy like a message: \`subject\` is what the seller sees, the original kept when it differs.
     await db.query(`ALTER TABLE cases ADD COLUMN subject_original text`);
     await db.query(`
@@ -45,7 +47,9 @@ export class Hardening1764979200000 implements MigrationInterface {
     await db.query(`
       CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`);
-    await db.query(`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`);
+    await db.query(
+      `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -93,7 +93,9 @@ export class Claims1765065600000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'claim_events is append-only';
       END $$`);
-    await db.query(`CREATE TRIGGER claim_events_append_only BEFORE UPDATE OR DELETE ON claim_events FOR EACH ROW EXECUTE FUNCTION claim_events_append_only()`);
+    await db.query(
+      `CREATE TRIGGER claim_events_append_only BEFORE UPDATE OR DELETE ON claim_events FOR EACH ROW EXECUTE FUNCTION claim_events_append_only()`,
+    );
     // A passed deadline is acted on once: whoever marks it first (one sweep instance, or a person acting at the same moment) does it.
     await db.query(`
       CREATE TABLE claim_deadline_actions (
@@ -114,7 +116,9 @@ export class Claims1765065600000 implements MigrationInterface {
       )`);
     await db.query(`ALTER TABLE cases ADD COLUMN claim_id uuid REFERENCES claims (id) DEFERRABLE INITIALLY DEFERRED`);
     await db.query(`ALTER TABLE escalations ADD COLUMN claim_id uuid REFERENCES claims (id) ON DELETE CASCADE`);
-    await db.query(`CREATE INDEX escalations_claim_open_idx ON escalations (claim_id) WHERE status <> 'resolved' AND claim_id IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX escalations_claim_open_idx ON escalations (claim_id) WHERE status <> 'resolved' AND claim_id IS NOT NULL`,
+    );
     await db.query(`ALTER TABLE reply_cycles DROP CONSTRAINT reply_cycles_outcome_check`);
     await db.query(
       `ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved', 'handled_by_support', 'claim_filed'))`,
@@ -138,7 +142,9 @@ export class Claims1765065600000 implements MigrationInterface {
         created_at    timestamptz NOT NULL,
         fanned_out_at timestamptz
       )`);
-    await db.query(`CREATE INDEX webhook_events_fan_out_idx ON webhook_events (created_at) WHERE fanned_out_at IS NULL`);
+    await db.query(
+      `CREATE INDEX webhook_events_fan_out_idx ON webhook_events (created_at) WHERE fanned_out_at IS NULL`,
+    );
     await db.query(`
       CREATE TABLE webhook_deliveries (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -154,9 +160,15 @@ export class Claims1765065600000 implements MigrationInterface {
         created_at       timestamptz NOT NULL,
         UNIQUE (event_id, endpoint_id)
       )`);
-    await db.query(`CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'`);
-    await db.query(`CREATE INDEX webhook_deliveries_lease_idx ON webhook_deliveries (lease_until) WHERE status = 'sending'`);
-    await db.query(`CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, created_at DESC, id DESC)`);
+    await db.query(
+      `CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'`,
+    );
+    await db.query(
+      `CREATE INDEX webhook_deliveries_lease_idx ON webhook_deliveries (lease_until) WHERE status = 'sending'`,
+    );
+    await db.query(
+      `CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, created_at DESC, id DESC)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
@@ -165,7 +177,9 @@ export class Claims1765065600000 implements MigrationInterface {
     await db.query(`DROP TABLE webhook_endpoints`);
     await db.query(`UPDATE reply_cycles SET outcome = 'handled_by_support' WHERE outcome = 'claim_filed'`);
     await db.query(`ALTER TABLE reply_cycles DROP CONSTRAINT reply_cycles_outcome_check`);
-    await db.query(`ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved', 'handled_by_support'))`);
+    await db.query(
+      `ALTER TABLE reply_cycles ADD CONSTRAINT reply_cycles_outcome_check CHECK (outcome IN ('answered', 'no_response_needed', 'resolved', 'handled_by_support'))`,
+    );
     await db.query(`ALTER TABLE escalations DROP COLUMN claim_id`);
     await db.query(`ALTER TABLE cases DROP COLUMN claim_id`);
     await db.query(`DROP TABLE claim_idempotency_keys`);

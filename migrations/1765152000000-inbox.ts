@@ -19,7 +19,9 @@ export class Inbox1765152000000 implements MigrationInterface {
     await db.query(`CREATE EXTENSION IF NOT EXISTS unaccent`);
     await db.query(`CREATE EXTENSION IF NOT EXISTS btree_gin`);
     await db.query(`CREATE TEXT SEARCH CONFIGURATION parley_search (COPY = simple)`);
-    await db.query(`ALTER TEXT SEARCH CONFIGURATION parley_search ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, simple`);
+    await db.query(
+      `ALTER TEXT SEARCH CONFIGURATION parley_search ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, simple`,
+    );
 
     for (const [table, constraint] of [
       ['outbox', 'outbox_category_check'],
@@ -29,7 +31,9 @@ export class Inbox1765152000000 implements MigrationInterface {
       await db.query(`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} CHECK (category IN ${CATEGORIES})`);
     }
     // A seller's side of its conversations moves to its own category.
-    await db.query(`UPDATE outbox o SET category = 'buyer_messages' FROM users u WHERE u.id = o.recipient_id AND u.role = 'seller' AND o.category = 'seller_messages'`);
+    await db.query(
+      `UPDATE outbox o SET category = 'buyer_messages' FROM users u WHERE u.id = o.recipient_id AND u.role = 'seller' AND o.category = 'seller_messages'`,
+    );
     await db.query(
       `INSERT INTO email_preferences (user_id, category, email, updated_at) SELECT p.user_id, 'buyer_messages', p.email, p.updated_at FROM email_preferences p WHERE p.category = 'seller_messages' ON CONFLICT DO NOTHING`,
     );
@@ -59,11 +63,15 @@ export class Inbox1765152000000 implements MigrationInterface {
         search      tsvector NOT NULL,
         UNIQUE (user_id, seq)
       ) WITH (fillfactor = 80)`);
-    // No index mentions read_at, deleted_at or hidden_at, and pages keep free space (fillfactor 80): marking read, Trash and
-    // hiding change only those columns, so PostgreSQL updates the row in place (HOT) without touching any index: a bulk
-    // change of 50,000 items costs no index writes. Lists filter those states while they walk a user's items newest first.
+    // No index mentions read_at or deleted_at, and pages keep free space (fillfactor 80): marking read and Trash change
+    // only those columns, so PostgreSQL updates the row in place (HOT) without touching any index: a bulk change of 50,000
+    // items costs no index writes. Lists filter those states while they walk a user's items newest first. hidden_at is in
+    // the predicate of the partial index inbox_items_hidden_idx (migration 1765497600000-inbox-hidden-items), through
+    // which the Trash purge finds hidden items: hiding and showing (rare) are not HOT updates.
     await db.query(`CREATE INDEX inbox_items_list_idx ON inbox_items (user_id, created_at DESC, id DESC)`);
-    await db.query(`CREATE INDEX inbox_items_category_idx ON inbox_items (user_id, category, created_at DESC, id DESC)`);
+    await db.query(
+      `CREATE INDEX inbox_items_category_idx ON inbox_items (user_id, category, created_at DESC, id DESC)`,
+    );
     // Search within one user's items: btree_gin lets the GIN index hold the user id beside the words.
     await db.query(`CREATE INDEX inbox_items_search_idx ON inbox_items USING gin (user_id, search)`);
     await db.query(`CREATE INDEX inbox_items_message_idx ON inbox_items (message_id) WHERE message_id IS NOT NULL`);
@@ -100,7 +108,9 @@ export class Inbox1765152000000 implements MigrationInterface {
       )`);
     // A phishing report may be about a marketplace item that has no case.
     await db.query(`ALTER TABLE escalations ALTER COLUMN case_id DROP NOT NULL`);
-    await db.query(`ALTER TABLE escalations ADD COLUMN report_id uuid REFERENCES inbox_reports (id) ON DELETE SET NULL`);
+    await db.query(
+      `ALTER TABLE escalations ADD COLUMN report_id uuid REFERENCES inbox_reports (id) ON DELETE SET NULL`,
+    );
     // A confirmed report is a violation of its sender, whether the message was on a case or a claim.
     await db.query(
       `ALTER TABLE content_violations ALTER COLUMN case_id DROP NOT NULL, ALTER COLUMN message_id DROP NOT NULL, ADD COLUMN claim_message_id uuid REFERENCES claim_messages (id) ON DELETE CASCADE`,

@@ -20,7 +20,9 @@ export class Attachments1765238400000 implements MigrationInterface {
         CHECK ((message_id IS NULL) <> (claim_message_id IS NULL))
       )`);
     await db.query(`CREATE INDEX attachments_message_idx ON attachments (message_id) WHERE message_id IS NOT NULL`);
-    await db.query(`CREATE INDEX attachments_claim_message_idx ON attachments (claim_message_id) WHERE claim_message_id IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX attachments_claim_message_idx ON attachments (claim_message_id) WHERE claim_message_id IS NOT NULL`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

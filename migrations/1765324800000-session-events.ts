@@ -27,8 +27,12 @@ export class SessionEvents1765324800000 implements MigrationInterface {
       CREATE TRIGGER users_session_change AFTER UPDATE OF role, auth_version, disabled_at ON users
         FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.auth_version IS DISTINCT FROM NEW.auth_version OR OLD.disabled_at IS DISTINCT FROM NEW.disabled_at)
         EXECUTE FUNCTION notify_session_change()`);
-    await db.query(`CREATE TRIGGER users_session_delete AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION notify_session_change()`);
-    await db.query(`CREATE TRIGGER revoked_tokens_session_change AFTER INSERT ON revoked_tokens FOR EACH ROW EXECUTE FUNCTION notify_session_change()`);
+    await db.query(
+      `CREATE TRIGGER users_session_delete AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION notify_session_change()`,
+    );
+    await db.query(
+      `CREATE TRIGGER revoked_tokens_session_change AFTER INSERT ON revoked_tokens FOR EACH ROW EXECUTE FUNCTION notify_session_change()`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -16,7 +16,9 @@ export class LazyBroadcasts1765411200000 implements MigrationInterface {
     await db.query(`ALTER TABLE broadcasts ADD CONSTRAINT broadcasts_seq_key UNIQUE (seq)`);
     await db.query(`ALTER TABLE inbox_counters ADD COLUMN broadcast_seq bigint NOT NULL DEFAULT 0`);
     await db.query(`UPDATE inbox_counters SET broadcast_seq = (SELECT COALESCE(max(seq), 0) FROM broadcasts)`);
-    await db.query(`CREATE FUNCTION latest_broadcast_seq() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT COALESCE(max(seq), 0) FROM broadcasts $$`);
+    await db.query(
+      `CREATE FUNCTION latest_broadcast_seq() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT COALESCE(max(seq), 0) FROM broadcasts $$`,
+    );
     await db.query(`ALTER TABLE users ADD COLUMN broadcast_seq_at_join bigint NOT NULL DEFAULT 0`);
     await db.query(`UPDATE users SET broadcast_seq_at_join = latest_broadcast_seq()`);
     await db.query(`ALTER TABLE users ALTER COLUMN broadcast_seq_at_join SET DEFAULT latest_broadcast_seq()`);

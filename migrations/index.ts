@@ -10,6 +10,8 @@ import { Inbox1765152000000 } from './1765152000000-inbox.js';
 import { Attachments1765238400000 } from './1765238400000-attachments.js';
 import { SessionEvents1765324800000 } from './1765324800000-session-events.js';
 import { LazyBroadcasts1765411200000 } from './1765411200000-lazy-broadcasts.js';
+import { InboxHiddenItems1765497600000 } from './1765497600000-inbox-hidden-items.js';
+import { ConversationCore1765584000000 } from './1765584000000-conversation-core.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   Attachments1765238400000,
   SessionEvents1765324800000,
   LazyBroadcasts1765411200000,
+  InboxHiddenItems1765497600000,
+  ConversationCore1765584000000,
 ];

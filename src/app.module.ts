@@ -74,7 +74,12 @@ export class AppModule {
           // UTC, whose timestamps the pool reads by position (POOL_TYPES), whatever the server's default time zone. Every statement is
           // bounded too (cancelled: 503), except those of scheduled jobs, which lift the bound while they hold a connection
           // (src/jobs/statement-timeout.ts).
-          extra: { connectionTimeoutMillis: 3000, types: POOL_TYPES, options: '-c TimeZone=UTC', statement_timeout: config.env.STATEMENT_TIMEOUT_MS },
+          extra: {
+            connectionTimeoutMillis: 3000,
+            types: POOL_TYPES,
+            options: '-c TimeZone=UTC',
+            statement_timeout: config.env.STATEMENT_TIMEOUT_MS,
+          },
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
         DatabaseEventsModule,

@@ -19,7 +19,8 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { AccessService } from './access/access.service.js';
 import { AttachmentsService } from './attachments/attachments.service.js';
 import { PostingLimit } from './common/shared-limits.js';
-import { cookieOptionsFor, takeFlash } from './portal/portal-session.js';
+import { cookieOptionsFor } from './auth/browser-session.js';
+import { takeFlash } from './portal/flash.js';
 import { redirectTo } from './portal/portal.js';
 import { DomainError } from './common/domain-error.js';
 
@@ -52,7 +53,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) are problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void reply.status(status).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(status, error.message));
+      void reply
+        .status(status)
+        .header('Content-Type', 'application/problem+json; charset=utf-8')
+        .send(problem(status, error.message));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
@@ -93,7 +97,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // An address past its failed sign-in limit is refused before its body is read.
   const auth = app.get(AuthService);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || (request.routeOptions.url !== '/auth/login' && request.routeOptions.url !== '/app/login')) return;
+    if (
+      request.method !== 'POST' ||
+      (request.routeOptions.url !== '/auth/login' && request.routeOptions.url !== '/app/login')
+    )
+      return;
     try {
       await auth.admitAddress(request.ip);
     } catch (error) {
@@ -130,7 +138,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // The OpenAPI UI is the one page that needs inline script and style.
     {
       paths: ['/docs', '/docs/'],
-      options: { contentSecurityPolicy: { directives: { ...strict, scriptSrc: [`'self'`, `'unsafe-inline'`], styleSrc: [`'self'`, `'unsafe-inline'`] } } },
+      options: {
+        contentSecurityPolicy: {
+          directives: { ...strict, scriptSrc: [`'self'`, `'unsafe-inline'`], styleSrc: [`'self'`, `'unsafe-inline'`] },
+        },
+      },
     },
   );
 
@@ -138,7 +150,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     app,
     new DocumentBuilder()
       .setTitle('Parley')
-      .setDescription('Dispute and SLA tracker for online marketplaces. Errors are application/problem+json (RFC 9457).')
+      .setDescription(
+        'Dispute and SLA tracker for online marketplaces. Errors are application/problem+json (RFC 9457).',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),

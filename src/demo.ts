@@ -28,7 +28,12 @@ async function demo(): Promise<void> {
     LOG_LEVEL: 'warn',
     ...process.env,
   });
-  const log = pino({ level: env.LOG_LEVEL, name: 'parley-demo', transport: logTransport(), serializers: { err: errSerializer } });
+  const log = pino({
+    level: env.LOG_LEVEL,
+    name: 'parley-demo',
+    transport: logTransport(),
+    serializers: { err: errSerializer },
+  });
   const runtime = await prepareRuntime(env, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
   const app = await createApp(runtime.config);
   const stop = async () => {
@@ -45,7 +50,10 @@ async function demo(): Promise<void> {
     const started = Date.now();
     const jwt = app.get(JwtService);
     process.stdout.write('Filling the demo marketplace:');
-    accounts = await seedDemo({ baseUrl: base, adminId: admin.id, tokenFor: (id) => jwt.sign(tokenClaims(id)) }, (step) => process.stdout.write(` ${step}…`));
+    accounts = await seedDemo(
+      { baseUrl: base, adminId: admin.id, tokenFor: (id) => jwt.sign(tokenClaims(id)) },
+      (step) => process.stdout.write(` ${step}…`),
+    );
     process.stdout.write(` (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }
   const lines = [
@@ -53,7 +61,9 @@ async function demo(): Promise<void> {
     `  Parley demo: open ${base}/app and sign in. Every account's password is ${DEMO_PASSWORD}`,
     `    admin   ${ADMIN_EMAIL}`,
     ...(accounts ?? []).map((account) => `    ${account.role.padEnd(7)} ${account.email.padEnd(28)} ${account.name}`),
-    ...(accounts ? [] : ['    (the demo database was filled before; its accounts are listed on the admin’s Users page)']),
+    ...(accounts
+      ? []
+      : ['    (the demo database was filled before; its accounts are listed on the admin’s Users page)']),
     `  The clock is simulated: move it on the admin's Clock page. Data lives in ${env.DATA_DIR}; delete it to start over.`,
     '',
   ];

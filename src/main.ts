@@ -9,7 +9,12 @@ import { prepareRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
-  const log = pino({ level: env.LOG_LEVEL, name: 'parley', transport: logTransport(), serializers: { err: errSerializer } });
+  const log = pino({
+    level: env.LOG_LEVEL,
+    name: 'parley',
+    transport: logTransport(),
+    serializers: { err: errSerializer },
+  });
   const runtime = await prepareRuntime(env, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
   if (runtime.appliedMigrations.length > 0) log.info({ migrations: runtime.appliedMigrations }, 'Applied migrations');
   if (runtime.firstAdmin?.generatedPassword) {
@@ -49,14 +54,18 @@ async function main(): Promise<void> {
     throw error;
   }
   const base = env.PUBLIC_URL.replace(/\/$/, '');
-  log.info(`Parley listening on http://${env.HOST}:${env.PORT}: the portal at ${base}/app, the API docs at ${base}/docs`);
+  log.info(
+    `Parley listening on http://${env.HOST}:${env.PORT}: the portal at ${base}/app, the API docs at ${base}/docs`,
+  );
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
     console.error(error.message);
   } else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
-    console.error(`Port already in use: ${(error as Error).message}. Set PORT to another port, or stop the other process.`);
+    console.error(
+      `Port already in use: ${(error as Error).message}. Set PORT to another port, or stop the other process.`,
+    );
   } else {
     console.error('Parley failed to start:', error);
   }

@@ -36,10 +36,16 @@ async function localSecret(dataDir: string): Promise<string> {
  * Everything before the HTTP app: the database (embedded unless DATABASE_URL),
  * migrations and the first admin under the schema lock, the simulated clock.
  */
-export async function prepareRuntime(env: Environment, log: RuntimeLog, options = { migrateOnly: false }): Promise<Runtime> {
+export async function prepareRuntime(
+  env: Environment,
+  log: RuntimeLog,
+  options = { migrateOnly: false },
+): Promise<Runtime> {
   let embedded: EmbeddedDatabase | undefined;
   if (!env.DATABASE_URL) {
-    log.info(`Starting the embedded PostgreSQL in ${resolve(env.DATA_DIR, 'postgres')} on port ${env.EMBEDDED_POSTGRES_PORT}`);
+    log.info(
+      `Starting the embedded PostgreSQL in ${resolve(env.DATA_DIR, 'postgres')} on port ${env.EMBEDDED_POSTGRES_PORT}`,
+    );
     embedded = await startEmbeddedPostgres({
       dataDir: resolve(env.DATA_DIR, 'postgres'),
       port: env.EMBEDDED_POSTGRES_PORT,
@@ -53,7 +59,8 @@ export async function prepareRuntime(env: Environment, log: RuntimeLog, options 
       const applied = await runMigrations(db);
       if (options.migrateOnly) return { appliedMigrations: applied, firstAdmin: undefined };
       const now = new Date();
-      if (env.CLOCK_MODE === 'simulated') await SimulatedClock.initialise(db, env.CLOCK_START ? new Date(env.CLOCK_START) : now);
+      if (env.CLOCK_MODE === 'simulated')
+        await SimulatedClock.initialise(db, env.CLOCK_START ? new Date(env.CLOCK_START) : now);
       const clockNow = env.CLOCK_MODE === 'simulated' ? await new SimulatedClock(db).now() : now;
       const admin = await ensureFirstAdmin(db, clockNow, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
       return { appliedMigrations: applied, firstAdmin: admin };

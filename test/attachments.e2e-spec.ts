@@ -10,7 +10,10 @@ import { fileClaim, orderWithCase } from './support/claims.js';
 import { createUser, TestUser } from './support/factories.js';
 
 // Real file headers: what the type is judged by.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const TEXT = Buffer.from('just text, called a picture');
 
@@ -37,7 +40,10 @@ describe('attachments', () => {
       buyer = await createUser(t.sql, 'buyer');
       seller = await createUser(t.sql, 'seller');
       ({ caseId } = await orderWithCase(t, admin, buyer, seller));
-      await upload(buyer, `/cases/${caseId}/messages`).field('body', 'Warm-up').attach('attachments', PNG, 'warm-up.png').expect(201);
+      await upload(buyer, `/cases/${caseId}/messages`)
+        .field('body', 'Warm-up')
+        .attach('attachments', PNG, 'warm-up.png')
+        .expect(201);
     });
     afterAll(async () => {
       await t.close();
@@ -74,23 +80,34 @@ describe('attachments', () => {
         if (status === 200) {
           expect(Buffer.compare(file.body as Buffer, PNG)).toBe(0);
           expect(file.headers['content-type']).toBe('image/png');
-          expect(file.headers['content-disposition']).toBe(`attachment; filename="crack.png"; filename*=UTF-8''crack.png`);
+          expect(file.headers['content-disposition']).toBe(
+            `attachment; filename="crack.png"; filename*=UTF-8''crack.png`,
+          );
           expect(file.headers['x-content-type-options']).toBe('nosniff');
         }
       }
       // The seller's Message Center item of the message lists the files too.
-      const items = (await t.http.get('/inbox').query({ caseId }).set('Authorization', as(seller)).expect(200)).body.items;
+      const items = (await t.http.get('/inbox').query({ caseId }).set('Authorization', as(seller)).expect(200)).body
+        .items;
       const item = items.find((i: { snippet: string }) => i.snippet.startsWith('Photos of the damage'));
       const detail = (await t.http.get(`/inbox/${item.id}`).set('Authorization', as(seller)).expect(200)).body;
       expect(detail.attachments.map((a: { id: string }) => a.id)).toEqual([png.id, pdf.id]);
-      const receipt = await t.http.get(`/attachments/${pdf.id}`).set('Authorization', as(seller)).buffer(true).expect(200);
+      const receipt = await t.http
+        .get(`/attachments/${pdf.id}`)
+        .set('Authorization', as(seller))
+        .buffer(true)
+        .expect(200);
       expect(receipt.headers['content-type']).toBe('application/pdf');
       await t.http.get(`/attachments/${pdf.id}`).expect(401);
       await t.http.get('/attachments/not-a-uuid').set('Authorization', as(buyer)).expect(404);
     });
 
     it('an internal note’s file is support’s; a claim message’s file is the claim’s parties’ and support’s', async () => {
-      const note = await upload(agent, `/cases/${caseId}/messages`).field('body', 'Courier report').field('internal', 'true').attach('attachments', PDF, 'courier.pdf').expect(201);
+      const note = await upload(agent, `/cases/${caseId}/messages`)
+        .field('body', 'Courier report')
+        .field('internal', 'true')
+        .attach('attachments', PDF, 'courier.pdf')
+        .expect(201);
       const [file] = note.body.attachments as { id: string }[];
       await t.http.get(`/attachments/${file.id}`).set('Authorization', as(buyer)).expect(404);
       await t.http.get(`/attachments/${file.id}`).set('Authorization', as(seller)).expect(404);
@@ -99,40 +116,64 @@ describe('attachments', () => {
       const { orderId } = await orderWithCase(t, admin, buyer, seller);
       t.clock.advance(5 * 86_400_000);
       const claim = await fileClaim(t, buyer, orderId);
-      const message = await upload(buyer, `/claims/${claim.id}/messages`).field('body', 'The broken item').attach('attachments', PNG, 'item.png').expect(201);
+      const message = await upload(buyer, `/claims/${claim.id}/messages`)
+        .field('body', 'The broken item')
+        .attach('attachments', PNG, 'item.png')
+        .expect(201);
       const [photo] = message.body.attachments as { id: string }[];
-      for (const user of [buyer, seller, agent]) await t.http.get(`/attachments/${photo.id}`).set('Authorization', as(user)).expect(200);
+      for (const user of [buyer, seller, agent])
+        await t.http.get(`/attachments/${photo.id}`).set('Authorization', as(user)).expect(200);
       await t.http
         .get(`/attachments/${photo.id}`)
         .set('Authorization', as(await createUser(t.sql, 'seller')))
         .expect(404);
-      const listed = (await t.http.get(`/claims/${claim.id}/messages`).set('Authorization', as(seller)).expect(200)).body;
-      expect(listed.find((m: { id: string }) => m.id === message.body.id).attachments).toEqual([expect.objectContaining({ name: 'item.png', contentType: 'image/png' })]);
+      const listed = (await t.http.get(`/claims/${claim.id}/messages`).set('Authorization', as(seller)).expect(200))
+        .body;
+      expect(listed.find((m: { id: string }) => m.id === message.body.id).attachments).toEqual([
+        expect.objectContaining({ name: 'item.png', contentType: 'image/png' }),
+      ]);
     });
 
     it('wrong type, too large, too many, an unknown field, or multipart where it is not taken: refused, and nothing is stored', async () => {
       const files = stored();
       const count = await rows();
-      const messages = Number((await t.sql.query(`SELECT count(*)::int AS n FROM messages WHERE case_id = $1`, [caseId])).rows[0].n);
+      const messages = Number(
+        (await t.sql.query(`SELECT count(*)::int AS n FROM messages WHERE case_id = $1`, [caseId])).rows[0].n,
+      );
       const wrong = await upload(buyer, `/cases/${caseId}/messages`)
         .field('body', 'x')
         .attach('attachments', TEXT, { filename: 'photo.png', contentType: 'image/png' })
         .expect(400);
       expect(wrong.body.errors).toEqual([{ field: 'attachments', message: 'photo.png is not an image or a PDF' }]);
       const big = Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]);
-      await upload(buyer, `/cases/${caseId}/messages`).field('body', 'x').attach('attachments', big, 'big.png').expect(413);
+      await upload(buyer, `/cases/${caseId}/messages`)
+        .field('body', 'x')
+        .attach('attachments', big, 'big.png')
+        .expect(413);
       const six = upload(buyer, `/cases/${caseId}/messages`).field('body', 'x');
       for (let i = 0; i < 6; i++) six.attach('attachments', PNG, `p${i}.png`);
       await six.expect(413);
-      const field = await upload(buyer, `/cases/${caseId}/messages`).field('body', 'x').attach('file', PNG, 'p.png').expect(400);
+      const field = await upload(buyer, `/cases/${caseId}/messages`)
+        .field('body', 'x')
+        .attach('file', PNG, 'p.png')
+        .expect(400);
       expect(field.body.errors[0].field).toBe('file');
-      const blank = await upload(buyer, `/cases/${caseId}/messages`).field('body', '   ').attach('attachments', PNG, 'p.png').expect(400);
+      const blank = await upload(buyer, `/cases/${caseId}/messages`)
+        .field('body', '   ')
+        .attach('attachments', PNG, 'p.png')
+        .expect(400);
       expect(blank.body.errors[0].field).toBe('body');
       await upload(buyer, '/cases').field('body', 'x').attach('attachments', PNG, 'p.png').expect(415);
-      await upload(buyer, `/cases/${caseId}/messages`).field('body', 'x').field('internal', 'true').attach('attachments', PNG, 'p.png').expect(403);
+      await upload(buyer, `/cases/${caseId}/messages`)
+        .field('body', 'x')
+        .field('internal', 'true')
+        .attach('attachments', PNG, 'p.png')
+        .expect(403);
       expect(stored()).toBe(files);
       expect(await rows()).toBe(count);
-      expect(Number((await t.sql.query(`SELECT count(*)::int AS n FROM messages WHERE case_id = $1`, [caseId])).rows[0].n)).toBe(messages);
+      expect(
+        Number((await t.sql.query(`SELECT count(*)::int AS n FROM messages WHERE case_id = $1`, [caseId])).rows[0].n),
+      ).toBe(messages);
     });
 
     it('an upload that breaks midway leaves no file and no row; a message refused after its files were stored takes them away again', async () => {
@@ -161,7 +202,10 @@ describe('attachments', () => {
       const { caseId: other } = await orderWithCase(t, admin, buyer, seller);
       await t.http.post(`/cases/${other}/resolve`).set('Authorization', as(buyer)).expect(200);
       await t.sql.query(`UPDATE cases SET status = 'closed' WHERE id = $1`, [other]);
-      await upload(buyer, `/cases/${other}/messages`).field('body', 'Too late').attach('attachments', PNG, 'late.png').expect(409);
+      await upload(buyer, `/cases/${other}/messages`)
+        .field('body', 'Too late')
+        .attach('attachments', PNG, 'late.png')
+        .expect(409);
       expect(stored()).toBe(files);
       expect(await rows()).toBe(count);
     });
@@ -188,10 +232,20 @@ describe('attachments', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'parley-s3-')) });
+      server = new S3rver({
+        port: 0,
+        address: '127.0.0.1',
+        silent: true,
+        directory: mkdtempSync(join(tmpdir(), 'parley-s3-')),
+      });
       const { port } = await server.run();
       const endpoint = `http://127.0.0.1:${port}`;
-      client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      client = new S3Client({
+        endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
       await client.send(new CreateBucketCommand({ Bucket: 'parley-attachments' }));
       t = await startTestApp({
         env: {
@@ -222,7 +276,8 @@ describe('attachments', () => {
         .expect(201);
       const [file] = posted.body.attachments as { id: string }[];
       expect(t.app.get(AttachmentsService).store.kind).toBe('s3');
-      const [{ storage_key: key }] = (await t.sql.query(`SELECT storage_key FROM attachments WHERE id = $1`, [file.id])).rows;
+      const [{ storage_key: key }] = (await t.sql.query(`SELECT storage_key FROM attachments WHERE id = $1`, [file.id]))
+        .rows;
       const object = await client.send(new GetObjectCommand({ Bucket: 'parley-attachments', Key: key }));
       expect(Buffer.compare(Buffer.from(await object.Body!.transformToByteArray()), PDF)).toBe(0);
       const fetched = await t.http

@@ -6,7 +6,12 @@ import { createUser, TEST_PASSWORD, TestUser } from './support/factories.js';
 const problemJson = /^application\/problem\+json/;
 
 // Limits are shared by every instance on the database, so each test signs in from an address of its own (TRUST_PROXY believes X-Forwarded-For).
-const LIMITS = { LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600', TRUST_PROXY: 'true' };
+const LIMITS = {
+  LOGIN_RATE_LIMIT_PER_ACCOUNT: '3',
+  LOGIN_RATE_LIMIT_PER_IP: '12',
+  LOGIN_RATE_WINDOW_SECONDS: '600',
+  TRUST_PROXY: 'true',
+};
 let addresses = 0;
 const freshAddress = () => `198.51.100.${++addresses}`;
 
@@ -84,7 +89,11 @@ describe('auth', () => {
       const response = await login().send({ email: admin.email, password: TEST_PASSWORD }).expect(429);
       expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
       // Another address is not affected.
-      await t.http.post('/auth/login').set('X-Forwarded-For', freshAddress()).send({ email: admin.email, password: TEST_PASSWORD }).expect(200);
+      await t.http
+        .post('/auth/login')
+        .set('X-Forwarded-For', freshAddress())
+        .send({ email: admin.email, password: TEST_PASSWORD })
+        .expect(200);
     });
   });
 
@@ -95,7 +104,11 @@ describe('auth', () => {
       expect(none.headers['content-type']).toMatch(problemJson);
       await t.http.get('/me').set('Authorization', 'Bearer not-a-jwt').expect(401);
       await t.http.get('/me').set('Authorization', t.tokenFor(admin)).expect(401);
-      const forged = new JwtService({ secret: 'some-other-secret-that-is-long-enough-000' }).sign({ sub: admin.id, ver: 1, jti: randomUUID() });
+      const forged = new JwtService({ secret: 'some-other-secret-that-is-long-enough-000' }).sign({
+        sub: admin.id,
+        ver: 1,
+        jti: randomUUID(),
+      });
       await t.http.get('/me').set('Authorization', `Bearer ${forged}`).expect(401);
     });
 
@@ -111,7 +124,9 @@ describe('auth', () => {
     });
 
     it('rejects an unsigned (alg none) token', async () => {
-      const payload = Buffer.from(JSON.stringify({ sub: admin.id, ver: 1, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      const payload = Buffer.from(
+        JSON.stringify({ sub: admin.id, ver: 1, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 600 }),
+      ).toString('base64url');
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
       await t.http.get('/me').set('Authorization', `Bearer ${header}.${payload}.`).expect(401);
     });
@@ -129,7 +144,12 @@ describe('auth', () => {
         role: 'seller',
         displayName: 'Test seller',
         createdAt: expect.stringMatching(/Z$/),
-        seller: { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+        seller: {
+          timeZone: 'Europe/Berlin',
+          country: 'DE',
+          subdivision: 'BY',
+          workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        },
       });
       const buyerMe = await t.http
         .get('/me')

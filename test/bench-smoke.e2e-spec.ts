@@ -1,5 +1,6 @@
 import { runCalendarBench } from '../bench/calendar-bench.js';
 import { runCasesBench } from '../bench/cases-bench.js';
+import { formatScenario } from '../bench/compare.js';
 import { runEmailBench } from '../bench/email-bench.js';
 import { runInboxBench } from '../bench/inbox-bench.js';
 import { runSweepBench } from '../bench/sweep-bench.js';
@@ -31,7 +32,11 @@ describe('benchmark smoke runs', () => {
     });
     expect(result.sizes.map((size) => size.cases)).toEqual([1_000, 2_000]);
     for (const size of result.sizes) {
-      expect(size.scenarios.map((s) => s.name)).toEqual(['POST /cases/:id/messages', 'GET /cases (deep cursor)', 'GET /cases (first page)']);
+      expect(size.scenarios.map((s) => s.name)).toEqual([
+        'POST /cases/:id/messages',
+        'GET /cases (deep cursor)',
+        'GET /cases (first page)',
+      ]);
       for (const scenario of size.scenarios) {
         expect(scenario.parley.requestsPerSecond).toBeGreaterThan(0);
         expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);
@@ -51,7 +56,8 @@ describe('benchmark smoke runs', () => {
     }
   }, 180_000);
 
-  it('bench:inbox seeds items, starts Parley and the bare server, measures every scenario, a bulk delete and a broadcast', async () => {
+  it('bench:inbox seeds items, starts Parley and the bare server, measures every scenario, a bulk delete and a broadcast, and prints each figure', async () => {
+    const lines: string[] = [];
     const result = await runInboxBench({
       serverUrl: process.env.PARLEY_TEST_SERVER_URL,
       users: 50,
@@ -61,6 +67,7 @@ describe('benchmark smoke runs', () => {
       durationSeconds: 2,
       rounds: 2,
       poolSize: 4,
+      log: (line) => lines.push(line),
     });
     expect(result.scenarios.map((s) => s.name)).toEqual([
       'GET /inbox (first page)',
@@ -75,14 +82,25 @@ describe('benchmark smoke runs', () => {
       expect(scenario.bare.requestsPerSecond).toBeGreaterThan(0);
       expect(scenario.parley.errors).toBe(0);
       expect(scenario.bare.errors).toBe(0);
+      // The line docs/performance.md takes its ratios from: printed, and read back as the ratio measured.
+      const line = lines.find((printed) => printed.startsWith(`${scenario.name.padEnd(26)} parley `));
+      expect(line).toBe(formatScenario(scenario));
+      expect(/\| ratio (\d+\.\d{2})x$/.exec(line!)?.[1]).toBe(scenario.ratio.toFixed(2));
     }
     expect(result.bulkDelete.items).toBe(200); // every other item of the heavy user is from the seller
     expect(result.broadcast.users).toBe(50);
-    expect(result.broadcast.firstLookMs).toBeGreaterThanOrEqual(0);
+    // (the bench itself fails unless the first look made the heavy user's item)
+    expect(lines).toContain(
+      `broadcast: 50 users in ${result.broadcast.ms} ms; a recipient's first look after it: ${result.broadcast.firstLookMs} ms`,
+    );
   }, 120_000);
 
   it('bench:sweep sweeps a copy with Parley and with bare SQL, the same rows, and shows the claim plan', async () => {
-    const result = await runSweepBench({ serverUrl: process.env.PARLEY_TEST_SERVER_URL, openCases: 2_000, dueCases: 200 });
+    const result = await runSweepBench({
+      serverUrl: process.env.PARLEY_TEST_SERVER_URL,
+      openCases: 2_000,
+      dueCases: 200,
+    });
     expect(result.swept).toMatchObject({ atRisk: 200, late: 200, escalated: 200 });
     expect(result.parleyRowsPerSecond).toBeGreaterThan(0);
     expect(result.bareRowsPerSecond).toBeGreaterThan(0);

@@ -23,9 +23,18 @@ describe('broadcasts', () => {
       recipients: number;
     };
   const inbox = async (user: TestUser, query: Record<string, string> = {}) =>
-    ((await t.http.get('/inbox').query(query).set('Authorization', as(user)).expect(200)).body as { items: InboxItemView[] }).items;
+    (
+      (await t.http.get('/inbox').query(query).set('Authorization', as(user)).expect(200)).body as {
+        items: InboxItemView[];
+      }
+    ).items;
   const stored = async (user: TestUser) =>
-    (await t.sql.query(`SELECT subject, seq::int AS seq FROM inbox_items WHERE user_id = $1 AND kind = 'broadcast' ORDER BY seq`, [user.id])).rows as {
+    (
+      await t.sql.query(
+        `SELECT subject, seq::int AS seq FROM inbox_items WHERE user_id = $1 AND kind = 'broadcast' ORDER BY seq`,
+        [user.id],
+      )
+    ).rows as {
       subject: string;
       seq: number;
     }[];
@@ -42,7 +51,10 @@ describe('broadcasts', () => {
     const buyer = await createUser(t.sql, 'buyer');
     const seller = await createUser(t.sql, 'seller');
     const sent = await send('Spring sale');
-    const buyers = Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE role = 'buyer' AND disabled_at IS NULL`)).rows[0].n);
+    const buyers = Number(
+      (await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE role = 'buyer' AND disabled_at IS NULL`)).rows[0]
+        .n,
+    );
     expect(sent.recipients).toBe(buyers);
     const latecomer = await createUser(t.sql, 'buyer');
     expect(await stored(buyer)).toEqual([]);
@@ -96,15 +108,25 @@ describe('broadcasts', () => {
     expect(deleted.body.updated).toBe(4);
     const items = await stored(buyer);
     expect(items.map((item) => item.subject).sort()).toEqual(['Four', 'One', 'Three', 'Two']);
-    const order = (await t.sql.query(`SELECT subject FROM broadcasts WHERE subject = ANY ($1) ORDER BY seq`, [['One', 'Two', 'Three', 'Four']])).rows.map((row) => row.subject);
+    const order = (
+      await t.sql.query(`SELECT subject FROM broadcasts WHERE subject = ANY ($1) ORDER BY seq`, [
+        ['One', 'Two', 'Three', 'Four'],
+      ])
+    ).rows.map((row) => row.subject);
     expect(items.map((item) => item.subject)).toEqual(order);
-    expect((await t.http.get('/inbox/counts').set('Authorization', as(buyer)).expect(200)).body).toMatchObject({ trash: 4, unread: { total: 0 } });
+    expect((await t.http.get('/inbox/counts').set('Authorization', as(buyer)).expect(200)).body).toMatchObject({
+      trash: 4,
+      unread: { total: 0 },
+    });
 
     // Reporting a broadcast the user was sent (by the id its email links to) before ever looking.
     const other = await createUser(t.sql, 'buyer');
     const notice = await send('Verify your account here', 'all', 'notices');
     const [{ item_id: itemId }] = (
-      await t.sql.query(`SELECT payload->>'itemId' AS item_id FROM outbox WHERE recipient_id = $1 AND payload->>'broadcastId' = $2`, [other.id, notice.id])
+      await t.sql.query(
+        `SELECT payload->>'itemId' AS item_id FROM outbox WHERE recipient_id = $1 AND payload->>'broadcastId' = $2`,
+        [other.id, notice.id],
+      )
     ).rows;
     // A UUID like any other (version 8, RFC 9562), so every endpoint that takes ids takes it.
     expect(itemId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -14,7 +14,8 @@ describe('calendars over HTTP', () => {
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
 
   // Tests that change a seller's calendar use a seller of their own, so versions never depend on which test ran first.
-  const berlinSeller = () => createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' });
+  const berlinSeller = () =>
+    createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -56,8 +57,20 @@ describe('calendars over HTTP', () => {
         explanation: {
           segments: [
             { from: '2026-11-26T00:00:00.000Z', to: '2026-11-26T08:00:00.000Z', counted: true },
-            { from: '2026-11-26T08:00:00.000Z', to: '2026-11-27T08:00:00.000Z', counted: false, reason: 'holiday', name: 'Thanksgiving Day' },
-            { from: '2026-11-27T08:00:00.000Z', to: '2026-11-28T08:00:00.000Z', counted: false, reason: 'holiday', name: 'Day after Thanksgiving Day' },
+            {
+              from: '2026-11-26T08:00:00.000Z',
+              to: '2026-11-27T08:00:00.000Z',
+              counted: false,
+              reason: 'holiday',
+              name: 'Thanksgiving Day',
+            },
+            {
+              from: '2026-11-27T08:00:00.000Z',
+              to: '2026-11-28T08:00:00.000Z',
+              counted: false,
+              reason: 'holiday',
+              name: 'Day after Thanksgiving Day',
+            },
             { from: '2026-11-28T08:00:00.000Z', to: '2026-11-30T08:00:00.000Z', counted: false, reason: 'weekend' },
             { from: '2026-11-30T08:00:00.000Z', to: '2026-12-02T00:00:00.000Z', counted: true },
           ],
@@ -105,14 +118,22 @@ describe('calendars over HTTP', () => {
 
   describe('GET /calendars/holidays', () => {
     it('lists a year of public holidays', async () => {
-      const response = await t.http.get('/calendars/holidays').query({ country: 'US', subdivision: 'US-CA', year: 2026 }).set('Authorization', as(buyer)).expect(200);
+      const response = await t.http
+        .get('/calendars/holidays')
+        .query({ country: 'US', subdivision: 'US-CA', year: 2026 })
+        .set('Authorization', as(buyer))
+        .expect(200);
       expect(response.body).toContainEqual({ date: '2026-11-27', name: 'Day after Thanksgiving Day' });
       expect(response.body).toHaveLength(13);
     });
 
     it('defaults to the current year', async () => {
       t.clock.set('2027-06-01T00:00:00Z');
-      const response = await t.http.get('/calendars/holidays').query({ country: 'DE', subdivision: 'BY' }).set('Authorization', as(buyer)).expect(200);
+      const response = await t.http
+        .get('/calendars/holidays')
+        .query({ country: 'DE', subdivision: 'BY' })
+        .set('Authorization', as(buyer))
+        .expect(200);
       expect(response.body[0]).toEqual({ date: '2027-01-01', name: "New Year's Day" });
     });
 
@@ -126,6 +147,25 @@ describe('calendars over HTTP', () => {
       const response = await t.http.get('/calendars/holidays').query(query).set('Authorization', as(buyer)).expect(400);
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
+  });
+
+  it('bounds calendar years: a preview in 9999 or holidays of 3000 are 400', async () => {
+    const preview = await t.http
+      .get('/calendars/preview')
+      .query({ timeZone: 'UTC', country: 'US', start: '9999-01-01T00:00:00Z', businessDays: 2 })
+      .set('Authorization', as(buyer))
+      .expect(400);
+    expect(preview.body.errors[0].field).toBe('start');
+    await t.http
+      .get('/calendars/holidays')
+      .query({ country: 'US', year: 3000 })
+      .set('Authorization', as(buyer))
+      .expect(400);
+    await t.http
+      .get('/calendars/holidays')
+      .query({ country: 'US', year: 1969 })
+      .set('Authorization', as(buyer))
+      .expect(400);
   });
 
   describe('stored calendars', () => {
@@ -147,8 +187,15 @@ describe('calendars over HTTP', () => {
     it('adds a version to the marketplace calendar when its configuration changes, once across instances', async () => {
       // A database of its own: the shared one's marketplace calendar stays as configured for the other tests.
       const first = await startTestApp();
-      const env = { MARKETPLACE_TIME_ZONE: 'Europe/Berlin', MARKETPLACE_HOLIDAY_COUNTRY: 'DE', MARKETPLACE_HOLIDAY_SUBDIVISION: 'BY' };
-      const [one, two] = await Promise.all([startTestApp({ database: first.database, env }), startTestApp({ database: first.database, env })]);
+      const env = {
+        MARKETPLACE_TIME_ZONE: 'Europe/Berlin',
+        MARKETPLACE_HOLIDAY_COUNTRY: 'DE',
+        MARKETPLACE_HOLIDAY_SUBDIVISION: 'BY',
+      };
+      const [one, two] = await Promise.all([
+        startTestApp({ database: first.database, env }),
+        startTestApp({ database: first.database, env }),
+      ]);
       try {
         const { rows } = await first.sql.query(
           `SELECT v.version, v.note, v.definition FROM calendar_versions v JOIN calendars c ON c.id = v.calendar_id WHERE c.kind = 'marketplace' ORDER BY v.version`,
@@ -172,7 +219,14 @@ describe('calendars over HTTP', () => {
 
     it("shows a seller's calendar to the seller, agents and admins only", async () => {
       const own = await t.http.get(`/sellers/${seller.id}/calendar`).set('Authorization', as(seller)).expect(200);
-      expect(own.body).toMatchObject({ kind: 'seller', sellerId: seller.id, version: 1, timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' });
+      expect(own.body).toMatchObject({
+        kind: 'seller',
+        sellerId: seller.id,
+        version: 1,
+        timeZone: 'Europe/Berlin',
+        country: 'DE',
+        subdivision: 'BY',
+      });
       await t.http.get(`/calendars/${own.body.id}`).set('Authorization', as(agent)).expect(200);
       await t.http.get(`/calendars/${own.body.id}`).set('Authorization', as(admin)).expect(200);
       for (const outsider of [buyer, otherSeller]) {
@@ -194,7 +248,9 @@ describe('calendars over HTTP', () => {
         .send({ name: 'Stocktaking', from: '2026-12-28', to: '2026-12-30' })
         .expect(201);
       expect(added.body).toMatchObject({ version: 2, effectiveFrom: '2026-12-01T09:00:00.000Z' });
-      expect(added.body.closures).toEqual([{ id: expect.any(String), name: 'Stocktaking', from: '2026-12-28', to: '2026-12-30' }]);
+      expect(added.body.closures).toEqual([
+        { id: expect.any(String), name: 'Stocktaking', from: '2026-12-28', to: '2026-12-30' },
+      ]);
 
       const calendars = t.app.get(CalendarsService);
       const before = await calendars.forSeller(null, seller.id, new Date('2026-11-30T00:00:00Z'));
@@ -207,10 +263,19 @@ describe('calendars over HTTP', () => {
       expect(after.engine.addBusinessDays(start, 1).toISOString()).toBe('2027-01-03T23:00:00.000Z');
 
       t.clock.set('2026-12-02T09:00:00Z');
-      const removed = await t.http.delete(`/calendars/${calendarId}/closures/${added.body.closures[0].id}`).set('Authorization', as(admin)).expect(200);
+      const removed = await t.http
+        .delete(`/calendars/${calendarId}/closures/${added.body.closures[0].id}`)
+        .set('Authorization', as(admin))
+        .expect(200);
       expect(removed.body).toMatchObject({ version: 3, closures: [] });
-      await t.http.delete(`/calendars/${calendarId}/closures/${added.body.closures[0].id}`).set('Authorization', as(admin)).expect(404);
-      const { rows } = await t.sql.query('SELECT version, note, created_by FROM calendar_versions WHERE calendar_id = $1 ORDER BY version', [calendarId]);
+      await t.http
+        .delete(`/calendars/${calendarId}/closures/${added.body.closures[0].id}`)
+        .set('Authorization', as(admin))
+        .expect(404);
+      const { rows } = await t.sql.query(
+        'SELECT version, note, created_by FROM calendar_versions WHERE calendar_id = $1 ORDER BY version',
+        [calendarId],
+      );
       expect(rows).toEqual([
         { version: 1, note: 'created', created_by: null },
         { version: 2, note: 'closure added: Stocktaking', created_by: admin.id },
@@ -219,9 +284,16 @@ describe('calendars over HTTP', () => {
     });
 
     it('queues concurrent changes into consecutive versions', async () => {
-      const calendarId = (await t.http.get(`/sellers/${(await berlinSeller()).id}/calendar`).set('Authorization', as(admin))).body.id;
+      const calendarId = (
+        await t.http.get(`/sellers/${(await berlinSeller()).id}/calendar`).set('Authorization', as(admin))
+      ).body.id;
       const responses = await Promise.all(
-        ['A', 'B', 'C', 'D'].map((name) => t.http.post(`/calendars/${calendarId}/closures`).set('Authorization', as(admin)).send({ name, from: '2027-01-04', to: '2027-01-04' })),
+        ['A', 'B', 'C', 'D'].map((name) =>
+          t.http
+            .post(`/calendars/${calendarId}/closures`)
+            .set('Authorization', as(admin))
+            .send({ name, from: '2027-01-04', to: '2027-01-04' }),
+        ),
       );
       expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201]);
       const latest = await t.http.get(`/calendars/${calendarId}`).set('Authorization', as(admin)).expect(200);
@@ -230,14 +302,30 @@ describe('calendars over HTTP', () => {
     });
 
     it('replaces the settings with PUT, keeping closures', async () => {
-      const calendarId = (await t.http.get(`/sellers/${(await berlinSeller()).id}/calendar`).set('Authorization', as(admin))).body.id;
-      await t.http.post(`/calendars/${calendarId}/closures`).set('Authorization', as(admin)).send({ name: 'Kept', from: '2027-01-04', to: '2027-01-04' }).expect(201);
+      const calendarId = (
+        await t.http.get(`/sellers/${(await berlinSeller()).id}/calendar`).set('Authorization', as(admin))
+      ).body.id;
+      await t.http
+        .post(`/calendars/${calendarId}/closures`)
+        .set('Authorization', as(admin))
+        .send({ name: 'Kept', from: '2027-01-04', to: '2027-01-04' })
+        .expect(201);
       const updated = await t.http
         .put(`/calendars/${calendarId}`)
         .set('Authorization', as(admin))
-        .send({ timeZone: 'America/New_York', country: 'US', subdivision: 'NY', openingHours: { mon: ['09:00-17:00'] } })
+        .send({
+          timeZone: 'America/New_York',
+          country: 'US',
+          subdivision: 'NY',
+          openingHours: { mon: ['09:00-17:00'] },
+        })
         .expect(200);
-      expect(updated.body).toMatchObject({ version: 3, timeZone: 'America/New_York', subdivision: 'NY', openingHours: { mon: ['09:00-17:00'] } });
+      expect(updated.body).toMatchObject({
+        version: 3,
+        timeZone: 'America/New_York',
+        subdivision: 'NY',
+        openingHours: { mon: ['09:00-17:00'] },
+      });
       expect(updated.body.closures.map((c: { name: string }) => c.name)).toEqual(['Kept']);
     });
 
@@ -248,18 +336,35 @@ describe('calendars over HTTP', () => {
       ['to', { name: 'Missing end', from: '2026-12-28' }],
     ])('refuses a closure with a bad %s, storing nothing', async (field, body) => {
       const calendarId = (await t.http.get(`/sellers/${seller.id}/calendar`).set('Authorization', as(seller))).body.id;
-      const before = (await t.sql.query('SELECT count(*)::int AS n FROM calendar_versions WHERE calendar_id = $1', [calendarId])).rows[0].n;
-      const response = await t.http.post(`/calendars/${calendarId}/closures`).set('Authorization', as(admin)).send(body).expect(400);
+      const before = (
+        await t.sql.query('SELECT count(*)::int AS n FROM calendar_versions WHERE calendar_id = $1', [calendarId])
+      ).rows[0].n;
+      const response = await t.http
+        .post(`/calendars/${calendarId}/closures`)
+        .set('Authorization', as(admin))
+        .send(body)
+        .expect(400);
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-      expect((await t.sql.query('SELECT count(*)::int AS n FROM calendar_versions WHERE calendar_id = $1', [calendarId])).rows[0].n).toBe(before);
+      expect(
+        (await t.sql.query('SELECT count(*)::int AS n FROM calendar_versions WHERE calendar_id = $1', [calendarId]))
+          .rows[0].n,
+      ).toBe(before);
     });
 
     it('lets only admins change calendars', async () => {
       const seller = await berlinSeller();
       const calendarId = (await t.http.get(`/sellers/${seller.id}/calendar`).set('Authorization', as(seller))).body.id;
       for (const user of [seller, agent, buyer]) {
-        await t.http.post(`/calendars/${calendarId}/closures`).set('Authorization', as(user)).send({ name: 'x', from: '2027-01-04', to: '2027-01-04' }).expect(403);
-        await t.http.put(`/calendars/${calendarId}`).set('Authorization', as(user)).send({ timeZone: 'UTC', country: 'US' }).expect(403);
+        await t.http
+          .post(`/calendars/${calendarId}/closures`)
+          .set('Authorization', as(user))
+          .send({ name: 'x', from: '2027-01-04', to: '2027-01-04' })
+          .expect(403);
+        await t.http
+          .put(`/calendars/${calendarId}`)
+          .set('Authorization', as(user))
+          .send({ timeZone: 'UTC', country: 'US' })
+          .expect(403);
       }
       const added = await t.http
         .post(`/calendars/${calendarId}/closures`)

@@ -18,8 +18,15 @@ describe('the case state machine as SQL', () => {
 
   it.each(CASE_ACTIONS)('%s: allowed and next state for every status', async (action) => {
     const sql = transitionSql(action, 's');
-    const { rows } = await client.query(`SELECT s, ${sql.allowed} AS allowed, ${sql.next} AS next FROM unnest($1::text[]) AS s`, [CASE_STATUSES]);
-    const expected = CASE_STATUSES.map((s) => ({ s, allowed: CASE_TRANSITIONS[action][s] !== undefined, next: CASE_TRANSITIONS[action][s] ?? null }));
+    const { rows } = await client.query(
+      `SELECT s, ${sql.allowed} AS allowed, ${sql.next} AS next FROM unnest($1::text[]) AS s`,
+      [CASE_STATUSES],
+    );
+    const expected = CASE_STATUSES.map((s) => ({
+      s,
+      allowed: CASE_TRANSITIONS[action][s] !== undefined,
+      next: CASE_TRANSITIONS[action][s] ?? null,
+    }));
     expect(rows).toEqual(expected);
   });
 });

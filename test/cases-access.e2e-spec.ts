@@ -1,5 +1,5 @@
 import { startTestApp, TestApp } from './support/app.js';
-import { createUser, TestUser } from './support/factories.js';
+import { createUser, openCase, TestUser } from './support/factories.js';
 
 /**
  * Every case endpoint × every kind of caller, each on a case of its own in a
@@ -29,10 +29,20 @@ describe('case access matrix', () => {
     const opened = await t.http
       .post('/cases')
       .set('Authorization', as('buyer'))
-      .send({ sellerId: users.seller.id, listingRef: 'listing-1', topic: 'question', subject: 'Private question', body: 'My address is 1 Main St' })
+      .send({
+        sellerId: users.seller.id,
+        listingRef: 'listing-1',
+        topic: 'question',
+        subject: 'Private question',
+        body: 'My address is 1 Main St',
+      })
       .expect(201);
     caseId = opened.body.id;
-    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as('agent')).send({ body: 'INTERNAL-NOTE-TEXT', internal: true }).expect(201);
+    await t.http
+      .post(`/cases/${caseId}/messages`)
+      .set('Authorization', as('agent'))
+      .send({ body: 'INTERNAL-NOTE-TEXT', internal: true })
+      .expect(201);
   });
   afterAll(() => t.close());
 
@@ -41,7 +51,13 @@ describe('case access matrix', () => {
     const opened = await t.http
       .post('/cases')
       .set('Authorization', as('buyer'))
-      .send({ sellerId: users.seller.id, listingRef: 'listing-2', topic: 'question', subject: 'Private question', body: 'Is it waterproof?' })
+      .send({
+        sellerId: users.seller.id,
+        listingRef: 'listing-2',
+        topic: 'question',
+        subject: 'Private question',
+        body: 'Is it waterproof?',
+      })
       .expect(201);
     if (resolved) await t.http.post(`/cases/${opened.body.id}/resolve`).set('Authorization', as('buyer')).expect(200);
     return opened.body.id;
@@ -62,16 +78,46 @@ describe('case access matrix', () => {
   // Expected status per caller; "ok" is the endpoint's success (200 or 201) and nothing else.
   const expected: Record<string, Record<string, number | 'ok'>> = {
     'GET /cases/:id': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
-    'GET /cases/:id/messages': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
-    'GET /cases/:id/timeline': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
+    'GET /cases/:id/messages': {
+      buyer: 'ok',
+      otherBuyer: 404,
+      seller: 'ok',
+      otherSeller: 404,
+      agent: 'ok',
+      admin: 'ok',
+    },
+    'GET /cases/:id/timeline': {
+      buyer: 'ok',
+      otherBuyer: 404,
+      seller: 'ok',
+      otherSeller: 404,
+      agent: 'ok',
+      admin: 'ok',
+    },
     'GET /cases/:id/sla': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
-    'POST /cases/:id/messages': { buyer: 'ok', otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 'ok', admin: 'ok' },
-    'POST /cases/:id/no-response-needed': { buyer: 403, otherBuyer: 404, seller: 'ok', otherSeller: 404, agent: 403, admin: 403 },
+    'POST /cases/:id/messages': {
+      buyer: 'ok',
+      otherBuyer: 404,
+      seller: 'ok',
+      otherSeller: 404,
+      agent: 'ok',
+      admin: 'ok',
+    },
+    'POST /cases/:id/no-response-needed': {
+      buyer: 403,
+      otherBuyer: 404,
+      seller: 'ok',
+      otherSeller: 404,
+      agent: 403,
+      admin: 403,
+    },
     'POST /cases/:id/resolve': { buyer: 'ok', otherBuyer: 404, seller: 403, otherSeller: 404, agent: 403, admin: 403 },
     'POST /cases/:id/reopen': { buyer: 'ok', otherBuyer: 404, seller: 403, otherSeller: 404, agent: 403, admin: 403 },
   };
 
-  const rows = Object.keys(endpoints).flatMap((endpoint) => Object.keys(expected[endpoint]).map((caller) => [endpoint, caller, expected[endpoint][caller]] as const));
+  const rows = Object.keys(endpoints).flatMap((endpoint) =>
+    Object.keys(expected[endpoint]).map((caller) => [endpoint, caller, expected[endpoint][caller]] as const),
+  );
 
   it.each(rows)('%s as %s → %s', async (endpoint, caller, status) => {
     const call = endpoints[endpoint];
@@ -89,7 +135,9 @@ describe('case access matrix', () => {
 
   it.each(Object.keys(endpoints))('%s without a token → 401, with a malformed id → 404', async (endpoint) => {
     const call = endpoints[endpoint];
-    await (call.body ? t.http[call.method](call.path(caseId)).send(call.body) : t.http[call.method](call.path(caseId))).expect(401);
+    await (
+      call.body ? t.http[call.method](call.path(caseId)).send(call.body) : t.http[call.method](call.path(caseId))
+    ).expect(401);
     const request = t.http[call.method](call.path('not-a-uuid')).set('Authorization', as('admin'));
     const response = await (call.body ? request.send(call.body) : request);
     expect(response.status).toBe(404);
@@ -106,7 +154,13 @@ describe('case access matrix', () => {
 
   it('never shows internal notes to buyers or sellers, by any endpoint', async () => {
     for (const caller of ['buyer', 'seller']) {
-      for (const path of [`/cases/${caseId}`, `/cases/${caseId}/messages`, `/cases/${caseId}/timeline`, `/cases/${caseId}/sla`, '/cases']) {
+      for (const path of [
+        `/cases/${caseId}`,
+        `/cases/${caseId}/messages`,
+        `/cases/${caseId}/timeline`,
+        `/cases/${caseId}/sla`,
+        '/cases',
+      ]) {
         const response = await t.http.get(path).set('Authorization', as(caller)).expect(200);
         expect(JSON.stringify(response.body)).not.toContain('INTERNAL-NOTE-TEXT');
         expect(JSON.stringify(response.body)).not.toContain('internal_note');
@@ -114,5 +168,23 @@ describe('case access matrix', () => {
     }
     const forAgent = await t.http.get(`/cases/${caseId}/messages`).set('Authorization', as('agent')).expect(200);
     expect(JSON.stringify(forAgent.body)).toContain('INTERNAL-NOTE-TEXT');
+  });
+
+  describe('with parties of its own', () => {
+    let buyer: TestUser;
+    const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
+    beforeAll(async () => {
+      buyer = await createUser(t.sql, 'buyer');
+    });
+
+    it('a seller calling /resolve on a case it cannot see gets 404, on its own case 403', async () => {
+      const seller = await createUser(t.sql, 'seller');
+      const stranger = await createUser(t.sql, 'seller');
+      const openedId = await openCase(t, buyer, seller.id, { subject: 'Mine', body: 'Hello' });
+      await t.http.post(`/cases/${openedId}/resolve`).set('Authorization', as(stranger)).expect(404);
+      await t.http.post(`/cases/${openedId}/resolve`).set('Authorization', as(seller)).expect(403);
+      const otherBuyer = await createUser(t.sql, 'buyer');
+      await t.http.post(`/cases/${openedId}/no-response-needed`).set('Authorization', as(otherBuyer)).expect(404);
+    });
   });
 });

@@ -32,26 +32,38 @@ describe('case lists', () => {
     await openAt('2026-03-05T18:00:00Z', 'D'); // Thu → due Mon 03-09
     await openAt('2026-03-06T18:00:00Z', 'E'); // Fri → due Tue 03-10
     // One answered (no open cycle) and one resolved.
-    await t.http.post(`/cases/${ids.D}/messages`).set('Authorization', as(seller)).send({ body: 'Answered' }).expect(201);
+    await t.http
+      .post(`/cases/${ids.D}/messages`)
+      .set('Authorization', as(seller))
+      .send({ body: 'Answered' })
+      .expect(201);
     await t.http.post(`/cases/${ids.E}/resolve`).set('Authorization', as(buyer)).expect(200);
     t.clock.set('2026-03-04T19:00:00Z');
   });
   afterAll(() => t.close());
 
-  const subjects = (items: { id: string }[]) => items.map((item) => Object.keys(ids).find((key) => ids[key] === item.id));
+  const subjects = (items: { id: string }[]) =>
+    items.map((item) => Object.keys(ids).find((key) => ids[key] === item.id));
 
   it("orders a seller's open cases by the nearest deadline, answered ones after, resolved ones out", async () => {
     const page = await t.http.get('/cases').set('Authorization', as(seller)).expect(200);
     expect(subjects(page.body.items)).toEqual(['A', 'B', 'C', 'D']);
     expect(page.body.nextCursor).toBeNull();
-    const resolved = await t.http.get('/cases').query({ status: 'resolved' }).set('Authorization', as(seller)).expect(200);
+    const resolved = await t.http
+      .get('/cases')
+      .query({ status: 'resolved' })
+      .set('Authorization', as(seller))
+      .expect(200);
     expect(subjects(resolved.body.items)).toEqual(['E']);
   });
 
   it('filters by SLA state at the current time', async () => {
     t.clock.set('2026-03-04T19:00:00Z');
     // Now Wed 2026-03-04 11:00 PST: A is late (due Wed 10:00), B at risk (warn Wed 10:00), C on track, D stopped.
-    const state = async (slaState: string) => subjects((await t.http.get('/cases').query({ slaState }).set('Authorization', as(seller)).expect(200)).body.items);
+    const state = async (slaState: string) =>
+      subjects(
+        (await t.http.get('/cases').query({ slaState }).set('Authorization', as(seller)).expect(200)).body.items,
+      );
     expect(await state('late')).toEqual(['A']);
     expect(await state('at_risk')).toEqual(['B']);
     expect(await state('on_track')).toEqual(['C']);
@@ -83,7 +95,11 @@ describe('case lists', () => {
     expect(names(first.body.items)).toEqual(['P', 'Q']);
     // A new case with the earliest deadline of all arrives between the pages.
     await open('2026-02-27T18:00:00Z', 'Z');
-    const second = await t.http.get('/cases').query({ limit: 2, cursor: first.body.nextCursor }).set('Authorization', as(ownSeller)).expect(200);
+    const second = await t.http
+      .get('/cases')
+      .query({ limit: 2, cursor: first.body.nextCursor })
+      .set('Authorization', as(ownSeller))
+      .expect(200);
     expect(names(second.body.items)).toEqual(['R']);
     expect(second.body.nextCursor).toBeNull();
     const fresh = await t.http.get('/cases').query({ limit: 2 }).set('Authorization', as(ownSeller)).expect(200);
@@ -93,7 +109,11 @@ describe('case lists', () => {
   it("lists a buyer's cases newest first, paged", async () => {
     const first = await t.http.get('/cases').query({ limit: 3 }).set('Authorization', as(buyer)).expect(200);
     expect(subjects(first.body.items)).toEqual(['E', 'D', 'C']);
-    const rest = await t.http.get('/cases').query({ limit: 3, cursor: first.body.nextCursor }).set('Authorization', as(buyer)).expect(200);
+    const rest = await t.http
+      .get('/cases')
+      .query({ limit: 3, cursor: first.body.nextCursor })
+      .set('Authorization', as(buyer))
+      .expect(200);
     expect(subjects(rest.body.items)).toEqual(['B', 'A']);
     expect(rest.body.nextCursor).toBeNull();
   });
@@ -120,13 +140,27 @@ describe('posting rate limit', () => {
     const buyer = await createUser(t.sql, 'buyer');
     const seller = await createUser(t.sql, 'seller');
     const auth = `Bearer ${t.tokenFor(buyer)}`;
-    const opened = await t.http.post('/cases').set('Authorization', auth).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' }).expect(201);
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', auth)
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' })
+      .expect(201);
     await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', auth).send({ body: 'two' }).expect(201);
-    await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', auth).send({ body: 'three' }).expect(201);
-    const limited = await t.http.post(`/cases/${opened.body.id}/messages`).set('Authorization', auth).send({ body: 'four' }).expect(429);
+    await t.http
+      .post(`/cases/${opened.body.id}/messages`)
+      .set('Authorization', auth)
+      .send({ body: 'three' })
+      .expect(201);
+    const limited = await t.http
+      .post(`/cases/${opened.body.id}/messages`)
+      .set('Authorization', auth)
+      .send({ body: 'four' })
+      .expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect((await t.sql.query('SELECT count(*)::int AS n FROM messages WHERE case_id = $1', [opened.body.id])).rows[0].n).toBe(3);
+    expect(
+      (await t.sql.query('SELECT count(*)::int AS n FROM messages WHERE case_id = $1', [opened.body.id])).rows[0].n,
+    ).toBe(3);
     // Another user is not limited by this one.
     await t.http
       .post(`/cases/${opened.body.id}/messages`)

@@ -18,14 +18,38 @@ interface Endpoint {
   forbidden: Who[];
 }
 
-const READERS = { buyer: 'awaiting_seller', seller: 'awaiting_seller', agent: 'awaiting_seller', admin: 'awaiting_seller' } as const;
+const READERS = {
+  buyer: 'awaiting_seller',
+  seller: 'awaiting_seller',
+  agent: 'awaiting_seller',
+  admin: 'awaiting_seller',
+} as const;
 
 /** Every claim endpoint for every role: 2xx for who may, 403 for who sees the claim but may not, 404 for who does not see it. */
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /claims/:id', method: 'get', path: (c) => `/claims/${c.id}`, allowed: READERS, forbidden: [] },
-  { name: 'GET /claims/:id/messages', method: 'get', path: (c) => `/claims/${c.id}/messages`, allowed: READERS, forbidden: [] },
-  { name: 'GET /claims/:id/timeline', method: 'get', path: (c) => `/claims/${c.id}/timeline`, allowed: READERS, forbidden: [] },
-  { name: 'POST /claims/:id/messages', method: 'post', path: (c) => `/claims/${c.id}/messages`, body: { body: 'Any update?' }, allowed: READERS, forbidden: [] },
+  {
+    name: 'GET /claims/:id/messages',
+    method: 'get',
+    path: (c) => `/claims/${c.id}/messages`,
+    allowed: READERS,
+    forbidden: [],
+  },
+  {
+    name: 'GET /claims/:id/timeline',
+    method: 'get',
+    path: (c) => `/claims/${c.id}/timeline`,
+    allowed: READERS,
+    forbidden: [],
+  },
+  {
+    name: 'POST /claims/:id/messages',
+    method: 'post',
+    path: (c) => `/claims/${c.id}/messages`,
+    body: { body: 'Any update?' },
+    allowed: READERS,
+    forbidden: [],
+  },
   {
     name: 'POST /claims/:id/messages (internal)',
     method: 'post',
@@ -50,7 +74,13 @@ const ENDPOINTS: Endpoint[] = [
     allowed: { seller: 'awaiting_seller' },
     forbidden: ['buyer', 'agent', 'admin'],
   },
-  { name: 'POST /claims/:id/withdraw', method: 'post', path: (c) => `/claims/${c.id}/withdraw`, allowed: { buyer: 'awaiting_seller' }, forbidden: ['seller', 'agent', 'admin'] },
+  {
+    name: 'POST /claims/:id/withdraw',
+    method: 'post',
+    path: (c) => `/claims/${c.id}/withdraw`,
+    allowed: { buyer: 'awaiting_seller' },
+    forbidden: ['seller', 'agent', 'admin'],
+  },
   {
     name: 'POST /claims/:id/request-info',
     method: 'post',
@@ -95,12 +125,17 @@ describe('claims: who may do what', () => {
   /** A fresh claim of `users.buyer` against `users.seller`, brought to `state` by the parties and another agent. */
   const claimIn = async (state: State): Promise<ClaimView> => {
     const claim = await fileClaim(t, users.buyer, pairs.pop()!.orderId);
-    const step = (who: Who | 'firstDecider', path: string, body: object) => t.http.post(`/claims/${claim.id}/${path}`).set('Authorization', as(who)).send(body).expect(200);
+    const step = (who: Who | 'firstDecider', path: string, body: object) =>
+      t.http.post(`/claims/${claim.id}/${path}`).set('Authorization', as(who)).send(body).expect(200);
     if (state === 'awaiting_seller') return claim;
     await step('seller', 'respond', { body: 'My side.' });
     if (state === 'under_review') return claim;
     const outcome = state === 'denied' ? 'denied' : 'granted';
-    await step('firstDecider', 'decide', outcome === 'granted' ? { outcome, funding: 'seller', note: 'x' } : { outcome, note: 'x' });
+    await step(
+      'firstDecider',
+      'decide',
+      outcome === 'granted' ? { outcome, funding: 'seller', note: 'x' } : { outcome, note: 'x' },
+    );
     if (state !== 'appealed') return claim;
     await step('seller', 'appeal', { body: 'Unfair.' });
     return claim;
@@ -135,13 +170,32 @@ describe('claims: who may do what', () => {
     const response = await t.http[endpoint.method](endpoint.path(claim))
       .set('Authorization', as(who))
       .send(endpoint.body ?? {});
-    const expected = state ? (endpoint.method === 'get' ? 200 : endpoint.name.includes('messages') ? 201 : 200) : endpoint.forbidden.includes(who) ? 403 : 404;
-    expect({ who, status: response.status, detail: response.body.detail }).toEqual({ who, status: expected, detail: expected >= 400 ? expect.any(String) : undefined });
+    const expected = state
+      ? endpoint.method === 'get'
+        ? 200
+        : endpoint.name.includes('messages')
+          ? 201
+          : 200
+      : endpoint.forbidden.includes(who)
+        ? 403
+        : 404;
+    expect({ who, status: response.status, detail: response.body.detail }).toEqual({
+      who,
+      status: expected,
+      detail: expected >= 400 ? expect.any(String) : undefined,
+    });
   });
 
   it('eligibility: the order’s buyer and support; nobody else learns the order exists', async () => {
     const { orderId } = pairs.pop()!;
-    const expected: Record<Who, number> = { buyer: 200, otherBuyer: 404, seller: 404, otherSeller: 404, agent: 200, admin: 200 };
+    const expected: Record<Who, number> = {
+      buyer: 200,
+      otherBuyer: 404,
+      seller: 404,
+      otherSeller: 404,
+      agent: 200,
+      admin: 200,
+    };
     for (const who of EVERYONE) {
       const response = await t.http.get(`/claims/eligibility?orderId=${orderId}`).set('Authorization', as(who));
       expect({ who, status: response.status }).toEqual({ who, status: expected[who] });
@@ -150,9 +204,19 @@ describe('claims: who may do what', () => {
 
   it('filing: only the order’s buyer (other buyers: not found; other roles: forbidden)', async () => {
     const { orderId } = pairs.pop()!;
-    const expected: Record<Who, number> = { otherBuyer: 404, seller: 403, otherSeller: 403, agent: 403, admin: 403, buyer: 201 };
+    const expected: Record<Who, number> = {
+      otherBuyer: 404,
+      seller: 403,
+      otherSeller: 403,
+      agent: 403,
+      admin: 403,
+      buyer: 201,
+    };
     for (const who of ['otherBuyer', 'seller', 'otherSeller', 'agent', 'admin', 'buyer'] as Who[]) {
-      const response = await t.http.post('/claims').set('Authorization', as(who)).send({ orderId, reason: 'not_as_described', body: 'Wrong colour.' });
+      const response = await t.http
+        .post('/claims')
+        .set('Authorization', as(who))
+        .send({ orderId, reason: 'not_as_described', body: 'Wrong colour.' });
       expect({ who, status: response.status }).toEqual({ who, status: expected[who] });
     }
   });
@@ -162,12 +226,26 @@ describe('claims: who may do what', () => {
     for (let i = 0; i < 2; i++) {
       const { caseId } = pairs.pop()!;
       await t.http.post(`/cases/${caseId}/escalate`).set('Authorization', as('buyer')).expect(200);
-      escalations.push((await t.sql.query(`SELECT id FROM escalations WHERE case_id = $1`, [caseId])).rows[0].id as string);
+      escalations.push(
+        (await t.sql.query(`SELECT id FROM escalations WHERE case_id = $1`, [caseId])).rows[0].id as string,
+      );
     }
     for (const who of ['buyer', 'otherBuyer', 'seller', 'otherSeller'] as Who[]) {
-      await t.http.post(`/escalations/${escalations[0]}/claim`).set('Authorization', as(who)).send({ reason: 'not_as_described', body: 'x' }).expect(404);
+      await t.http
+        .post(`/escalations/${escalations[0]}/claim`)
+        .set('Authorization', as(who))
+        .send({ reason: 'not_as_described', body: 'x' })
+        .expect(404);
     }
-    await t.http.post(`/escalations/${escalations[0]}/claim`).set('Authorization', as('agent')).send({ reason: 'not_as_described', body: 'For the buyer.' }).expect(201);
-    await t.http.post(`/escalations/${escalations[1]}/claim`).set('Authorization', as('admin')).send({ reason: 'not_as_described', body: 'For the buyer.' }).expect(201);
+    await t.http
+      .post(`/escalations/${escalations[0]}/claim`)
+      .set('Authorization', as('agent'))
+      .send({ reason: 'not_as_described', body: 'For the buyer.' })
+      .expect(201);
+    await t.http
+      .post(`/escalations/${escalations[1]}/claim`)
+      .set('Authorization', as('admin'))
+      .send({ reason: 'not_as_described', body: 'For the buyer.' })
+      .expect(201);
   });
 });

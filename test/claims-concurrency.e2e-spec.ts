@@ -75,7 +75,10 @@ describe('the claims sweep on several instances', () => {
   const sweepEverywhere = () =>
     Promise.all(
       instances.map((instance) =>
-        fetch(`${instance.url}/admin/jobs/claims-sweep/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+        fetch(`${instance.url}/admin/jobs/claims-sweep/run`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        }).then(async (r) => {
           expect(r.status).toBe(200);
           return (await r.json()) as { sellerResponse: number; infoRequest: number; appealWindow: number };
         }),
@@ -84,22 +87,43 @@ describe('the claims sweep on several instances', () => {
 
   it('acts on each passed deadline exactly once: 700 to review, 650 back from info requests, 650 closed; a second sweep does nothing', async () => {
     const results = await sweepEverywhere();
-    const total = (key: 'sellerResponse' | 'infoRequest' | 'appealWindow') => results.reduce((sum, r) => sum + r[key], 0);
-    expect({ sellerResponse: total('sellerResponse'), infoRequest: total('infoRequest'), appealWindow: total('appealWindow') }).toEqual({
+    const total = (key: 'sellerResponse' | 'infoRequest' | 'appealWindow') =>
+      results.reduce((sum, r) => sum + r[key], 0);
+    expect({
+      sellerResponse: total('sellerResponse'),
+      infoRequest: total('infoRequest'),
+      appealWindow: total('appealWindow'),
+    }).toEqual({
       sellerResponse: SILENT,
       infoRequest: UNANSWERED,
       appealWindow: APPEALABLE,
     });
     const one = async (query: string) => (await sql.query(query)).rows[0];
-    expect(await one(`SELECT count(*)::int AS n, count(DISTINCT claim_id)::int AS claims FROM claim_deadline_actions`)).toEqual({ n: 2000, claims: 2000 });
-    expect((await sql.query(`SELECT status, flags, count(*)::int AS n FROM claims GROUP BY status, flags ORDER BY status, flags`)).rows).toEqual([
+    expect(
+      await one(`SELECT count(*)::int AS n, count(DISTINCT claim_id)::int AS claims FROM claim_deadline_actions`),
+    ).toEqual({ n: 2000, claims: 2000 });
+    expect(
+      (
+        await sql.query(
+          `SELECT status, flags, count(*)::int AS n FROM claims GROUP BY status, flags ORDER BY status, flags`,
+        )
+      ).rows,
+    ).toEqual([
       { status: 'closed', flags: [], n: APPEALABLE },
       { status: 'under_review', flags: ['info_not_provided'], n: UNANSWERED },
       { status: 'under_review', flags: ['no_seller_response'], n: SILENT },
     ]);
-    expect(await one(`SELECT count(*)::int AS n, count(DISTINCT claim_id)::int AS claims FROM escalations WHERE reason = 'claim'`)).toEqual({ n: SILENT, claims: SILENT });
-    expect(await one(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'claim_no_seller_response'`)).toEqual({ n: SILENT });
-    expect(await one(`SELECT count(*)::int AS n FROM webhook_events WHERE type = 'claim.closed'`)).toEqual({ n: APPEALABLE });
+    expect(
+      await one(
+        `SELECT count(*)::int AS n, count(DISTINCT claim_id)::int AS claims FROM escalations WHERE reason = 'claim'`,
+      ),
+    ).toEqual({ n: SILENT, claims: SILENT });
+    expect(await one(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'claim_no_seller_response'`)).toEqual({
+      n: SILENT,
+    });
+    expect(await one(`SELECT count(*)::int AS n FROM webhook_events WHERE type = 'claim.closed'`)).toEqual({
+      n: APPEALABLE,
+    });
     expect(await one(`SELECT count(*)::int AS n FROM claim_events WHERE type = 'status_changed'`)).toEqual({ n: 2000 });
     expect(await one(`SELECT count(*)::int AS n FROM claims WHERE next_deadline_at IS NOT NULL`)).toEqual({ n: 0 });
 

@@ -20,7 +20,8 @@ describe('simulated clock', () => {
     return created;
   };
   // Each test reads the shared clock first: it only moves forward, so tests assert on what they move.
-  const now = async () => new Date((await one.http.get('/admin/clock').set('Authorization', admin).expect(200)).body.now).getTime();
+  const now = async () =>
+    new Date((await one.http.get('/admin/clock').set('Authorization', admin).expect(200)).body.now).getTime();
   const iso = (ms: number) => new Date(ms).toISOString();
 
   beforeAll(async () => {
@@ -60,7 +61,11 @@ describe('simulated clock', () => {
       .set('Authorization', admin)
       .expect(200, { now: iso(start + 3_600_000) });
     const later = iso(start + 3 * 86_400_000 + 1_800_000);
-    await two.http.post('/admin/clock/advance').set('Authorization', admin).send({ to: later }).expect(200, { now: later });
+    await two.http
+      .post('/admin/clock/advance')
+      .set('Authorization', admin)
+      .send({ to: later })
+      .expect(200, { now: later });
     await expect(one.app.get(Clock).now()).resolves.toEqual(new Date(later));
   });
 
@@ -97,6 +102,50 @@ describe('simulated clock', () => {
       .send({ seconds: 60 })
       .expect(403);
     await one.http.get('/admin/clock').expect(401);
+  });
+});
+
+describe('the simulated clock in the years calendars cover', () => {
+  let t: TestApp;
+  let admin: string;
+  const now = async () => (await t.http.get('/admin/clock').set('Authorization', admin).expect(200)).body.now as string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CLOCK_MODE: 'simulated', CLOCK_START: '2026-03-02T18:00:00Z' } });
+    admin = `Bearer ${t.tokenFor(await createUser(t.sql, 'admin'))}`;
+  });
+  afterAll(() => t.close());
+
+  it.each(['9999-12-31', '9999-12-31T00:00:00Z', '2101-01-01T00:00:00Z', '2100-12-31T23:00:00-05:00'])(
+    'refuses to move to %s with 400 naming to',
+    async (to) => {
+      const before = await now();
+      const response = await t.http.post('/admin/clock/advance').set('Authorization', admin).send({ to }).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'to', message: 'to must fall in the years 1970–2100' }]);
+      expect(await now()).toBe(before);
+    },
+  );
+
+  it('moves to the last day of 2100, and not one step of seconds past its end', async () => {
+    await t.http
+      .post('/admin/clock/advance')
+      .set('Authorization', admin)
+      .send({ to: '2100-12-31T23:00:00Z' })
+      .expect(200, { now: '2100-12-31T23:00:00.000Z' });
+    const response = await t.http
+      .post('/admin/clock/advance')
+      .set('Authorization', admin)
+      .send({ seconds: 3600 })
+      .expect(400);
+    expect(response.body.errors).toEqual([
+      { field: 'seconds', message: expect.stringContaining('past the end of 2100') },
+    ]);
+    expect(await now()).toBe('2100-12-31T23:00:00.000Z');
+    await t.http
+      .post('/admin/clock/advance')
+      .set('Authorization', admin)
+      .send({ seconds: 3599 })
+      .expect(200, { now: '2100-12-31T23:59:59.000Z' });
   });
 });
 

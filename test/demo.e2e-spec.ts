@@ -12,7 +12,9 @@ describe('demo data', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { CLOCK_MODE: 'simulated', CLOCK_START: DEMO_START, POST_RATE_LIMIT_PER_MINUTE: '100000' } });
+    t = await startTestApp({
+      env: { CLOCK_MODE: 'simulated', CLOCK_START: DEMO_START, POST_RATE_LIMIT_PER_MINUTE: '100000' },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -22,27 +24,53 @@ describe('demo data', () => {
     const admin = await createUser(t.sql, 'admin');
     const steps: string[] = [];
     const started = Date.now();
-    const accounts = await seedDemo({ baseUrl: await listen(t), adminId: admin.id, tokenFor: (id) => t.tokenFor({ id, role: '' }) }, (step) => steps.push(step));
+    const accounts = await seedDemo(
+      { baseUrl: await listen(t), adminId: admin.id, tokenFor: (id) => t.tokenFor({ id, role: '' }) },
+      (step) => steps.push(step),
+    );
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(steps).toEqual(['accounts', 'orders', 'conversations', 'escalations and reports', 'today’s cases', 'done']);
-    expect(accounts.map((a) => a.role).sort()).toEqual([...Array(3).fill('agent'), ...Array(12).fill('buyer'), ...Array(5).fill('seller')]);
+    expect(accounts.map((a) => a.role).sort()).toEqual([
+      ...Array(3).fill('agent'),
+      ...Array(12).fill('buyer'),
+      ...Array(5).fill('seller'),
+    ]);
 
     const rows = async (sql: string) => (await t.sql.query(sql)).rows.map((row) => Object.values(row).join(':'));
-    const zones = await rows(`SELECT DISTINCT v.definition->>'timeZone' FROM calendar_versions v JOIN calendars c ON c.id = v.calendar_id WHERE c.kind = 'seller' ORDER BY 1`);
+    const zones = await rows(
+      `SELECT DISTINCT v.definition->>'timeZone' FROM calendar_versions v JOIN calendars c ON c.id = v.calendar_id WHERE c.kind = 'seller' ORDER BY 1`,
+    );
     expect(zones).toEqual(['America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney', 'Europe/Berlin', 'Europe/London']);
     expect(await rows(`SELECT count(*) FROM orders`)).toEqual(['300']);
-    expect(await rows(`SELECT DISTINCT status FROM cases ORDER BY 1`)).toEqual(['awaiting_buyer', 'awaiting_seller', 'closed', 'escalated', 'resolved']);
+    expect(await rows(`SELECT DISTINCT status FROM cases ORDER BY 1`)).toEqual([
+      'awaiting_buyer',
+      'awaiting_seller',
+      'closed',
+      'escalated',
+      'resolved',
+    ]);
     const slaStates = await rows(`
       SELECT DISTINCT CASE WHEN c.status = 'escalated' THEN 'escalated' WHEN c.cycle_id IS NULL THEN 'stopped'
                            WHEN s.now < c.warn_at THEN 'on_track' WHEN s.now < c.due_at THEN 'at_risk' ELSE 'late' END
         FROM cases c, simulated_clock s ORDER BY 1`);
     expect(slaStates).toEqual(['at_risk', 'escalated', 'late', 'on_track', 'stopped']);
     // Withdrawn, refunded and appeal outcomes close at once; their histories keep them.
-    expect(await rows(`SELECT DISTINCT status FROM claims ORDER BY 1`)).toEqual(['appealed', 'awaiting_seller', 'closed', 'denied', 'granted', 'info_requested', 'under_review']);
+    expect(await rows(`SELECT DISTINCT status FROM claims ORDER BY 1`)).toEqual([
+      'appealed',
+      'awaiting_seller',
+      'closed',
+      'denied',
+      'granted',
+      'info_requested',
+      'under_review',
+    ]);
     const passed = await rows(`SELECT DISTINCT data->>'to' FROM claim_events WHERE type = 'status_changed' ORDER BY 1`);
-    expect(passed).toEqual(expect.arrayContaining(['appeal_reversed', 'appeal_upheld', 'refunded_by_seller', 'withdrawn']));
+    expect(passed).toEqual(
+      expect.arrayContaining(['appeal_reversed', 'appeal_upheld', 'refunded_by_seller', 'withdrawn']),
+    );
     // The broadcasts reach each account's Message Center when it looks (docs/inbox.md): every account looks once.
-    for (const account of accounts) await t.http.get('/inbox/counts').set('Authorization', `Bearer ${account.token}`).expect(200);
+    for (const account of accounts)
+      await t.http.get('/inbox/counts').set('Authorization', `Bearer ${account.token}`).expect(200);
     expect(await rows(`SELECT DISTINCT category FROM inbox_items ORDER BY 1`)).toEqual([
       'buyer_messages',
       'customer_service',

@@ -52,12 +52,16 @@ describe('a dispatcher killed mid-batch', () => {
   it('leaves every row sent or to be retried, and a second dispatcher sends the rest once the lease ends', async () => {
     const [admin] = (await sql.query(`SELECT id FROM users WHERE role = 'admin'`)).rows;
     const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(admin.id));
-    void fetch(`${dispatcher.url}/admin/jobs/outbox-dispatch/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    void fetch(`${dispatcher.url}/admin/jobs/outbox-dispatch/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    }).catch(() => undefined);
     while (smtp.received.length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
     dispatcher.child.kill('SIGKILL');
     await dispatcher.stop();
 
-    const after = (await sql.query(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
+    const after = (await sql.query(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`))
+      .rows;
     expect(after.map((r) => r.status).every((s) => s === 'sent' || s === 'sending')).toBe(true);
     expect(after.find((r) => r.status === 'sending')?.n).toBeGreaterThan(0);
     const sentBefore = after.find((r) => r.status === 'sent')?.n ?? 0;
@@ -76,7 +80,9 @@ describe('a dispatcher killed mid-batch', () => {
     } finally {
       await rescuer.close();
     }
-    expect((await sql.query(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status`)).rows).toEqual([{ status: 'sent', n: EMAILS }]);
+    expect((await sql.query(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status`)).rows).toEqual([
+      { status: 'sent', n: EMAILS },
+    ]);
     const ids = (await sql.query('SELECT id FROM outbox')).rows.map((r) => `<outbox-${r.id}@parley.local>`);
     const delivered = smtp.byMessageId();
     expect(ids.every((id) => (delivered.get(id) ?? 0) >= 1)).toBe(true);

@@ -15,14 +15,22 @@ describe('email through the outbox', () => {
   let seller: TestUser;
   let agent: TestUser;
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
-  const dispatch = async () => (await t.http.post('/admin/jobs/outbox-dispatch/run').set('Authorization', as(admin)).expect(200)).body;
+  const dispatch = async () =>
+    (await t.http.post('/admin/jobs/outbox-dispatch/run').set('Authorization', as(admin)).expect(200)).body;
   const mailTo = (user: TestUser) => smtp.received.filter((mail) => mail.envelopeTo.includes(user.email));
-  const status = async () => (await t.sql.query(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
+  const status = async () =>
+    (await t.sql.query(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
     t = await startTestApp({
-      env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://parley.example', MAIL_FROM: 'Parley <no-reply@parley.example>', POST_RATE_LIMIT_PER_MINUTE: '1000', EMAIL_MAX_ATTEMPTS: '3' },
+      env: {
+        SMTP_URL: smtp.url,
+        PUBLIC_URL: 'https://parley.example',
+        MAIL_FROM: 'Parley <no-reply@parley.example>',
+        POST_RATE_LIMIT_PER_MINUTE: '1000',
+        EMAIL_MAX_ATTEMPTS: '3',
+      },
     });
     admin = await createUser(t.sql, 'admin');
     buyer = await createUser(t.sql, 'buyer');
@@ -47,7 +55,13 @@ describe('email through the outbox', () => {
     const opened = await t.http
       .post('/cases')
       .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l-1', topic: 'question', subject: 'Is the <b>blue</b> one in stock?', body: 'Hello <script>alert(1)</script> & thanks' })
+      .send({
+        sellerId: seller.id,
+        listingRef: 'l-1',
+        topic: 'question',
+        subject: 'Is the <b>blue</b> one in stock?',
+        body: 'Hello <script>alert(1)</script> & thanks',
+      })
       .expect(201);
     const caseId = opened.body.id;
     await dispatch();
@@ -58,17 +72,25 @@ describe('email through the outbox', () => {
     expect(question.parsed.html).not.toContain('<script>');
     expect(question.parsed.text).toContain(`https://parley.example/app/cases/${caseId}`);
     expect(question.parsed.from?.value).toEqual([{ address: 'no-reply@parley.example', name: 'Parley' }]);
-    const [row] = (await t.sql.query(`SELECT id, status, sent_at FROM outbox WHERE case_id = $1 AND kind = 'case_opened'`, [caseId])).rows;
+    const [row] = (
+      await t.sql.query(`SELECT id, status, sent_at FROM outbox WHERE case_id = $1 AND kind = 'case_opened'`, [caseId])
+    ).rows;
     expect(question.parsed.messageId).toBe(`<outbox-${row.id}@parley.example>`);
     expect(row).toMatchObject({ status: 'sent', sent_at: new Date('2026-03-02T18:00:00Z') });
     // Transactional mail carries no unsubscribe header.
     expect(question.parsed.headers.has('list-unsubscribe')).toBe(false);
     // The email and the seller's Message Center item are one notice: the email links to the item.
-    const [item] = (await t.sql.query(`SELECT id FROM inbox_items WHERE outbox_id = $1 AND user_id = $2`, [row.id, seller.id])).rows;
+    const [item] = (
+      await t.sql.query(`SELECT id FROM inbox_items WHERE outbox_id = $1 AND user_id = $2`, [row.id, seller.id])
+    ).rows;
     expect(question.parsed.text).toContain(`In your Message Center: https://parley.example/app/inbox/${item.id}`);
     expect(question.parsed.html).toContain(`href="https://parley.example/app/inbox/${item.id}"`);
 
-    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Yes, call me on +1 415 555 0132' }).expect(201);
+    await t.http
+      .post(`/cases/${caseId}/messages`)
+      .set('Authorization', as(seller))
+      .send({ body: 'Yes, call me on +1 415 555 0132' })
+      .expect(201);
     await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Great' }).expect(201);
     for (const [at, expected] of [
       ['2026-03-04T18:00:00Z', 2],
@@ -81,7 +103,11 @@ describe('email through the outbox', () => {
       expect(mailTo(seller).length).toBeGreaterThanOrEqual(expected);
     }
     const [escalation] = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [caseId])).rows;
-    await t.http.post(`/escalations/${escalation.id}/resolve`).set('Authorization', as(agent)).send({ outcome: 'answered_by_support' }).expect(200);
+    await t.http
+      .post(`/escalations/${escalation.id}/resolve`)
+      .set('Authorization', as(agent))
+      .send({ outcome: 'answered_by_support' })
+      .expect(200);
     expect(await dispatch()).toMatchObject({ sent: 2, retried: 0, failed: 0 });
     expect(await dispatch()).toMatchObject({ claimed: 0 });
 
@@ -119,7 +145,9 @@ describe('email through the outbox', () => {
         [buyer.id, seller.id],
       )
     ).rows;
-    await t.sql.query(`UPDATE users SET display_name = E'Mallory\\r\\nBcc: evil@example.com' WHERE id = $1`, [buyer.id]);
+    await t.sql.query(`UPDATE users SET display_name = E'Mallory\\r\\nBcc: evil@example.com' WHERE id = $1`, [
+      buyer.id,
+    ]);
     await t.sql.query(
       `INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
        VALUES ('escalation_resolved', 'customer_service', $1, $2, 'injection', '{"role":"buyer"}', '2000-01-01', '2000-01-01')`,
@@ -159,7 +187,9 @@ describe('email through the outbox', () => {
       .set('Authorization', as(buyer))
       .send({ categories: { seller_messages: { email: false } } })
       .expect(400);
-    expect(locked.body.errors).toEqual([{ field: 'categories.seller_messages.email', message: expect.stringContaining('cannot be switched off') }]);
+    expect(locked.body.errors).toEqual([
+      { field: 'categories.seller_messages.email', message: expect.stringContaining('cannot be switched off') },
+    ]);
     await t.http
       .put('/me/email-preferences')
       .set('Authorization', as(buyer))
@@ -179,33 +209,72 @@ describe('email through the outbox', () => {
       .expect(201);
     // Everyone has it in the Message Center; by email, everyone but those who switched promotions off (this buyer, and anyone another test unsubscribed).
     const accepting = `SELECT count(*)::int AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM email_preferences p WHERE p.user_id = u.id AND p.category = 'promotions' AND NOT p.email)`;
-    expect(promo.body.recipients).toBe(Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE disabled_at IS NULL`)).rows[0].n));
+    expect(promo.body.recipients).toBe(
+      Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE disabled_at IS NULL`)).rows[0].n),
+    );
     expect(promo.body.emails).toBe(Number((await t.sql.query(accepting)).rows[0].n));
     // Each item is made when its user next looks (docs/inbox.md, "Broadcasts").
-    const promoItems = () => t.sql.query(`SELECT count(*)::int AS n FROM inbox_items WHERE kind = 'broadcast' AND subject = 'Spring sale' AND user_id = $1`, [buyer.id]);
+    const promoItems = () =>
+      t.sql.query(
+        `SELECT count(*)::int AS n FROM inbox_items WHERE kind = 'broadcast' AND subject = 'Spring sale' AND user_id = $1`,
+        [buyer.id],
+      );
     expect((await promoItems()).rows[0].n).toBe(0);
-    expect((await t.http.get('/inbox?category=promotions').set('Authorization', as(buyer)).expect(200)).body.items.map((item: { subject: string }) => item.subject)).toEqual([
-      'Spring sale',
-    ]);
+    expect(
+      (await t.http.get('/inbox?category=promotions').set('Authorization', as(buyer)).expect(200)).body.items.map(
+        (item: { subject: string }) => item.subject,
+      ),
+    ).toEqual(['Spring sale']);
     expect((await promoItems()).rows[0].n).toBe(1);
     const notice = await t.http
       .post('/admin/broadcasts')
       .set('Authorization', as(admin))
       .send({ category: 'notices', subject: 'New fees', body: 'From May on…', audience: 'buyers' })
       .expect(201);
-    expect(notice.body.recipients).toBe(Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE role = 'buyer'`)).rows[0].n));
+    expect(notice.body.recipients).toBe(
+      Number((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE role = 'buyer'`)).rows[0].n),
+    );
     const before = smtp.received.length;
     await dispatch();
     const sent = smtp.received.slice(before);
-    expect(sent.filter((mail) => mail.envelopeTo.includes(buyer.email)).map((mail) => mail.parsed.subject)).toEqual(['New fees']);
+    expect(sent.filter((mail) => mail.envelopeTo.includes(buyer.email)).map((mail) => mail.parsed.subject)).toEqual([
+      'New fees',
+    ]);
     const sellerMail = sent.filter((mail) => mail.envelopeTo.includes(seller.email));
     expect(sellerMail.map((mail) => mail.parsed.subject)).toEqual(['Spring sale']);
     // The email links to the seller's item before the seller has looked; following it makes and shows that item.
     const itemId = /app\/inbox\/([0-9a-f-]{36})/.exec(String(sellerMail[0].parsed.text))![1];
     expect((await t.sql.query(`SELECT count(*)::int AS n FROM inbox_items WHERE id = $1`, [itemId])).rows[0].n).toBe(0);
-    expect((await t.http.get(`/inbox/${itemId}`).set('Authorization', as(seller)).expect(200)).body).toMatchObject({ id: itemId, subject: 'Spring sale', category: 'promotions' });
-    await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'promotions', subject: 'x\r\nBcc: y', body: 'b', audience: 'all' }).expect(400);
-    await t.http.post('/admin/broadcasts').set('Authorization', as(buyer)).send({ category: 'notices', subject: 's', body: 'b', audience: 'all' }).expect(403);
+    expect((await t.http.get(`/inbox/${itemId}`).set('Authorization', as(seller)).expect(200)).body).toMatchObject({
+      id: itemId,
+      subject: 'Spring sale',
+      category: 'promotions',
+    });
+    await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(admin))
+      .send({ category: 'promotions', subject: 'x\r\nBcc: y', body: 'b', audience: 'all' })
+      .expect(400);
+    await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(buyer))
+      .send({ category: 'notices', subject: 's', body: 'b', audience: 'all' })
+      .expect(403);
+  });
+
+  it('refuses built-in property names as email-preference categories', async () => {
+    const response = await t.http
+      .put('/me/email-preferences')
+      .set('Authorization', as(buyer))
+      .set('Content-Type', 'application/json')
+      .send('{"categories":{"constructor":{"email":false}}}')
+      .expect(400);
+    expect(response.body.errors[0].field).toBe('categories.constructor');
+    await t.http
+      .put('/me/email-preferences')
+      .set('Authorization', as(buyer))
+      .send({ categories: { toString: { email: false } } })
+      .expect(400);
   });
 
   it('unsubscribes with one click (RFC 8058): no login, no redirect, idempotent; GET only shows a page', async () => {
@@ -227,7 +296,9 @@ describe('email through the outbox', () => {
     const page = await t.http.get(path).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('Unsubscribe');
-    expect((await t.http.get('/me/email-preferences').set('Authorization', as(seller))).body.categories.promotions.email).toBe(true);
+    expect(
+      (await t.http.get('/me/email-preferences').set('Authorization', as(seller))).body.categories.promotions.email,
+    ).toBe(true);
 
     for (let i = 0; i < 2; i++) {
       const response = await t.http.post(path).type('form').send('List-Unsubscribe=One-Click');
@@ -235,11 +306,17 @@ describe('email through the outbox', () => {
       expect(response.headers.location).toBeUndefined();
       expect(response.body).toEqual({ unsubscribed: true, category: 'promotions' });
     }
-    expect((await t.http.get('/me/email-preferences').set('Authorization', as(seller))).body.categories.promotions.email).toBe(false);
+    expect(
+      (await t.http.get('/me/email-preferences').set('Authorization', as(seller))).body.categories.promotions.email,
+    ).toBe(false);
 
     const forged = signUnsubscribeToken('some other secret', { userId: seller.id, category: 'promotions' }, new Date());
     await t.http.post(`/unsubscribe?token=${forged}`).type('form').send('List-Unsubscribe=One-Click').expect(400);
-    const expired = signUnsubscribeToken(TEST_JWT_SECRET, { userId: seller.id, category: 'promotions' }, new Date('2020-01-01T00:00:00Z'));
+    const expired = signUnsubscribeToken(
+      TEST_JWT_SECRET,
+      { userId: seller.id, category: 'promotions' },
+      new Date('2020-01-01T00:00:00Z'),
+    );
     await t.http.post(`/unsubscribe?token=${expired}`).type('form').send('List-Unsubscribe=One-Click').expect(400);
     const tampered = path.replace(/token=(.)/, (_, c) => `token=${c === 'A' ? 'B' : 'A'}`);
     await t.http.post(tampered).type('form').send('List-Unsubscribe=One-Click').expect(400);
@@ -255,11 +332,15 @@ describe('email through the outbox', () => {
     smtp.refusing = true;
     const first = await dispatch();
     expect(first).toMatchObject({ sent: 0, retried: first.claimed });
-    const { rows } = await t.sql.query(`SELECT attempts, next_attempt_at, last_error FROM outbox WHERE status = 'pending' AND payload->>'subject' = 'Maintenance'`);
+    const { rows } = await t.sql.query(
+      `SELECT attempts, next_attempt_at, last_error FROM outbox WHERE status = 'pending' AND payload->>'subject' = 'Maintenance'`,
+    );
     expect(rows.length).toBe(first.claimed);
     for (const row of rows) {
       expect(row.attempts).toBe(1);
-      expect(row.next_attempt_at.getTime()).toBeGreaterThan((await t.app.get(OutboxDispatcherService)['clock'].now()).getTime());
+      expect(row.next_attempt_at.getTime()).toBeGreaterThan(
+        (await t.app.get(OutboxDispatcherService)['clock'].now()).getTime(),
+      );
       expect(row.last_error).toMatch(/451/);
     }
     expect(await dispatch()).toMatchObject({ claimed: 0 });
@@ -271,7 +352,11 @@ describe('email through the outbox', () => {
   });
 
   it('marks an email failed after the last attempt, lists it for admins, and retries it on request', async () => {
-    await t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'notices', subject: 'Doomed', body: 'b', audience: 'sellers' }).expect(201);
+    await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', as(admin))
+      .send({ category: 'notices', subject: 'Doomed', body: 'b', audience: 'sellers' })
+      .expect(201);
     smtp.refusing = true;
     for (let attempt = 0; attempt < 3; attempt++) {
       await dispatch();
@@ -281,12 +366,33 @@ describe('email through the outbox', () => {
     expect(failed.body.length).toBeGreaterThan(0);
     expect(failed.body[0]).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringMatching(/451/) });
     smtp.refusing = false;
-    const retried = await t.http.post(`/admin/outbox/${failed.body[0].id}/retry`).set('Authorization', as(admin)).expect(200);
+    const retried = await t.http
+      .post(`/admin/outbox/${failed.body[0].id}/retry`)
+      .set('Authorization', as(admin))
+      .expect(200);
     expect(retried.body).toMatchObject({ status: 'pending', attempts: 0 });
     await t.http.post(`/admin/outbox/${failed.body[0].id}/retry`).set('Authorization', as(admin)).expect(409);
     await t.http.post('/admin/outbox/not-a-uuid/retry').set('Authorization', as(admin)).expect(404);
     expect(await dispatch()).toMatchObject({ sent: 1 });
     await t.http.get('/admin/outbox').set('Authorization', as(seller)).expect(403);
+  });
+
+  it('retrying a failed email returns it even with more than 500 newer emails pending', async () => {
+    const buyer = await createUser(t.sql, 'buyer');
+    const [failed] = (
+      await t.sql.query(
+        `INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, status, attempts, next_attempt_at, last_error, created_at)
+         VALUES ('broadcast', 'promotions', $1, 'old-failed', '{}', 'failed', 5, $2::timestamptz, '451 Try again later', $2::timestamptz) RETURNING id`,
+        [buyer.id, new Date('2026-01-01T00:00:00Z')],
+      )
+    ).rows;
+    await t.sql.query(
+      `INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)
+       SELECT 'broadcast', 'promotions', $1, 'newer-' || n, '{}', $2::timestamptz, $2::timestamptz + make_interval(secs => n) FROM generate_series(1, 501) n`,
+      [buyer.id, new Date('2026-02-01T00:00:00Z')],
+    );
+    const retried = await t.http.post(`/admin/outbox/${failed.id}/retry`).set('Authorization', as(admin)).expect(200);
+    expect(retried.body).toMatchObject({ id: failed.id, status: 'pending', attempts: 0 });
   });
 
   it('sends each email once with two dispatchers at the same time', async () => {
@@ -303,7 +409,10 @@ describe('email through the outbox', () => {
         .send({ category: 'notices', subject: 'Twice?', body: 'Once.', audience: 'buyers' })
         .expect(201);
       const before = smtp.received.length;
-      const [one, two] = await Promise.all([t.app.get(OutboxDispatcherService).dispatch(), other.app.get(OutboxDispatcherService).dispatch()]);
+      const [one, two] = await Promise.all([
+        t.app.get(OutboxDispatcherService).dispatch(),
+        other.app.get(OutboxDispatcherService).dispatch(),
+      ]);
       expect(one.sent + two.sent).toBe(broadcast.body.recipients);
       const sent = smtp.received.slice(before);
       expect(sent).toHaveLength(broadcast.body.recipients);
@@ -314,11 +423,16 @@ describe('email through the outbox', () => {
   });
 
   it('reports outbox depth and sent and failed counts on /metrics', async () => {
-    const metric = async (name: string) => Number((await t.http.get('/metrics').expect(200)).text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    const metric = async (name: string) =>
+      Number((await t.http.get('/metrics').expect(200)).text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
     const sentBefore = await metric('parley_emails_sent_total');
     const failedBefore = await metric('parley_emails_failed_total');
     const broadcast = (subject: string) =>
-      t.http.post('/admin/broadcasts').set('Authorization', as(admin)).send({ category: 'notices', subject, body: 'b', audience: 'sellers' }).expect(201);
+      t.http
+        .post('/admin/broadcasts')
+        .set('Authorization', as(admin))
+        .send({ category: 'notices', subject, body: 'b', audience: 'sellers' })
+        .expect(201);
     await broadcast('Counted');
     expect(await metric('parley_outbox_depth')).toBeGreaterThan(0);
     await dispatch();

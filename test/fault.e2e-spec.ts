@@ -25,7 +25,12 @@ describe('the database going away and coming back', () => {
   let admin: TestUser;
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
   const startPostgres = async () => {
-    postgres = await startEmbeddedPostgres({ dataDir: join(root, 'data'), port, persistent: true, database: 'postgres' });
+    postgres = await startEmbeddedPostgres({
+      dataDir: join(root, 'data'),
+      port,
+      persistent: true,
+      database: 'postgres',
+    });
     return postgres.url;
   };
   const until = async (what: string, check: () => Promise<boolean>, seconds = 20) => {
@@ -45,10 +50,17 @@ describe('the database going away and coming back', () => {
     await withSchemaLock(url, runMigrations);
     const database = { name: 'postgres', url, drop: async () => undefined };
     // The scheduler on: the outbox dispatcher runs every five seconds by itself, through the outage.
-    t = await startTestApp({ database, env: { SCHEDULER_ENABLED: 'true', DATA_DIR: root, POST_RATE_LIMIT_PER_MINUTE: '100000' } });
+    t = await startTestApp({
+      database,
+      env: { SCHEDULER_ENABLED: 'true', DATA_DIR: root, POST_RATE_LIMIT_PER_MINUTE: '100000' },
+    });
     // Idle connections of the test's own pool die with the server: expected, not a failure.
     t.sql.on('error', () => undefined);
-    [buyer, seller, admin] = [await createUser(t.sql, 'buyer'), await createUser(t.sql, 'seller'), await createUser(t.sql, 'admin')];
+    [buyer, seller, admin] = [
+      await createUser(t.sql, 'buyer'),
+      await createUser(t.sql, 'seller'),
+      await createUser(t.sql, 'admin'),
+    ];
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -105,14 +117,20 @@ describe('the database going away and coming back', () => {
 
     expect(statuses.filter((status) => status >= 500 && status !== 503)).toEqual([]);
     // Every message answered 201 is stored exactly once; none refused with 503 is.
-    const { rows } = await t.sql.query(`SELECT id FROM messages WHERE case_id = $1 AND body LIKE 'message %'`, [caseId]);
+    const { rows } = await t.sql.query(`SELECT id FROM messages WHERE case_id = $1 AND body LIKE 'message %'`, [
+      caseId,
+    ]);
     expect(rows.map((row) => row.id as string).sort()).toEqual([...accepted].sort());
 
     // The sweep runs again on demand, and the scheduled dispatcher empties the outbox by itself: rows a
     // dispatcher had leased when the database went away are taken again once their lease runs out.
     await t.http.post('/admin/jobs/sla-sweep/run').set('Authorization', as(admin)).expect(200);
     t.clock.advance(LEASE_MS + 1000);
-    await until('the outbox to drain', async () => (await t.sql.query(`SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'`)).rows[0].n === 0, 30);
+    await until(
+      'the outbox to drain',
+      async () => (await t.sql.query(`SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'`)).rows[0].n === 0,
+      30,
+    );
     const sent = (await t.sql.query(`SELECT count(*)::int AS n FROM outbox`)).rows[0].n as number;
     expect((await readdir(join(root, 'mail'))).length).toBe(sent);
   }, 150_000);

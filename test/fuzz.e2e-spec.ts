@@ -66,9 +66,14 @@ function oddValue(schema: Schema | undefined, spec: OpenApi, depth = 0): unknown
   const roll = random();
   if (roll < 0.25) return pick(WRONG_TYPES);
   if (resolved?.type === 'object' && resolved.properties && depth < 3) {
-    return Object.fromEntries(Object.entries(resolved.properties).map(([name, property]) => [name, oddValue(property, spec, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(resolved.properties).map(([name, property]) => [name, oddValue(property, spec, depth + 1)]),
+    );
   }
-  if (resolved?.type === 'array') return roll < 0.5 ? Array.from({ length: 3 }, () => oddValue(resolved.items, spec, depth + 1)) : Array.from({ length: 2000 }, () => 1);
+  if (resolved?.type === 'array')
+    return roll < 0.5
+      ? Array.from({ length: 3 }, () => oddValue(resolved.items, spec, depth + 1))
+      : Array.from({ length: 2000 }, () => 1);
   if (resolved?.type === 'integer' || resolved?.type === 'number') return pick(NASTY_NUMBERS);
   if (resolved?.type === 'boolean') return pick(['true', 1, null]);
   return pick(NASTY_STRINGS);
@@ -80,7 +85,14 @@ function resolve(schema: Schema | undefined, spec: OpenApi): Schema | undefined 
 }
 
 /** Bodies every operation gets, whatever its schema, as JSON text. */
-const FIXED_BODIES: string[] = ['null', '[]', '"text"', '42', nested(5000), JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i])))];
+const FIXED_BODIES: string[] = [
+  'null',
+  '[]',
+  '"text"',
+  '42',
+  nested(5000),
+  JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]))),
+];
 
 describe('fuzzing every operation in the OpenAPI document', () => {
   let t: TestApp;
@@ -90,7 +102,12 @@ describe('fuzzing every operation in the OpenAPI document', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      env: { POST_RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_IP: '100000', LOGIN_RATE_LIMIT_PER_ACCOUNT: '100000', LOGIN_SLOWDOWN_AFTER: '100000' },
+      env: {
+        POST_RATE_LIMIT_PER_MINUTE: '100000',
+        LOGIN_RATE_LIMIT_PER_IP: '100000',
+        LOGIN_RATE_LIMIT_PER_ACCOUNT: '100000',
+        LOGIN_SLOWDOWN_AFTER: '100000',
+      },
     });
     for (const role of ['buyer', 'seller', 'agent', 'admin'] as const) users[role] = await createUser(t.sql, role);
     const as = (role: string) => `Bearer ${t.tokenFor(users[role])}`;
@@ -98,7 +115,13 @@ describe('fuzzing every operation in the OpenAPI document', () => {
     const opened = await t.http
       .post('/cases')
       .set('Authorization', as('buyer'))
-      .send({ sellerId: users.seller.id, listingRef: 'l', topic: 'question', subject: 'Fuzzed', body: 'What is your password?' })
+      .send({
+        sellerId: users.seller.id,
+        listingRef: 'l',
+        topic: 'question',
+        subject: 'Fuzzed',
+        body: 'What is your password?',
+      })
       .expect(201);
     ids.case = opened.body.id;
     ids.escalation = (await t.sql.query('SELECT id FROM escalations WHERE case_id = $1', [ids.case])).rows[0].id;
@@ -109,19 +132,33 @@ describe('fuzzing every operation in the OpenAPI document', () => {
 
   /** Real ids where the path names them, so access and state checks run too, besides malformed and unknown ones. */
   const idFor = (path: string, name: string): string[] => {
-    const known = path.startsWith('/cases') ? ids.case : path.startsWith('/escalations') ? ids.escalation : path.startsWith('/calendars') ? ids.calendar : undefined;
+    const known = path.startsWith('/cases')
+      ? ids.case
+      : path.startsWith('/escalations')
+        ? ids.escalation
+        : path.startsWith('/calendars')
+          ? ids.calendar
+          : undefined;
     // Users are never the fuzzers themselves (disabling one would sign it out of the rest of the run).
-    const real = name === 'sellerId' || path.startsWith('/sellers') ? users.seller.id : path.startsWith('/users') ? randomUUID() : known;
+    const real =
+      name === 'sellerId' || path.startsWith('/sellers')
+        ? users.seller.id
+        : path.startsWith('/users')
+          ? randomUUID()
+          : known;
     return [real ?? randomUUID(), 'not-a-uuid', '%00', 'x'.repeat(300)];
   };
 
   it('answers every operation, role and odd input below 500 and within a second', async () => {
     // A live stream never ends, so it cannot be awaited here; test/inbox-stream.e2e-spec.ts covers it.
-    const streams = (operation: Operation) => Object.values(operation.responses ?? {}).some((response) => response.content?.['text/event-stream'] !== undefined);
+    const streams = (operation: Operation) =>
+      Object.values(operation.responses ?? {}).some(
+        (response) => response.content?.['text/event-stream'] !== undefined,
+      );
     const operations = Object.entries(spec.paths)
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })))
       .filter(({ operation }) => !streams(operation))
-      // Signing out everywhere would end the sessions of the roles fuzzing everything after it; test/portal-auth-hardening.e2e-spec.ts covers it.
+      // Signing out everywhere would end the sessions of the roles fuzzing everything after it; test/portal-sign-in.e2e-spec.ts covers it.
       .filter(({ path }) => path !== '/auth/logout-all');
     expect(Object.values(spec.paths).some((methods) => Object.values(methods).some(streams))).toBe(true);
     expect(operations.length).toBeGreaterThan(30);
@@ -132,19 +169,25 @@ describe('fuzzing every operation in the OpenAPI document', () => {
         const paramNames = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
         for (const variant of [0, 1, 2, 3]) {
           let url = path;
-          for (const name of paramNames) url = url.replace(`{${name}}`, encodeURIComponent(idFor(path, name)[variant % 4]).replace('%2500', '%00'));
+          for (const name of paramNames)
+            url = url.replace(`{${name}}`, encodeURIComponent(idFor(path, name)[variant % 4]).replace('%2500', '%00'));
           const query = (operation.parameters ?? [])
             .filter((parameter) => parameter.in === 'query')
             .map((parameter) => {
               const value = oddValue(parameter.schema, spec);
               const text = typeof value === 'string' ? value.slice(0, 2000) : JSON.stringify(value);
               // Some parameters repeated, some once.
-              return variant === 2 ? `${parameter.name}=${encodeURIComponent(text)}&${parameter.name}=x` : `${parameter.name}=${encodeURIComponent(text)}`;
+              return variant === 2
+                ? `${parameter.name}=${encodeURIComponent(text)}&${parameter.name}=x`
+                : `${parameter.name}=${encodeURIComponent(text)}`;
             })
             .join('&');
           const target = query ? `${url}?${query}` : url;
           const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
-          const body = variant < 2 ? JSON.stringify(oddValue(bodySchema ?? { type: 'object' }, spec)) : FIXED_BODIES[(variant + requests) % FIXED_BODIES.length];
+          const body =
+            variant < 2
+              ? JSON.stringify(oddValue(bodySchema ?? { type: 'object' }, spec))
+              : FIXED_BODIES[(variant + requests) % FIXED_BODIES.length];
           const call = t.http[method as 'get' | 'post' | 'put' | 'delete'](target);
           if (role) call.set('Authorization', `Bearer ${t.tokenFor(users[role])}`);
           if (method !== 'get' && method !== 'delete') call.set('Content-Type', 'application/json').send(body);
@@ -152,7 +195,10 @@ describe('fuzzing every operation in the OpenAPI document', () => {
           const response = await call;
           const took = Date.now() - began;
           requests += 1;
-          if (response.status >= 500 || took > 1000) failures.push(`${method.toUpperCase()} ${target.slice(0, 120)} as ${role ?? 'nobody'}: ${response.status} in ${took} ms`);
+          if (response.status >= 500 || took > 1000)
+            failures.push(
+              `${method.toUpperCase()} ${target.slice(0, 120)} as ${role ?? 'nobody'}: ${response.status} in ${took} ms`,
+            );
         }
       }
     }
@@ -163,7 +209,11 @@ describe('fuzzing every operation in the OpenAPI document', () => {
   // The exact requests the black-box probe found, kept as fixed cases.
   it.each([
     ['NUL in a signed-out login', () => t.http.post('/auth/login').send({ email: 'a\u0000', password: 'b' }), 400],
-    ['a body nested 5,000 levels', () => t.http.post('/auth/login').set('Content-Type', 'application/json').send(nested(5000)), 400],
+    [
+      'a body nested 5,000 levels',
+      () => t.http.post('/auth/login').set('Content-Type', 'application/json').send(nested(5000)),
+      400,
+    ],
     [
       '60,000 keys',
       () =>
@@ -174,7 +224,11 @@ describe('fuzzing every operation in the OpenAPI document', () => {
       400,
     ],
     ['a repeated token', () => t.http.get('/unsubscribe?token=a&token=b'), 400],
-    ['a 100 KB Authorization header', () => t.http.get('/cases').set('Authorization', `Bearer ${'x'.repeat(100_000)}`), 431],
+    [
+      'a 100 KB Authorization header',
+      () => t.http.get('/cases').set('Authorization', `Bearer ${'x'.repeat(100_000)}`),
+      431,
+    ],
     ['a form on a JSON endpoint', () => t.http.post('/auth/login').type('form').send('email=a&password=b'), 415],
   ] as const)('%s', async (_name, send, status) => {
     const response = await send();
@@ -216,15 +270,34 @@ describe('uploads and slow bodies without a token', () => {
     const routes = UPLOAD_ROUTES_SAMPLE.map((route) => route.replace(':id', randomUUID()));
     const headers = { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` };
     const exchanges = await Promise.all([
-      ...Array.from({ length: 24 }, (_, i) => rawRequest(port, { path: routes[i % routes.length], headers, head: multipartHead(), bodyBytes: 50 * MB })),
-      ...Array.from({ length: 8 }, (_, i) => rawRequest(port, { path: routes[i % routes.length], headers, head: multipartHead(), bodyBytes: 50 * MB, stallAfter: 45 * MB })),
+      ...Array.from({ length: 24 }, (_, i) =>
+        rawRequest(port, { path: routes[i % routes.length], headers, head: multipartHead(), bodyBytes: 50 * MB }),
+      ),
+      ...Array.from({ length: 8 }, (_, i) =>
+        rawRequest(port, {
+          path: routes[i % routes.length],
+          headers,
+          head: multipartHead(),
+          bodyBytes: 50 * MB,
+          stallAfter: 45 * MB,
+        }),
+      ),
       // A JSON body that trickles in, on a route that needs no token.
-      rawRequest(port, { path: '/auth/login', headers: { 'Content-Type': 'application/json' }, head: '{"email":"a', bodyBytes: 1000, stallAfter: 11 }),
+      rawRequest(port, {
+        path: '/auth/login',
+        headers: { 'Content-Type': 'application/json' },
+        head: '{"email":"a',
+        bodyBytes: 1000,
+        stallAfter: 11,
+      }),
     ]);
     clearInterval(sampler);
     const statuses = exchanges.map(statusOf);
     // Refused before their body is read: 401 from the API, and the portal's routes send the browser to sign in (303).
-    const paths = [...Array.from({ length: 24 }, (_, i) => routes[i % routes.length]), ...Array.from({ length: 8 }, (_, i) => routes[i % routes.length])];
+    const paths = [
+      ...Array.from({ length: 24 }, (_, i) => routes[i % routes.length]),
+      ...Array.from({ length: 8 }, (_, i) => routes[i % routes.length]),
+    ];
     expect(statuses.slice(0, 32)).toEqual(paths.map((path) => (path.startsWith('/app/') ? 303 : 401)));
     expect(statuses[32]).toBe(408);
     expect(exchanges.every((exchange) => exchange.closed)).toBe(true);

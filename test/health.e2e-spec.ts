@@ -17,7 +17,9 @@ describe('operations endpoints', () => {
   it('serves the OpenAPI document and its UI', async () => {
     const doc = await t.http.get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/auth/login', '/me', '/users', '/health/ready', '/admin/jobs/{name}/run']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/auth/login', '/me', '/users', '/health/ready', '/admin/jobs/{name}/run']),
+    );
     const ui = await t.http.get('/docs').expect(200);
     expect(ui.text).toContain('swagger');
   });
@@ -43,7 +45,11 @@ describe('operations endpoints', () => {
   });
 
   it('answers malformed JSON with problem+json 400', async () => {
-    const response = await t.http.post('/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    const response = await t.http
+      .post('/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 400, title: 'Bad request' });
   });
@@ -52,7 +58,9 @@ describe('operations endpoints', () => {
     const other = await startTestApp();
     await onServer(async (server) => {
       await server.query(`ALTER DATABASE ${other.database.name} WITH ALLOW_CONNECTIONS false`);
-      await server.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [other.database.name]);
+      await server.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [
+        other.database.name,
+      ]);
     });
     const response = await other.http.get('/health/ready');
     expect(response.status).toBe(503);
@@ -61,5 +69,20 @@ describe('operations endpoints', () => {
     await other.app.close().catch(() => undefined);
     await other.sql.end().catch(() => undefined);
     await other.database.drop();
+  });
+});
+
+describe('/metrics with METRICS_TOKEN', () => {
+  it('answers only a scraper with the token', async () => {
+    const t = await startTestApp({ env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
+    try {
+      const refused = await t.http.get('/metrics').expect(401);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789').expect(401);
+      const metrics = await t.http.get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789').expect(200);
+      expect(metrics.text).toContain('parley_outbox_depth');
+    } finally {
+      await t.close();
+    }
   });
 });

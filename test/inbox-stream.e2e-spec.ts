@@ -15,7 +15,11 @@ interface Event {
 async function connect(url: string, token: string, lastEventId?: string) {
   const controller = new AbortController();
   const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: 'text/event-stream',
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    },
     signal: controller.signal,
   });
   const events: Event[] = [];
@@ -83,7 +87,8 @@ describe('live Message Center updates across instances', () => {
   let seller: TestUser;
   let caseId: string;
   const as = (user: TestUser) => `Bearer ${a.tokenFor(user)}`;
-  const say = async (body: string) => a.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body }).expect(201);
+  const say = async (body: string) =>
+    a.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body }).expect(201);
 
   beforeAll(async () => {
     a = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '1000' } });
@@ -97,7 +102,13 @@ describe('live Message Center updates across instances', () => {
     const opened = await a.http
       .post('/cases')
       .set('Authorization', as(buyer))
-      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Lamp', body: 'Does it come with a bulb?' })
+      .send({
+        sellerId: seller.id,
+        listingRef: 'l',
+        topic: 'question',
+        subject: 'Lamp',
+        body: 'Does it come with a bulb?',
+      })
       .expect(201);
     caseId = opened.body.id;
   });
@@ -117,26 +128,48 @@ describe('live Message Center updates across instances', () => {
     await say('Yes, a warm white one.');
     for (const device of [phone, laptop]) {
       await device.until(() => device.items().length === 1);
-      expect(device.items()[0].data).toMatchObject({ category: 'seller_messages', snippet: 'Yes, a warm white one.', caseId });
-      await device.until((events) => events.some((e) => e.event === 'counts' && (e.data.unread as { seller_messages: number }).seller_messages === 1));
+      expect(device.items()[0].data).toMatchObject({
+        category: 'seller_messages',
+        snippet: 'Yes, a warm white one.',
+        caseId,
+      });
+      await device.until((events) =>
+        events.some(
+          (e) => e.event === 'counts' && (e.data.unread as { seller_messages: number }).seller_messages === 1,
+        ),
+      );
     }
     const lastSeen = laptop.items()[0].id!;
 
     // The laptop goes offline; three more replies arrive meanwhile (one through each instance).
     laptop.close();
     await say('Also: it is dimmable.');
-    await b.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'And ships tomorrow.' }).expect(201);
+    await b.http
+      .post(`/cases/${caseId}/messages`)
+      .set('Authorization', as(seller))
+      .send({ body: 'And ships tomorrow.' })
+      .expect(201);
     await say('Thanks for asking!');
     await phone.until(() => phone.items().length === 4);
 
     const back = await connect(urlB, a.tokenFor(buyer), lastSeen);
     await back.until(() => back.items().length === 3);
-    expect(back.items().map((e) => e.data.snippet)).toEqual(['Also: it is dimmable.', 'And ships tomorrow.', 'Thanks for asking!']);
-    expect(back.items().map((e) => Number(e.id))).toEqual([Number(lastSeen) + 1, Number(lastSeen) + 2, Number(lastSeen) + 3]);
+    expect(back.items().map((e) => e.data.snippet)).toEqual([
+      'Also: it is dimmable.',
+      'And ships tomorrow.',
+      'Thanks for asking!',
+    ]);
+    expect(back.items().map((e) => Number(e.id))).toEqual([
+      Number(lastSeen) + 1,
+      Number(lastSeen) + 2,
+      Number(lastSeen) + 3,
+    ]);
 
     // Marking read on one device updates the counts on the other.
     await a.http.post('/inbox/read').set('Authorization', as(buyer)).send({ filter: {} }).expect(200);
-    await back.until((events) => events.some((e) => e.event === 'counts' && (e.data.unread as { total: number }).total === 0));
+    await back.until((events) =>
+      events.some((e) => e.event === 'counts' && (e.data.unread as { total: number }).total === 0),
+    );
     phone.close();
     back.close();
   });
@@ -152,10 +185,17 @@ describe('live Message Center updates across instances', () => {
       .send({ category: 'promotions', subject: 'Weekend sale', body: 'Everything half price', audience: 'buyers' })
       .expect(201);
     await stream.until(() => stream.items().length === 1);
-    expect(stream.items()[0].data).toMatchObject({ category: 'promotions', subject: 'Weekend sale', sender: { kind: 'marketplace', verified: true } });
-    await stream.until((events) => events.some((e) => e.event === 'counts' && (e.data.unread as { promotions: number }).promotions === 1));
+    expect(stream.items()[0].data).toMatchObject({
+      category: 'promotions',
+      subject: 'Weekend sale',
+      sender: { kind: 'marketplace', verified: true },
+    });
+    await stream.until((events) =>
+      events.some((e) => e.event === 'counts' && (e.data.unread as { promotions: number }).promotions === 1),
+    );
     // Reading on the other instance finds that same item, not a second one.
-    const listed = (await a.http.get('/inbox?category=promotions').set('Authorization', as(listener)).expect(200)).body.items;
+    const listed = (await a.http.get('/inbox?category=promotions').set('Authorization', as(listener)).expect(200)).body
+      .items;
     expect(listed.map((item: { id: string }) => item.id)).toEqual([stream.items()[0].data.id]);
     stream.close();
   });
@@ -166,7 +206,11 @@ describe('live Message Center updates across instances', () => {
     const sellerStream = await connect(urlA, a.tokenFor(seller));
     await sellerStream.until((events) => events.some((e) => e.event === 'counts'));
     await say('One more thing for the buyer.');
-    await a.http.post(`/cases/${caseId}/messages`).set('Authorization', as(buyer)).send({ body: 'Great, thanks!' }).expect(201);
+    await a.http
+      .post(`/cases/${caseId}/messages`)
+      .set('Authorization', as(buyer))
+      .send({ body: 'Great, thanks!' })
+      .expect(201);
     await sellerStream.until(() => sellerStream.items().length === 1);
     expect(sellerStream.items()[0].data).toMatchObject({ category: 'buyer_messages', snippet: 'Great, thanks!' });
     sellerStream.close();
@@ -245,7 +289,13 @@ describe('live streams are bounded', () => {
     const newest = await seedItems(buyer, 120);
     const near = await connect(url, t.tokenFor(buyer), String(newest - 5));
     await near.until((events) => events.some((e) => e.event === 'counts'));
-    expect(near.items().map((item) => Number(item.id))).toEqual([newest - 4, newest - 3, newest - 2, newest - 1, newest]);
+    expect(near.items().map((item) => Number(item.id))).toEqual([
+      newest - 4,
+      newest - 3,
+      newest - 2,
+      newest - 1,
+      newest,
+    ]);
     near.close();
 
     const far = await connect(url, t.tokenFor(buyer), '0');
@@ -268,7 +318,9 @@ describe('live streams are bounded', () => {
       await seedItems(buyer, 20_000, 190);
       // About 12 MB of events wait for this client, which reads nothing.
       const socket = connectSocket(widePort, '127.0.0.1', () => {
-        socket.write(`GET /inbox/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${wide.tokenFor(buyer)}\r\nLast-Event-ID: 0\r\n\r\n`);
+        socket.write(
+          `GET /inbox/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${wide.tokenFor(buyer)}\r\nLast-Event-ID: 0\r\n\r\n`,
+        );
         socket.pause();
       });
       socket.on('error', () => undefined);

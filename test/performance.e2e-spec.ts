@@ -31,12 +31,21 @@ describe('GET /sellers/:id/performance', () => {
     ].map(([fromHours, toHours], i) => ({ fromHours, toHours, replies: replies[i] }));
   const open = async (at: string, subject: string) => {
     t.clock.set(at);
-    return (await t.http.post('/cases').set('Authorization', as(buyer)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Question' }).expect(201))
-      .body.id as string;
+    return (
+      await t.http
+        .post('/cases')
+        .set('Authorization', as(buyer))
+        .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject, body: 'Question' })
+        .expect(201)
+    ).body.id as string;
   };
   const reply = async (caseId: string, at: string) => {
     t.clock.set(at);
-    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Answer' }).expect(201);
+    await t.http
+      .post(`/cases/${caseId}/messages`)
+      .set('Authorization', as(seller))
+      .send({ body: 'Answer' })
+      .expect(201);
   };
 
   beforeAll(async () => {
@@ -68,9 +77,19 @@ describe('GET /sellers/:id/performance', () => {
   it('computes the figures of a known history', async () => {
     const response = await t.http.get(`/sellers/${seller.id}/performance`).set('Authorization', as(seller)).expect(200);
     expect(response.body.standing).toBe('flagged');
-    expect(response.body.thresholds).toEqual({ responseWithin24hRate: 0.9, onTimeReplyRate: 0.95, orderDefectRate: 0.01 });
+    expect(response.body.thresholds).toEqual({
+      responseWithin24hRate: 0.9,
+      onTimeReplyRate: 0.95,
+      orderDefectRate: 0.01,
+    });
     // No orders: no claim rate to judge on (null, not 0 %).
-    expect(response.body.claims).toMatchObject({ days: 60, orders: 0, claims: 0, claimRate: null, orderDefectRate: null });
+    expect(response.body.claims).toMatchObject({
+      days: 60,
+      orders: 0,
+      claims: 0,
+      claimRate: null,
+      orderDefectRate: null,
+    });
     const [week, month, quarter] = response.body.windows;
     const full = {
       buyerMessages: 4,
@@ -111,9 +130,17 @@ describe('GET /sellers/:id/performance', () => {
   it('counts the flags the sweep raised, and a seller without history is in good standing', async () => {
     const response = await t.http.get(`/sellers/${seller.id}/performance`).set('Authorization', as(agent)).expect(200);
     expect(response.body.windows[1].flags).toBe(1);
-    const fresh = await t.http.get(`/sellers/${otherSeller.id}/performance`).set('Authorization', as(otherSeller)).expect(200);
+    const fresh = await t.http
+      .get(`/sellers/${otherSeller.id}/performance`)
+      .set('Authorization', as(otherSeller))
+      .expect(200);
     expect(fresh.body.standing).toBe('good');
-    expect(fresh.body.windows[1]).toMatchObject({ buyerMessages: 0, responseWithin24hRate: null, onTimeReplyRate: null, medianResponseBusinessHours: null });
+    expect(fresh.body.windows[1]).toMatchObject({
+      buyerMessages: 0,
+      responseWithin24hRate: null,
+      onTimeReplyRate: null,
+      medianResponseBusinessHours: null,
+    });
   });
 
   it('is for the seller itself, agents and admins only', async () => {

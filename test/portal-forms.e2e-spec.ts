@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { csrfTokenOf } from '../src/portal/portal-session.js';
+import { csrfTokenOf } from '../src/auth/browser-session.js';
 import { startTestApp, TestApp, TEST_JWT_SECRET } from './support/app.js';
 import { orderWithCase, fileClaim } from './support/claims.js';
 import { createUser, TestUser } from './support/factories.js';
@@ -48,7 +48,9 @@ describe('portal forms with bad input', () => {
     `/app/cases/${caseId}/nonsense`,
     '/app/claims',
     `/app/claims/${claimId}/messages`,
-    ...['respond', 'refund', 'request-info', 'decide', 'withdraw', 'appeal', 'decide-appeal', 'bogus'].map((step) => `/app/claims/${claimId}/${step}`),
+    ...['respond', 'refund', 'request-info', 'decide', 'withdraw', 'appeal', 'decide-appeal', 'bogus'].map(
+      (step) => `/app/claims/${claimId}/${step}`,
+    ),
     `/app/escalations/${randomUUID()}/assign`,
     `/app/escalations/not-an-id/resolve`,
     `/app/reports/${randomUUID()}/confirm`,
@@ -77,20 +79,33 @@ describe('portal forms with bad input', () => {
     const failures: string[] = [];
     const before = async () => [
       (await t.sql.query(`SELECT status FROM claims WHERE id = $1`, [claimId])).rows[0].status as string,
-      (await t.sql.query(`SELECT status, (SELECT count(*) FROM messages m WHERE m.case_id = c.id)::int AS messages FROM cases c WHERE id = $1`, [caseId])).rows[0],
+      (
+        await t.sql.query(
+          `SELECT status, (SELECT count(*) FROM messages m WHERE m.case_id = c.id)::int AS messages FROM cases c WHERE id = $1`,
+          [caseId],
+        )
+      ).rows[0],
       (await t.sql.query(`SELECT count(*)::int AS n FROM audit_log`)).rows[0].n as number,
     ];
     const start = await before();
     for (const role of Object.keys(users)) {
       const { cookie, csrf } = session(users[role]);
       for (const route of postRoutes()) {
-        for (const token of [undefined, '', csrf.slice(1), session(users[role === 'buyer' ? 'seller' : 'buyer']).csrf]) {
+        for (const token of [
+          undefined,
+          '',
+          csrf.slice(1),
+          session(users[role === 'buyer' ? 'seller' : 'buyer']).csrf,
+        ]) {
           const forged = await t.http
             .post(route)
             .set('Cookie', cookie)
             .set('Content-Type', 'application/x-www-form-urlencoded')
-            .send(`body=hello&outcome=granted&note=ok&action=delete&scope=matching&seconds=60${token === undefined ? '' : `&_csrf=${token}`}`);
-          if (forged.status !== 403 && forged.status !== 404) failures.push(`${role} POST ${route} with CSRF ${JSON.stringify(token?.slice(0, 6))} → ${forged.status}`);
+            .send(
+              `body=hello&outcome=granted&note=ok&action=delete&scope=matching&seconds=60${token === undefined ? '' : `&_csrf=${token}`}`,
+            );
+          if (forged.status !== 403 && forged.status !== 404)
+            failures.push(`${role} POST ${route} with CSRF ${JSON.stringify(token?.slice(0, 6))} → ${forged.status}`);
         }
       }
     }
@@ -112,7 +127,8 @@ describe('portal forms with bad input', () => {
             .set('Content-Type', 'application/x-www-form-urlencoded')
             .send(body ? `${body}&_csrf=${csrf}` : `_csrf=${csrf}`);
           requests++;
-          if (response.status >= 500) failures.push(`${role} POST ${route} [${body.slice(0, 40)}] → ${response.status}`);
+          if (response.status >= 500)
+            failures.push(`${role} POST ${route} [${body.slice(0, 40)}] → ${response.status}`);
         }
       }
     }
@@ -125,11 +141,20 @@ describe('portal forms with bad input', () => {
     const loginCookie = String(page.headers['set-cookie']).split(';')[0];
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const attempt = (password: string) =>
-      t.http.post('/app/login').set('Cookie', loginCookie).type('form').send({ _csrf: token, next: '/app/orders', email: users.buyer.email, password });
-    expect((await t.http.post('/app/login').type('form').send({ email: users.buyer.email, password: users.buyer.password })).status).toBe(403);
+      t.http
+        .post('/app/login')
+        .set('Cookie', loginCookie)
+        .type('form')
+        .send({ _csrf: token, next: '/app/orders', email: users.buyer.email, password });
+    expect(
+      (await t.http.post('/app/login').type('form').send({ email: users.buyer.email, password: users.buyer.password }))
+        .status,
+    ).toBe(403);
     const signedIn = await attempt(users.buyer.password).expect(303);
     expect(signedIn.headers.location).toBe('/app/orders');
-    expect(String(signedIn.headers['set-cookie'])).toMatch(/parley_session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(String(signedIn.headers['set-cookie'])).toMatch(
+      /parley_session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax/,
+    );
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await attempt('wrong password')).status);
     // The sign-in page again (401) until the account's limit for this address, then a page saying why, even with the right password.

@@ -49,7 +49,11 @@ describe('portal in a browser', () => {
     // A scenario named "(simulated clock)" runs as `npm run demo` does, on the clock kept in the database.
     const simulated = expect.getState().currentTestName?.includes('(simulated clock)') ?? false;
     t = await startTestApp({
-      env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000', ...(simulated ? { CLOCK_MODE: 'simulated', CLOCK_START: '2026-03-02T17:00:00Z' } : {}) },
+      env: {
+        POST_RATE_LIMIT_PER_MINUTE: '10000',
+        LOGIN_RATE_LIMIT_PER_IP: '1000',
+        ...(simulated ? { CLOCK_MODE: 'simulated', CLOCK_START: '2026-03-02T17:00:00Z' } : {}),
+      },
     });
     t.clock.set('2026-03-02T17:00:00Z');
     base = await listen(t);
@@ -112,7 +116,9 @@ describe('portal in a browser', () => {
     await buyerPage.getByText('Yes: it fits laptops up to 15.6 inches.').waitFor();
     await buyerPage.getByRole('link', { name: 'Cases', exact: true }).click();
     await buyerPage.getByRole('heading', { name: 'Your conversations with sellers' }).waitFor();
-    await expect(buyerPage.getByRole('row').filter({ hasText: 'Does it fit a 15-inch laptop?' }).textContent()).resolves.toContain('Waiting for the buyer');
+    await expect(
+      buyerPage.getByRole('row').filter({ hasText: 'Does it fit a 15-inch laptop?' }).textContent(),
+    ).resolves.toContain('Waiting for the buyer');
     await checkPage(buyerPage, 'buyer-cases');
     const stored = await t.sql.query(`SELECT status FROM cases WHERE subject = 'Does it fit a 15-inch laptop?'`);
     expect(stored.rows).toEqual([{ status: 'awaiting_buyer' }]);
@@ -124,7 +130,9 @@ describe('portal in a browser', () => {
     await t.http.post('/admin/jobs/sla-sweep/run').set('Authorization', as(admin)).expect(200);
 
     const sellerPage = await pageFor(seller);
-    await expect(sellerPage.getByRole('row').filter({ hasText: 'It arrived broken' }).locator('.state').textContent()).resolves.toBe('Escalated');
+    await expect(
+      sellerPage.getByRole('row').filter({ hasText: 'It arrived broken' }).locator('.state').textContent(),
+    ).resolves.toBe('Escalated');
 
     const agentPage = await pageFor(agent);
     expect(new URL(agentPage.url()).pathname).toBe('/app/queue');
@@ -133,7 +141,9 @@ describe('portal in a browser', () => {
     await checkPage(agentPage, 'agent-queue');
     await row.getByRole('button', { name: 'Assign to me' }).click();
     await agentPage.waitForURL(`${base}/app/cases/${caseId}**`);
-    await agentPage.getByLabel('Reply').fill('Sorry for the wait: we are asking the seller and will refund you if needed.');
+    await agentPage
+      .getByLabel('Reply')
+      .fill('Sorry for the wait: we are asking the seller and will refund you if needed.');
     await agentPage.getByRole('button', { name: 'Send' }).click();
     await agentPage.getByText('Sorry for the wait').waitFor();
     await checkPage(agentPage, 'case-agent');
@@ -141,7 +151,9 @@ describe('portal in a browser', () => {
     await agentPage.getByRole('button', { name: 'Resolve' }).click();
     await agentPage.getByText('Escalation resolved').waitFor();
 
-    const escalations = await t.sql.query(`SELECT status, outcome, assignee_id FROM escalations WHERE case_id = $1`, [caseId]);
+    const escalations = await t.sql.query(`SELECT status, outcome, assignee_id FROM escalations WHERE case_id = $1`, [
+      caseId,
+    ]);
     expect(escalations.rows).toEqual([{ status: 'resolved', outcome: 'answered_by_support', assignee_id: agent.id }]);
     const buyerPage = await pageFor(buyer);
     await buyerPage.goto(`${base}/app/cases/${caseId}`);
@@ -150,7 +162,11 @@ describe('portal in a browser', () => {
 
   it('a buyer reports a suspicious message; the agent confirms it and it is quarantined', async () => {
     const { caseId } = await orderWithCase(t, admin, buyer, seller);
-    await t.http.post(`/cases/${caseId}/messages`).set('Authorization', as(seller)).send({ body: 'Your parcel is held: confirm your card at the courier page.' }).expect(201);
+    await t.http
+      .post(`/cases/${caseId}/messages`)
+      .set('Authorization', as(seller))
+      .send({ body: 'Your parcel is held: confirm your card at the courier page.' })
+      .expect(201);
     const buyerPage = await pageFor(buyer);
     await buyerPage.getByRole('link', { name: 'It arrived broken' }).first().click();
     await buyerPage.locator('summary', { hasText: 'Report suspicious' }).click();
@@ -190,7 +206,9 @@ describe('portal in a browser', () => {
     await page.getByLabel('Business days').fill('2');
     await page.getByRole('button', { name: 'Preview' }).click();
     // Christmas Eve is a Thursday: the 25th and 26th are holidays in Bavaria and then comes the weekend.
-    await expect(page.locator('#preview ~ div time').getAttribute('datetime')).resolves.toBe('2026-12-29T09:00:00.000Z');
+    await expect(page.locator('#preview ~ div time').getAttribute('datetime')).resolves.toBe(
+      '2026-12-29T09:00:00.000Z',
+    );
     await page.getByLabel('New closure: name').fill('Inventory');
     await page.getByLabel('First closed day').fill('2026-12-28');
     await page.getByLabel('Last closed day').fill('2026-12-29');
@@ -251,7 +269,9 @@ describe('portal in a browser', () => {
     await agentPage.getByRole('button', { name: 'Decide' }).click();
     await agentPage.getByText('Decision recorded').waitFor();
     await checkPage(agentPage, 'claim-agent');
-    const decided = await t.sql.query(`SELECT status, decision_funding AS funding FROM claims WHERE id = $1`, [claim.id]);
+    const decided = await t.sql.query(`SELECT status, decision_funding AS funding FROM claims WHERE id = $1`, [
+      claim.id,
+    ]);
     expect(decided.rows).toEqual([{ status: 'granted', funding: 'marketplace' }]);
     await buyerPage.reload();
     await expect(buyerPage.locator('aside .state').first().textContent()).resolves.toBe('Granted');
@@ -274,7 +294,9 @@ describe('portal in a browser', () => {
     await page.getByRole('button', { name: 'Restore selected' }).click();
     await page.getByText('1 message restored').waitFor();
     await page.goto(`${base}/app/inbox`);
-    await expect(page.locator('#items li').allTextContents()).resolves.toEqual([expect.stringContaining('Garden week')]);
+    await expect(page.locator('#items li').allTextContents()).resolves.toEqual([
+      expect.stringContaining('Garden week'),
+    ]);
     await page.getByLabel('Search messages').fill('"garden week" -spring');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/q=/);
@@ -295,7 +317,11 @@ describe('portal in a browser', () => {
     await second.goto(`${base}/app/inbox`);
     await expect(second.locator('#items').textContent()).resolves.toContain('No messages here.');
     // Both tabs hold their live connection before anything is sent.
-    await Promise.all([first, second].map((page) => page.waitForFunction(() => (globalThis as unknown as { htmx?: unknown }).htmx !== undefined)));
+    await Promise.all(
+      [first, second].map((page) =>
+        page.waitForFunction(() => (globalThis as unknown as { htmx?: unknown }).htmx !== undefined),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await broadcast('Flash sale tonight');
     for (const page of [first, second]) {
@@ -309,7 +335,9 @@ describe('portal in a browser', () => {
     const page = await pageFor(buyer);
     const forged = await page.request.post(`${base}/app/cases/${caseId}/resolve`, { form: {}, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
-    expect((await t.sql.query(`SELECT status FROM cases WHERE id = $1`, [caseId])).rows[0].status).toBe('awaiting_seller');
+    expect((await t.sql.query(`SELECT status FROM cases WHERE id = $1`, [caseId])).rows[0].status).toBe(
+      'awaiting_seller',
+    );
 
     const stranger = await pageFor(await createUser(t.sql, 'buyer'));
     const response = await stranger.goto(`${base}/app/cases/${caseId}`);

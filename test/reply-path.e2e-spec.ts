@@ -53,9 +53,13 @@ describe('posting a message: two statements, and correct under contention', () =
     const caseId = await openCase(t, buyer, seller.id);
     await post(seller, await openCase(t, buyer, seller.id), 'Warming up.').expect(201); // sessions and calendars cached
     t.clock.set('2026-03-02T19:00:00Z');
-    const unreadBefore = (await t.sql.query(`SELECT unread_seller_messages AS n FROM inbox_counters WHERE user_id = $1`, [buyer.id])).rows[0]?.n ?? 0;
+    const unreadBefore =
+      (await t.sql.query(`SELECT unread_seller_messages AS n FROM inbox_counters WHERE user_id = $1`, [buyer.id]))
+        .rows[0]?.n ?? 0;
     let reply!: { body: { id: string } };
-    const statements = await statementsDuring(async () => (reply = await post(seller, caseId, 'Yes, it fits.').expect(201)));
+    const statements = await statementsDuring(
+      async () => (reply = await post(seller, caseId, 'Yes, it fits.').expect(201)),
+    );
     expect(statements).toEqual(['WITH counted AS', 'WITH write_guard AS']);
 
     const { rows } = await t.sql.query(
@@ -81,13 +85,16 @@ describe('posting a message: two statements, and correct under contention', () =
 
   it('the post counts against the limit in that same read: past it, 429 and nothing written', async () => {
     const caseId = await openCase(t, buyer, seller.id);
-    await t.sql.query(`INSERT INTO rate_limits (key, count, window_ends) VALUES ($1, 1000000, now() + interval '1 minute') ON CONFLICT (key) DO UPDATE SET count = 1000000`, [
-      `post:${seller.id}`,
-    ]);
+    await t.sql.query(
+      `INSERT INTO rate_limits (key, count, window_ends) VALUES ($1, 1000000, now() + interval '1 minute') ON CONFLICT (key) DO UPDATE SET count = 1000000`,
+      [`post:${seller.id}`],
+    );
     try {
       const refused = await post(seller, caseId, 'One too many.').expect(429);
       expect(refused.headers['retry-after']).toMatch(/^\d+$/);
-      expect((await t.sql.query(`SELECT count(*)::int AS n FROM messages WHERE case_id = $1`, [caseId])).rows[0].n).toBe(1);
+      expect(
+        (await t.sql.query(`SELECT count(*)::int AS n FROM messages WHERE case_id = $1`, [caseId])).rows[0].n,
+      ).toBe(1);
     } finally {
       await t.sql.query(`DELETE FROM rate_limits WHERE key = $1`, [`post:${seller.id}`]);
     }
@@ -131,13 +138,19 @@ describe('posting a message: two statements, and correct under contention', () =
        VALUES ($1, 'buyer_request', 'normal', 'assigned', $2, '2026-03-05T18:00:00Z', '2026-03-02T18:00:00Z', '2026-03-02T18:00:00Z', 'seller') RETURNING id`,
       [caseId, agent.id],
     );
-    await t.sql.query(`INSERT INTO escalation_pauses (escalation_id, waiting_on, from_at) VALUES ($1, 'seller', '2026-03-02T18:30:00Z')`, [rows[0].id]);
+    await t.sql.query(
+      `INSERT INTO escalation_pauses (escalation_id, waiting_on, from_at) VALUES ($1, 'seller', '2026-03-02T18:30:00Z')`,
+      [rows[0].id],
+    );
     t.clock.set('2026-03-02T20:00:00Z');
     const statements = await statementsDuring(() => post(seller, caseId, 'Here is the tracking number.').expect(201));
     expect(statements).toContain('START TRANSACTION');
     const escalation = (await t.sql.query(`SELECT waiting_on FROM escalations WHERE id = $1`, [rows[0].id])).rows[0];
     expect(escalation.waiting_on).toBeNull();
-    const resumed = await t.sql.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND type = 'escalation_resumed'`, [caseId]);
+    const resumed = await t.sql.query(
+      `SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND type = 'escalation_resumed'`,
+      [caseId],
+    );
     expect(resumed.rows[0].n).toBe(1);
   });
 });

@@ -15,14 +15,25 @@ describe('malformed input never causes a 500', () => {
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_IP: '100000', LOGIN_RATE_LIMIT_PER_ACCOUNT: '100000' } });
+    t = await startTestApp({
+      env: {
+        POST_RATE_LIMIT_PER_MINUTE: '100000',
+        LOGIN_RATE_LIMIT_PER_IP: '100000',
+        LOGIN_RATE_LIMIT_PER_ACCOUNT: '100000',
+      },
+    });
     admin = await createUser(t.sql, 'admin');
     buyer = await createUser(t.sql, 'buyer');
     seller = await createUser(t.sql, 'seller');
     agent = await createUser(t.sql, 'agent');
     t.clock.set('2026-03-02T18:00:00Z');
-    caseId = (await t.http.post('/cases').set('Authorization', as(buyer)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' }).expect(201))
-      .body.id;
+    caseId = (
+      await t.http
+        .post('/cases')
+        .set('Authorization', as(buyer))
+        .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' })
+        .expect(201)
+    ).body.id;
     t.clock.set('2026-03-09T18:00:00Z');
     await t.http.post('/admin/jobs/sla-sweep/run').set('Authorization', as(admin)).expect(200);
     escalationId = (await t.sql.query('SELECT id FROM escalations LIMIT 1')).rows[0].id;
@@ -30,7 +41,14 @@ describe('malformed input never causes a 500', () => {
       await t.http
         .post('/orders')
         .set('Authorization', as(admin))
-        .send({ externalId: 'X1', buyerId: buyer.id, sellerId: seller.id, placedAt: '2026-03-01T00:00:00Z', maxDeliveryDate: '2026-03-05', total: { amount: 1, currency: 'USD' } })
+        .send({
+          externalId: 'X1',
+          buyerId: buyer.id,
+          sellerId: seller.id,
+          placedAt: '2026-03-01T00:00:00Z',
+          maxDeliveryDate: '2026-03-05',
+          total: { amount: 1, currency: 'USD' },
+        })
         .expect(201)
     ).body.id;
     calendarId = (await t.http.get(`/sellers/${seller.id}/calendar`).set('Authorization', as(admin))).body.id;
@@ -75,7 +93,10 @@ describe('malformed input never causes a 500', () => {
     for (const [method, path, user] of endpoints()) {
       const request = method === 'PUT' ? t.http.put(path) : t.http.post(path);
       const response = await request.set('Authorization', as(user)).set('Content-Type', 'application/json').send(raw);
-      if (response.status >= 500) throw new Error(`${method} ${path} with ${raw.slice(0, 40)} → ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status >= 500)
+        throw new Error(
+          `${method} ${path} with ${raw.slice(0, 40)} → ${response.status} ${JSON.stringify(response.body)}`,
+        );
       if (response.status >= 400) expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
   });
@@ -97,18 +118,35 @@ describe('malformed input never causes a 500', () => {
       'country=%F0%9F%98%80&year=2026',
       'token=%FF',
     ];
-    const paths = ['/cases', '/escalations', '/calendars/preview', '/calendars/holidays', '/admin/outbox', '/unsubscribe'];
+    const paths = [
+      '/cases',
+      '/escalations',
+      '/calendars/preview',
+      '/calendars/holidays',
+      '/admin/outbox',
+      '/unsubscribe',
+    ];
     for (const path of paths) {
       for (const query of queries) {
-        const response = await t.http.get(`${path}?${query}`).set('Authorization', as(path === '/escalations' || path === '/admin/outbox' ? admin : buyer));
-        if (response.status >= 500) throw new Error(`GET ${path}?${query} → ${response.status} ${JSON.stringify(response.body)}`);
+        const response = await t.http
+          .get(`${path}?${query}`)
+          .set('Authorization', as(path === '/escalations' || path === '/admin/outbox' ? admin : buyer));
+        if (response.status >= 500)
+          throw new Error(`GET ${path}?${query} → ${response.status} ${JSON.stringify(response.body)}`);
       }
     }
   });
 
   it('odd ids in paths', async () => {
     for (const id of ['x', '00000000-0000-0000-0000-000000000000', "1' OR '1'='1", '%00', 'a'.repeat(500)]) {
-      for (const path of [`/cases/${id}`, `/cases/${id}/sla`, `/orders/${id}`, `/calendars/${id}`, `/sellers/${id}/performance`, `/sellers/${id}/calendar`]) {
+      for (const path of [
+        `/cases/${id}`,
+        `/cases/${id}/sla`,
+        `/orders/${id}`,
+        `/calendars/${id}`,
+        `/sellers/${id}/performance`,
+        `/sellers/${id}/calendar`,
+      ]) {
         const response = await t.http.get(path).set('Authorization', as(admin));
         expect([400, 404, 414]).toContain(response.status);
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -119,10 +157,18 @@ describe('malformed input never causes a 500', () => {
   });
 
   it('wrong content types and oversized bodies', async () => {
-    const text = await t.http.post('/cases').set('Authorization', as(buyer)).set('Content-Type', 'text/plain').send('hello');
+    const text = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .set('Content-Type', 'text/plain')
+      .send('hello');
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
-    const xml = await t.http.post('/cases').set('Authorization', as(buyer)).set('Content-Type', 'application/xml').send('<a/>');
+    const xml = await t.http
+      .post('/cases')
+      .set('Authorization', as(buyer))
+      .set('Content-Type', 'application/xml')
+      .send('<a/>');
     expect(xml.status).toBeLessThan(500);
     const huge = await t.http
       .post('/cases')

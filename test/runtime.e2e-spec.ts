@@ -33,15 +33,28 @@ describe('schema migrations', () => {
         [1, 2, 3].map(() =>
           withSchemaLock(database.url, async (db) => ({
             applied: await runMigrations(db),
-            admin: await ensureFirstAdmin(db, new Date('2026-03-02T10:00:00Z'), { email: 'Boss@Example.test', password: 'a long admin password' }),
+            admin: await ensureFirstAdmin(db, new Date('2026-03-02T10:00:00Z'), {
+              email: 'Boss@Example.test',
+              password: 'a long admin password',
+            }),
           })),
         ),
       );
       expect(results.flatMap((r) => r.applied)).toEqual(migrations.map((m) => new m().name));
       expect(results.filter((r) => r.admin !== undefined)).toEqual([
-        { admin: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'boss@example.test', generatedPassword: undefined }, applied: expect.any(Array) },
+        {
+          admin: {
+            id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+            email: 'boss@example.test',
+            generatedPassword: undefined,
+          },
+          applied: expect.any(Array),
+        },
       ]);
-      const admins = await query<{ email: string; password_hash: string }>(database.url, `SELECT email, password_hash FROM users WHERE role = 'admin'`);
+      const admins = await query<{ email: string; password_hash: string }>(
+        database.url,
+        `SELECT email, password_hash FROM users WHERE role = 'admin'`,
+      );
       expect(admins).toHaveLength(1);
       await expect(verifyPassword('a long admin password', admins[0].password_hash)).resolves.toBe(true);
       const recorded = await query(database.url, 'SELECT name FROM migrations');
@@ -82,8 +95,15 @@ describe('start-up on the embedded default', () => {
     try {
       expect(first.config.embeddedDatabase).toBe(true);
       expect(first.appliedMigrations).toHaveLength(migrations.length);
-      expect(first.firstAdmin).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'admin@parley.local', generatedPassword: expect.stringMatching(/^[\w-]{24}$/) });
-      const [admin] = await query<{ password_hash: string }>(first.config.databaseUrl, `SELECT password_hash FROM users WHERE role = 'admin'`);
+      expect(first.firstAdmin).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        email: 'admin@parley.local',
+        generatedPassword: expect.stringMatching(/^[\w-]{24}$/),
+      });
+      const [admin] = await query<{ password_hash: string }>(
+        first.config.databaseUrl,
+        `SELECT password_hash FROM users WHERE role = 'admin'`,
+      );
       await expect(verifyPassword(first.firstAdmin!.generatedPassword!, admin.password_hash)).resolves.toBe(true);
       expect(first.config.jwtSecret).toBe(await readFile(join(dataDir, 'jwt-secret'), 'utf8'));
 

@@ -49,8 +49,16 @@ describe('the session cache across instances', () => {
     await a.sql.query(`UPDATE users SET role = 'seller' WHERE id = $1`, [buyer.id]);
     // The role is the database's: a buyer-only route refuses the caller at once on both instances.
     await soon(async () => {
-      await b.http.post('/cases').set('Authorization', bearer).send({ sellerId: buyer.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' }).expect(403);
-      await a.http.post('/cases').set('Authorization', bearer).send({ sellerId: buyer.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' }).expect(403);
+      await b.http
+        .post('/cases')
+        .set('Authorization', bearer)
+        .send({ sellerId: buyer.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' })
+        .expect(403);
+      await a.http
+        .post('/cases')
+        .set('Authorization', bearer)
+        .send({ sellerId: buyer.id, listingRef: 'l', topic: 'question', subject: 's', body: 'b' })
+        .expect(403);
     });
     await a.sql.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [buyer.id]);
     await soon(async () => {
@@ -63,11 +71,16 @@ describe('the session cache across instances', () => {
     const login = await a.http.post('/auth/login').send({ email: buyer.email, password: TEST_PASSWORD }).expect(200);
     const bearer = `Bearer ${login.body.accessToken}`;
     await a.http.get('/me').set('Authorization', bearer).expect(200);
-    const { jti } = JSON.parse(Buffer.from(login.body.accessToken.split('.')[1], 'base64url').toString()) as { jti: string };
+    const { jti } = JSON.parse(Buffer.from(login.body.accessToken.split('.')[1], 'base64url').toString()) as {
+      jti: string;
+    };
     // Revoke the token behind the triggers' back: the database says no, the cache (rightly never told) still says yes.
     await a.sql.query(`ALTER TABLE revoked_tokens DISABLE TRIGGER revoked_tokens_session_change`);
     try {
-      await a.sql.query(`INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [jti, buyer.id]);
+      await a.sql.query(
+        `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')`,
+        [jti, buyer.id],
+      );
       await a.http.get('/me').set('Authorization', bearer).expect(200);
       await b.http.get('/me').set('Authorization', bearer).expect(401); // B never cached it: it asks the database
     } finally {

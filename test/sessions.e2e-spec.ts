@@ -18,7 +18,8 @@ describe('sessions and limits across instances', () => {
   let admin: TestUser;
   let addresses = 0;
   const address = () => `203.0.113.${++addresses}`;
-  const login = (app: TestApp, email: string, password: string, from = address()) => app.http.post('/auth/login').set('X-Forwarded-For', from).send({ email, password });
+  const login = (app: TestApp, email: string, password: string, from = address()) =>
+    app.http.post('/auth/login').set('X-Forwarded-For', from).send({ email, password });
   const bearer = (token: string) => `Bearer ${token}`;
 
   beforeAll(async () => {
@@ -35,7 +36,11 @@ describe('sessions and limits across instances', () => {
     const ghost = a.app.get(JwtService).sign({ sub: randomUUID(), ver: 1, jti: randomUUID() });
     await a.http.get('/cases').set('Authorization', bearer(ghost)).expect(401);
     const seller = await createUser(a.sql, 'seller');
-    await a.http.post('/cases').set('Authorization', bearer(ghost)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' }).expect(401);
+    await a.http
+      .post('/cases')
+      .set('Authorization', bearer(ghost))
+      .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' })
+      .expect(401);
   });
 
   it("takes the role from the database, not the token's claims", async () => {
@@ -61,9 +66,17 @@ describe('sessions and limits across instances', () => {
     const user = await createUser(a.sql, 'seller');
     const before = (await login(a, user.email, TEST_PASSWORD).expect(200)).body.accessToken as string;
     const other = (await login(b, user.email, TEST_PASSWORD).expect(200)).body.accessToken as string;
-    const wrong = await a.http.put('/me/password').set('Authorization', bearer(before)).send({ currentPassword: 'not it', newPassword: 'a brand new long password' }).expect(400);
+    const wrong = await a.http
+      .put('/me/password')
+      .set('Authorization', bearer(before))
+      .send({ currentPassword: 'not it', newPassword: 'a brand new long password' })
+      .expect(400);
     expect(wrong.body.errors[0].field).toBe('currentPassword');
-    await a.http.put('/me/password').set('Authorization', bearer(before)).send({ currentPassword: TEST_PASSWORD, newPassword: 'a brand new long password' }).expect(204);
+    await a.http
+      .put('/me/password')
+      .set('Authorization', bearer(before))
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'a brand new long password' })
+      .expect(204);
     await b.http.get('/me').set('Authorization', bearer(other)).expect(401);
     await a.http.get('/me').set('Authorization', bearer(before)).expect(401);
     await login(b, user.email, TEST_PASSWORD).expect(401);
@@ -75,7 +88,10 @@ describe('sessions and limits across instances', () => {
     const user = await createUser(a.sql, 'buyer');
     const token = (await login(a, user.email, TEST_PASSWORD).expect(200)).body.accessToken as string;
     const adminToken = (await login(a, admin.email, TEST_PASSWORD).expect(200)).body.accessToken as string;
-    const disabled = await a.http.post(`/users/${user.id}/disable`).set('Authorization', bearer(adminToken)).expect(200);
+    const disabled = await a.http
+      .post(`/users/${user.id}/disable`)
+      .set('Authorization', bearer(adminToken))
+      .expect(200);
     expect(disabled.body.id).toBe(user.id);
     await b.http.get('/me').set('Authorization', bearer(token)).expect(401);
     await login(b, user.email, TEST_PASSWORD).expect(401);
@@ -86,9 +102,18 @@ describe('sessions and limits across instances', () => {
     await a.http.post(`/users/${randomUUID()}/disable`).set('Authorization', bearer(adminToken)).expect(404);
     await a.http.post(`/users/${user.id}/disable`).set('Authorization', bearer(token)).expect(401);
 
-    const audit = await a.http.get('/admin/audit').query({ subjectId: user.id }).set('Authorization', bearer(adminToken)).expect(200);
+    const audit = await a.http
+      .get('/admin/audit')
+      .query({ subjectId: user.id })
+      .set('Authorization', bearer(adminToken))
+      .expect(200);
     expect(audit.body.items.map((item: { action: string }) => item.action)).toEqual(['user.enabled', 'user.disabled']);
-    expect(audit.body.items[1]).toMatchObject({ actorId: admin.id, subjectType: 'user', before: { disabled: false }, after: { disabled: true } });
+    expect(audit.body.items[1]).toMatchObject({
+      actorId: admin.id,
+      subjectType: 'user',
+      before: { disabled: false },
+      after: { disabled: true },
+    });
   });
 
   it('counts failed sign-ins on every instance: a guesser is refused by both after the limit', async () => {
@@ -114,7 +139,10 @@ describe('sessions and limits across instances', () => {
     const seller = await createUser(a.sql, 'seller');
     const token = (await login(a, buyer.email, TEST_PASSWORD).expect(200)).body.accessToken as string;
     const open = (app: TestApp) =>
-      app.http.post('/cases').set('Authorization', bearer(token)).send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' });
+      app.http
+        .post('/cases')
+        .set('Authorization', bearer(token))
+        .send({ sellerId: seller.id, listingRef: 'l', topic: 'question', subject: 'Hi', body: 'Hello' });
     await open(a).expect(201);
     await open(b).expect(201);
     await open(a).expect(201);
@@ -124,16 +152,24 @@ describe('sessions and limits across instances', () => {
 
   it('purges revoked token ids and limit windows once they expired', async () => {
     const user = await createUser(a.sql, 'buyer');
-    await a.sql.query(`INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($3, $2, now() + interval '1 hour')`, [
-      randomUUID(),
-      user.id,
-      randomUUID(),
-    ]);
-    await a.sql.query(`INSERT INTO rate_limits (key, count, window_ends) VALUES ('test:ended', 3, now() - interval '1 minute') ON CONFLICT DO NOTHING`);
+    await a.sql.query(
+      `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($3, $2, now() + interval '1 hour')`,
+      [randomUUID(), user.id, randomUUID()],
+    );
+    await a.sql.query(
+      `INSERT INTO rate_limits (key, count, window_ends) VALUES ('test:ended', 3, now() - interval '1 minute') ON CONFLICT DO NOTHING`,
+    );
     const adminToken = (await login(a, admin.email, TEST_PASSWORD).expect(200)).body.accessToken as string;
-    const purged = await a.http.post('/admin/jobs/session-purge/run').set('Authorization', bearer(adminToken)).expect(200);
+    const purged = await a.http
+      .post('/admin/jobs/session-purge/run')
+      .set('Authorization', bearer(adminToken))
+      .expect(200);
     expect(purged.body.revokedTokens).toBeGreaterThanOrEqual(1);
-    expect((await a.sql.query(`SELECT count(*)::int AS n FROM revoked_tokens WHERE user_id = $1`, [user.id])).rows[0].n).toBe(1);
-    expect((await a.sql.query(`SELECT count(*)::int AS n FROM rate_limits WHERE key = 'test:ended'`)).rows[0].n).toBe(0);
+    expect(
+      (await a.sql.query(`SELECT count(*)::int AS n FROM revoked_tokens WHERE user_id = $1`, [user.id])).rows[0].n,
+    ).toBe(1);
+    expect((await a.sql.query(`SELECT count(*)::int AS n FROM rate_limits WHERE key = 'test:ended'`)).rows[0].n).toBe(
+      0,
+    );
   });
 });

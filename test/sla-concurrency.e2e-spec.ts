@@ -57,14 +57,22 @@ describe('the SLA sweep on several instances', () => {
     const token = new JwtService({ secret: JWT_SECRET }).sign(tokenClaims(admin.id));
     const results = await Promise.all(
       instances.map((instance) =>
-        fetch(`${instance.url}/admin/jobs/sla-sweep/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+        fetch(`${instance.url}/admin/jobs/sla-sweep/run`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        }).then(async (r) => {
           expect(r.status).toBe(200);
           return (await r.json()) as { atRisk: number; late: number; escalated: number; failed: number };
         }),
       ),
     );
     const total = (key: 'atRisk' | 'late' | 'escalated' | 'failed') => results.reduce((sum, r) => sum + r[key], 0);
-    expect({ atRisk: total('atRisk'), late: total('late'), escalated: total('escalated'), failed: total('failed') }).toEqual({
+    expect({
+      atRisk: total('atRisk'),
+      late: total('late'),
+      escalated: total('escalated'),
+      failed: total('failed'),
+    }).toEqual({
       atRisk: CASES,
       late: CASES,
       escalated: CASES,
@@ -72,11 +80,18 @@ describe('the SLA sweep on several instances', () => {
     });
 
     const one = async (query: string) => (await sql.query(query)).rows[0];
-    expect(await one(`SELECT count(*)::int AS n, count(DISTINCT case_id)::int AS cases FROM escalations WHERE reason = 'missed_reply_window'`)).toEqual({ n: CASES, cases: CASES });
+    expect(
+      await one(
+        `SELECT count(*)::int AS n, count(DISTINCT case_id)::int AS cases FROM escalations WHERE reason = 'missed_reply_window'`,
+      ),
+    ).toEqual({ n: CASES, cases: CASES });
     expect(await one(`SELECT count(*)::int AS n FROM sla_actions`)).toEqual({ n: 3 * CASES });
     expect(await one(`SELECT count(*)::int AS n FROM seller_flags`)).toEqual({ n: CASES });
-    const outbox = (await sql.query(`SELECT kind, u.role, count(*)::int AS n FROM outbox o JOIN users u ON u.id = o.recipient_id GROUP BY kind, u.role ORDER BY kind, u.role`))
-      .rows;
+    const outbox = (
+      await sql.query(
+        `SELECT kind, u.role, count(*)::int AS n FROM outbox o JOIN users u ON u.id = o.recipient_id GROUP BY kind, u.role ORDER BY kind, u.role`,
+      )
+    ).rows;
     expect(outbox).toEqual([
       { kind: 'case_escalated', role: 'buyer', n: CASES },
       { kind: 'case_escalated', role: 'seller', n: CASES },
@@ -85,6 +100,10 @@ describe('the SLA sweep on several instances', () => {
       { kind: 'reply_window_late', role: 'seller', n: CASES },
     ]);
     expect(await one(`SELECT count(*)::int AS n FROM case_events WHERE type LIKE 'sla_%'`)).toEqual({ n: 3 * CASES });
-    expect(await one(`SELECT count(*)::int AS n FROM cases WHERE status = 'escalated' AND sla_level = 3 AND next_action_at IS NULL`)).toEqual({ n: CASES });
+    expect(
+      await one(
+        `SELECT count(*)::int AS n FROM cases WHERE status = 'escalated' AND sla_level = 3 AND next_action_at IS NULL`,
+      ),
+    ).toEqual({ n: CASES });
   });
 });

@@ -5,10 +5,14 @@ describe('the test database guard', () => {
     const foreign = `parley_test_foreign_${Date.now()}`;
     await onServer((client) => client.query(`CREATE DATABASE ${foreign}`));
     try {
-      await expect(onServer((client) => dropOwnDatabase(client, foreign, process.env.PARLEY_TEST_RUN_ID!))).rejects.toThrow(/did not create it/);
+      await expect(
+        onServer((client) => dropOwnDatabase(client, foreign, process.env.PARLEY_TEST_RUN_ID!)),
+      ).rejects.toThrow(/did not create it/);
       const own = await createTestDatabase({ empty: true });
       await own.drop();
-      const left = await onServer((client) => client.query('SELECT datname FROM pg_database WHERE datname IN ($1, $2) ORDER BY 1', [foreign, own.name]));
+      const left = await onServer((client) =>
+        client.query('SELECT datname FROM pg_database WHERE datname IN ($1, $2) ORDER BY 1', [foreign, own.name]),
+      );
       expect(left.rows).toEqual([{ datname: foreign }]);
     } finally {
       await onServer((client) => client.query(`DROP DATABASE ${foreign}`));

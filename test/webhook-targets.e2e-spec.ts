@@ -66,7 +66,8 @@ function scriptDns(t: TestApp): { answers: Map<string, string[]>; asked: string[
 }
 
 /** Text an admin must never read in `lastError`: an IPv4 or IPv6 address, a port, a system error code. */
-const NETWORK_DETAIL = /\d+\.\d+\.\d+\.\d+|[0-9a-fA-F]*::[0-9a-fA-F]*|:\d{2,5}\b|\bE[A-Z]{4,}\b|\b(?:UND_ERR|ERR)_[A-Z_]+\b/;
+const NETWORK_DETAIL =
+  /\d+\.\d+\.\d+\.\d+|[0-9a-fA-F]*::[0-9a-fA-F]*|:\d{2,5}\b|\bE[A-Z]{4,}\b|\b(?:UND_ERR|ERR)_[A-Z_]+\b/;
 
 function harness(env: Record<string, string>) {
   const h = {} as {
@@ -78,19 +79,26 @@ function harness(env: Record<string, string>) {
     as(user: TestUser): string;
     dispatch(): Promise<{ delivered: number; retried: number; failed: number }>;
     claimFiled(): Promise<void>;
-    deliveries(endpointId: string): Promise<{ status: string; attempts: number; lastStatusCode: number | null; lastError: string | null }[]>;
+    deliveries(
+      endpointId: string,
+    ): Promise<{ status: string; attempts: number; lastStatusCode: number | null; lastError: string | null }[]>;
   };
   h.as = (user) => `Bearer ${h.t.tokenFor(user)}`;
-  h.dispatch = async () => (await h.t.http.post('/admin/jobs/webhook-dispatch/run').set('Authorization', h.as(h.admin)).expect(200)).body;
+  h.dispatch = async () =>
+    (await h.t.http.post('/admin/jobs/webhook-dispatch/run').set('Authorization', h.as(h.admin)).expect(200)).body;
   h.claimFiled = async () => {
     const { orderId } = await orderWithCase(h.t, h.admin, h.buyer, h.seller);
     h.t.clock.advance(5 * 24 * HOUR);
     await fileClaim(h.t, h.buyer, orderId);
   };
-  h.deliveries = async (endpointId) => (await h.t.http.get(`/admin/webhooks/${endpointId}/deliveries`).set('Authorization', h.as(h.admin)).expect(200)).body.items;
+  h.deliveries = async (endpointId) =>
+    (await h.t.http.get(`/admin/webhooks/${endpointId}/deliveries`).set('Authorization', h.as(h.admin)).expect(200))
+      .body.items;
 
   beforeAll(async () => {
-    h.t = await startTestApp({ env: { WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_MAX_ATTEMPTS: '4', POST_RATE_LIMIT_PER_MINUTE: '1000', ...env } });
+    h.t = await startTestApp({
+      env: { WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_MAX_ATTEMPTS: '4', POST_RATE_LIMIT_PER_MINUTE: '1000', ...env },
+    });
     h.admin = await createUser(h.t.sql, 'admin');
     h.buyer = await createUser(h.t.sql, 'buyer');
     h.seller = await createUser(h.t.sql, 'seller');
@@ -154,9 +162,17 @@ describe('webhook targets, with the address policy on (WEBHOOK_ALLOW_PRIVATE=fal
     h.dns.answers.set('intranet.partner.example', ['93.184.216.34', '10.1.2.3']);
     h.dns.answers.set('hooks.partner.example', ['93.184.216.34']);
     const refused = await register('https://intranet.partner.example/hooks').expect(400);
-    expect(refused.body.errors).toEqual([{ field: 'url', message: "url's host name resolves to a private network address; webhooks are only sent to public internet addresses" }]);
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'url',
+        message:
+          "url's host name resolves to a private network address; webhooks are only sent to public internet addresses",
+      },
+    ]);
     expect(refused.body.errors[0].message).not.toMatch(NETWORK_DETAIL);
-    const { rows } = await h.t.sql.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE url LIKE '%intranet.partner.example%'`);
+    const { rows } = await h.t.sql.query(
+      `SELECT count(*)::int AS n FROM webhook_endpoints WHERE url LIKE '%intranet.partner.example%'`,
+    );
     expect(rows[0].n).toBe(0);
     await register('https://hooks.partner.example/hooks').expect(201);
   });
@@ -174,7 +190,11 @@ describe('webhook targets, with the address policy on (WEBHOOK_ALLOW_PRIVATE=fal
       expect(h.dns.asked.slice(asked)).toContain('rebind.partner.example');
       expect(receiver.hits).toBe(0);
       const [delivery] = await h.deliveries(endpoint.id);
-      expect(delivery).toMatchObject({ status: 'pending', lastStatusCode: null, lastError: "The endpoint's address is not allowed (loopback)" });
+      expect(delivery).toMatchObject({
+        status: 'pending',
+        lastStatusCode: null,
+        lastError: "The endpoint's address is not allowed (loopback)",
+      });
 
       // One private address among public ones is enough to refuse.
       h.dns.answers.set('rebind.partner.example', ['93.184.216.34', '::ffff:127.0.0.1']);
@@ -191,17 +211,16 @@ describe('webhook targets, with the address policy on (WEBHOOK_ALLOW_PRIVATE=fal
     const receiver = await startReceiver();
     try {
       const id = randomUUID();
-      await h.t.sql.query(`INSERT INTO webhook_endpoints (id, url, events, secret, created_by, created_at) VALUES ($1, $2, $3, 'whsec_old', $4, $5)`, [
-        id,
-        receiver.url,
-        ['claim.filed'],
-        h.admin.id,
-        START,
-      ]);
+      await h.t.sql.query(
+        `INSERT INTO webhook_endpoints (id, url, events, secret, created_by, created_at) VALUES ($1, $2, $3, 'whsec_old', $4, $5)`,
+        [id, receiver.url, ['claim.filed'], h.admin.id, START],
+      );
       await h.claimFiled();
       expect(await h.dispatch()).toMatchObject({ delivered: 0, retried: 1 });
       expect(receiver.hits).toBe(0);
-      expect(await h.deliveries(id)).toEqual([expect.objectContaining({ status: 'pending', lastError: "The endpoint's address is not allowed (loopback)" })]);
+      expect(await h.deliveries(id)).toEqual([
+        expect.objectContaining({ status: 'pending', lastError: "The endpoint's address is not allowed (loopback)" }),
+      ]);
     } finally {
       await receiver.close();
     }
@@ -228,8 +247,12 @@ describe('webhook targets, with the address policy off (WEBHOOK_ALLOW_PRIVATE=tr
       await h.claimFiled();
       expect(await h.dispatch()).toMatchObject({ delivered: 2, retried: 0 });
       expect(receiver.hits).toBe(2);
-      expect(await h.deliveries(byAddress.id)).toEqual([expect.objectContaining({ status: 'delivered', lastStatusCode: 204, lastError: null })]);
-      expect(await h.deliveries(byName.id)).toEqual([expect.objectContaining({ status: 'delivered', lastStatusCode: 204, lastError: null })]);
+      expect(await h.deliveries(byAddress.id)).toEqual([
+        expect.objectContaining({ status: 'delivered', lastStatusCode: 204, lastError: null }),
+      ]);
+      expect(await h.deliveries(byName.id)).toEqual([
+        expect.objectContaining({ status: 'delivered', lastStatusCode: 204, lastError: null }),
+      ]);
     } finally {
       await receiver.close();
     }
@@ -242,7 +265,9 @@ describe('webhook targets, with the address policy off (WEBHOOK_ALLOW_PRIVATE=tr
         .set('Authorization', h.as(h.admin))
         .send({ url, events: ['claim.filed'] })
         .expect(400);
-      expect(response.body.errors).toEqual([{ field: 'url', message: expect.stringMatching(/user name or password|backslash/) }]);
+      expect(response.body.errors).toEqual([
+        { field: 'url', message: expect.stringMatching(/user name or password|backslash/) },
+      ]);
     }
   });
 
@@ -277,7 +302,10 @@ describe('webhook targets, with the address policy off (WEBHOOK_ALLOW_PRIVATE=tr
           .flat()
           .filter((text) => NETWORK_DETAIL.test(text ?? '')),
       ).toEqual([]);
-      const { rows } = await h.t.sql.query(`SELECT status, last_error FROM webhook_deliveries WHERE endpoint_id = ANY ($1)`, [[answering.id, nobody.id, unresolvable.id]]);
+      const { rows } = await h.t.sql.query(
+        `SELECT status, last_error FROM webhook_deliveries WHERE endpoint_id = ANY ($1)`,
+        [[answering.id, nobody.id, unresolvable.id]],
+      );
       expect(rows.map((row: { status: string }) => row.status)).toEqual(['failed', 'failed', 'failed']);
       expect(rows.filter((row: { last_error: string }) => NETWORK_DETAIL.test(row.last_error))).toEqual([]);
     } finally {

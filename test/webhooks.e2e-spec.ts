@@ -20,7 +20,9 @@ type Behaviour = 'ok' | 500 | 'hang' | 'close';
  * delivery and answers as the test scripts it (a status, no answer at all,
  * or a dropped connection).
  */
-async function startReceiver(script: Behaviour[] = []): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+async function startReceiver(
+  script: Behaviour[] = [],
+): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
@@ -55,7 +57,11 @@ function verify(secret: string, raw: string, header: string | string[] | undefin
   const fields = Object.fromEntries(header.split(',').map((part) => part.split('=')));
   const expected = createHmac('sha256', secret).update(`${fields.t}.${raw}`).digest();
   const given = Buffer.from(fields.v1 ?? '', 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected) && Math.abs(Date.now() / 1000 - Number(fields.t)) <= 300;
+  return (
+    given.length === expected.length &&
+    timingSafeEqual(given, expected) &&
+    Math.abs(Date.now() / 1000 - Number(fields.t)) <= 300
+  );
 }
 
 describe('webhooks', () => {
@@ -65,8 +71,10 @@ describe('webhooks', () => {
   let seller: TestUser;
   let agent: TestUser;
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
-  const dispatch = async () => (await t.http.post('/admin/jobs/webhook-dispatch/run').set('Authorization', as(admin)).expect(200)).body;
-  const register = async (url: string, events: string[]) => (await t.http.post('/admin/webhooks').set('Authorization', as(admin)).send({ url, events }).expect(201)).body;
+  const dispatch = async () =>
+    (await t.http.post('/admin/jobs/webhook-dispatch/run').set('Authorization', as(admin)).expect(200)).body;
+  const register = async (url: string, events: string[]) =>
+    (await t.http.post('/admin/webhooks').set('Authorization', as(admin)).send({ url, events }).expect(201)).body;
   const claimFiled = async () => {
     const { orderId } = await orderWithCase(t, admin, buyer, seller);
     t.clock.advance(5 * 24 * HOUR);
@@ -74,7 +82,9 @@ describe('webhooks', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_MAX_ATTEMPTS: '4', POST_RATE_LIMIT_PER_MINUTE: '1000' } });
+    t = await startTestApp({
+      env: { WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_MAX_ATTEMPTS: '4', POST_RATE_LIMIT_PER_MINUTE: '1000' },
+    });
     admin = await createUser(t.sql, 'admin');
     buyer = await createUser(t.sql, 'buyer');
     seller = await createUser(t.sql, 'seller');
@@ -94,9 +104,15 @@ describe('webhooks', () => {
     const receiver = await startReceiver();
     try {
       const endpoint = await register(receiver.url, ['claim.filed', 'claim.decided']);
-      expect(endpoint).toMatchObject({ url: receiver.url, events: ['claim.filed', 'claim.decided'], secret: expect.stringMatching(/^whsec_/) });
+      expect(endpoint).toMatchObject({
+        url: receiver.url,
+        events: ['claim.filed', 'claim.decided'],
+        secret: expect.stringMatching(/^whsec_/),
+      });
       const listed = (await t.http.get('/admin/webhooks').set('Authorization', as(admin)).expect(200)).body.items;
-      expect(listed).toEqual([{ id: endpoint.id, url: receiver.url, events: ['claim.filed', 'claim.decided'], createdAt: expect.any(String) }]);
+      expect(listed).toEqual([
+        { id: endpoint.id, url: receiver.url, events: ['claim.filed', 'claim.decided'], createdAt: expect.any(String) },
+      ]);
 
       const claim = await claimFiled();
       await t.http.post(`/claims/${claim.id}/withdraw`).set('Authorization', as(buyer)).expect(200); // claim.withdrawn: not subscribed
@@ -104,14 +120,26 @@ describe('webhooks', () => {
       expect(receiver.received).toHaveLength(1);
       const [delivery] = receiver.received;
       expect(verify(endpoint.secret, delivery.raw, delivery.headers['parley-signature'])).toBe(true);
-      expect(verify(endpoint.secret, delivery.raw.replace('"claim.filed"', '"claim.decided"'), delivery.headers['parley-signature'])).toBe(false);
+      expect(
+        verify(
+          endpoint.secret,
+          delivery.raw.replace('"claim.filed"', '"claim.decided"'),
+          delivery.headers['parley-signature'],
+        ),
+      ).toBe(false);
       expect(verify('whsec_wrong', delivery.raw, delivery.headers['parley-signature'])).toBe(false);
       expect(delivery.headers['content-type']).toBe('application/json');
       expect(delivery.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         type: 'claim.filed',
         createdAt: claim.createdAt,
-        data: expect.objectContaining({ claim: expect.objectContaining({ id: claim.id, orderId: claim.orderId, amount: { amount: 2599, currency: 'USD' } }) }),
+        data: expect.objectContaining({
+          claim: expect.objectContaining({
+            id: claim.id,
+            orderId: claim.orderId,
+            amount: { amount: 2599, currency: 'USD' },
+          }),
+        }),
       });
       expect(delivery.headers['parley-event-id']).toBe(delivery.body.id);
       expect(await dispatch()).toMatchObject({ delivered: 0 }); // nothing twice
@@ -131,11 +159,24 @@ describe('webhooks', () => {
       }
       expect(receiver.received).toHaveLength(4);
       expect(new Set(receiver.received.map((r) => r.body.id)).size).toBe(1);
-      expect(receiver.received.every((r) => r.body.type === 'claim.filed' && (r.body.data.claim as { id: string }).id === claim.id)).toBe(true);
+      expect(
+        receiver.received.every(
+          (r) => r.body.type === 'claim.filed' && (r.body.data.claim as { id: string }).id === claim.id,
+        ),
+      ).toBe(true);
       expect(receiver.received.every((r) => verify(endpoint.secret, r.raw, r.headers['parley-signature']))).toBe(true);
-      const deliveries = (await t.http.get(`/admin/webhooks/${endpoint.id}/deliveries`).set('Authorization', as(admin)).expect(200)).body.items;
+      const deliveries = (
+        await t.http.get(`/admin/webhooks/${endpoint.id}/deliveries`).set('Authorization', as(admin)).expect(200)
+      ).body.items;
       expect(deliveries).toEqual([
-        expect.objectContaining({ eventId: receiver.received[0].body.id, type: 'claim.filed', status: 'delivered', attempts: 4, lastStatusCode: 204, lastError: null }),
+        expect.objectContaining({
+          eventId: receiver.received[0].body.id,
+          type: 'claim.filed',
+          status: 'delivered',
+          attempts: 4,
+          lastStatusCode: 204,
+          lastError: null,
+        }),
       ]);
     } finally {
       await receiver.close();
@@ -151,18 +192,36 @@ describe('webhooks', () => {
         await dispatch();
         t.clock.advance(7 * HOUR);
       }
-      const failed = (await t.http.get(`/admin/webhooks/${endpoint.id}/deliveries?status=failed`).set('Authorization', as(admin)).expect(200)).body.items;
-      expect(failed).toEqual([expect.objectContaining({ status: 'failed', attempts: 4, lastStatusCode: 500, lastError: 'The endpoint answered 500', nextAttemptAt: null })]);
+      const failed = (
+        await t.http
+          .get(`/admin/webhooks/${endpoint.id}/deliveries?status=failed`)
+          .set('Authorization', as(admin))
+          .expect(200)
+      ).body.items;
+      expect(failed).toEqual([
+        expect.objectContaining({
+          status: 'failed',
+          attempts: 4,
+          lastStatusCode: 500,
+          lastError: 'The endpoint answered 500',
+          nextAttemptAt: null,
+        }),
+      ]);
       expect(await dispatch()).toMatchObject({ delivered: 0, retried: 0 });
 
       await t.http.post(`/admin/webhooks/deliveries/${failed[0].id}/retry`).set('Authorization', as(agent)).expect(403);
-      const retried = await t.http.post(`/admin/webhooks/deliveries/${failed[0].id}/retry`).set('Authorization', as(admin)).expect(200);
+      const retried = await t.http
+        .post(`/admin/webhooks/deliveries/${failed[0].id}/retry`)
+        .set('Authorization', as(admin))
+        .expect(200);
       expect(retried.body).toMatchObject({ status: 'pending', attempts: 0 });
       expect(await dispatch()).toMatchObject({ delivered: 1 });
       expect(receiver.received).toHaveLength(5);
       expect(new Set(receiver.received.map((r) => r.body.id)).size).toBe(1);
       await t.http.post(`/admin/webhooks/deliveries/${failed[0].id}/retry`).set('Authorization', as(admin)).expect(409);
-      const audit = (await t.http.get('/admin/audit?action=webhook.delivery_retried').set('Authorization', as(admin)).expect(200)).body.items;
+      const audit = (
+        await t.http.get('/admin/audit?action=webhook.delivery_retried').set('Authorization', as(admin)).expect(200)
+      ).body.items;
       expect(audit.map((entry: { subjectId: string }) => entry.subjectId)).toContain(failed[0].id);
     } finally {
       await receiver.close();
@@ -183,7 +242,10 @@ describe('webhooks', () => {
       await dispatch();
       const mine = receiver.received.filter((r) => r.body.data.caseId === opened.body.id);
       expect(mine.map((r) => r.body.type).sort()).toEqual(['case.escalated', 'seller.flagged']);
-      expect(mine.find((r) => r.body.type === 'seller.flagged')!.body.data).toMatchObject({ sellerId: seller.id, reason: 'late_reply' });
+      expect(mine.find((r) => r.body.type === 'seller.flagged')!.body.data).toMatchObject({
+        sellerId: seller.id,
+        reason: 'late_reply',
+      });
     } finally {
       await receiver.close();
     }

@@ -65,12 +65,20 @@ export const isSupport = (caller: Pick<Caller, 'role'>): boolean => caller.role 
 
 /** A buyer sees its own cases, a seller those addressed to it, support all of them. */
 export function canSeeCase(caller: Caller, record: { buyerId: string; sellerId: string }): boolean {
-  return isSupport(caller) || (caller.role === 'buyer' && record.buyerId === caller.id) || (caller.role === 'seller' && record.sellerId === caller.id);
+  return (
+    isSupport(caller) ||
+    (caller.role === 'buyer' && record.buyerId === caller.id) ||
+    (caller.role === 'seller' && record.sellerId === caller.id)
+  );
 }
 
 /** A claim: its buyer, the seller it is against, and support. */
 export function canSeeClaim(caller: Caller, claim: { buyerId: string; sellerId: string }): boolean {
-  return isSupport(caller) || (caller.role === 'buyer' && claim.buyerId === caller.id) || (caller.role === 'seller' && claim.sellerId === caller.id);
+  return (
+    isSupport(caller) ||
+    (caller.role === 'buyer' && claim.buyerId === caller.id) ||
+    (caller.role === 'seller' && claim.sellerId === caller.id)
+  );
 }
 
 /** Escalations are support's work: nobody else sees them. */
@@ -79,7 +87,10 @@ export function canSeeEscalation(caller: Caller): boolean {
 }
 
 /** The marketplace calendar is public to signed-in users; a seller's is its own and support's. */
-export function canSeeCalendar(caller: Caller, calendar: { kind: 'seller' | 'marketplace'; sellerId: string | null }): boolean {
+export function canSeeCalendar(
+  caller: Caller,
+  calendar: { kind: 'seller' | 'marketplace'; sellerId: string | null },
+): boolean {
   return calendar.kind === 'marketplace' || isSupport(caller) || calendar.sellerId === caller.id;
 }
 

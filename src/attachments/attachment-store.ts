@@ -75,7 +75,15 @@ export class S3AttachmentStore extends AttachmentStore {
 
   async putFile(key: string, path: string, size: number, contentType: string): Promise<void> {
     const { s3, client } = await this.connect();
-    await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: contentType }));
+    await client.send(
+      new s3.PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: createReadStream(path),
+        ContentLength: size,
+        ContentType: contentType,
+      }),
+    );
   }
 
   async get(key: string): Promise<Buffer> {
@@ -95,7 +103,8 @@ export class S3AttachmentStore extends AttachmentStore {
     let token: string | undefined;
     do {
       const page = await client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key && object.LastModified && object.LastModified < before) keys.push(object.Key);
+      for (const object of page.Contents ?? [])
+        if (object.Key && object.LastModified && object.LastModified < before) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;
@@ -119,7 +128,12 @@ export function attachmentStoreFor(config: AppConfig): AttachmentStore {
     // which many S3-compatible servers store as it is (framing and all).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     ...(env.ATTACHMENTS_S3_ACCESS_KEY_ID && env.ATTACHMENTS_S3_SECRET_ACCESS_KEY
-      ? { credentials: { accessKeyId: env.ATTACHMENTS_S3_ACCESS_KEY_ID, secretAccessKey: env.ATTACHMENTS_S3_SECRET_ACCESS_KEY } }
+      ? {
+          credentials: {
+            accessKeyId: env.ATTACHMENTS_S3_ACCESS_KEY_ID,
+            secretAccessKey: env.ATTACHMENTS_S3_SECRET_ACCESS_KEY,
+          },
+        }
       : {}),
   };
   return new S3AttachmentStore(clientConfig, env.ATTACHMENTS_S3_BUCKET);

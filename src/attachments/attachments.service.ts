@@ -13,6 +13,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { AttachmentStore, attachmentStoreFor } from './attachment-store.js';
 import type { AttachmentView } from './attachments.dto.js';
+import { attachmentsInsertSql, attachmentsOfSql, DOWNLOADABLE, OWNED_KEYS } from './attachments.queries.js';
 import { EXTENSION_OF, safeFileName } from './file-names.js';
 import type { Upload } from './uploads.js';
 
@@ -41,7 +42,12 @@ interface AttachmentRow {
   storage_key: string;
 }
 
-const toView = (row: AttachmentRow): AttachmentView => ({ id: row.id, name: row.name, contentType: row.content_type, size: row.size });
+const toView = (row: AttachmentRow): AttachmentView => ({
+  id: row.id,
+  name: row.name,
+  contentType: row.content_type,
+  size: row.size,
+});
 
 /**
  * The owner of `attachments` and of the attachment store (the local disk or
@@ -78,14 +84,26 @@ export class AttachmentsService {
       return await work(stashed);
     } catch (error) {
       await Promise.all(
-        stashed.map((file) => this.store.delete(file.key).catch((cause: unknown) => this.logger.warn({ err: cause, key: file.key }, 'An unused attachment could not be removed'))),
+        stashed.map((file) =>
+          this.store
+            .delete(file.key)
+            .catch((cause: unknown) =>
+              this.logger.warn({ err: cause, key: file.key }, 'An unused attachment could not be removed'),
+            ),
+        ),
       );
       throw error;
     }
   }
 
   /** Records stored files as the attachments of a message, in the message's transaction. */
-  async attach(tx: EntityManager, stashed: Stashed[], owner: AttachmentOwner, uploadedBy: string, now: Date): Promise<AttachmentView[]> {
+  async attach(
+    tx: EntityManager,
+    stashed: Stashed[],
+    owner: AttachmentOwner,
+    uploadedBy: string,
+    now: Date,
+  ): Promise<AttachmentView[]> {
     const write = new FusedWrite();
     const views = this.attachIn(write, stashed, owner, uploadedBy, now);
     await write.run(tx);
@@ -93,7 +111,13 @@ export class AttachmentsService {
   }
 
   /** The same as part of `write`, for a change that writes the message in the same statement. */
-  attachIn(write: FusedWrite, stashed: Stashed[], owner: AttachmentOwner, uploadedBy: string, now: Date): AttachmentView[] {
+  attachIn(
+    write: FusedWrite,
+    stashed: Stashed[],
+    owner: AttachmentOwner,
+    uploadedBy: string,
+    now: Date,
+  ): AttachmentView[] {
     if (stashed.length === 0) return [];
     const columns = [
       [stashed.map((file) => file.id), 'uuid'],
@@ -107,11 +131,7 @@ export class AttachmentsService {
       [stashed.map(() => now), 'timestamptz'],
       [stashed.map((_, position) => position), 'int'],
     ] as const;
-    write.with(
-      write.name('attached'),
-      `INSERT INTO attachments (id, message_id, claim_message_id, name, content_type, size, storage_key, uploaded_by, created_at, position)
-       ${write.rows(columns)}`,
-    );
+    write.with(write.name('attached'), attachmentsInsertSql(write.rows(columns)));
     return stashed.map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size }));
   }
 
@@ -119,8 +139,7 @@ export class AttachmentsService {
   async of(messageIds: string[], claim = false): Promise<Map<string, AttachmentView[]>> {
     const byMessage = new Map<string, AttachmentView[]>();
     if (messageIds.length === 0) return byMessage;
-    const column = claim ? 'claim_message_id' : 'message_id';
-    const rows: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE ${column} = ANY ($1::uuid[]) ORDER BY created_at, position`, [messageIds]);
+    const rows: AttachmentRow[] = await this.db.query(attachmentsOfSql(claim), [messageIds]);
     for (const row of rows) {
       const key = (claim ? row.claim_message_id : row.message_id)!;
       byMessage.set(key, [...(byMessage.get(key) ?? []), toView(row)]);
@@ -130,15 +149,13 @@ export class AttachmentsService {
 
   /** The file for whoever may see its message; anyone else is told it does not exist. */
   async download(caller: Caller, attachmentId: string): Promise<AttachmentView & { bytes: Buffer }> {
-    const [row]: (AttachmentRow & { case_id: string | null; claim_id: string | null; author_id: string; internal: boolean; quarantined: boolean })[] = isUuid(attachmentId)
-      ? await this.db.query(
-          `SELECT a.*, COALESCE(m.case_id, NULL) AS case_id, cm.claim_id, COALESCE(m.author_id, cm.author_id) AS author_id,
-                  COALESCE(m.internal, cm.internal) AS internal, COALESCE(m.quarantined, cm.quarantined) AS quarantined
-             FROM attachments a LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN claim_messages cm ON cm.id = a.claim_message_id
-            WHERE a.id = $1`,
-          [attachmentId],
-        )
-      : [];
+    const [row]: (AttachmentRow & {
+      case_id: string | null;
+      claim_id: string | null;
+      author_id: string;
+      internal: boolean;
+      quarantined: boolean;
+    })[] = isUuid(attachmentId) ? await this.db.query(DOWNLOADABLE, [attachmentId]) : [];
     if (!row) throw DomainError.notFound('Attachment');
     try {
       if (row.case_id) await this.access.requireCase(null, caller, row.case_id, 'case.read');
@@ -149,7 +166,11 @@ export class AttachmentsService {
     const own = row.author_id === caller.id;
     if (!isSupport(caller) && !own && (row.internal || row.quarantined)) throw DomainError.notFound('Attachment');
     // Names stored before names were made safe are made safe on the way out.
-    return { ...toView(row), name: safeFileName(row.name, EXTENSION_OF[row.content_type]).name, bytes: await this.store.get(row.storage_key) };
+    return {
+      ...toView(row),
+      name: safeFileName(row.name, EXTENSION_OF[row.content_type]).name,
+      bytes: await this.store.get(row.storage_key),
+    };
   }
 
   /** Removes stored files older than an hour that no attachment row owns (a crash between storing and committing); returns how many. */
@@ -160,7 +181,7 @@ export class AttachmentsService {
     const candidates = await this.store.listBefore(before);
     if (candidates.length === 0) return spooled;
     const keys = candidates.map((key) => key.replace(/\.partial$/, ''));
-    const owned: { storage_key: string }[] = await this.db.query(`SELECT storage_key FROM attachments WHERE storage_key = ANY ($1::text[])`, [keys]);
+    const owned: { storage_key: string }[] = await this.db.query(OWNED_KEYS, [keys]);
     const keep = new Set(owned.map((row) => row.storage_key));
     const orphans = candidates.filter((key) => key.endsWith('.partial') || !keep.has(key));
     for (const key of orphans) await this.store.delete(key);

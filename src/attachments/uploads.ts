@@ -13,15 +13,29 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { problem } from '../common/problem.filter.js';
 import { checkJsonShape, RequestShapeError } from '../common/request-shape.js';
-import { CSRF_FIELD, CSRF_HEADER, isPortalRoute } from '../portal/portal-session.js';
+import { CSRF_FIELD, CSRF_HEADER } from '../auth/browser-session.js';
+import { isPortalRoute } from '../common/portal-routes.js';
 import { safeFileName } from './file-names.js';
 
 /** Routes that take files (multipart/form-data) besides JSON; everywhere else a multipart body is 415. */
-export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/cases/:id/messages', '/claims/:id/messages', '/app/cases/:id/messages', '/app/claims/:id/messages']);
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set([
+  '/cases/:id/messages',
+  '/claims/:id/messages',
+  '/app/cases/:id/messages',
+  '/app/claims/:id/messages',
+]);
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Images and PDF, as the bytes say (never the name or the declared type). */
-export const ALLOWED_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'image/heic', 'application/pdf']);
+export const ALLOWED_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'image/heic',
+  'application/pdf',
+]);
 /** The form fields a message upload may carry besides its files (the portal's forms add their CSRF token). */
 const FIELDS = new Set(['body', 'internal', CSRF_FIELD]);
 /** Uploads one user may have arriving at once on an instance, so no one can hold every slot of UPLOAD_CONCURRENCY. */
@@ -86,7 +100,14 @@ function refuseUnread(reply: FastifyReply, error: Error): Error {
  */
 export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate): Promise<void> {
   await fastify.register(multipart, {
-    limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: FIELDS.size, fieldSize: 100_000, parts: MAX_FILES + FIELDS.size, headerPairs: 100 },
+    limits: {
+      fileSize: MAX_FILE_BYTES,
+      files: MAX_FILES,
+      fields: FIELDS.size,
+      fieldSize: 100_000,
+      parts: MAX_FILES + FIELDS.size,
+      headerPairs: 100,
+    },
     throwFileSizeLimit: true,
   });
   let reading = 0;
@@ -94,7 +115,10 @@ export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate):
   fastify.addHook('onRequest', (request, reply, done) => {
     const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
     if (type === 'multipart/form-data' && !UPLOAD_ROUTES.has(request.routeOptions.url ?? '')) {
-      void reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
+      void reply
+        .status(415)
+        .header('Content-Type', 'application/problem+json; charset=utf-8')
+        .send(problem(415, 'This endpoint takes application/json'));
       return;
     }
     done();
@@ -118,7 +142,10 @@ export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate):
     const caller = await gate.callerOf(request);
     if (!caller) {
       if (!portal) void reply.header('WWW-Authenticate', 'Bearer');
-      throw refuseUnread(reply, new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required'));
+      throw refuseUnread(
+        reply,
+        new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required'),
+      );
     }
     const header = request.headers[CSRF_HEADER];
     if (portal && header !== undefined && !gate.carriesCsrf(caller, header)) throw refuseUnread(reply, expiredForm());
@@ -131,10 +158,20 @@ export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate):
     }
     const mine = readingBy.get(caller.id) ?? 0;
     if (mine >= UPLOADS_PER_USER) {
-      throw refuseUnread(reply, new DomainError('rate_limited', 'Your other uploads are still arriving; send this one when they are done', { retryAfterSeconds: 5 }));
+      throw refuseUnread(
+        reply,
+        new DomainError('rate_limited', 'Your other uploads are still arriving; send this one when they are done', {
+          retryAfterSeconds: 5,
+        }),
+      );
     }
     if (reading >= gate.concurrency) {
-      throw refuseUnread(reply, new DomainError('unavailable', 'Too many uploads are arriving right now; try again in a few seconds', { retryAfterSeconds: 5 }));
+      throw refuseUnread(
+        reply,
+        new DomainError('unavailable', 'Too many uploads are arriving right now; try again in a few seconds', {
+          retryAfterSeconds: 5,
+        }),
+      );
     }
     reading += 1;
     readingBy.set(caller.id, mine + 1);
@@ -170,13 +207,19 @@ export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate):
   };
 }
 
-const expiredForm = () => new DomainError('forbidden', 'This form has expired or did not come from this site; reload the page and try again');
+const expiredForm = () =>
+  new DomainError('forbidden', 'This form has expired or did not come from this site; reload the page and try again');
 
 /**
  * Reads the parts in order: fields into the body, files streamed to the
  * spool. With `csrf`, the form's token field must come before any file.
  */
-async function readParts(request: FastifyRequest, spool: string, uploads: Upload[], csrf?: (token: unknown) => boolean): Promise<Record<string, unknown>> {
+async function readParts(
+  request: FastifyRequest,
+  spool: string,
+  uploads: Upload[],
+  csrf?: (token: unknown) => boolean,
+): Promise<Record<string, unknown>> {
   const fields: Record<string, unknown> = {};
   let vouched = csrf === undefined;
   const headers = watchPartHeaders(request);
@@ -184,9 +227,13 @@ async function readParts(request: FastifyRequest, spool: string, uploads: Upload
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         if (!vouched) throw expiredForm();
-        if (part.fieldname !== 'attachments') throw invalid(part.fieldname, `files go in the field attachments, not ${part.fieldname}`);
+        if (part.fieldname !== 'attachments')
+          throw invalid(part.fieldname, `files go in the field attachments, not ${part.fieldname}`);
         const upload = await spoolFile(part.file, part.filename, spool, uploads);
-        if (upload && part.file.truncated) throw Object.assign(new Error(`Each file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`), { statusCode: 413 });
+        if (upload && part.file.truncated)
+          throw Object.assign(new Error(`Each file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`), {
+            statusCode: 413,
+          });
       } else {
         if (!FIELDS.has(part.fieldname)) throw invalid(part.fieldname, `property ${part.fieldname} should not exist`);
         if (part.fieldname in fields) throw invalid(part.fieldname, `${part.fieldname} is given twice`);
@@ -195,7 +242,8 @@ async function readParts(request: FastifyRequest, spool: string, uploads: Upload
           if (!csrf(value)) throw expiredForm();
           vouched = true;
         }
-        fields[part.fieldname] = part.fieldname === 'internal' && (value === 'true' || value === 'false') ? value === 'true' : value;
+        fields[part.fieldname] =
+          part.fieldname === 'internal' && (value === 'true' || value === 'false') ? value === 'true' : value;
       }
     }
   } catch (error) {
@@ -208,7 +256,11 @@ async function readParts(request: FastifyRequest, spool: string, uploads: Upload
   } finally {
     headers.stop();
   }
-  if (headers.malformed) throw invalid('attachments', 'A file’s name has a line break, which a file name cannot have; rename the file and try again');
+  if (headers.malformed)
+    throw invalid(
+      'attachments',
+      'A file’s name has a line break, which a file name cannot have; rename the file and try again',
+    );
   checkJsonShape(fields);
   return fields;
 }
@@ -273,7 +325,12 @@ function watchPartHeaders(request: FastifyRequest): { malformed: boolean; stop()
  * after 10 MB); undefined for the empty part a browser sends for a file
  * input left empty.
  */
-async function spoolFile(file: Readable, filename: string | undefined, spool: string, uploads: Upload[]): Promise<Upload | undefined> {
+async function spoolFile(
+  file: Readable,
+  filename: string | undefined,
+  spool: string,
+  uploads: Upload[],
+): Promise<Upload | undefined> {
   const given = filename ?? '';
   const chunks = (file as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
@@ -292,7 +349,11 @@ async function spoolFile(file: Readable, filename: string | undefined, spool: st
     const named = safeFileName(given, type?.ext);
     if (head.length === 0) throw invalid('attachments', `${named.name} is empty`);
     if (!type || !ALLOWED_TYPES.has(type.mime)) throw invalid('attachments', `${named.name} is not an image or a PDF`);
-    if (!named.safe) throw invalid('attachments', `A file’s name (${named.name}) has characters a file name cannot have; rename the file and try again`);
+    if (!named.safe)
+      throw invalid(
+        'attachments',
+        `A file’s name (${named.name}) has characters a file name cannot have; rename the file and try again`,
+      );
     await mkdir(spool, { recursive: true });
     const upload: Upload = { name: named.name, contentType: type.mime, size: 0, path: join(spool, randomUUID()) };
     uploads.push(upload);
@@ -314,7 +375,10 @@ async function spoolFile(file: Readable, filename: string | undefined, spool: st
 }
 
 /** The files that came with the request (none for JSON). */
-export const Uploads = createParamDecorator((_: unknown, context: ExecutionContext): Upload[] => context.switchToHttp().getRequest<FastifyRequest>().uploads ?? []);
+export const Uploads = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Upload[] =>
+    context.switchToHttp().getRequest<FastifyRequest>().uploads ?? [],
+);
 
 /**
  * Raises a portal form's upload refusal after the portal's guard and before

@@ -48,9 +48,12 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Sign out everywhere',
-    description: 'Ends every session of the caller, this token included: every access token issued to the account before stops working, on every instance at once.',
+    description:
+      'Ends every session of the caller, this token included: every access token issued to the account before stops working, on every instance at once.',
   })
-  @ApiNoContentResponse({ description: 'Every token of this account issued before stops working, on every instance; sign in again' })
+  @ApiNoContentResponse({
+    description: 'Every token of this account issued before stops working, on every instance; sign in again',
+  })
   @ApiUnauthorizedResponse({ description: 'No valid bearer access token' })
   async logoutEverywhere(@CurrentCaller() caller: Caller): Promise<void> {
     await this.auth.logoutEverywhere(caller);

@@ -19,4 +19,6 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Only these roles may call the route (403 for the others). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_ALLOWED, roles);
 
-export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => context.switchToHttp().getRequest<{ caller: Caller }>().caller);
+export const CurrentCaller = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Caller => context.switchToHttp().getRequest<{ caller: Caller }>().caller,
+);

@@ -11,7 +11,8 @@ import type { Role } from '../users/user.entity.js';
 import { Caller, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
 import type { TokenClaims } from './auth.service.js';
 import { SessionCache } from './session-cache.js';
-import { cookieOptionsFor, csrfOf, csrfTokenOf, isPortalRoute, sameToken, sessionCookieName } from '../portal/portal-session.js';
+import { cookieOptionsFor, csrfOf, csrfTokenOf, sameToken, sessionCookieName } from './browser-session.js';
+import { isPortalRoute } from '../common/portal-routes.js';
 
 /** The user behind a token, as it is now: an indexed lookup, kept by SessionCache until a trigger says the user changed. */
 const SESSION = `
@@ -60,8 +61,16 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required');
     }
     // An upload refused before its form was read carries no token to check; its refusal is raised next, and nothing is done.
-    if (portal && !SAFE_METHODS.has(request.method) && !request.uploadRefusal && !this.carriesCsrf(caller, csrfOf(request))) {
-      throw new DomainError('forbidden', 'This form has expired or did not come from this site; reload the page and try again');
+    if (
+      portal &&
+      !SAFE_METHODS.has(request.method) &&
+      !request.uploadRefusal &&
+      !this.carriesCsrf(caller, csrfOf(request))
+    ) {
+      throw new DomainError(
+        'forbidden',
+        'This form has expired or did not come from this site; reload the page and try again',
+      );
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_ALLOWED, targets);
     if (allowed && !allowed.includes(caller.role)) {
@@ -77,7 +86,9 @@ export class AuthGuard implements CanActivate {
    */
   async callerOf(request: FastifyRequest & { caller?: Caller }): Promise<Caller | undefined> {
     if (request.caller) return request.caller;
-    const token = isPortalRoute(request.routeOptions.url) ? request.cookies[this.sessionCookie] : request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const token = isPortalRoute(request.routeOptions.url)
+      ? request.cookies[this.sessionCookie]
+      : request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const caller = token ? await this.authenticate(token) : undefined;
     if (caller) request.caller = caller;
     return caller;
@@ -101,16 +112,32 @@ export class AuthGuard implements CanActivate {
       if (this.verified.size >= VERIFIED_TOKENS) this.verified.clear();
       this.verified.set(token, claims);
     }
-    if (typeof claims.sub !== 'string' || !isUuid(claims.sub) || !Number.isInteger(claims.ver) || typeof claims.jti !== 'string' || !isUuid(claims.jti)) return undefined;
+    if (
+      typeof claims.sub !== 'string' ||
+      !isUuid(claims.sub) ||
+      !Number.isInteger(claims.ver) ||
+      typeof claims.jti !== 'string' ||
+      !isUuid(claims.jti)
+    )
+      return undefined;
     const key = `${claims.ver}:${claims.jti}`;
     let role = this.sessions.get(claims.sub, key);
     if (!role) {
       const snapshot = this.sessions.snapshot(claims.sub);
-      const [session]: { role: Role; valid: boolean }[] = await this.db.query(SESSION, [claims.sub, claims.ver, claims.jti]);
+      const [session]: { role: Role; valid: boolean }[] = await this.db.query(SESSION, [
+        claims.sub,
+        claims.ver,
+        claims.jti,
+      ]);
       if (!session?.valid) return undefined;
       role = session.role;
       this.sessions.put(claims.sub, key, role, snapshot);
     }
-    return { id: claims.sub, role, tokenId: claims.jti, tokenExpiresAt: claims.exp ? new Date(claims.exp * 1000) : undefined };
+    return {
+      id: claims.sub,
+      role,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp ? new Date(claims.exp * 1000) : undefined,
+    };
   }
 }

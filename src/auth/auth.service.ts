@@ -10,6 +10,7 @@ import { SharedLimits } from '../common/shared-limits.js';
 import { UsersService } from '../users/users.service.js';
 import type { Caller } from './auth.decorators.js';
 import { ChangePasswordDto, LoginDto, LoginView } from './auth.dto.js';
+import { REVOKE_TOKEN } from './auth.queries.js';
 import { SessionCache } from './session-cache.js';
 import { LoginLimiter } from './login-limiter.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
@@ -23,7 +24,11 @@ export interface TokenClaims {
 }
 
 /** The claims of a new access token for a user at a session version. */
-export const tokenClaims = (userId: string, version = 1): TokenClaims => ({ sub: userId, ver: version, jti: randomUUID() });
+export const tokenClaims = (userId: string, version = 1): TokenClaims => ({
+  sub: userId,
+  ver: version,
+  jti: randomUUID(),
+});
 
 /**
  * Sign-in, sign-out and password changes. Tokens are checked against the
@@ -83,7 +88,7 @@ export class AuthService {
   /** Ends the session of this token (on every instance at once). */
   async logout(caller: Caller): Promise<void> {
     const expiresAt = caller.tokenExpiresAt ?? new Date(Date.now() + this.config.env.JWT_TTL_SECONDS * 1000);
-    await this.db.query(`INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING`, [caller.tokenId, caller.id, expiresAt]);
+    await this.db.query(REVOKE_TOKEN, [caller.tokenId, caller.id, expiresAt]);
     // This instance forgets at once (the caller's next request may come before the NOTIFY does); the others on the NOTIFY.
     this.sessions.forget(caller.id);
   }
@@ -102,13 +107,17 @@ export class AuthService {
   /** A new password ends every session issued before it, this one included. Wrong current passwords are limited per account. */
   async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<void> {
     const wait = await this.limiter.takePasswordCheck(caller.id);
-    if (wait > 0) throw new DomainError('rate_limited', `Too many wrong current passwords; try again in ${wait} seconds`, { retryAfterSeconds: wait });
+    if (wait > 0)
+      throw new DomainError('rate_limited', `Too many wrong current passwords; try again in ${wait} seconds`, {
+        retryAfterSeconds: wait,
+      });
     const user = await this.users.findWithPasswordById(caller.id);
     if (!user || !(await verifyPassword(dto.currentPassword, user.passwordHash))) {
       throw DomainError.invalid('currentPassword', 'currentPassword is not your current password');
     }
     await this.limiter.passwordCheckPassed(caller.id);
-    if (dto.newPassword === dto.currentPassword) throw DomainError.invalid('newPassword', 'newPassword must differ from the current one');
+    if (dto.newPassword === dto.currentPassword)
+      throw DomainError.invalid('newPassword', 'newPassword must differ from the current one');
     await this.users.setPassword(caller, dto.newPassword);
     this.sessions.forget(caller.id);
   }
@@ -119,4 +128,7 @@ export class AuthService {
   }
 }
 
-const tooMany = (seconds: number) => new DomainError('rate_limited', `Too many failed sign-ins; try again in ${seconds} seconds`, { retryAfterSeconds: seconds });
+const tooMany = (seconds: number) =>
+  new DomainError('rate_limited', `Too many failed sign-ins; try again in ${seconds} seconds`, {
+    retryAfterSeconds: seconds,
+  });

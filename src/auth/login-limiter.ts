@@ -75,4 +75,8 @@ const passwordKey = (userId: string) => `password:account:${userId}`;
 const addressKey = (address: string) => `login:address:${address}`;
 const pairKey = (account: string, address: string) => `login:pair:${account}:${address}`;
 /** The three windows a sign-in is judged by: the address, the account from this address, the account from everywhere. */
-const keysOf = (account: string, address: string) => [addressKey(address), pairKey(account, address), `login:account:${account}`];
+const keysOf = (account: string, address: string) => [
+  addressKey(address),
+  pairKey(account, address),
+  `login:account:${account}`,
+];

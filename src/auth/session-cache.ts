@@ -36,7 +36,10 @@ export class SessionCache implements OnModuleInit {
   constructor(private readonly events: DatabaseEvents) {}
 
   async onModuleInit(): Promise<void> {
-    await this.events.subscribe(SESSIONS_CHANNEL, { message: (userId) => this.forget(userId), reset: () => this.clear() });
+    await this.events.subscribe(SESSIONS_CHANNEL, {
+      message: (userId) => this.forget(userId),
+      reset: () => this.clear(),
+    });
   }
 
   get(userId: string, key: string, now = Date.now()): Role | undefined {
@@ -51,7 +54,12 @@ export class SessionCache implements OnModuleInit {
 
   /** Keeps a session the database just confirmed, unless that user changed (or the connection reset) since `snapshot`. */
   put(userId: string, key: string, role: Role, snapshot: Snapshot, now = Date.now()): void {
-    if (!this.events.listening || snapshot.epoch !== this.epoch || snapshot.generation !== (this.generations.get(userId) ?? 0)) return;
+    if (
+      !this.events.listening ||
+      snapshot.epoch !== this.epoch ||
+      snapshot.generation !== (this.generations.get(userId) ?? 0)
+    )
+      return;
     if (this.size >= MAX_ENTRIES) this.clear();
     let sessions = this.byUser.get(userId);
     if (!sessions) this.byUser.set(userId, (sessions = new Map<string, Entry>()));

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SharedLimits } from '../common/shared-limits.js';
 import { Job, JobResult } from '../jobs/job-registry.js';
+import { PURGE_REVOKED_TOKENS } from './auth.queries.js';
 
 /** Hourly: revoked token ids past their expiry and rate-limit windows that ended are dropped. */
 @Job({ name: 'session-purge', cron: '0 17 * * * *' })
@@ -14,7 +15,7 @@ export class SessionPurgeJob {
   ) {}
 
   async run(): Promise<JobResult> {
-    const tokens: unknown[] = await this.db.query(`WITH gone AS (DELETE FROM revoked_tokens WHERE expires_at < now() RETURNING 1) SELECT 1 FROM gone`);
+    const tokens: unknown[] = await this.db.query(PURGE_REVOKED_TOKENS);
     return { revokedTokens: tokens.length, limitWindows: await this.limits.purge() };
   }
 }

@@ -50,7 +50,14 @@ const CLOSURE = 3;
 const NO_HOURS = 4;
 /** A local date that never happened in the zone (Pacific/Apia skipped 2011-12-30). */
 const MISSING = 5;
-const REASON_OF_KIND: ExclusionReason[] = ['weekend', 'weekend', 'holiday', 'closure', 'outside_hours', 'outside_hours'];
+const REASON_OF_KIND: ExclusionReason[] = [
+  'weekend',
+  'weekend',
+  'holiday',
+  'closure',
+  'outside_hours',
+  'outside_hours',
+];
 
 /** How far ahead the engine looks for open time before it gives up on a calendar. */
 const HORIZON_DAYS = 3660;
@@ -89,7 +96,8 @@ function parseHours(weekday: string, ranges: string[]): number[] {
 export function checkOpeningHours(hours: Record<string, unknown>): void {
   for (const [weekday, ranges] of Object.entries(hours)) {
     // An unknown key is the client's own text: not repeated.
-    if (!(WEEKDAY_NAMES as readonly string[]).includes(weekday)) throw new RangeError('openingHours: its keys must be weekdays (mon … sun)');
+    if (!(WEEKDAY_NAMES as readonly string[]).includes(weekday))
+      throw new RangeError('openingHours: its keys must be weekdays (mon … sun)');
     if (!Array.isArray(ranges) || ranges.some((range) => typeof range !== 'string')) {
       throw new RangeError(`openingHours.${weekday}: must be a list of HH:mm-HH:mm ranges`);
     }
@@ -230,7 +238,13 @@ export class BusinessCalendar {
       to = Math.min(to, b);
       if (to <= from) return;
       const previous = segments[segments.length - 1];
-      if (previous && previous.to.getTime() === from && previous.counted === counted && previous.reason === reason && previous.name === name) {
+      if (
+        previous &&
+        previous.to.getTime() === from &&
+        previous.counted === counted &&
+        previous.reason === reason &&
+        previous.name === name
+      ) {
         previous.to = new Date(to);
         return;
       }
@@ -269,7 +283,9 @@ export class BusinessCalendar {
   /** Public holidays that close a date in `year`, with the names shown in explanations. */
   holidays(year: number): { date: string; name: string }[] {
     const source = this.definition.holidays;
-    return source ? publicHolidays(source.country, source.subdivision, year).map(({ date, name }) => ({ date, name })) : [];
+    return source
+      ? publicHolidays(source.country, source.subdivision, year).map(({ date, name }) => ({ date, name }))
+      : [];
   }
 
   /** Approximate bytes held by the day tables built so far (for the benchmark's memory report). */
@@ -323,7 +339,9 @@ export class BusinessCalendar {
     for (let next = day + 1; next <= day + HORIZON_DAYS; next++) {
       if (this.kind(next) === OPEN) return this.zone.toInstant(next * DAY_MS + this.hours[isoWeekday(next)][0]);
     }
-    throw new RangeError(`The calendar has no open time within ${HORIZON_DAYS} days after ${new Date(ms).toISOString()}`);
+    throw new RangeError(
+      `The calendar has no open time within ${HORIZON_DAYS} days after ${new Date(ms).toISOString()}`,
+    );
   }
 
   /** Calls `visit` with each open piece (paused or not) from `from` until `until`, in order, until it says stop. */
@@ -375,12 +393,14 @@ export class BusinessCalendar {
       }
     };
     for (const closure of this.closures) {
-      for (let day = Math.max(closure.from, first); day <= Math.min(closure.to, last); day++) close(day, CLOSURE, closure.name);
+      for (let day = Math.max(closure.from, first); day <= Math.min(closure.to, last); day++)
+        close(day, CLOSURE, closure.name);
     }
     const source = this.definition.holidays;
     if (source) {
       for (let year = yearOfDay(first); year <= yearOfDay(last); year++) {
-        for (const holiday of publicHolidays(source.country, source.subdivision, year)) close(holiday.day, HOLIDAY, holiday.name);
+        for (const holiday of publicHolidays(source.country, source.subdivision, year))
+          close(holiday.day, HOLIDAY, holiday.name);
       }
     }
     for (let i = 0; i < CHUNK_DAYS; i++) {

@@ -12,6 +12,7 @@ import { parseIsoDate } from './civil.js';
 import { CalendarSettingsDto, CalendarView, ClosureDto } from './calendar.dto.js';
 import { CalendarRecord, CalendarVersion, StoredDefinition } from './calendar.entity.js';
 import { definitionOf, toCalendarView } from './calendar.mappers.js';
+import { LOCK_CALENDAR } from './calendar.queries.js';
 import { CalendarsService, ResolvedCalendar } from './calendars.service.js';
 
 /** Reading calendars, and the admins' edits: each edit is a new version in force from now. */
@@ -32,18 +33,26 @@ export class CalendarAdminService {
 
   async view(idOrMarketplace: string, caller: Caller): Promise<CalendarView> {
     const record = await this.visibleRecord(idOrMarketplace, caller);
-    return toCalendarView(record, await this.resolver.resolve(this.calendars.manager, record.id, await this.clock.now()));
+    return toCalendarView(
+      record,
+      await this.resolver.resolve(this.calendars.manager, record.id, await this.clock.now()),
+    );
   }
 
   async viewForSeller(sellerId: string, caller: Caller): Promise<CalendarView> {
     const record = isUuid(sellerId) ? await this.calendars.findOneBy({ sellerId }) : null;
     if (!record || !canSeeCalendar(caller, record)) throw DomainError.notFound('Calendar');
-    return toCalendarView(record, await this.resolver.resolve(this.calendars.manager, record.id, await this.clock.now()));
+    return toCalendarView(
+      record,
+      await this.resolver.resolve(this.calendars.manager, record.id, await this.clock.now()),
+    );
   }
 
   /** Replaces the settings (zone, holidays, working days, hours) from now on; closures stay. */
   async update(idOrMarketplace: string, settings: CalendarSettingsDto, caller: Caller): Promise<CalendarView> {
-    return this.change(idOrMarketplace, caller, 'settings changed', 'calendar.settings_changed', (current) => definitionOf(settings, current.closures));
+    return this.change(idOrMarketplace, caller, 'settings changed', 'calendar.settings_changed', (current) =>
+      definitionOf(settings, current.closures),
+    );
   }
 
   async addClosure(idOrMarketplace: string, dto: ClosureDto, caller: Caller): Promise<CalendarView> {
@@ -63,15 +72,37 @@ export class CalendarAdminService {
   }
 
   /** Writes the next version under a row lock on the calendar, so concurrent changes queue up. */
-  private async change(idOrMarketplace: string, caller: Caller, note: string, action: string, next: (current: StoredDefinition) => StoredDefinition): Promise<CalendarView> {
+  private async change(
+    idOrMarketplace: string,
+    caller: Caller,
+    note: string,
+    action: string,
+    next: (current: StoredDefinition) => StoredDefinition,
+  ): Promise<CalendarView> {
     const record = await this.visibleRecord(idOrMarketplace, caller);
     const now = await this.clock.now();
     await this.calendars.manager.transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM calendars WHERE id = $1 FOR UPDATE', [record.id]);
-      const current = await tx.findOneOrFail(CalendarVersion, { where: { calendarId: record.id }, order: { version: 'DESC' } });
+      await tx.query(LOCK_CALENDAR, [record.id]);
+      const current = await tx.findOneOrFail(CalendarVersion, {
+        where: { calendarId: record.id },
+        order: { version: 'DESC' },
+      });
       const definition = next(current.definition);
-      await tx.insert(CalendarVersion, { calendarId: record.id, version: current.version + 1, effectiveFrom: now, definition, note, createdBy: caller.id, createdAt: now });
-      await this.audit.record(tx, caller, { action, subjectType: 'calendar', subjectId: record.id, before: current.definition, after: definition }, now);
+      await tx.insert(CalendarVersion, {
+        calendarId: record.id,
+        version: current.version + 1,
+        effectiveFrom: now,
+        definition,
+        note,
+        createdBy: caller.id,
+        createdAt: now,
+      });
+      await this.audit.record(
+        tx,
+        caller,
+        { action, subjectType: 'calendar', subjectId: record.id, before: current.definition, after: definition },
+        now,
+      );
     });
     return toCalendarView(record, await this.resolver.resolve(this.calendars.manager, record.id, now));
   }

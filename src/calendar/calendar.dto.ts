@@ -1,11 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { WEEKDAY_NAMES } from './business-calendar.js';
 import type { ExclusionReason, WeekdayName } from './business-calendar.js';
 import { FIRST_YEAR, LAST_YEAR } from './holiday-source.js';
-import { IsCalendarDate, IsInstantInCalendarYears, IsHolidayCountry, IsHolidaySubdivision, IsOpeningHours, IsTimeZone } from './calendar.validators.js';
-import { commaList, integer, trim, upper } from '../common/transforms.js';
+import {
+  IsCalendarDate,
+  IsInstantInCalendarYears,
+  IsHolidayCountry,
+  IsHolidaySubdivision,
+  IsOpeningHours,
+  IsTimeZone,
+} from './calendar.validators.js';
+import { commaList, integer, trim, upper } from '../../lib/transforms.js';
 import { SingleLine } from '../common/validators.js';
 
 const OPENING_HOURS_EXAMPLE = { mon: ['09:00-12:00', '13:00-17:00'], fri: ['09:00-13:00'] };
@@ -16,20 +36,33 @@ export class CalendarSettingsDto {
   @IsTimeZone()
   timeZone: string;
 
-  @ApiProperty({ example: 'US', description: 'Country of the public holidays (ISO 3166-1 alpha-2), or none for a calendar without public holidays' })
+  @ApiProperty({
+    example: 'US',
+    description: 'Country of the public holidays (ISO 3166-1 alpha-2), or none for a calendar without public holidays',
+  })
   @Transform(upper)
   @IsHolidayCountry(true)
   @IsString()
   country: string;
 
-  @ApiPropertyOptional({ example: 'CA', nullable: true, type: String, description: 'Subdivision of the holidays, `CA` or `US-CA`' })
+  @ApiPropertyOptional({
+    example: 'CA',
+    nullable: true,
+    type: String,
+    description: 'Subdivision of the holidays, `CA` or `US-CA`',
+  })
   @IsOptional()
   @Transform(upper)
   @IsHolidaySubdivision()
   @IsString()
   subdivision?: string | null;
 
-  @ApiPropertyOptional({ enum: WEEKDAY_NAMES, isArray: true, example: ['mon', 'tue', 'wed', 'thu', 'fri'], description: 'Working weekdays; default Monday to Friday' })
+  @ApiPropertyOptional({
+    enum: WEEKDAY_NAMES,
+    isArray: true,
+    example: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    description: 'Working weekdays; default Monday to Friday',
+  })
   @IsOptional()
   @IsIn(WEEKDAY_NAMES, { each: true })
   @ArrayUnique()
@@ -39,7 +72,8 @@ export class CalendarSettingsDto {
 
   @ApiPropertyOptional({
     example: OPENING_HOURS_EXAMPLE,
-    description: 'Opening hours per weekday; without them a working day is open all day. With them, a working day without hours is closed.',
+    description:
+      'Opening hours per weekday; without them a working day is open all day. With them, a working day without hours is closed.',
   })
   @IsOptional()
   @IsOpeningHours()
@@ -120,7 +154,12 @@ export class HolidaysQueryDto {
   @IsString()
   subdivision?: string;
 
-  @ApiPropertyOptional({ example: 2026, minimum: FIRST_YEAR, maximum: LAST_YEAR, description: 'Default: the current year' })
+  @ApiPropertyOptional({
+    example: 2026,
+    minimum: FIRST_YEAR,
+    maximum: LAST_YEAR,
+    description: 'Default: the current year',
+  })
   @IsOptional()
   @Transform(integer)
   @Max(LAST_YEAR)
@@ -143,7 +182,8 @@ export class ExplanationView {
 
 export class PreviewView {
   @ApiProperty({ format: 'date-time' }) start: string;
-  @ApiProperty({ format: 'date-time', description: 'When the clock starts: the start, or the next opening' }) clockStartedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When the clock starts: the start, or the next opening' })
+  clockStartedAt: string;
   @ApiProperty({ format: 'date-time' }) deadline: string;
   @ApiProperty({ description: 'Business minutes between the clock start and the deadline' }) businessMinutes: number;
   @ApiProperty({ type: ExplanationView }) explanation: ExplanationView;
@@ -171,6 +211,8 @@ export class CalendarView {
   @ApiProperty({ nullable: true, type: String }) country: string | null;
   @ApiProperty({ nullable: true, type: String }) subdivision: string | null;
   @ApiProperty({ enum: WEEKDAY_NAMES, isArray: true }) workingDays: WeekdayName[];
-  @ApiPropertyOptional({ example: OPENING_HOURS_EXAMPLE, nullable: true }) openingHours: Partial<Record<WeekdayName, string[]>> | null;
+  @ApiPropertyOptional({ example: OPENING_HOURS_EXAMPLE, nullable: true }) openingHours: Partial<
+    Record<WeekdayName, string[]>
+  > | null;
   @ApiProperty({ type: [ClosureView] }) closures: ClosureView[];
 }

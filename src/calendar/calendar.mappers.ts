@@ -2,9 +2,10 @@ import { Segment, WEEKDAY_NAMES } from './business-calendar.js';
 import type { WeekdayName } from './business-calendar.js';
 import { CalendarSettingsDto, CalendarView, SegmentView } from './calendar.dto.js';
 import type { CalendarRecord, StoredDefinition } from './calendar.entity.js';
-import { NO_HOLIDAYS, normaliseSubdivision } from './regions.js';
+import { NO_HOLIDAYS, normaliseSubdivision } from '../../lib/regions.js';
 
-export const toWeekdayNumbers = (days: WeekdayName[] | undefined): number[] => (days ? days.map((day) => WEEKDAY_NAMES.indexOf(day) + 1).sort((a, b) => a - b) : [1, 2, 3, 4, 5]);
+export const toWeekdayNumbers = (days: WeekdayName[] | undefined): number[] =>
+  days ? days.map((day) => WEEKDAY_NAMES.indexOf(day) + 1).sort((a, b) => a - b) : [1, 2, 3, 4, 5];
 
 export const toSegmentViews = (segments: Segment[]): SegmentView[] =>
   segments.map(({ from, to, counted, reason, name }) => ({
@@ -16,8 +17,13 @@ export const toSegmentViews = (segments: Segment[]): SegmentView[] =>
   }));
 
 /** The stored form of calendar settings; closures are carried over by the caller. */
-export function definitionOf(settings: CalendarSettingsDto, closures: StoredDefinition['closures'] = []): StoredDefinition {
-  const subdivision = settings.subdivision ? (normaliseSubdivision(settings.country, settings.subdivision) ?? null) : null;
+export function definitionOf(
+  settings: CalendarSettingsDto,
+  closures: StoredDefinition['closures'] = [],
+): StoredDefinition {
+  const subdivision = settings.subdivision
+    ? (normaliseSubdivision(settings.country, settings.subdivision) ?? null)
+    : null;
   const definition: StoredDefinition = {
     timeZone: settings.timeZone,
     workingDays: toWeekdayNumbers(settings.workingDays),
@@ -28,7 +34,10 @@ export function definitionOf(settings: CalendarSettingsDto, closures: StoredDefi
   return definition;
 }
 
-export function toCalendarView(record: CalendarRecord, resolved: { version: number; effectiveFrom: Date; definition: StoredDefinition }): CalendarView {
+export function toCalendarView(
+  record: CalendarRecord,
+  resolved: { version: number; effectiveFrom: Date; definition: StoredDefinition },
+): CalendarView {
   const { definition } = resolved;
   return {
     id: record.id,

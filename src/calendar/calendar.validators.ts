@@ -2,11 +2,21 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
 import { checkOpeningHours } from './business-calendar.js';
 import { parseIsoDate } from './civil.js';
 import { FIRST_YEAR, LAST_YEAR } from './holiday-source.js';
-import { isIsoCountry, isKnownCountry, isKnownTimeZone, NO_HOLIDAYS, normaliseSubdivision } from './regions.js';
+import { isIsoCountry, isKnownCountry, isKnownTimeZone, NO_HOLIDAYS, normaliseSubdivision } from '../../lib/regions.js';
 
-function rule(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: (args: ValidationArguments) => string) {
+function rule(
+  name: string,
+  test: (value: unknown, args: ValidationArguments) => boolean,
+  message: (args: ValidationArguments) => string,
+) {
   return (options?: ValidationOptions) => (target: object, propertyName: string) =>
-    registerDecorator({ name, target: target.constructor, propertyName, options, validator: { validate: test, defaultMessage: message } });
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: { validate: test, defaultMessage: message },
+    });
 }
 
 export const IsTimeZone = rule(
@@ -31,7 +41,12 @@ export const IsHolidaySubdivision = rule(
   'isHolidaySubdivision',
   (value, args) => {
     const country = (args.object as { country?: unknown }).country;
-    return typeof value === 'string' && typeof country === 'string' && country !== NO_HOLIDAYS && normaliseSubdivision(country, value) !== undefined;
+    return (
+      typeof value === 'string' &&
+      typeof country === 'string' &&
+      country !== NO_HOLIDAYS &&
+      normaliseSubdivision(country, value) !== undefined
+    );
   },
   (args) => {
     const country = (args.object as { country?: unknown }).country;

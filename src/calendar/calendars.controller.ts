@@ -2,7 +2,15 @@ import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/
 import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { CalendarSettingsDto, CalendarView, ClosureDto, HolidaysQueryDto, HolidayView, PreviewQueryDto, PreviewView } from './calendar.dto.js';
+import {
+  CalendarSettingsDto,
+  CalendarView,
+  ClosureDto,
+  HolidaysQueryDto,
+  HolidayView,
+  PreviewQueryDto,
+  PreviewView,
+} from './calendar.dto.js';
 import { CalendarAdminService } from './calendar-admin.service.js';
 import { CalendarPreviewService } from './calendar-preview.service.js';
 
@@ -36,22 +44,37 @@ export class CalendarsController {
 
   @Put('calendars/:id')
   @Roles('admin')
-  @ApiOkResponse({ type: CalendarView, description: 'A new version in force from now; clocks already running keep theirs' })
-  update(@Param('id') id: string, @Body() settings: CalendarSettingsDto, @CurrentCaller() caller: Caller): Promise<CalendarView> {
+  @ApiOkResponse({
+    type: CalendarView,
+    description: 'A new version in force from now; clocks already running keep theirs',
+  })
+  update(
+    @Param('id') id: string,
+    @Body() settings: CalendarSettingsDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CalendarView> {
     return this.calendars.update(id, settings, caller);
   }
 
   @Post('calendars/:id/closures')
   @Roles('admin')
   @ApiCreatedResponse({ type: CalendarView, description: 'A new version with the closure, in force from now' })
-  addClosure(@Param('id') id: string, @Body() closure: ClosureDto, @CurrentCaller() caller: Caller): Promise<CalendarView> {
+  addClosure(
+    @Param('id') id: string,
+    @Body() closure: ClosureDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CalendarView> {
     return this.calendars.addClosure(id, closure, caller);
   }
 
   @Delete('calendars/:id/closures/:closureId')
   @Roles('admin')
   @ApiOkResponse({ type: CalendarView, description: 'A new version without the closure, in force from now' })
-  removeClosure(@Param('id') id: string, @Param('closureId') closureId: string, @CurrentCaller() caller: Caller): Promise<CalendarView> {
+  removeClosure(
+    @Param('id') id: string,
+    @Param('closureId') closureId: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CalendarView> {
     return this.calendars.removeClosure(id, closureId, caller);
   }
 

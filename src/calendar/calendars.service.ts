@@ -36,10 +36,26 @@ export class CalendarsService {
   ) {}
 
   /** Creates a seller's calendar, version 1, inside the caller's transaction. */
-  async createForSeller(tx: EntityManager, sellerId: string, settings: CalendarSettingsDto, now: Date): Promise<StoredDefinition> {
-    const calendar = await tx.save(CalendarRecord, tx.create(CalendarRecord, { kind: 'seller', sellerId, createdAt: now }));
+  async createForSeller(
+    tx: EntityManager,
+    sellerId: string,
+    settings: CalendarSettingsDto,
+    now: Date,
+  ): Promise<StoredDefinition> {
+    const calendar = await tx.save(
+      CalendarRecord,
+      tx.create(CalendarRecord, { kind: 'seller', sellerId, createdAt: now }),
+    );
     const definition = definitionOf(settings);
-    await tx.insert(CalendarVersion, { calendarId: calendar.id, version: 1, effectiveFrom: now, definition, note: 'created', createdBy: null, createdAt: now });
+    await tx.insert(CalendarVersion, {
+      calendarId: calendar.id,
+      version: 1,
+      effectiveFrom: now,
+      definition,
+      note: 'created',
+      createdBy: null,
+      createdAt: now,
+    });
     return definition;
   }
 
@@ -70,7 +86,13 @@ export class CalendarsService {
       if (this.versionCache.size >= ENGINE_CACHE_SIZE) this.versionCache.delete(this.versionCache.keys().next().value!);
       this.versionCache.set(key, found);
     }
-    return { id: calendarId, version, effectiveFrom: found.effectiveFrom, definition: found.definition, engine: this.engineFor(key, found.definition) };
+    return {
+      id: calendarId,
+      version,
+      effectiveFrom: found.effectiveFrom,
+      definition: found.definition,
+      engine: this.engineFor(key, found.definition),
+    };
   }
 
   /** The latest version in force at `at`; before the first version took effect, the first one. */
@@ -94,7 +116,10 @@ export class CalendarsService {
   }
 
   /** The engine for a definition, built once per key; versions are few, previews many: the newest thousand are kept. */
-  engineFor(key: string, definition: StoredDefinition | ConstructorParameters<typeof BusinessCalendar>[0]): BusinessCalendar {
+  engineFor(
+    key: string,
+    definition: StoredDefinition | ConstructorParameters<typeof BusinessCalendar>[0],
+  ): BusinessCalendar {
     let engine = this.engines.get(key);
     if (!engine) {
       engine = new BusinessCalendar(definition);

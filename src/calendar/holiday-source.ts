@@ -36,7 +36,9 @@ export const holidayCacheSize = () => ({ sources: sources.size, years: years.siz
 
 function source(country: string, subdivision: string | null | undefined): Holidays {
   return remember(sources, `${country}-${subdivision ?? ''}`, MAX_SOURCES, () =>
-    subdivision ? new Holidays(country, subdivision, { types: ['public'] }) : new Holidays(country, { types: ['public'] }),
+    subdivision
+      ? new Holidays(country, subdivision, { types: ['public'] })
+      : new Holidays(country, { types: ['public'] }),
   );
 }
 

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import type { WeekdayName } from './business-calendar.js';
 import { CalendarRecord, CalendarVersion, StoredDefinition } from './calendar.entity.js';
 import { toWeekdayNumbers } from './calendar.mappers.js';
-import { normaliseSubdivision } from './regions.js';
+import { normaliseSubdivision } from '../../lib/regions.js';
 
 const MARKETPLACE_LOCK_KEY = 7_277_131_002;
 
@@ -26,7 +26,10 @@ export class MarketplaceCalendarSync implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const env = this.config.env;
     const country = env.MARKETPLACE_HOLIDAY_COUNTRY === 'none' ? null : env.MARKETPLACE_HOLIDAY_COUNTRY;
-    const subdivision = country && env.MARKETPLACE_HOLIDAY_SUBDIVISION ? (normaliseSubdivision(country, env.MARKETPLACE_HOLIDAY_SUBDIVISION) ?? null) : null;
+    const subdivision =
+      country && env.MARKETPLACE_HOLIDAY_SUBDIVISION
+        ? (normaliseSubdivision(country, env.MARKETPLACE_HOLIDAY_SUBDIVISION) ?? null)
+        : null;
     const configured = {
       timeZone: env.MARKETPLACE_TIME_ZONE,
       workingDays: toWeekdayNumbers(env.MARKETPLACE_WORKING_DAYS.split(',') as WeekdayName[]),
@@ -36,8 +39,15 @@ export class MarketplaceCalendarSync implements OnApplicationBootstrap {
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MARKETPLACE_LOCK_KEY]);
       let record = await tx.findOneBy(CalendarRecord, { kind: 'marketplace' });
-      if (!record) record = await tx.save(CalendarRecord, tx.create(CalendarRecord, { kind: 'marketplace', sellerId: null, createdAt: now }));
-      const current = await tx.findOne(CalendarVersion, { where: { calendarId: record.id }, order: { version: 'DESC' } });
+      if (!record)
+        record = await tx.save(
+          CalendarRecord,
+          tx.create(CalendarRecord, { kind: 'marketplace', sellerId: null, createdAt: now }),
+        );
+      const current = await tx.findOne(CalendarVersion, {
+        where: { calendarId: record.id },
+        order: { version: 'DESC' },
+      });
       const kept = current?.definition;
       if (
         kept &&

@@ -11,12 +11,20 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { readOnPool } from '../common/database/prepared.js';
 import { hydrate } from '../common/database/hydrate.js';
 import { TimelineService } from '../timeline/timeline.service.js';
-import { CaseRecord, Message } from './case.entity.js';
+import { CaseRecord } from './case.entity.js';
+import { Message } from '../conversations/message.entity.js';
 import { toCaseView, toMessageView } from './case-views.js';
-import { CasePageView, CaseView, ListCasesQueryDto, MessageView, SlaDetailView, SlaState, TimelineEventView } from './cases.dto.js';
+import { caseAllowedActions } from './case-actions.js';
+import {
+  CaseDetailView,
+  CasePageView,
+  ListCasesQueryDto,
+  MessageView,
+  SlaDetailView,
+  TimelineEventView,
+} from './cases.dto.js';
+import { caseListSql } from './case.queries.js';
 import { ReplyCyclesService } from './reply-cycles.service.js';
-
-const OPEN_STATUSES = ['awaiting_seller', 'awaiting_buyer', 'escalated'];
 
 /** Reading cases: one case, lists with keyset cursors, messages, timeline, and the reply clock explained. */
 @Injectable()
@@ -30,71 +38,58 @@ export class CaseQueriesService {
     private readonly clock: Clock,
   ) {}
 
-  async view(caller: Caller, caseId: string): Promise<CaseView> {
+  /** One case, with what the caller may do to it now. */
+  async view(caller: Caller, caseId: string): Promise<CaseDetailView> {
     const record = await this.access.requireCase(null, caller, caseId, 'case.read');
-    return toCaseView(record, await this.clock.now(), caller);
+    const now = await this.clock.now();
+    return { ...toCaseView(record, now, caller), allowedActions: caseAllowedActions(record, caller, now) };
   }
 
-  /**
-   * A page of the caller's cases: one hand-written statement (no query
-   * builder per request) on the index for the caller's order (docs/performance.md).
-   */
+  /** A page of the caller's cases, read with `caseListSql` (a seller's by nearest reply deadline, anyone else's newest first). */
   async list(caller: Caller, query: ListCasesQueryDto): Promise<CasePageView> {
     const now = await this.clock.now();
     const limit = query.limit ?? 20;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const params: unknown[] = [];
-    const p = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
-    const where: string[] = [];
     const bySeller = caller.role === 'seller';
-    if (caller.role === 'buyer') where.push(`c.buyer_id = ${p(caller.id, 'uuid')}`);
-    else if (bySeller) where.push(`c.seller_id = ${p(caller.id, 'uuid')}`);
-
-    if (query.status) where.push(`c.status = ${p(query.status, 'text')}`);
-    else if (bySeller) where.push(`c.status IN (${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`);
-    if (query.slaState) {
-      const at = () => p(now, 'timestamptz');
-      const conditions: Record<SlaState, () => string> = {
-        escalated: () => `c.status = 'escalated'`,
-        stopped: () => `c.status <> 'escalated' AND c.cycle_id IS NULL`,
-        on_track: () => `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND ${at()} < c.warn_at`,
-        at_risk: () => `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND c.warn_at <= ${at()} AND ${at()} < c.due_at`,
-        late: () => `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND c.due_at <= ${at()}`,
-      };
-      where.push(conditions[query.slaState]());
-    }
-    let order: string;
-    if (bySeller) {
-      // Nearest reply deadline first; cases without an open cycle after them; the id breaks ties.
-      const deadline = `COALESCE(c.due_at, 'infinity'::timestamptz)`;
-      if (cursor) where.push(`(${deadline}, c.id) > (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
-      order = `${deadline} ASC, c.id ASC`;
-    } else {
-      if (cursor) where.push(`(c.created_at, c.id) < (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
-      order = 'c.created_at DESC, c.id DESC';
-    }
-    const rows = await readOnPool<Record<string, unknown>>(
-      this.db,
-      `SELECT c.* FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(limit + 1, 'int')}`,
-      params,
-    );
+    const { sql, params } = caseListSql({
+      buyerId: caller.role === 'buyer' ? caller.id : undefined,
+      sellerId: bySeller ? caller.id : undefined,
+      status: query.status,
+      slaState: query.slaState,
+      cursor,
+      limit,
+      now,
+    });
+    const rows = await readOnPool<Record<string, unknown>>(this.db, sql, params);
     const page = rows.slice(0, limit).map((row) => hydrate(this.db.manager, CaseRecord, row));
     const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor(bySeller ? (last.dueAt ? last.dueAt.toISOString() : 'infinity') : last.createdAt.toISOString(), last.id) : null;
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeCursor(
+            bySeller ? (last.dueAt ? last.dueAt.toISOString() : 'infinity') : last.createdAt.toISOString(),
+            last.id,
+          )
+        : null;
     return { items: page.map((record) => toCaseView(record, now, caller)), nextCursor };
   }
 
   /** Cases' subjects as support reads them (the original words), for listing escalations. */
   async subjects(caseIds: readonly string[]): Promise<Map<string, string>> {
     if (caseIds.length === 0) return new Map();
-    const rows = await this.db.getRepository(CaseRecord).find({ where: { id: In([...caseIds]) }, select: { id: true, subject: true } });
+    const rows = await this.db
+      .getRepository(CaseRecord)
+      .find({ where: { id: In([...caseIds]) }, select: { id: true, subject: true } });
     return new Map(rows.map((row) => [row.id, row.subject]));
   }
 
   async messages(caller: Caller, caseId: string): Promise<MessageView[]> {
     const record = await this.access.requireCase(null, caller, caseId, 'case.read');
-    const query = this.db.getRepository(Message).createQueryBuilder('m').where('m.case_id = :caseId', { caseId: record.id });
-    if (!isSupport(caller)) query.andWhere('m.internal = false').andWhere('(m.quarantined = false OR m.author_id = :me)', { me: caller.id });
+    const query = this.db
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .where('m.case_id = :caseId', { caseId: record.id });
+    if (!isSupport(caller))
+      query.andWhere('m.internal = false').andWhere('(m.quarantined = false OR m.author_id = :me)', { me: caller.id });
     const messages = await query.orderBy('m.seq', 'ASC').getMany();
     const attachments = await this.attachments.of(messages.map((message) => message.id));
     return messages.map((message) => toMessageView(message, caller, attachments.get(message.id)));

@@ -1,3 +1,4 @@
+import type { TimelineEventType } from '../timeline/timeline.js';
 import { DomainError } from '../common/domain-error.js';
 
 /** Whose turn it is (docs/domain.md, "Cases"). */
@@ -25,7 +26,12 @@ const ALL = Object.fromEntries(CASE_STATUSES.map((status) => [status, status])) 
 export const CASE_TRANSITIONS: Record<CaseAction, Partial<Record<CaseStatus, CaseStatus>>> = {
   buyer_message: { awaiting_seller: 'awaiting_seller', awaiting_buyer: 'awaiting_seller', escalated: 'escalated' },
   seller_message: { awaiting_seller: 'awaiting_buyer', awaiting_buyer: 'awaiting_buyer', escalated: 'escalated' },
-  agent_message: { awaiting_seller: 'awaiting_seller', awaiting_buyer: 'awaiting_buyer', escalated: 'escalated', resolved: 'resolved' },
+  agent_message: {
+    awaiting_seller: 'awaiting_seller',
+    awaiting_buyer: 'awaiting_buyer',
+    escalated: 'escalated',
+    resolved: 'resolved',
+  },
   internal_note: ALL,
   no_response_needed: { awaiting_seller: 'awaiting_buyer', escalated: 'escalated' },
   resolve: { awaiting_seller: 'resolved', awaiting_buyer: 'resolved', escalated: 'resolved' },
@@ -50,6 +56,11 @@ const VERB: Record<CaseAction, string> = {
   support_answer: 'close support handling of',
 };
 
+/** Whether the table allows `action` in `status` (what `transition` would not refuse). */
+export function canTransition(status: CaseStatus, action: CaseAction): boolean {
+  return CASE_TRANSITIONS[action][status] !== undefined;
+}
+
 /** The state `action` leads to from `status`; a forbidden transition is a 409 naming the current state. */
 export function transition(status: CaseStatus, action: CaseAction): CaseStatus {
   const next = CASE_TRANSITIONS[action][status];
@@ -63,7 +74,7 @@ export function transition(status: CaseStatus, action: CaseAction): CaseStatus {
 
 /** The states in which `action` is allowed. */
 export function statesAllowing(action: CaseAction): CaseStatus[] {
-  return CASE_STATUSES.filter((status) => CASE_TRANSITIONS[action][status] !== undefined);
+  return CASE_STATUSES.filter((status) => canTransition(status, action));
 }
 
 /**
@@ -78,3 +89,18 @@ export function transitionSql(action: CaseAction, column: string): { allowed: st
     next: `CASE ${column} ${from.map((status) => `WHEN '${status}' THEN '${CASE_TRANSITIONS[action][status]}'`).join(' ')} END`,
   };
 }
+
+/** The timeline event each action records. */
+export const EVENT_OF: Record<CaseAction, TimelineEventType> = {
+  buyer_message: 'message_posted',
+  seller_message: 'message_posted',
+  agent_message: 'message_posted',
+  internal_note: 'internal_note_added',
+  no_response_needed: 'no_response_needed',
+  resolve: 'case_resolved',
+  reopen: 'case_reopened',
+  close: 'case_closed',
+  escalate: 'case_escalated',
+  support_hand_back: 'support_handed_back',
+  support_answer: 'support_answered',
+};

@@ -1,7 +1,9 @@
 import type { AttachmentView } from '../attachments/attachments.dto.js';
 import { isSupport } from '../access/access.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import type { CaseRecord, Message } from './case.entity.js';
+import type { CaseRecord } from './case.entity.js';
+import type { Message } from '../conversations/message.entity.js';
+import { messageViewBase } from '../conversations/message-view.js';
 import type { CaseView, MessageView, SlaState } from './cases.dto.js';
 
 export function slaStateOf(record: Pick<CaseRecord, 'status' | 'cycleId' | 'warnAt' | 'dueAt'>, now: Date): SlaState {
@@ -23,7 +25,10 @@ export function toCaseView(record: CaseRecord, now: Date, caller: Caller): CaseV
     orderId: record.orderId,
     listingRef: record.listingRef,
     topic: record.topic,
-    subject: record.subjectOriginal !== null && (isSupport(caller) || caller.id === record.buyerId) ? record.subjectOriginal : record.subject,
+    subject:
+      record.subjectOriginal !== null && (isSupport(caller) || caller.id === record.buyerId)
+        ? record.subjectOriginal
+        : record.subject,
     status: record.status,
     claimId: record.claimId ?? null,
     createdAt: record.createdAt.toISOString(),
@@ -39,21 +44,13 @@ export function toCaseView(record: CaseRecord, now: Date, caller: Caller): CaseV
 }
 
 /** The author and support see what was written; the other party sees the masked text. */
-export function toMessageView(message: Message, caller: Caller, attachments: AttachmentView[] = []): MessageView {
-  const support = isSupport(caller);
-  const own = message.authorId === caller.id;
-  const view: MessageView = {
-    id: message.id,
-    caseId: message.caseId,
-    authorId: message.authorId,
-    authorRole: message.authorRole,
-    body: own || support ? message.body : message.visibleBody,
-    createdAt: message.createdAt.toISOString(),
-    masked: message.masked,
-    attachments,
-  };
-  if (own || support) view.quarantined = message.quarantined;
-  if (support) {
+export function toMessageView(
+  message: Omit<Message, 'seq'>,
+  caller: Caller,
+  attachments: AttachmentView[] = [],
+): MessageView {
+  const view: MessageView = { ...messageViewBase(message, caller, attachments), caseId: message.caseId };
+  if (isSupport(caller)) {
     view.internal = message.internal;
     view.visibleBody = message.visibleBody;
   }

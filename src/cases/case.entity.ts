@@ -1,8 +1,15 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Role } from '../users/user.entity.js';
 import type { CaseStatus } from './case-status.js';
 
-export const TOPICS = ['question', 'item_not_received', 'damaged_or_defective', 'not_as_described', 'return_request', 'refund_not_received', 'other'] as const;
+export const TOPICS = [
+  'question',
+  'item_not_received',
+  'damaged_or_defective',
+  'not_as_described',
+  'return_request',
+  'refund_not_received',
+  'other',
+] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export type CycleOutcome = 'answered' | 'no_response_needed' | 'resolved' | 'handled_by_support' | 'claim_filed';
@@ -57,22 +64,4 @@ export class ReplyCycle {
   @Column('uuid', { name: 'answered_by', nullable: true }) answeredBy: string | null;
   /** Business minutes from the cycle's start to the answer, on the cycle's calendar (for response-time metrics). */
   @Column('numeric', { name: 'response_business_minutes', nullable: true }) responseBusinessMinutes: string | null;
-}
-
-@Entity('messages')
-export class Message {
-  @PrimaryColumn('uuid') id: string;
-  @Column({ type: 'bigint', insert: false, update: false }) seq: string;
-  @Column('uuid', { name: 'case_id' }) caseId: string;
-  @Column('uuid', { name: 'author_id' }) authorId: string;
-  @Column('text', { name: 'author_role' }) authorRole: Role;
-  @Column('boolean') internal: boolean;
-  /** What the author wrote; agents see it. */
-  @Column('text') body: string;
-  /** What the other party sees: contact details and payment data masked. */
-  @Column('text', { name: 'visible_body' }) visibleBody: string;
-  @Column('text', { array: true }) masked: string[];
-  /** Held back from the recipient (a request for credentials or payment). */
-  @Column('boolean') quarantined: boolean;
-  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
 }

@@ -1,6 +1,9 @@
+import type { FusedWrite } from '../common/database/fused-write.js';
+import type { CaseRecord, CycleOutcome } from './case.entity.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
-import { resolveOpenOfCasesSql, supportAwaitsSql } from '../support/escalations.service.js';
-import { transitionSql } from './case-status.js';
+import { resolveOpenOfCasesSql, supportAwaitsSql } from '../escalations/escalations.queries.js';
+import { type CaseStatus, transitionSql } from './case-status.js';
+import type { SlaState } from './cases.dto.js';
 
 /**
  * Set-based writes of the cases feature's tables (`cases`, `reply_cycles`),
@@ -97,4 +100,102 @@ SELECT ${columns}, counted.count AS posts, counted.retry_after FROM counted LEFT
 /** The lock a guarded write on a case takes first: the case's row, only while it is still `version` (both parameters' placeholders). */
 export function caseUnchangedSql(caseId: string, version: string): string {
   return `SELECT 1 FROM cases WHERE id = ${caseId} AND xmin = ${version} FOR UPDATE`;
+}
+
+/** Writes a case's changed state as part of `write`, in one UPDATE (every command on a case ends with it). */
+export function persistCaseIn(write: FusedWrite, record: CaseRecord): void {
+  const p = (value: unknown, type: string) => write.param(value, type);
+  write.with(
+    write.name('case_saved'),
+    `UPDATE cases SET status = ${p(record.status, 'text')}, cycle_id = ${p(record.cycleId, 'uuid')}, clock_started_at = ${p(record.clockStartedAt, 'timestamptz')},
+            warn_at = ${p(record.warnAt, 'timestamptz')}, due_at = ${p(record.dueAt, 'timestamptz')}, escalate_at = ${p(record.escalateAt, 'timestamptz')},
+            sla_level = ${p(record.slaLevel, 'smallint')}, next_action_at = ${p(record.nextActionAt, 'timestamptz')}, resolved_at = ${p(record.resolvedAt, 'timestamptz')},
+            claim_id = ${p(record.claimId, 'uuid')}, closed_at = ${p(record.closedAt, 'timestamptz')}, updated_at = ${p(record.updatedAt, 'timestamptz')}
+      WHERE id = ${p(record.id, 'uuid')} AND ${write.when}`,
+  );
+}
+
+/** The number the next reply cycle of case $1 takes (its first is 1), as `seq`. */
+export const NEXT_CYCLE_SEQ = 'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM reply_cycles WHERE case_id = $1';
+
+/**
+ * Ends reply cycle `cycleId` at `now` as part of `write`, with its outcome,
+ * who answered and the business minutes the answer took (null unless it was
+ * answered), in one UPDATE (ReplyCyclesService.close).
+ */
+export function closeCycleIn(
+  write: FusedWrite,
+  cycleId: string,
+  now: Date,
+  outcome: CycleOutcome,
+  answeredBy: string | null,
+  responseBusinessMinutes: string | null,
+): void {
+  write.with(
+    write.name('cycle_closed'),
+    `UPDATE reply_cycles SET closed_at = ${write.param(now, 'timestamptz')}, outcome = ${write.param(outcome, 'text')}, answered_by = ${write.param(answeredBy, 'uuid')},
+              response_business_minutes = ${write.param(responseBusinessMinutes, 'numeric')}
+        WHERE id = ${write.param(cycleId, 'uuid')} AND ${write.when}`,
+  );
+}
+
+/** The statuses a seller's list shows unless asked for one. */
+const OPEN_STATUSES: readonly CaseStatus[] = ['awaiting_seller', 'awaiting_buyer', 'escalated'];
+
+/** What a page of cases is read for (CaseQueriesService.list). */
+export interface CaseListFilter {
+  /** Only this buyer's cases, newest first. */
+  buyerId?: string;
+  /** Only this seller's cases, nearest reply deadline first, the open ones unless `status` names one. Without either party, every case, newest first. */
+  sellerId?: string;
+  status?: CaseStatus;
+  slaState?: SlaState;
+  /** The sort key and id of the previous page's last case. */
+  cursor?: { key: string; id: string };
+  /** The page's size: one more row is read, to tell whether another page follows. */
+  limit: number;
+  now: Date;
+}
+
+/**
+ * A page of cases as one hand-written statement (no query builder per
+ * request) on the index for the list's order (docs/performance.md). The
+ * text depends only on which filters are set, never on their values, so it
+ * runs as a named statement.
+ */
+export function caseListSql(filter: CaseListFilter): { sql: string; params: unknown[] } {
+  const { now, cursor } = filter;
+  const params: unknown[] = [];
+  const p = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+  const where: string[] = [];
+  const bySeller = filter.sellerId !== undefined;
+  if (filter.buyerId !== undefined) where.push(`c.buyer_id = ${p(filter.buyerId, 'uuid')}`);
+  else if (bySeller) where.push(`c.seller_id = ${p(filter.sellerId, 'uuid')}`);
+
+  if (filter.status) where.push(`c.status = ${p(filter.status, 'text')}`);
+  else if (bySeller) where.push(`c.status IN (${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`);
+  if (filter.slaState) {
+    const at = () => p(now, 'timestamptz');
+    const conditions: Record<SlaState, () => string> = {
+      escalated: () => `c.status = 'escalated'`,
+      stopped: () => `c.status <> 'escalated' AND c.cycle_id IS NULL`,
+      on_track: () => `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND ${at()} < c.warn_at`,
+      at_risk: () =>
+        `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND c.warn_at <= ${at()} AND ${at()} < c.due_at`,
+      late: () => `c.status <> 'escalated' AND c.cycle_id IS NOT NULL AND c.due_at <= ${at()}`,
+    };
+    where.push(conditions[filter.slaState]());
+  }
+  let order: string;
+  if (bySeller) {
+    // Nearest reply deadline first; cases without an open cycle after them; the id breaks ties.
+    const deadline = `COALESCE(c.due_at, 'infinity'::timestamptz)`;
+    if (cursor) where.push(`(${deadline}, c.id) > (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
+    order = `${deadline} ASC, c.id ASC`;
+  } else {
+    if (cursor) where.push(`(c.created_at, c.id) < (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
+    order = 'c.created_at DESC, c.id DESC';
+  }
+  const sql = `SELECT c.* FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(filter.limit + 1, 'int')}`;
+  return { sql, params };
 }

@@ -1,20 +1,36 @@
 import { Uploads } from '../attachments/uploads.js';
+import { UPLOAD_HELP } from '../attachments/attachments.dto.js';
 import type { Upload } from '../attachments/uploads.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiBearerAuth, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { CasePageView, CaseView, ListCasesQueryDto, MessageView, OpenCaseDto, PostMessageDto, SlaDetailView, TimelineEventView } from './cases.dto.js';
+import {
+  CaseDetailView,
+  CasePageView,
+  CaseView,
+  ListCasesQueryDto,
+  MessageView,
+  OpenCaseDto,
+  PostMessageDto,
+  SlaDetailView,
+  TimelineEventView,
+} from './cases.dto.js';
 import { CaseQueriesService } from './case-queries.service.js';
 import { CasesService } from './cases.service.js';
 
 /** How a message takes files. */
-export const UPLOAD_HELP =
-  'JSON, or multipart/form-data with the field body (and internal) and up to 5 files named attachments (images or PDF by their bytes, each ≤ 10 MB; 413 beyond). ' +
-  'The caller and its posting limit are checked before the body is read (401, 429); 503 with Retry-After when the instance reads UPLOAD_CONCURRENCY uploads already. ' +
-  'A file’s name is stored with the extension of its type and without control, bidi or zero-width characters; a name with a line break is 400.';
-
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller('cases')
@@ -29,7 +45,8 @@ export class CasesController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'A retry with the same key and body within 24 h returns the first case (header Idempotent-Replayed: true); the same key with another body is 409',
+    description:
+      'A retry with the same key and body within 24 h returns the first case (header Idempotent-Replayed: true); the same key with another body is 409',
   })
   @ApiCreatedResponse({ type: CaseView })
   @ApiConflictResponse({ description: 'The Idempotency-Key was used with a different body' })
@@ -46,15 +63,22 @@ export class CasesController {
   }
 
   @Get()
-  @ApiOkResponse({ type: CasePageView, description: 'Buyers: their cases, newest first. Sellers: their open cases, nearest deadline first. Support: all cases.' })
+  @ApiOkResponse({
+    type: CasePageView,
+    description:
+      'Buyers: their cases, newest first. Sellers: their open cases, nearest deadline first. Support: all cases.',
+  })
   list(@Query() query: ListCasesQueryDto, @CurrentCaller() caller: Caller): Promise<CasePageView> {
     return this.queries.list(caller, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: CaseView })
+  @ApiOkResponse({
+    type: CaseDetailView,
+    description: 'The case, with allowedActions: what the caller may do to it now',
+  })
   @ApiNotFoundResponse()
-  view(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
+  view(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseDetailView> {
     return this.queries.view(caller, id);
   }
 
@@ -63,8 +87,15 @@ export class CasesController {
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: PostMessageDto, description: UPLOAD_HELP })
   @ApiCreatedResponse({ type: MessageView })
-  @ApiConflictResponse({ description: 'The case is in a state that does not take messages (problem names currentState)' })
-  postMessage(@Param('id') id: string, @Body() dto: PostMessageDto, @Uploads() uploads: Upload[], @CurrentCaller() caller: Caller): Promise<MessageView> {
+  @ApiConflictResponse({
+    description: 'The case is in a state that does not take messages (problem names currentState)',
+  })
+  postMessage(
+    @Param('id') id: string,
+    @Body() dto: PostMessageDto,
+    @Uploads() uploads: Upload[],
+    @CurrentCaller() caller: Caller,
+  ): Promise<MessageView> {
     return this.cases.postMessage(caller, id, dto, uploads);
   }
 
@@ -97,7 +128,10 @@ export class CasesController {
 
   @Post(':id/escalate')
   @HttpCode(200)
-  @ApiOkResponse({ type: CaseView, description: 'Support steps in; only once the seller is late (409 before, naming currentState and slaState)' })
+  @ApiOkResponse({
+    type: CaseView,
+    description: 'Support steps in; only once the seller is late (409 before, naming currentState and slaState)',
+  })
   escalate(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<CaseView> {
     return this.cases.escalate(caller, id);
   }

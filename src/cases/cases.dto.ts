@@ -1,17 +1,31 @@
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { EXCLUSION_REASONS } from '../calendar/business-calendar.js';
 import { SegmentView } from '../calendar/calendar.dto.js';
 import { ROLES } from '../users/user.entity.js';
 import type { Role } from '../users/user.entity.js';
+import { CASE_ALLOWED_ACTIONS } from './case-actions.js';
+import type { CaseAllowedAction } from './case-actions.js';
 import { CASE_STATUSES } from './case-status.js';
 import type { CaseStatus } from './case-status.js';
 import { TOPICS } from './case.entity.js';
 import type { Topic } from './case.entity.js';
-import { MASKED_KINDS } from './content-policy.js';
-import { integer, trim, visible } from '../common/transforms.js';
+import { MASKED_KINDS } from '../conversations/content-policy.js';
+import { integer, trim, visible } from '../../lib/transforms.js';
 import { SingleLine } from '../common/validators.js';
 
 export const SLA_STATES = ['on_track', 'at_risk', 'late', 'escalated', 'stopped'] as const;
@@ -24,12 +38,18 @@ export class OpenCaseDto {
   @IsUUID()
   sellerId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'One of your orders; or give listingRef for a question before buying' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'One of your orders; or give listingRef for a question before buying',
+  })
   @IsOptional()
   @IsUUID()
   orderId?: string;
 
-  @ApiPropertyOptional({ example: 'listing-84512', description: "The marketplace's listing reference; invisible and direction-changing characters are dropped" })
+  @ApiPropertyOptional({
+    example: 'listing-84512',
+    description: "The marketplace's listing reference; invisible and direction-changing characters are dropped",
+  })
   @IsOptional()
   @Transform(visible)
   @SingleLine()
@@ -71,7 +91,10 @@ export class PostMessageDto {
 }
 
 export class ListCasesQueryDto {
-  @ApiPropertyOptional({ enum: CASE_STATUSES, description: 'Default for sellers: the open ones (awaiting_seller, awaiting_buyer, escalated)' })
+  @ApiPropertyOptional({
+    enum: CASE_STATUSES,
+    description: 'Default for sellers: the open ones (awaiting_seller, awaiting_buyer, escalated)',
+  })
   @IsOptional()
   @IsIn(CASE_STATUSES)
   status?: CaseStatus;
@@ -113,10 +136,28 @@ export class CaseView {
   @ApiProperty({ enum: TOPICS }) topic: Topic;
   @ApiProperty() subject: string;
   @ApiProperty({ enum: CASE_STATUSES }) status: CaseStatus;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The claim filed from this case; the reply clock no longer runs on it' }) claimId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The claim filed from this case; the reply clock no longer runs on it',
+  })
+  claimId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: SlaView }) sla: SlaView;
+}
+
+/** One case as `GET /cases/:id` answers it: with what the caller may do to it now. */
+export class CaseDetailView extends CaseView {
+  @ApiProperty({
+    enum: CASE_ALLOWED_ACTIONS,
+    isArray: true,
+    description:
+      'What the caller may do now, from its role, the state machine and the deadlines: message (POST /cases/:id/messages), note (the same, internal: true), ' +
+      'noResponseNeeded, resolve, reopen (within the policy’s days of the resolution), escalate (once the seller is late). Each listed action succeeds if taken now; any other is refused (403 or 409).',
+  })
+  allowedActions: CaseAllowedAction[];
 }
 
 export class CasePageView {
@@ -131,8 +172,10 @@ export class MessageView {
   @ApiProperty({ enum: ROLES }) authorRole: Role;
   @ApiProperty({ description: 'As the caller may see it: masked for the other party' }) body: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ enum: MASKED_KINDS, isArray: true, description: 'What was masked for the other party' }) masked: string[];
-  @ApiPropertyOptional({ description: 'Held back from the recipient; shown to the author and support' }) quarantined?: boolean;
+  @ApiProperty({ enum: MASKED_KINDS, isArray: true, description: 'What was masked for the other party' })
+  masked: string[];
+  @ApiPropertyOptional({ description: 'Held back from the recipient; shown to the author and support' })
+  quarantined?: boolean;
   @ApiPropertyOptional({ description: 'Support only' }) internal?: boolean;
   @ApiPropertyOptional({ description: 'Support only: what the other party sees' }) visibleBody?: string;
   @ApiProperty({ type: [AttachmentView] }) attachments: AttachmentView[];
@@ -149,6 +192,8 @@ export class TimelineEventView {
 export class SlaDetailView extends SlaView {
   @ApiPropertyOptional({ description: 'The calendar and policy the open cycle runs on' })
   basis?: { calendarId: string; calendarVersion: number; timeZone: string; policyVersion: number; openedAt: string };
-  @ApiProperty({ description: `Segments from the cycle's start to escalateAt; reasons: ${EXCLUSION_REASONS.join(', ')}` })
+  @ApiProperty({
+    description: `Segments from the cycle's start to escalateAt; reasons: ${EXCLUSION_REASONS.join(', ')}`,
+  })
   explanation: { segments: SegmentView[] };
 }

@@ -7,6 +7,7 @@ import { CalendarsService } from '../calendar/calendars.service.js';
 import { SYSTEM } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { CaseRecord, CycleOutcome, ReplyCycle } from './case.entity.js';
+import { closeCycleIn, NEXT_CYCLE_SEQ } from './case.queries.js';
 
 /**
  * The reply clock: a cycle opens at the oldest unanswered buyer message with
@@ -22,10 +23,16 @@ export class ReplyCyclesService {
   ) {}
 
   /** Opens a cycle: its calendar and number are read in `tx`, the cycle and its event are written with `write`. */
-  async open(tx: EntityManager, write: FusedWrite, record: CaseRecord, openedBy: string | null, openedAt: Date): Promise<void> {
+  async open(
+    tx: EntityManager,
+    write: FusedWrite,
+    record: CaseRecord,
+    openedBy: string | null,
+    openedAt: Date,
+  ): Promise<void> {
     const calendar = await this.calendars.forSeller(tx, record.sellerId, openedAt);
     const policy = replyWindowPolicyAt(openedAt);
-    const [{ seq }]: { seq: number }[] = await tx.query('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM reply_cycles WHERE case_id = $1', [record.id]);
+    const [{ seq }]: { seq: number }[] = await tx.query(NEXT_CYCLE_SEQ, [record.id]);
     const cycle = tx.create(ReplyCycle, {
       id: randomUUID(),
       caseId: record.id,
@@ -87,26 +94,42 @@ export class ReplyCyclesService {
   }
 
   /** Ends the open cycle; `cycle` when the caller read it with the case, else it is read in `tx`. The change is written with `write`. */
-  async close(tx: EntityManager, write: FusedWrite, record: CaseRecord, outcome: CycleOutcome, answeredBy: string | null, now: Date, cycle?: ReplyCycle): Promise<void> {
+  async close(
+    tx: EntityManager,
+    write: FusedWrite,
+    record: CaseRecord,
+    outcome: CycleOutcome,
+    answeredBy: string | null,
+    now: Date,
+    cycle?: ReplyCycle,
+  ): Promise<void> {
     cycle ??= await tx.findOneByOrFail(ReplyCycle, { id: record.cycleId! });
     let responseBusinessMinutes: string | null = null;
     if (outcome === 'answered') {
       const calendar = await this.calendars.atVersion(tx, cycle.calendarId, cycle.calendarVersion);
       responseBusinessMinutes = String(calendar.engine.businessTimeBetween(cycle.openedAt, now));
     }
-    write.with(
-      write.name('cycle_closed'),
-      `UPDATE reply_cycles SET closed_at = ${write.param(now, 'timestamptz')}, outcome = ${write.param(outcome, 'text')}, answered_by = ${write.param(answeredBy, 'uuid')},
-              response_business_minutes = ${write.param(responseBusinessMinutes, 'numeric')}
-        WHERE id = ${write.param(cycle.id, 'uuid')} AND ${write.when}`,
-    );
-    Object.assign(record, { cycleId: null, clockStartedAt: null, warnAt: null, dueAt: null, escalateAt: null, slaLevel: 0, nextActionAt: null });
+    closeCycleIn(write, cycle.id, now, outcome, answeredBy, responseBusinessMinutes);
+    Object.assign(record, {
+      cycleId: null,
+      clockStartedAt: null,
+      warnAt: null,
+      dueAt: null,
+      escalateAt: null,
+      slaLevel: 0,
+      nextActionAt: null,
+    });
     this.timeline.appendIn(write, {
       caseId: record.id,
       type: 'reply_cycle_closed',
       actor: SYSTEM,
       at: now,
-      data: { outcome, ...(outcome === 'answered' ? { onTime: now < cycle.dueAt, responseBusinessMinutes: Number(responseBusinessMinutes) } : {}) },
+      data: {
+        outcome,
+        ...(outcome === 'answered'
+          ? { onTime: now < cycle.dueAt, responseBusinessMinutes: Number(responseBusinessMinutes) }
+          : {}),
+      },
     });
   }
 

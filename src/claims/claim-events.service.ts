@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { FusedWrite } from '../common/database/fused-write.js';
 import { eventColumns, type EventEntry } from '../timeline/timeline.js';
 import { ClaimEvent } from './claim.entity.js';
+import { claimEventsInsertFrom } from './claim.queries.js';
 import type { ClaimEventView } from './claims.dto.js';
 
 /** An entry on a claim's append-only timeline; internal ones only support sees. */
@@ -10,25 +12,35 @@ export interface ClaimEntry extends EventEntry {
   claimId: string;
 }
 
-const APPEND = `INSERT INTO claim_events (claim_id, type, actor_id, actor_role, internal, at, data)
-SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::boolean[], $6::timestamptz[], $7::jsonb[])`;
+const COLUMN_TYPES = ['uuid', 'text', 'uuid', 'text', 'boolean', 'timestamptz', 'jsonb'];
 
 /** The owner of `claim_events`: the one way to append to a claim's timeline, and to read it. */
 @Injectable()
 export class ClaimEventsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Appends entries in one statement, inside the caller's transaction. */
-  async append(tx: EntityManager, ...entries: ClaimEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await tx.query(
-      APPEND,
-      eventColumns(entries, (entry) => entry.claimId),
-    );
+  /** Appends entries as part of `write`: every entry given to one write lands in one INSERT, in the order given. */
+  appendIn(write: FusedWrite, ...entries: ClaimEntry[]): FusedWrite {
+    if (entries.length === 0) return write;
+    return write.gather('claim_events', entries, (all) => {
+      const columns = eventColumns(all, (entry) => entry.claimId).map(
+        (column, index) => [column as unknown[], COLUMN_TYPES[index]] as const,
+      );
+      write.with(write.name('claim_timeline_appended'), claimEventsInsertFrom(write.rows(columns)));
+    });
   }
 
   async list(claimId: string, includeInternal: boolean): Promise<ClaimEventView[]> {
-    const events = await this.db.manager.find(ClaimEvent, { where: includeInternal ? { claimId } : { claimId, internal: false }, order: { id: 'ASC' } });
-    return events.map((event) => ({ type: event.type, actorId: event.actorId, actorRole: event.actorRole, at: event.at.toISOString(), data: event.data }));
+    const events = await this.db.manager.find(ClaimEvent, {
+      where: includeInternal ? { claimId } : { claimId, internal: false },
+      order: { id: 'ASC' },
+    });
+    return events.map((event) => ({
+      type: event.type,
+      actorId: event.actorId,
+      actorRole: event.actorRole,
+      at: event.at.toISOString(),
+      data: event.data,
+    }));
   }
 }

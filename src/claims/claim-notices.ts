@@ -5,7 +5,14 @@ import type { Claim } from './claim.entity.js';
 import { toClaimView } from './claim-views.js';
 
 /** One notice per party about a claim, on the claim's case, deduplicated by claim, step and party. */
-export function claimNotices(claim: Claim, kind: CaseNoticeKind, parties: Party[], at: Date, extra: Record<string, unknown> = {}, key = 'once'): CaseNotice[] {
+export function claimNotices(
+  claim: Claim,
+  kind: CaseNoticeKind,
+  parties: Party[],
+  at: Date,
+  extra: Record<string, unknown> = {},
+  key = 'once',
+): CaseNotice[] {
   return parties.map((party) => ({
     kind,
     party,
@@ -18,7 +25,12 @@ export function claimNotices(claim: Claim, kind: CaseNoticeKind, parties: Party[
 }
 
 /** A webhook event about a claim: the claim as the marketplace needs it, and what the step adds. */
-export function claimHook(claim: Claim, type: WebhookEventType, at: Date, extra: Record<string, unknown> = {}): WebhookEvent {
+export function claimHook(
+  claim: Claim,
+  type: WebhookEventType,
+  at: Date,
+  extra: Record<string, unknown> = {},
+): WebhookEvent {
   return {
     type,
     at,
@@ -32,5 +44,16 @@ export function claimHook(claim: Claim, type: WebhookEventType, at: Date, extra:
 /** The claim as a webhook carries it: the public view's identity, parties, state and money, and the marketplace's own order id. */
 function webhookClaim(claim: Claim) {
   const { id, orderId, caseId, buyerId, sellerId, reason, status, outcome, amount } = toClaimView(claim);
-  return { id, orderId, orderExternalId: claim.orderExternalId, caseId, buyerId, sellerId, reason, status, outcome, amount };
+  return {
+    id,
+    orderId,
+    orderExternalId: claim.orderExternalId,
+    caseId,
+    buyerId,
+    sellerId,
+    reason,
+    status,
+    outcome,
+    amount,
+  };
 }

@@ -5,11 +5,14 @@ import { DataSource } from 'typeorm';
 import { isSupport } from '../access/access.js';
 import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
+import { Clock } from '../common/clock.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { ClaimEventsService } from './claim-events.service.js';
-import { Claim, ClaimMessage } from './claim.entity.js';
+import { Claim } from './claim.entity.js';
+import { ClaimMessage } from '../conversations/message.entity.js';
 import { canSeeClaimMessage, toClaimMessageView, toClaimView } from './claim-views.js';
-import { ClaimEventView, ClaimMessageView, ClaimPageView, ClaimView, ListClaimsQueryDto } from './claims.dto.js';
+import { claimAllowedActions } from './claim-actions.js';
+import { ClaimDetailView, ClaimEventView, ClaimMessageView, ClaimPageView, ListClaimsQueryDto } from './claims.dto.js';
 
 /** Reading claims: a buyer its own, a seller those against it, support all of them. */
 @Injectable()
@@ -19,6 +22,7 @@ export class ClaimQueriesService {
     private readonly access: AccessService,
     private readonly claimEvents: ClaimEventsService,
     private readonly attachments: AttachmentsService,
+    private readonly clock: Clock,
   ) {}
 
   /** Newest first, keyset-paginated. */
@@ -40,16 +44,24 @@ export class ClaimQueriesService {
       .getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toClaimView), nextCursor: rows.length > limit ? encodeCursor(last.createdAt.toISOString(), last.id) : null };
+    return {
+      items: page.map(toClaimView),
+      nextCursor: rows.length > limit ? encodeCursor(last.createdAt.toISOString(), last.id) : null,
+    };
   }
 
-  async view(caller: Caller, claimId: string): Promise<ClaimView> {
-    return toClaimView(await this.access.requireClaim(null, caller, claimId, 'claim.read'));
+  /** One claim, with what the caller may do to it now. */
+  async view(caller: Caller, claimId: string): Promise<ClaimDetailView> {
+    const claim = await this.access.requireClaim(null, caller, claimId, 'claim.read');
+    return { ...toClaimView(claim), allowedActions: claimAllowedActions(claim, caller, await this.clock.now()) };
   }
 
   async messages(caller: Caller, claimId: string): Promise<ClaimMessageView[]> {
     const claim = await this.access.requireClaim(null, caller, claimId, 'claim.read');
-    const messages = await this.db.manager.find(ClaimMessage, { where: { claimId: claim.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const messages = await this.db.manager.find(ClaimMessage, {
+      where: { claimId: claim.id },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
     const seen = messages.filter((message) => canSeeClaimMessage(message, caller));
     const attachments = await this.attachments.of(
       seen.map((message) => message.id),

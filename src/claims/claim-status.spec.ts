@@ -1,5 +1,13 @@
 import { DomainError } from '../common/domain-error.js';
-import { CLAIM_ACTIONS, CLAIM_STATUSES, CLAIM_TRANSITIONS, ClaimAction, ClaimStatus, claimTransition, OPEN_CLAIM_STATUSES } from './claim-status.js';
+import {
+  CLAIM_ACTIONS,
+  CLAIM_STATUSES,
+  CLAIM_TRANSITIONS,
+  ClaimAction,
+  ClaimStatus,
+  claimTransition,
+  OPEN_CLAIM_STATUSES,
+} from './claim-status.js';
 
 // The allowed transitions, written out by hand from docs/claims.md; every other (action, state) pair must be refused.
 const ALLOWED: Record<ClaimAction, [ClaimStatus, ClaimStatus][]> = {
@@ -45,7 +53,11 @@ const ALLOWED: Record<ClaimAction, [ClaimStatus, ClaimStatus][]> = {
   ],
 };
 
-const table = CLAIM_ACTIONS.flatMap((action) => CLAIM_STATUSES.map((status) => [action, status, ALLOWED[action].find(([from]) => from === status)?.[1] ?? null] as const));
+const table = CLAIM_ACTIONS.flatMap((action) =>
+  CLAIM_STATUSES.map(
+    (status) => [action, status, ALLOWED[action].find(([from]) => from === status)?.[1] ?? null] as const,
+  ),
+);
 
 describe('claim status transitions', () => {
   it.each(table)('%s in %s → %s', (action, status, expected) => {
@@ -57,7 +69,10 @@ describe('claim status transitions', () => {
         error = caught;
       }
       expect(error).toBeInstanceOf(DomainError);
-      expect(error).toMatchObject({ code: 'forbidden_transition', details: { extensions: { currentState: status, action } } });
+      expect(error).toMatchObject({
+        code: 'forbidden_transition',
+        details: { extensions: { currentState: status, action } },
+      });
       expect((error as Error).message).toContain(status.replace(/_/g, ' '));
     } else {
       expect(claimTransition(status, action)).toBe(expected);
@@ -82,11 +97,22 @@ describe('claim status transitions', () => {
       }
     }
     expect([...reachable].sort()).toEqual([...CLAIM_STATUSES].sort());
-    const stuck = CLAIM_STATUSES.filter((status) => status !== 'closed' && CLAIM_ACTIONS.every((action) => CLAIM_TRANSITIONS[action][status] === undefined));
+    const stuck = CLAIM_STATUSES.filter(
+      (status) =>
+        status !== 'closed' && CLAIM_ACTIONS.every((action) => CLAIM_TRANSITIONS[action][status] === undefined),
+    );
     expect(stuck).toEqual([]);
   });
 
   it('the open states are those that can still change the outcome or be appealed', () => {
-    expect([...OPEN_CLAIM_STATUSES].sort()).toEqual(['appealed', 'awaiting_seller', 'denied', 'filed', 'granted', 'info_requested', 'under_review']);
+    expect([...OPEN_CLAIM_STATUSES].sort()).toEqual([
+      'appealed',
+      'awaiting_seller',
+      'denied',
+      'filed',
+      'granted',
+      'info_requested',
+      'under_review',
+    ]);
   });
 });

@@ -18,7 +18,15 @@ export const CLAIM_STATUSES = [
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 /** A claim still in progress: it blocks another claim on its order. */
-export const OPEN_CLAIM_STATUSES: readonly ClaimStatus[] = ['filed', 'awaiting_seller', 'under_review', 'info_requested', 'granted', 'denied', 'appealed'];
+export const OPEN_CLAIM_STATUSES: readonly ClaimStatus[] = [
+  'filed',
+  'awaiting_seller',
+  'under_review',
+  'info_requested',
+  'granted',
+  'denied',
+  'appealed',
+];
 
 export const CLAIM_ACTIONS = [
   'ask_seller',
@@ -40,7 +48,8 @@ export const CLAIM_ACTIONS = [
 export type ClaimAction = (typeof CLAIM_ACTIONS)[number];
 
 const BEFORE_DECISION = ['awaiting_seller', 'under_review', 'info_requested'] as const;
-const to = (next: ClaimStatus, from: readonly ClaimStatus[]) => Object.fromEntries(from.map((status) => [status, next])) as Partial<Record<ClaimStatus, ClaimStatus>>;
+const to = (next: ClaimStatus, from: readonly ClaimStatus[]) =>
+  Object.fromEntries(from.map((status) => [status, next])) as Partial<Record<ClaimStatus, ClaimStatus>>;
 
 /** For each action, the states it is allowed in and the state it leads to. Anything missing is forbidden. */
 export const CLAIM_TRANSITIONS: Record<ClaimAction, Partial<Record<ClaimStatus, ClaimStatus>>> = {
@@ -79,13 +88,22 @@ const VERB: Record<ClaimAction, string> = {
   close: 'close',
 };
 
+/** Whether the table allows `action` in `status` (what `claimTransition` would not refuse). */
+export function canClaimTransition(status: ClaimStatus, action: ClaimAction): boolean {
+  return CLAIM_TRANSITIONS[action][status] !== undefined;
+}
+
 /** The state `action` leads to from `status`; a forbidden transition is a 409 naming the current state. */
 export function claimTransition(status: ClaimStatus, action: ClaimAction): ClaimStatus {
   const next = CLAIM_TRANSITIONS[action][status];
   if (next === undefined) {
-    throw new DomainError('forbidden_transition', `Cannot ${VERB[action]} a claim that is ${status.replace(/_/g, ' ')}`, {
-      extensions: { currentState: status, action },
-    });
+    throw new DomainError(
+      'forbidden_transition',
+      `Cannot ${VERB[action]} a claim that is ${status.replace(/_/g, ' ')}`,
+      {
+        extensions: { currentState: status, action },
+      },
+    );
   }
   return next;
 }

@@ -1,7 +1,9 @@
 import type { AttachmentView } from '../attachments/attachments.dto.js';
 import { isSupport } from '../access/access.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import type { Claim, ClaimMessage } from './claim.entity.js';
+import type { Claim } from './claim.entity.js';
+import type { ClaimMessage } from '../conversations/message.entity.js';
+import { messageViewBase } from '../conversations/message-view.js';
 import type { ClaimMessageView, ClaimView } from './claims.dto.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -20,7 +22,11 @@ export function toClaimView(claim: Claim): ClaimView {
     amount: { amount: claim.amount, currency: claim.currency },
     flags: claim.flags,
     infoFrom: claim.infoFrom,
-    deadlines: { sellerResponseDueAt: iso(claim.sellerResponseDueAt), infoDueAt: iso(claim.infoDueAt), appealUntil: iso(claim.appealUntil) },
+    deadlines: {
+      sellerResponseDueAt: iso(claim.sellerResponseDueAt),
+      infoDueAt: iso(claim.infoDueAt),
+      appealUntil: iso(claim.appealUntil),
+    },
     decision:
       claim.decisionOutcome && claim.decidedAt
         ? {
@@ -57,20 +63,10 @@ export function canSeeClaimMessage(message: ClaimMessage, caller: Caller): boole
 }
 
 /** The author and support see what was written; the other party the masked text. */
-export function toClaimMessageView(message: ClaimMessage, caller: Caller, attachments: AttachmentView[] = []): ClaimMessageView {
-  const support = isSupport(caller);
-  const own = message.authorId === caller.id;
-  const view: ClaimMessageView = {
-    id: message.id,
-    claimId: message.claimId,
-    authorId: message.authorId,
-    authorRole: message.authorRole,
-    body: own || support ? message.body : message.visibleBody,
-    internal: message.internal,
-    masked: message.masked,
-    createdAt: message.createdAt.toISOString(),
-    attachments,
-  };
-  if (own || support) view.quarantined = message.quarantined;
-  return view;
+export function toClaimMessageView(
+  message: ClaimMessage,
+  caller: Caller,
+  attachments: AttachmentView[] = [],
+): ClaimMessageView {
+  return { ...messageViewBase(message, caller, attachments), claimId: message.claimId, internal: message.internal };
 }

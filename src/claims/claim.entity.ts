@@ -1,15 +1,22 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { Role } from '../users/user.entity.js';
 import type { ClaimStatus } from './claim-status.js';
 
-export const CLAIM_REASONS = ['item_not_received', 'damaged_or_defective', 'not_as_described', 'return_not_refunded'] as const;
+export const CLAIM_REASONS = [
+  'item_not_received',
+  'damaged_or_defective',
+  'not_as_described',
+  'return_not_refunded',
+] as const;
 export type ClaimReason = (typeof CLAIM_REASONS)[number];
 export const CLAIM_FLAGS = ['no_seller_response', 'info_not_provided', 'filed_by_agent'] as const;
 export type ClaimFlag = (typeof CLAIM_FLAGS)[number];
 export type ClaimOutcome = 'granted' | 'denied' | 'withdrawn' | 'refunded_by_seller';
 export type Funding = 'seller' | 'marketplace';
 
-const bigint = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
+const bigint = {
+  to: (value: number | null) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
 
 /** A buyer-protection claim about one order (docs/claims.md). */
 @Entity('claims')
@@ -56,20 +63,6 @@ export class Claim {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
-}
-
-@Entity('claim_messages')
-export class ClaimMessage {
-  @PrimaryColumn('uuid') id: string;
-  @Column('uuid', { name: 'claim_id' }) claimId: string;
-  @Column('uuid', { name: 'author_id' }) authorId: string;
-  @Column('text', { name: 'author_role' }) authorRole: Role;
-  @Column('boolean') internal: boolean;
-  @Column('text') body: string;
-  @Column('text', { name: 'visible_body' }) visibleBody: string;
-  @Column('text', { array: true }) masked: string[];
-  @Column('boolean') quarantined: boolean;
-  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
 }
 
 @Entity('claim_events')

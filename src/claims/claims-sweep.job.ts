@@ -9,7 +9,7 @@ export class ClaimsSweepJob {
   constructor(private readonly sweeper: ClaimsSweepService) {}
 
   async run(): Promise<JobResult> {
-    const { sellerResponse, infoRequest, appealWindow } = await this.sweeper.sweep();
-    return { sellerResponse, infoRequest, appealWindow };
+    const { sellerResponse, infoRequest, appealWindow, failed } = await this.sweeper.sweep();
+    return { sellerResponse, infoRequest, appealWindow, failed };
   }
 }

@@ -1,6 +1,6 @@
 import { Uploads } from '../attachments/uploads.js';
 import type { Upload } from '../attachments/uploads.js';
-import { UPLOAD_HELP } from '../cases/cases.controller.js';
+import { UPLOAD_HELP } from '../attachments/attachments.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
@@ -22,6 +22,7 @@ import { ClaimQueriesService } from './claim-queries.service.js';
 import { ClaimsService } from './claims.service.js';
 import {
   BodyDto,
+  ClaimDetailView,
   ClaimEventView,
   ClaimMessageDto,
   ClaimMessageView,
@@ -52,7 +53,8 @@ export class ClaimsController {
   @Get('eligibility')
   @ApiOkResponse({
     type: EligibilityView,
-    description: "For each reason: eligible now, or the earliest instant (eligibleAt) and the rule that holds it back. The order's buyer and support.",
+    description:
+      "For each reason: eligible now, or the earliest instant (eligibleAt) and the rule that holds it back. The order's buyer and support.",
   })
   @ApiNotFoundResponse()
   eligibility(@Query() query: EligibilityQueryDto, @CurrentCaller() caller: Caller): Promise<EligibilityView> {
@@ -61,10 +63,16 @@ export class ClaimsController {
 
   @Post()
   @Roles('buyer')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body within 24 h returns the first claim (Idempotent-Replayed: true)' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key and body within 24 h returns the first claim (Idempotent-Replayed: true)',
+  })
   @ApiCreatedResponse({ type: ClaimView })
   @ApiUnprocessableEntityResponse({ description: 'Not eligible: the problem has `rule` and, when known, `eligibleAt`' })
-  @ApiConflictResponse({ description: 'Another open claim on the order, or the Idempotency-Key was used with another body' })
+  @ApiConflictResponse({
+    description: 'Another open claim on the order, or the Idempotency-Key was used with another body',
+  })
   async file(
     @Body() dto: FileClaimDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -78,15 +86,21 @@ export class ClaimsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ClaimPageView, description: 'Buyers: claims they filed; sellers: claims against them; support: all. Newest first.' })
+  @ApiOkResponse({
+    type: ClaimPageView,
+    description: 'Buyers: claims they filed; sellers: claims against them; support: all. Newest first.',
+  })
   list(@Query() query: ListClaimsQueryDto, @CurrentCaller() caller: Caller): Promise<ClaimPageView> {
     return this.queries.list(caller, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: ClaimView })
+  @ApiOkResponse({
+    type: ClaimDetailView,
+    description: 'The claim, with allowedActions: what the caller may do to it now',
+  })
   @ApiNotFoundResponse()
-  view(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ClaimView> {
+  view(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ClaimDetailView> {
     return this.queries.view(caller, id);
   }
 
@@ -96,7 +110,12 @@ export class ClaimsController {
   @ApiBody({ type: ClaimMessageDto, description: UPLOAD_HELP })
   @ApiCreatedResponse({ type: ClaimMessageView, description: "The asked party's message answers an info request" })
   @ApiConflictResponse({ description: WRONG_STATE })
-  postMessage(@Param('id') id: string, @Body() dto: ClaimMessageDto, @Uploads() uploads: Upload[], @CurrentCaller() caller: Caller): Promise<ClaimMessageView> {
+  postMessage(
+    @Param('id') id: string,
+    @Body() dto: ClaimMessageDto,
+    @Uploads() uploads: Upload[],
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClaimMessageView> {
     return this.claims.postMessage(caller, id, dto, uploads);
   }
 
@@ -135,13 +154,20 @@ export class ClaimsController {
   @ApiOkResponse({ type: ClaimView, description: 'Agent: under_review → info_requested' })
   @ApiForbiddenResponse()
   @ApiConflictResponse({ description: WRONG_STATE })
-  requestInfo(@Param('id') id: string, @Body() dto: RequestInfoDto, @CurrentCaller() caller: Caller): Promise<ClaimView> {
+  requestInfo(
+    @Param('id') id: string,
+    @Body() dto: RequestInfoDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClaimView> {
     return this.claims.requestInfo(caller, id, dto);
   }
 
   @Post(':id/decide')
   @HttpCode(200)
-  @ApiOkResponse({ type: ClaimView, description: 'Agent: → granted | denied; two agents at once: one wins, the other gets 409' })
+  @ApiOkResponse({
+    type: ClaimView,
+    description: 'Agent: → granted | denied; two agents at once: one wins, the other gets 409',
+  })
   @ApiForbiddenResponse()
   @ApiConflictResponse({ description: WRONG_STATE })
   decide(@Param('id') id: string, @Body() dto: DecideDto, @CurrentCaller() caller: Caller): Promise<ClaimView> {
@@ -159,7 +185,10 @@ export class ClaimsController {
 
   @Post(':id/appeal')
   @HttpCode(200)
-  @ApiOkResponse({ type: ClaimView, description: 'The party the decision went against, within the appeal window: → appealed' })
+  @ApiOkResponse({
+    type: ClaimView,
+    description: 'The party the decision went against, within the appeal window: → appealed',
+  })
   @ApiForbiddenResponse()
   @ApiConflictResponse({ description: WRONG_STATE })
   appeal(@Param('id') id: string, @Body() dto: BodyDto, @CurrentCaller() caller: Caller): Promise<ClaimView> {
@@ -168,10 +197,17 @@ export class ClaimsController {
 
   @Post(':id/decide-appeal')
   @HttpCode(200)
-  @ApiOkResponse({ type: ClaimView, description: 'An agent other than the first decider: → appeal_upheld | appeal_reversed → closed' })
+  @ApiOkResponse({
+    type: ClaimView,
+    description: 'An agent other than the first decider: → appeal_upheld | appeal_reversed → closed',
+  })
   @ApiForbiddenResponse()
   @ApiConflictResponse({ description: WRONG_STATE })
-  decideAppeal(@Param('id') id: string, @Body() dto: DecideAppealDto, @CurrentCaller() caller: Caller): Promise<ClaimView> {
+  decideAppeal(
+    @Param('id') id: string,
+    @Body() dto: DecideAppealDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClaimView> {
     return this.claims.decideAppeal(caller, id, dto);
   }
 }
@@ -185,10 +221,17 @@ export class EscalationClaimsController {
 
   @Post(':id/claim')
   @HttpCode(201)
-  @ApiCreatedResponse({ type: ClaimView, description: "A claim for the buyer of the escalation's case (the waiting rules are waived)" })
+  @ApiCreatedResponse({
+    type: ClaimView,
+    description: "A claim for the buyer of the escalation's case (the waiting rules are waived)",
+  })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Another open claim on the order, or the escalation is resolved' })
-  fileForBuyer(@Param('id') id: string, @Body() dto: FileForBuyerDto, @CurrentCaller() caller: Caller): Promise<ClaimView> {
+  fileForBuyer(
+    @Param('id') id: string,
+    @Body() dto: FileForBuyerDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClaimView> {
     return this.claims.fileForBuyer(caller, id, dto);
   }
 }

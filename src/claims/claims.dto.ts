@@ -1,12 +1,26 @@
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { MASKED_KINDS } from '../cases/content-policy.js';
-import { integer } from '../common/transforms.js';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { MASKED_KINDS } from '../conversations/content-policy.js';
+import { integer } from '../../lib/transforms.js';
 import { MoneyDto } from '../orders/orders.dto.js';
 import { ROLES } from '../users/user.entity.js';
 import type { Role } from '../users/user.entity.js';
+import { CLAIM_ALLOWED_ACTIONS } from './claim-actions.js';
+import type { ClaimAllowedAction } from './claim-actions.js';
 import { CLAIM_STATUSES } from './claim-status.js';
 import type { ClaimStatus } from './claim-status.js';
 import { CLAIM_FLAGS, CLAIM_REASONS } from './claim.entity.js';
@@ -24,8 +38,13 @@ export class EligibilityQueryDto {
 export class ReasonEligibilityView {
   @ApiProperty({ enum: CLAIM_REASONS }) reason: ClaimReason;
   @ApiProperty() eligible: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Not yet eligible: the earliest instant a claim may be filed' }) eligibleAt?: string;
-  @ApiPropertyOptional({ enum: ELIGIBILITY_RULES, description: 'The rule that holds the claim back' }) rule?: EligibilityRule;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Not yet eligible: the earliest instant a claim may be filed',
+  })
+  eligibleAt?: string;
+  @ApiPropertyOptional({ enum: ELIGIBILITY_RULES, description: 'The rule that holds the claim back' })
+  rule?: EligibilityRule;
   @ApiProperty({ description: 'The rule in words' }) detail: string;
 }
 
@@ -39,7 +58,10 @@ export class FileClaimDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() orderId: string;
   @ApiProperty({ enum: CLAIM_REASONS }) @IsIn(CLAIM_REASONS) reason: ClaimReason;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The case about this order the claim grows from; default: your latest case about it' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The case about this order the claim grows from; default: your latest case about it',
+  })
   @IsOptional()
   @IsUUID()
   caseId?: string;
@@ -61,7 +83,11 @@ export class FileClaimDto {
 export class FileForBuyerDto {
   @ApiProperty({ enum: CLAIM_REASONS }) @IsIn(CLAIM_REASONS) reason: ClaimReason;
   @ApiPropertyOptional({ type: MoneyDto }) @IsOptional() @ValidateNested() @Type(() => MoneyDto) amount?: MoneyDto;
-  @ApiProperty({ maxLength: 10_000 }) @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' }) @MaxLength(10_000) @IsString() body: string;
+  @ApiProperty({ maxLength: 10_000 })
+  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' })
+  @MaxLength(10_000)
+  @IsString()
+  body: string;
 }
 
 export class ClaimMessageDto {
@@ -91,35 +117,68 @@ export class RefundDto {
 
 export class RequestInfoDto {
   @ApiProperty({ enum: ['buyer', 'seller'] }) @IsIn(['buyer', 'seller']) from: 'buyer' | 'seller';
-  @ApiProperty({ maxLength: 10_000 }) @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' }) @MaxLength(10_000) @IsString() body: string;
+  @ApiProperty({ maxLength: 10_000 })
+  @Matches(NOT_BLANK, { message: 'body must not be empty or only white space' })
+  @MaxLength(10_000)
+  @IsString()
+  body: string;
 }
 
 export class DecideDto {
   @ApiProperty({ enum: ['granted', 'denied'] }) @IsIn(['granted', 'denied']) outcome: 'granted' | 'denied';
-  @ApiPropertyOptional({ enum: FUNDING, description: 'Granted only (required): who funds the refund' }) @IsOptional() @IsIn(FUNDING) funding?: Funding;
-  @ApiPropertyOptional({ type: MoneyDto, description: 'Granted only: the refund; default the claimed amount; at most the order total' })
+  @ApiPropertyOptional({ enum: FUNDING, description: 'Granted only (required): who funds the refund' })
+  @IsOptional()
+  @IsIn(FUNDING)
+  funding?: Funding;
+  @ApiPropertyOptional({
+    type: MoneyDto,
+    description: 'Granted only: the refund; default the claimed amount; at most the order total',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => MoneyDto)
   refund?: MoneyDto;
-  @ApiProperty({ maxLength: 5_000 }) @Matches(NOT_BLANK, { message: 'note must not be empty or only white space' }) @MaxLength(5_000) @IsString() note: string;
+  @ApiProperty({ maxLength: 5_000 })
+  @Matches(NOT_BLANK, { message: 'note must not be empty or only white space' })
+  @MaxLength(5_000)
+  @IsString()
+  note: string;
 }
 
 export class DecideAppealDto {
   @ApiProperty({ enum: ['upheld', 'reversed'] }) @IsIn(['upheld', 'reversed']) outcome: 'upheld' | 'reversed';
-  @ApiPropertyOptional({ enum: FUNDING, description: 'Reversing a denial only: who funds the refund (default the seller)' }) @IsOptional() @IsIn(FUNDING) funding?: Funding;
-  @ApiPropertyOptional({ type: MoneyDto, description: 'Reversing a denial only: the refund (default the claimed amount)' })
+  @ApiPropertyOptional({
+    enum: FUNDING,
+    description: 'Reversing a denial only: who funds the refund (default the seller)',
+  })
+  @IsOptional()
+  @IsIn(FUNDING)
+  funding?: Funding;
+  @ApiPropertyOptional({
+    type: MoneyDto,
+    description: 'Reversing a denial only: the refund (default the claimed amount)',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => MoneyDto)
   refund?: MoneyDto;
-  @ApiProperty({ maxLength: 5_000 }) @Matches(NOT_BLANK, { message: 'note must not be empty or only white space' }) @MaxLength(5_000) @IsString() note: string;
+  @ApiProperty({ maxLength: 5_000 })
+  @Matches(NOT_BLANK, { message: 'note must not be empty or only white space' })
+  @MaxLength(5_000)
+  @IsString()
+  note: string;
 }
 
 export class ListClaimsQueryDto {
   @ApiPropertyOptional({ enum: CLAIM_STATUSES }) @IsOptional() @IsIn(CLAIM_STATUSES) status?: ClaimStatus;
   @ApiPropertyOptional({ enum: CLAIM_REASONS }) @IsOptional() @IsIn(CLAIM_REASONS) reason?: ClaimReason;
-  @ApiPropertyOptional({ maximum: 100, default: 50 }) @IsOptional() @Transform(integer) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ maximum: 100, default: 50 })
+  @IsOptional()
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
@@ -132,7 +191,13 @@ export class DecisionView {
   @ApiProperty({ enum: ['granted', 'denied'] }) outcome: 'granted' | 'denied';
   @ApiProperty({ enum: FUNDING, nullable: true, type: String }) funding: Funding | null;
   @ApiProperty({ type: MoneyView, nullable: true }) refund: MoneyView | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null when granted by policy for no seller response' }) decidedBy: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null when granted by policy for no seller response',
+  })
+  decidedBy: string | null;
   @ApiProperty({ format: 'date-time' }) decidedAt: string;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
 }
@@ -145,7 +210,8 @@ export class AppealView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiPropertyOptional({ enum: FUNDING, description: 'A reversed denial: who funds the refund' }) funding?: Funding;
-  @ApiPropertyOptional({ type: MoneyView, nullable: true, description: 'A reversed denial: the refund' }) refund?: MoneyView | null;
+  @ApiPropertyOptional({ type: MoneyView, nullable: true, description: 'A reversed denial: the refund' })
+  refund?: MoneyView | null;
 }
 
 export class ClaimDeadlinesView {
@@ -162,18 +228,43 @@ export class ClaimView {
   @ApiProperty({ format: 'uuid' }) sellerId: string;
   @ApiProperty({ enum: CLAIM_REASONS }) reason: ClaimReason;
   @ApiProperty({ enum: CLAIM_STATUSES }) status: ClaimStatus;
-  @ApiProperty({ enum: ['granted', 'denied', 'withdrawn', 'refunded_by_seller'], nullable: true, type: String, description: 'What the claim came to, after any appeal' })
+  @ApiProperty({
+    enum: ['granted', 'denied', 'withdrawn', 'refunded_by_seller'],
+    nullable: true,
+    type: String,
+    description: 'What the claim came to, after any appeal',
+  })
   outcome: ClaimOutcome | null;
   @ApiProperty({ type: MoneyView }) amount: MoneyView;
   @ApiProperty({ enum: CLAIM_FLAGS, isArray: true }) flags: ClaimFlag[];
-  @ApiProperty({ enum: ['buyer', 'seller'], nullable: true, type: String, description: 'While info_requested: the party asked' }) infoFrom: 'buyer' | 'seller' | null;
+  @ApiProperty({
+    enum: ['buyer', 'seller'],
+    nullable: true,
+    type: String,
+    description: 'While info_requested: the party asked',
+  })
+  infoFrom: 'buyer' | 'seller' | null;
   @ApiProperty({ type: ClaimDeadlinesView }) deadlines: ClaimDeadlinesView;
   @ApiProperty({ type: DecisionView, nullable: true }) decision: DecisionView | null;
   @ApiProperty({ type: AppealView, nullable: true }) appeal: AppealView | null;
-  @ApiProperty({ type: MoneyView, nullable: true, description: 'The refund the seller made, when it did' }) sellerRefund: MoneyView | null;
+  @ApiProperty({ type: MoneyView, nullable: true, description: 'The refund the seller made, when it did' })
+  sellerRefund: MoneyView | null;
   @ApiProperty({ description: 'The claim policy version it runs on' }) policyVersion: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+/** One claim as `GET /claims/:id` answers it: with what the caller may do to it now. */
+export class ClaimDetailView extends ClaimView {
+  @ApiProperty({
+    enum: CLAIM_ALLOWED_ACTIONS,
+    isArray: true,
+    description:
+      'What the caller may do now, from its role, the state machine and the deadlines: message (POST /claims/:id/messages; not on a closed claim), ' +
+      'provideInfo (a message from the party infoFrom names, which answers the information request), note (internal: true, support), respond, refund, requestInfo, decide, withdraw, ' +
+      'appeal (the party the decision went against, before appealUntil), decideAppeal (support other than the first decider). Each listed action succeeds if taken now; any other is refused (403 or 409).',
+  })
+  allowedActions: ClaimAllowedAction[];
 }
 
 export class ClaimPageView {

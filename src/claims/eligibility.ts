@@ -3,7 +3,13 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { DAY_MS, parseIsoDate } from '../calendar/civil.js';
 import { CLAIM_REASONS, ClaimReason } from './claim.entity.js';
 
-export const ELIGIBILITY_RULES = ['contact_seller_first', 'too_early', 'window_closed', 'open_claim_exists', 'refunded'] as const;
+export const ELIGIBILITY_RULES = [
+  'contact_seller_first',
+  'too_early',
+  'window_closed',
+  'open_claim_exists',
+  'refunded',
+] as const;
 export type EligibilityRule = (typeof ELIGIBILITY_RULES)[number];
 
 /** What eligibility is decided from: one order's facts at one instant. */
@@ -57,12 +63,20 @@ export function endOfLocalDate(date: string, calendar: BusinessCalendar): Date {
 export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): ReasonEligibility[] {
   const deliveryEnd = endOfLocalDate(facts.maxDeliveryDate, facts.sellerCalendar);
   const windowCloses = new Date(deliveryEnd.getTime() + policy.filingWindowDays * DAY_MS);
-  const contactUntil = facts.firstContactAt ? addPolicyDuration(facts.firstContactAt, policy.contactSellerFirst, facts.sellerCalendar) : null;
-  const notReceivedFrom = new Date(Math.min(facts.deliveredAt?.getTime() ?? Infinity, deliveryEnd.getTime() + policy.itemNotReceivedAfterDays * DAY_MS));
+  const contactUntil = facts.firstContactAt
+    ? addPolicyDuration(facts.firstContactAt, policy.contactSellerFirst, facts.sellerCalendar)
+    : null;
+  const notReceivedFrom = new Date(
+    Math.min(
+      facts.deliveredAt?.getTime() ?? Infinity,
+      deliveryEnd.getTime() + policy.itemNotReceivedAfterDays * DAY_MS,
+    ),
+  );
 
   return CLAIM_REASONS.map((reason): ReasonEligibility => {
     if (facts.refundedAt) return { reason, eligible: false, rule: 'refunded', detail: 'The order was refunded' };
-    if (facts.openClaim) return { reason, eligible: false, rule: 'open_claim_exists', detail: 'This order already has an open claim' };
+    if (facts.openClaim)
+      return { reason, eligible: false, rule: 'open_claim_exists', detail: 'This order already has an open claim' };
     if (facts.now >= windowCloses) {
       return {
         reason,
@@ -93,11 +107,18 @@ export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): Reaso
         detail: `An item counts as not received ${policy.itemNotReceivedAfterDays} days after the latest delivery date, from ${notReceivedFrom.toISOString()}`,
       });
     }
-    const pending = waits.filter((wait) => wait.until > facts.now).sort((a, b) => b.until.getTime() - a.until.getTime());
+    const pending = waits
+      .filter((wait) => wait.until > facts.now)
+      .sort((a, b) => b.until.getTime() - a.until.getTime());
     if (pending.length === 0) return { reason, eligible: true, detail: 'A claim can be filed now' };
     const binding = pending[0];
     if (binding.until >= windowCloses) {
-      return { reason, eligible: false, rule: 'window_closed', detail: `The filing window closes at ${windowCloses.toISOString()}, before a claim would be possible` };
+      return {
+        reason,
+        eligible: false,
+        rule: 'window_closed',
+        detail: `The filing window closes at ${windowCloses.toISOString()}, before a claim would be possible`,
+      };
     }
     return { reason, eligible: false, eligibleAt: binding.until, rule: binding.rule, detail: binding.detail };
   });

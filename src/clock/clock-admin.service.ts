@@ -14,13 +14,23 @@ export class ClockAdminService {
   ) {}
 
   async advance(caller: Caller, dto: AdvanceClockDto): Promise<Date> {
-    if (dto.seconds !== undefined && dto.to !== undefined) throw DomainError.invalid('to', 'give either seconds or to, not both');
+    if (dto.seconds !== undefined && dto.to !== undefined)
+      throw DomainError.invalid('to', 'give either seconds or to, not both');
     const before = await this.clock.now();
-    const now = dto.to !== undefined ? await this.clock.advanceTo(new Date(dto.to), 'to') : await this.clock.advanceBy(dto.seconds!, 'seconds');
+    const now =
+      dto.to !== undefined
+        ? await this.clock.advanceTo(new Date(dto.to), 'to')
+        : await this.clock.advanceBy(dto.seconds!, 'seconds');
     await this.audit.record(
       null,
       caller,
-      { action: 'clock.advanced', subjectType: 'clock', subjectId: null, before: { now: before.toISOString() }, after: { now: now.toISOString() } },
+      {
+        action: 'clock.advanced',
+        subjectType: 'clock',
+        subjectId: null,
+        before: { now: before.toISOString() },
+        after: { now: now.toISOString() },
+      },
       now,
     );
     return now;

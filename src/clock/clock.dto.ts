@@ -6,7 +6,10 @@ import { LAST_YEAR } from '../calendar/holiday-source.js';
 const TEN_YEARS = 10 * 366 * 24 * 3600;
 
 export class AdvanceClockDto {
-  @ApiPropertyOptional({ description: `Seconds to move forward (give this or \`to\`); the clock stops at the end of ${LAST_YEAR}`, example: 86400 })
+  @ApiPropertyOptional({
+    description: `Seconds to move forward (give this or \`to\`); the clock stops at the end of ${LAST_YEAR}`,
+    example: 86400,
+  })
   @ValidateIf((dto: AdvanceClockDto) => dto.to === undefined)
   @Max(TEN_YEARS)
   @Min(1)

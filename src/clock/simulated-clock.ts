@@ -32,10 +32,16 @@ export class SimulatedClock extends Clock {
   /** Moves time to `to`; refuses to move it backwards, or past the years calendars cover. */
   async advanceTo(to: Date, field: string): Promise<Date> {
     if (!(to < END_OF_TIME)) throw DomainError.invalid(field, `${field} must fall in the years up to ${LAST_YEAR}`);
-    const rows: { now: Date }[] = await this.db.query('WITH moved AS (UPDATE simulated_clock SET now = $1 WHERE id = 1 AND now <= $1 RETURNING now) SELECT now FROM moved', [to]);
+    const rows: { now: Date }[] = await this.db.query(
+      'WITH moved AS (UPDATE simulated_clock SET now = $1 WHERE id = 1 AND now <= $1 RETURNING now) SELECT now FROM moved',
+      [to],
+    );
     if (rows.length === 0) {
       const current = await this.now();
-      throw DomainError.invalid(field, `the simulated clock never moves backwards; it is already ${current.toISOString()}`);
+      throw DomainError.invalid(
+        field,
+        `the simulated clock never moves backwards; it is already ${current.toISOString()}`,
+      );
     }
     return rows[0].now;
   }
@@ -48,7 +54,10 @@ export class SimulatedClock extends Clock {
     );
     if (rows.length === 0) {
       const current = await this.now();
-      throw DomainError.invalid(field, `${field} would move the simulated clock past the end of ${LAST_YEAR}; it is ${current.toISOString()}`);
+      throw DomainError.invalid(
+        field,
+        `${field} would move the simulated clock past the end of ${LAST_YEAR}; it is ${current.toISOString()}`,
+      );
     }
     return rows[0].now;
   }

@@ -14,7 +14,8 @@ export function decodeCursor(cursor: string, idKind: 'uuid' | 'serial' = 'uuid')
   try {
     const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const idOk = typeof id === 'string' && (idKind === 'uuid' ? isUuid(id) : /^\d{1,18}$/.test(id));
-    if (typeof key === 'string' && idOk && (key === 'infinity' || !Number.isNaN(Date.parse(key)))) return { key, id: id };
+    if (typeof key === 'string' && idOk && (key === 'infinity' || !Number.isNaN(Date.parse(key))))
+      return { key, id: id };
   } catch {
     // the 400 below
   }

@@ -1,4 +1,13 @@
-export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'forbidden_transition' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable' | 'not_eligible';
+export type ErrorCode =
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'forbidden_transition'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'not_eligible';
 
 export interface FieldError {
   field: string;

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { isPortalRoute } from '../portal/portal-session.js';
+import { isPortalRoute } from './portal-routes.js';
 import { problem } from './problem.filter.js';
 import { checkJsonShape, checkQueryShape, RequestShapeError } from './request-shape.js';
 
@@ -15,15 +15,19 @@ export const takesForms = (url: string | undefined): boolean => url === '/unsubs
  * parameters without NUL.
  */
 export function hardenHttp(fastify: FastifyInstance, bodyLimit: number): void {
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
-    try {
-      const fields = formFields(typeof body === 'string' ? body : body.toString('utf8'));
-      checkJsonShape(fields);
-      done(null, fields);
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => {
+      try {
+        const fields = formFields(typeof body === 'string' ? body : body.toString('utf8'));
+        checkJsonShape(fields);
+        done(null, fields);
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
@@ -44,7 +48,10 @@ export function hardenHttp(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
     if (type === 'application/x-www-form-urlencoded' && !takesForms(request.routeOptions.url)) {
-      void reply.status(415).header('Content-Type', 'application/problem+json; charset=utf-8').send(problem(415, 'This endpoint takes application/json'));
+      void reply
+        .status(415)
+        .header('Content-Type', 'application/problem+json; charset=utf-8')
+        .send(problem(415, 'This endpoint takes application/json'));
       return;
     }
     done();
@@ -74,7 +81,12 @@ export function formFields(text: string): Record<string, string | string[]> {
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const detail = status === 431 ? 'The request headers are too large' : status === 408 ? 'The request took too long to arrive' : 'The request is not valid HTTP';
+  const detail =
+    status === 431
+      ? 'The request headers are too large'
+      : status === 408
+        ? 'The request took too long to arrive'
+        : 'The request is not valid HTTP';
   const body = JSON.stringify(problem(status, detail));
   if (socket.writable) {
     socket.write(

@@ -21,7 +21,15 @@ const KEYS = {
  * first request with the same key (within 24 hours). A concurrent request
  * with the same key waits on the key's row until the first one commits.
  */
-export async function claimIdempotencyKey(tx: EntityManager, creates: keyof typeof KEYS, userId: string, key: string, requestHash: string, id: string, now: Date): Promise<string> {
+export async function claimIdempotencyKey(
+  tx: EntityManager,
+  creates: keyof typeof KEYS,
+  userId: string,
+  key: string,
+  requestHash: string,
+  id: string,
+  now: Date,
+): Promise<string> {
   const { table, column } = KEYS[creates];
   const claimed: unknown[] = await tx.query(
     `INSERT INTO ${table} (user_id, key, request_hash, ${column}, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -31,7 +39,10 @@ export async function claimIdempotencyKey(tx: EntityManager, creates: keyof type
     [userId, key, requestHash, id, now, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
   );
   if (claimed.length === 1) return id;
-  const [first]: { request_hash: string; id: string }[] = await tx.query(`SELECT request_hash, ${column} AS id FROM ${table} WHERE user_id = $1 AND key = $2`, [userId, key]);
+  const [first]: { request_hash: string; id: string }[] = await tx.query(
+    `SELECT request_hash, ${column} AS id FROM ${table} WHERE user_id = $1 AND key = $2`,
+    [userId, key],
+  );
   if (first.request_hash !== requestHash) {
     throw new DomainError('conflict', 'This Idempotency-Key was used with a different request body');
   }

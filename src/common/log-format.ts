@@ -2,7 +2,9 @@ import { stdSerializers, type TransportSingleOptions } from 'pino';
 
 /** Logs read as lines for a person at a terminal, and as JSON lines for a collector everywhere else. */
 export function logTransport(stream: { isTTY?: boolean } = process.stdout): TransportSingleOptions | undefined {
-  return stream.isTTY ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } : undefined;
+  return stream.isTTY
+    ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+    : undefined;
 }
 
 /** Keys of an error (and of its driver error) that may hold users' data: a query's parameters, a row's values. */
@@ -16,7 +18,11 @@ const SECRET_KEYS = ['parameters', 'detail', 'where'];
 export function errSerializer(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
   // pino-http hands custom serializers an error already serialized by pino's own: scrub either form.
-  const serialized = { ...(error instanceof Error ? (stdSerializers.err(error) as unknown as Record<string, unknown>) : (error as Record<string, unknown>)) };
+  const serialized = {
+    ...(error instanceof Error
+      ? (stdSerializers.err(error) as unknown as Record<string, unknown>)
+      : (error as Record<string, unknown>)),
+  };
   const scrub = (value: Record<string, unknown>) => {
     for (const key of SECRET_KEYS) delete value[key];
   };

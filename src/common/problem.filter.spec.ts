@@ -5,8 +5,18 @@ import { isRetryableConflict } from './transaction.js';
 
 describe('isDatabaseUnavailable', () => {
   it.each([
-    ['a refused connection (a bare object, as pg reports it)', { errno: -111, code: 'ECONNREFUSED', syscall: 'connect' }],
-    ['the server shutting down', new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))],
+    [
+      'a refused connection (a bare object, as pg reports it)',
+      { errno: -111, code: 'ECONNREFUSED', syscall: 'connect' },
+    ],
+    [
+      'the server shutting down',
+      new QueryFailedError(
+        'SELECT 1',
+        [],
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ),
+    ],
     ['a connection lost mid-transaction', new QueryRunnerAlreadyReleasedError()],
     ['a connection lost mid-transaction, as the entity manager says it', new QueryRunnerProviderAlreadyReleasedError()],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
@@ -15,7 +25,10 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it.each([
-    ['a constraint violation', new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' }))],
+    [
+      'a constraint violation',
+      new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' })),
+    ],
     ['a programming error', new TypeError('x is not a function')],
     ['nothing', undefined],
   ])('is false for %s', (_name, error) => {
@@ -25,7 +38,8 @@ describe('isDatabaseUnavailable', () => {
 
 describe('isRetryableConflict', () => {
   it('is true for a deadlock and a serialisation failure, as TypeORM wraps them, and false otherwise', () => {
-    const wrapped = (code: string) => new QueryFailedError('UPDATE', [], Object.assign(new Error('conflict'), { code }));
+    const wrapped = (code: string) =>
+      new QueryFailedError('UPDATE', [], Object.assign(new Error('conflict'), { code }));
     expect(isRetryableConflict(wrapped('40P01'))).toBe(true);
     expect(isRetryableConflict(wrapped('40001'))).toBe(true);
     expect(isRetryableConflict(wrapped('23505'))).toBe(false);
@@ -44,13 +58,25 @@ describe('a statement cancelled by the statement timeout', () => {
   ])('is 503 with Retry-After, not a 500, %s', (_name, error) => {
     expect(isStatementTimeout(error)).toBe(true);
     const { body, retryAfterSeconds } = toProblem(error, logger);
-    expect(body).toMatchObject({ status: 503, type: 'https://parley.dev/problems/unavailable', detail: expect.stringMatching(/took too long/) });
+    expect(body).toMatchObject({
+      status: 503,
+      type: 'https://parley.dev/problems/unavailable',
+      detail: expect.stringMatching(/took too long/),
+    });
     expect(retryAfterSeconds).toBe(5);
   });
 
   it('is not any other database error', () => {
-    for (const code of ['23505', '57P01', '40001', '55P03']) expect(isStatementTimeout(new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code })))).toBe(false);
+    for (const code of ['23505', '57P01', '40001', '55P03'])
+      expect(isStatementTimeout(new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code })))).toBe(
+        false,
+      );
     expect(isStatementTimeout(undefined)).toBe(false);
-    expect(toProblem(new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' })), logger).body.status).toBe(500);
+    expect(
+      toProblem(
+        new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' })),
+        logger,
+      ).body.status,
+    ).toBe(500);
   });
 });

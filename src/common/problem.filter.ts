@@ -82,7 +82,10 @@ export function toProblem(exception: unknown, logger: Logger): { body: Problem; 
       errors: exception.details.errors,
       slug: exception.code === 'forbidden_transition' ? 'forbidden-transition' : undefined,
     });
-    return { body: { ...exception.details.extensions, ...body }, retryAfterSeconds: exception.details.retryAfterSeconds };
+    return {
+      body: { ...exception.details.extensions, ...body },
+      retryAfterSeconds: exception.details.retryAfterSeconds,
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -90,7 +93,11 @@ export function toProblem(exception: unknown, logger: Logger): { body: Problem; 
     const fields = typeof response === 'object' ? (response as HttpExceptionBody) : {};
     const message = Array.isArray(fields.message) ? fields.message.join('; ') : (fields.message ?? exception.message);
     if (status === 500) logger.error(exception);
-    return { body: problem(status, status === 500 ? 'The service could not handle this request.' : message, { errors: fields.errors }) };
+    return {
+      body: problem(status, status === 500 ? 'The service could not handle this request.' : message, {
+        errors: fields.errors,
+      }),
+    };
   }
   if (isDatabaseUnavailable(exception)) {
     const code = (exception as { code?: unknown }).code;
@@ -111,14 +118,31 @@ export function toProblem(exception: unknown, logger: Logger): { body: Problem; 
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     // Errors raised before a handler runs (malformed JSON, a refused body shape, wrong content type, body too large).
     const errors = (exception as { errors?: unknown }).errors;
-    return { body: problem(statusCode, (exception as Error).message, { errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined }) };
+    return {
+      body: problem(statusCode, (exception as Error).message, {
+        errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined,
+      }),
+    };
   }
   logger.error(exception);
   return { body: problem(500, 'The service could not handle this request.') };
 }
 
 /** SQLSTATE classes and client errors that mean the database cannot be reached right now (not that the request was wrong). */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 // TypeORM's "query runner already released" (in two wordings) follows a connection lost in the middle of a transaction.
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused|database system is (starting up|shutting down|in recovery mode)|Query runner already released|connection provided by a query runner was already released/i;
@@ -126,14 +150,23 @@ const UNAVAILABLE_MESSAGE =
 export function isDatabaseUnavailable(exception: unknown): boolean {
   if (typeof exception !== 'object' || exception === null) return false;
   // Connection failures come as Errors and as bare objects ({ errno, code, syscall }), sometimes wrapped in TypeORM's error.
-  const codes = [(exception as { code?: unknown }).code, (exception as { driverError?: { code?: unknown } }).driverError?.code];
+  const codes = [
+    (exception as { code?: unknown }).code,
+    (exception as { driverError?: { code?: unknown } }).driverError?.code,
+  ];
   const message = (exception as { message?: unknown }).message;
-  return codes.some((code) => typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message));
+  return (
+    codes.some((code) => typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
+    (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message))
+  );
 }
 
 /** SQLSTATE 57014 (query_canceled): a statement stopped by statement_timeout, bare from pg or wrapped by TypeORM. */
 export function isStatementTimeout(exception: unknown): boolean {
   if (typeof exception !== 'object' || exception === null) return false;
-  const codes = [(exception as { code?: unknown }).code, (exception as { driverError?: { code?: unknown } }).driverError?.code];
+  const codes = [
+    (exception as { code?: unknown }).code,
+    (exception as { driverError?: { code?: unknown } }).driverError?.code,
+  ];
   return codes.includes('57014');
 }

@@ -45,20 +45,33 @@ export function checkJsonShape(value: unknown): void {
     const named = path === '' || isFieldName(path);
     const field = path !== '' && named ? path : 'body';
     if (typeof node === 'string') {
-      if (node.includes('\u0000')) throw new RequestShapeError([{ field, message: `${named ? field : 'a value in the body'} must not contain NUL characters` }]);
+      if (node.includes('\u0000'))
+        throw new RequestShapeError([
+          { field, message: `${named ? field : 'a value in the body'} must not contain NUL characters` },
+        ]);
       continue;
     }
     if (typeof node !== 'object' || node === null) continue;
-    if (depth >= MAX_BODY_DEPTH) throw new RequestShapeError([{ field, message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` }]);
-    const entries: [string, unknown][] = Array.isArray(node) ? node.map((item, index) => [String(index), item]) : Object.entries(node);
+    if (depth >= MAX_BODY_DEPTH)
+      throw new RequestShapeError([{ field, message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    const entries: [string, unknown][] = Array.isArray(node)
+      ? node.map((item, index) => [String(index), item])
+      : Object.entries(node);
     keys += entries.length;
-    if (keys > MAX_BODY_KEYS) throw new RequestShapeError([{ field: 'body', message: `the body holds more than ${MAX_BODY_KEYS} keys and items` }]);
+    if (keys > MAX_BODY_KEYS)
+      throw new RequestShapeError([
+        { field: 'body', message: `the body holds more than ${MAX_BODY_KEYS} keys and items` },
+      ]);
     for (const [key, child] of entries) {
       const childPath = Array.isArray(node) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
       if (!Array.isArray(node)) {
         // A key of FORBIDDEN_KEYS is Parley's own word, so it is named; the path to it only as any other.
-        if (FORBIDDEN_KEYS.has(key)) throw new RequestShapeError([{ field: named ? childPath : 'body', message: `${key} is not an accepted key` }]);
-        if (key.includes('\u0000')) throw new RequestShapeError([{ field, message: 'keys must not contain NUL characters' }]);
+        if (FORBIDDEN_KEYS.has(key))
+          throw new RequestShapeError([
+            { field: named ? childPath : 'body', message: `${key} is not an accepted key` },
+          ]);
+        if (key.includes('\u0000'))
+          throw new RequestShapeError([{ field, message: 'keys must not contain NUL characters' }]);
       }
       stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
@@ -75,8 +88,12 @@ export function checkQueryShape(query: Record<string, unknown>): void {
     const named = isFieldName(name);
     const field = named ? name : 'query';
     const subject = named ? name : 'a query parameter';
-    if (Array.isArray(value)) throw new RequestShapeError([{ field, message: named ? `${name} must be given once` : 'a query parameter is given more than once' }]);
-    if (typeof value === 'string' && value.includes('\u0000')) throw new RequestShapeError([{ field, message: `${subject} must not contain NUL characters` }]);
+    if (Array.isArray(value))
+      throw new RequestShapeError([
+        { field, message: named ? `${name} must be given once` : 'a query parameter is given more than once' },
+      ]);
+    if (typeof value === 'string' && value.includes('\u0000'))
+      throw new RequestShapeError([{ field, message: `${subject} must not contain NUL characters` }]);
   }
 }
 
@@ -88,7 +105,10 @@ export function checkQueryShape(query: Record<string, unknown>): void {
 export function capFieldErrors(errors: FieldError[]): FieldError[] {
   const shown = errors.map(unnamed);
   if (shown.length <= MAX_FIELD_ERRORS) return shown;
-  return [...shown.slice(0, MAX_FIELD_ERRORS), { field: 'body', message: `and ${shown.length - MAX_FIELD_ERRORS} more errors` }];
+  return [
+    ...shown.slice(0, MAX_FIELD_ERRORS),
+    { field: 'body', message: `and ${shown.length - MAX_FIELD_ERRORS} more errors` },
+  ];
 }
 
 function unnamed(error: FieldError): FieldError {
@@ -97,6 +117,8 @@ function unnamed(error: FieldError): FieldError {
   let known = 0;
   while (known < parts.length - 1 && isFieldName(parts.slice(0, known + 1).join('.'))) known++;
   const field = known > 0 ? parts.slice(0, known).join('.') : 'request';
-  const problem = error.message.endsWith('should not exist') ? 'a property that is not accepted' : 'a property that is not valid';
+  const problem = error.message.endsWith('should not exist')
+    ? 'a property that is not accepted'
+    : 'a property that is not valid';
   return { field, message: `${known > 0 ? field : 'the request'} has ${problem} (its name is not repeated here)` };
 }

@@ -25,7 +25,11 @@ export function securityHeadersOf(options: HelmetOptions): Record<string, string
  * (not what merely starts like them), get its headers instead (the API docs'
  * UI needs inline script).
  */
-export function useSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions, exception?: { paths: readonly string[]; options: HelmetOptions }): void {
+export function useSecurityHeaders(
+  fastify: FastifyInstance,
+  options: HelmetOptions,
+  exception?: { paths: readonly string[]; options: HelmetOptions },
+): void {
   const headers = securityHeadersOf(options);
   const paths = new Set(exception?.paths);
   const excepted = exception && securityHeadersOf(exception.options);

@@ -69,7 +69,9 @@ export class SharedLimits {
 
   /** Drops windows that ended (the purge job). */
   async purge(): Promise<number> {
-    const rows: unknown[] = await this.db.query(`WITH gone AS (DELETE FROM rate_limits WHERE window_ends < now() RETURNING 1) SELECT 1 FROM gone`);
+    const rows: unknown[] = await this.db.query(
+      `WITH gone AS (DELETE FROM rate_limits WHERE window_ends < now() RETURNING 1) SELECT 1 FROM gone`,
+    );
     return rows.length;
   }
 }
@@ -112,7 +114,9 @@ export class PostingLimit {
   check(counted: WindowCount): void {
     if (counted.count > this.config.env.POST_RATE_LIMIT_PER_MINUTE) {
       const wait = counted.retryAfterSeconds;
-      throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, { retryAfterSeconds: wait });
+      throw new DomainError('rate_limited', `Too many messages; try again in ${wait} seconds`, {
+        retryAfterSeconds: wait,
+      });
     }
   }
 

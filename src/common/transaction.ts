@@ -5,7 +5,10 @@ const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
 
 export function isRetryableConflict(error: unknown): boolean {
-  const codes = [(error as { code?: unknown })?.code, (error as { driverError?: { code?: unknown } })?.driverError?.code];
+  const codes = [
+    (error as { code?: unknown })?.code,
+    (error as { driverError?: { code?: unknown } })?.driverError?.code,
+  ];
   return codes.some((code) => typeof code === 'string' && RETRYABLE.has(code));
 }
 

@@ -14,7 +14,8 @@ export function SingleLine(options?: ValidationOptions) {
       options,
       validator: {
         validate: (value: unknown) => typeof value !== 'string' || !CONTROL.test(value),
-        defaultMessage: (args: ValidationArguments) => `${args.property} must be a single line without control characters`,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} must be a single line without control characters`,
       },
     });
 }

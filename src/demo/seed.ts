@@ -12,11 +12,29 @@ interface Account {
 }
 
 const SELLERS = [
-  { name: 'Sunset Outfitters', email: 'sunset@demo.parley', timeZone: 'America/Los_Angeles', country: 'US', subdivision: 'CA' },
-  { name: 'Alpenhaus Munich', email: 'alpenhaus@demo.parley', timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' },
+  {
+    name: 'Sunset Outfitters',
+    email: 'sunset@demo.parley',
+    timeZone: 'America/Los_Angeles',
+    country: 'US',
+    subdivision: 'CA',
+  },
+  {
+    name: 'Alpenhaus Munich',
+    email: 'alpenhaus@demo.parley',
+    timeZone: 'Europe/Berlin',
+    country: 'DE',
+    subdivision: 'BY',
+  },
   { name: 'Sakura Stationery', email: 'sakura@demo.parley', timeZone: 'Asia/Tokyo', country: 'JP' },
   { name: 'Thames Tech', email: 'thames@demo.parley', timeZone: 'Europe/London', country: 'GB', subdivision: 'ENG' },
-  { name: 'Harbour Home', email: 'harbour@demo.parley', timeZone: 'Australia/Sydney', country: 'AU', subdivision: 'NSW' },
+  {
+    name: 'Harbour Home',
+    email: 'harbour@demo.parley',
+    timeZone: 'Australia/Sydney',
+    country: 'AU',
+    subdivision: 'NSW',
+  },
 ];
 const BUYERS = [
   'Ana García',
@@ -47,12 +65,24 @@ const PRODUCTS = [
 ] as const;
 const QUESTIONS: [string, string, string][] = [
   ['question', 'Does it come in a larger size?', 'Hi! Is there a size up from the one listed? Thanks.'],
-  ['item_not_received', 'My parcel has not arrived', 'The tracking has not moved for a week. Can you check with the courier?'],
+  [
+    'item_not_received',
+    'My parcel has not arrived',
+    'The tracking has not moved for a week. Can you check with the courier?',
+  ],
   ['damaged_or_defective', 'It arrived damaged', 'The box was crushed and the item is scratched. What can we do?'],
-  ['not_as_described', 'Colour is different from the photos', 'The listing shows dark green but I received olive. Can I exchange it?'],
+  [
+    'not_as_described',
+    'Colour is different from the photos',
+    'The listing shows dark green but I received olive. Can I exchange it?',
+  ],
   ['return_request', 'I would like to return it', 'It does not fit. How do I send it back?'],
   ['question', 'Is this compatible with my model?', 'Will it work with the 2024 model? The listing does not say.'],
-  ['refund_not_received', 'Refund not received yet', 'You confirmed the return two weeks ago but I have no refund yet.'],
+  [
+    'refund_not_received',
+    'Refund not received yet',
+    'You confirmed the return two weeks ago but I have no refund yet.',
+  ],
 ];
 const REPLIES = [
   'Thanks for writing! Yes, we can help with that.',
@@ -80,15 +110,26 @@ function random(seed: number): () => number {
  * buyers, agents, a few hundred orders, cases in every state, claims in
  * every state, Message Center items in every category and a phishing report.
  */
-export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor(userId: string): string }, progress: (step: string) => void): Promise<Account[]> {
+export async function seedDemo(
+  api: { baseUrl: string; adminId: string; tokenFor(userId: string): string },
+  progress: (step: string) => void,
+): Promise<Account[]> {
   const next = random(20260202);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const admin: Account = { id: api.adminId, email: '', role: 'admin', name: 'Admin', token: api.tokenFor(api.adminId) };
 
-  const call = async (who: Account, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<Record<string, unknown>> => {
+  const call = async (
+    who: Account,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+  ): Promise<Record<string, unknown>> => {
     const response = await fetch(`${api.baseUrl}${url}`, {
       method,
-      headers: { authorization: `Bearer ${who.token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${who.token}`,
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     });
     const text = await response.text();
@@ -104,12 +145,21 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
 
   progress('accounts');
   const create = async (role: string, name: string, email: string, seller?: object): Promise<Account> => {
-    const user = await call(admin, 'POST', '/users', { email, password: DEMO_PASSWORD, role, displayName: name, seller });
+    const user = await call(admin, 'POST', '/users', {
+      email,
+      password: DEMO_PASSWORD,
+      role,
+      displayName: name,
+      seller,
+    });
     const id = user.id as string;
     return { id, email, role, name, token: api.tokenFor(id) };
   };
   const sellers: Account[] = [];
-  for (const s of SELLERS) sellers.push(await create('seller', s.name, s.email, { timeZone: s.timeZone, country: s.country, subdivision: s.subdivision }));
+  for (const s of SELLERS)
+    sellers.push(
+      await create('seller', s.name, s.email, { timeZone: s.timeZone, country: s.country, subdivision: s.subdivision }),
+    );
   const buyers: Account[] = [];
   for (const name of BUYERS)
     buyers.push(
@@ -124,7 +174,8 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
       ),
     );
   const agents: Account[] = [];
-  for (const name of AGENTS) agents.push(await create('agent', name, `${name.split(' ')[0].toLowerCase()}@demo.parley`));
+  for (const name of AGENTS)
+    agents.push(await create('agent', name, `${name.split(' ')[0].toLowerCase()}@demo.parley`));
 
   progress('orders');
   const orders: { id: string; buyer: Account; seller: Account; placedAt: Date }[] = [];
@@ -148,15 +199,23 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
     const id = order.id as string;
     orders.push({ id, buyer, seller, placedAt });
     const shipped = new Date(placedAt.getTime() + 86_400_000);
-    if (shipped.getTime() < start) await call(admin, 'POST', `/orders/${id}/events`, { type: 'shipped', at: shipped.toISOString() });
+    if (shipped.getTime() < start)
+      await call(admin, 'POST', `/orders/${id}/events`, { type: 'shipped', at: shipped.toISOString() });
     const delivered = new Date(placedAt.getTime() + 4 * 86_400_000);
-    if (next() < 0.7 && delivered.getTime() < start) await call(admin, 'POST', `/orders/${id}/events`, { type: 'delivered', at: delivered.toISOString() });
+    if (next() < 0.7 && delivered.getTime() < start)
+      await call(admin, 'POST', `/orders/${id}/events`, { type: 'delivered', at: delivered.toISOString() });
   }
   let nextOrder = 0;
   const takeOrder = () => orders[nextOrder++];
   const openCase = async (order: (typeof orders)[number], index: number) => {
     const [topic, subject, body] = QUESTIONS[index % QUESTIONS.length];
-    const opened = await call(order.buyer, 'POST', '/cases', { sellerId: order.seller.id, orderId: order.id, topic, subject, body });
+    const opened = await call(order.buyer, 'POST', '/cases', {
+      sellerId: order.seller.id,
+      orderId: order.id,
+      topic,
+      subject,
+      body,
+    });
     return { id: opened.id as string, order };
   };
 
@@ -180,7 +239,9 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
   const respond = async (k: number) => {
     const claim = await call(admin, 'GET', `/claims/${claims[k].id}`);
     if (claim.status === 'awaiting_seller')
-      await call(claims[k].order.seller, 'POST', `/claims/${claims[k].id}/respond`, { body: 'It left our warehouse intact; please share photos.' });
+      await call(claims[k].order.seller, 'POST', `/claims/${claims[k].id}/respond`, {
+        body: 'It left our warehouse intact; please share photos.',
+      });
   };
   const decide = (k: number, outcome: 'granted' | 'denied') =>
     call(agent, 'POST', `/claims/${claims[k].id}/decide`, {
@@ -225,7 +286,9 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
   const [first] = queue.items as { id: string; caseId: string }[];
   if (first) {
     await call(agent, 'POST', `/escalations/${first.id}/assign`, {});
-    await call(agent, 'POST', `/cases/${first.caseId}/messages`, { body: 'Hello from customer service: we are chasing the seller for you.' });
+    await call(agent, 'POST', `/cases/${first.caseId}/messages`, {
+      body: 'Hello from customer service: we are chasing the seller for you.',
+    });
   }
   // A look-alike message, reported by the buyer as phishing.
   const phishy = await openCase(takeOrder(), 0);
@@ -234,13 +297,19 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
   });
   const inbox = await call(phishy.order.buyer, 'GET', `/inbox?caseId=${phishy.id}&category=seller_messages`);
   const [item] = inbox.items as { id: string }[];
-  if (item) await call(phishy.order.buyer, 'POST', `/inbox/${item.id}/report`, { reason: 'Asks for my personal details for a prize I never entered' });
+  if (item)
+    await call(phishy.order.buyer, 'POST', `/inbox/${item.id}/report`, {
+      reason: 'Asks for my personal details for a prize I never entered',
+    });
   for (const category of ['promotions', 'notices'] as const) {
     await call(admin, 'POST', '/admin/broadcasts', {
       category,
       audience: 'all',
       subject: category === 'promotions' ? 'Spring sale: 20 % off outdoor gear' : 'Updated buyer protection terms',
-      body: category === 'promotions' ? 'From Monday, outdoor gear is 20 % off across the marketplace.' : 'From 1 April, claims can be filed up to 90 days after delivery.',
+      body:
+        category === 'promotions'
+          ? 'From Monday, outdoor gear is 20 % off across the marketplace.'
+          : 'From 1 April, claims can be filed up to 90 days after delivery.',
     });
   }
 
@@ -265,19 +334,34 @@ export async function seedDemo(api: { baseUrl: string; adminId: string; tokenFor
   for (const k of [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]) await file(k);
   // 0 stays with the seller; 1 under review; 2 waiting for the buyer's information.
   for (const k of [1, 2, 7, 8, 9, 10, 11]) await respond(k);
-  await call(agent, 'POST', `/claims/${claims[2].id}/request-info`, { from: 'buyer', body: 'Could you send a photo of the packaging?' });
-  await call(claims[3].order.seller, 'POST', `/claims/${claims[3].id}/refund`, { amount: { amount: 1000, currency: 'USD' } });
+  await call(agent, 'POST', `/claims/${claims[2].id}/request-info`, {
+    from: 'buyer',
+    body: 'Could you send a photo of the packaging?',
+  });
+  await call(claims[3].order.seller, 'POST', `/claims/${claims[3].id}/refund`, {
+    amount: { amount: 1000, currency: 'USD' },
+  });
   await call(claims[4].order.buyer, 'POST', `/claims/${claims[4].id}/withdraw`);
   await decide(7, 'denied');
   await decide(8, 'granted');
   await decide(9, 'granted');
   await decide(10, 'denied');
   await decide(11, 'denied');
-  await call(claims[7].order.buyer, 'POST', `/claims/${claims[7].id}/appeal`, { body: 'I have more photos that show the damage.' });
-  await call(claims[8].order.seller, 'POST', `/claims/${claims[8].id}/appeal`, { body: 'The buyer damaged it after delivery.' });
+  await call(claims[7].order.buyer, 'POST', `/claims/${claims[7].id}/appeal`, {
+    body: 'I have more photos that show the damage.',
+  });
+  await call(claims[8].order.seller, 'POST', `/claims/${claims[8].id}/appeal`, {
+    body: 'The buyer damaged it after delivery.',
+  });
   await call(claims[11].order.buyer, 'POST', `/claims/${claims[11].id}/appeal`, { body: 'Please look again.' });
-  await call(otherAgent, 'POST', `/claims/${claims[7].id}/decide-appeal`, { outcome: 'upheld', note: 'The new photos do not change the decision.' });
-  await call(otherAgent, 'POST', `/claims/${claims[8].id}/decide-appeal`, { outcome: 'reversed', note: 'Delivery photos show the item intact.' });
+  await call(otherAgent, 'POST', `/claims/${claims[7].id}/decide-appeal`, {
+    outcome: 'upheld',
+    note: 'The new photos do not change the decision.',
+  });
+  await call(otherAgent, 'POST', `/claims/${claims[8].id}/decide-appeal`, {
+    outcome: 'reversed',
+    note: 'Delivery photos show the item intact.',
+  });
   progress('done');
   return [...sellers, ...buyers, ...agents];
 }

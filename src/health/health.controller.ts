@@ -27,7 +27,9 @@ export class HealthController {
       return await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
     } catch (error) {
       const failing = (error as { response?: { error?: Record<string, { message?: string }> } }).response?.error ?? {};
-      const reasons = Object.entries(failing).map(([name, state]) => `${name} down${state.message ? ` (${state.message})` : ''}`);
+      const reasons = Object.entries(failing).map(
+        ([name, state]) => `${name} down${state.message ? ` (${state.message})` : ''}`,
+      );
       throw new DomainError('unavailable', `Not ready: ${reasons.join('; ') || 'a dependency is down'}`);
     }
   }

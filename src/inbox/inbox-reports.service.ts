@@ -8,12 +8,22 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { CasesService } from '../cases/cases.service.js';
 import { ClaimsService } from '../claims/claims.service.js';
 import { Clock } from '../common/clock.js';
+import type { ConversationKind } from '../conversations/conversation.js';
 import { EARLIER_REPORT } from './inbox.queries.js';
+import {
+  DECIDE_REPORT,
+  INSERT_REPORT,
+  LINK_REPORT_ESCALATION,
+  REPORT_BY_ID,
+  REPORT_LOCKED,
+  REPORTABLE_ITEM,
+  REPORTS_WITH_STATUS,
+} from './inbox-reports.queries.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { transaction } from '../common/transaction.js';
 import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
-import { EscalationsService } from '../support/escalations.service.js';
+import { EscalationsService } from '../escalations/escalations.service.js';
 import { DecideReportDto, ReportDto, ReportView } from './inbox.dto.js';
 import { InboxService } from './inbox.service.js';
 
@@ -26,6 +36,8 @@ interface ReportRow {
   reporter_id: string;
   sender_id: string | null;
   message_id: string | null;
+  /** Which conversation's message it is: known from the report itself, so a purged item does not lose it. */
+  message_kind: ConversationKind | null;
   case_id: string | null;
   claim_id: string | null;
   escalation_id: string | null;
@@ -50,8 +62,6 @@ const toView = (row: ReportRow): ReportView => ({
   createdAt: row.created_at.toISOString(),
 });
 
-const REPORT = `SELECT r.*, i.subject, i.body, i.kind FROM inbox_reports r LEFT JOIN inbox_items i ON i.id = r.item_id`;
-
 /**
  * Phishing reports (docs/inbox.md): any user reports an item of theirs as
  * suspicious; it disappears for them and support gets an escalation. An agent
@@ -75,35 +85,55 @@ export class InboxReportsService {
     await this.broadcasts.deliver(caller.id);
     const now = await this.clock.now();
     return transaction(this.db, async (tx) => {
-      const [item]: { id: string; kind: string; sender_id: string | null; message_id: string | null; case_id: string | null; claim_id: string | null }[] = isUuid(itemId)
-        ? await tx.query(`SELECT id, kind, sender_id, message_id, case_id, claim_id FROM inbox_items WHERE id = $1 AND user_id = $2 AND hidden_at IS NULL FOR UPDATE`, [
-            itemId,
-            caller.id,
-          ])
-        : [];
+      const [item]: {
+        id: string;
+        kind: string;
+        sender_id: string | null;
+        message_id: string | null;
+        case_id: string | null;
+        claim_id: string | null;
+      }[] = isUuid(itemId) ? await tx.query(REPORTABLE_ITEM, [itemId, caller.id]) : [];
       if (!item) throw DomainError.notFound('Message');
       // One report per item and reporter: an item back in view after support dismissed its report is not reviewed twice. (While a
       // report is open, or after one was confirmed, the item is hidden from its reporter: not found above.)
-      const [earlier]: { id: string; status: ReportView['status'] }[] = await tx.query(EARLIER_REPORT, [item.id, caller.id]);
+      const [earlier]: { id: string; status: ReportView['status'] }[] = await tx.query(EARLIER_REPORT, [
+        item.id,
+        caller.id,
+      ]);
       if (earlier) {
-        const detail = earlier.status === 'open' ? 'You already reported this message; support is reviewing it' : 'You already reported this message and support reviewed it';
-        throw new DomainError('conflict', detail, { extensions: { reportId: earlier.id, reportStatus: earlier.status } });
+        const detail =
+          earlier.status === 'open'
+            ? 'You already reported this message; support is reviewing it'
+            : 'You already reported this message and support reviewed it';
+        throw new DomainError('conflict', detail, {
+          extensions: { reportId: earlier.id, reportStatus: earlier.status },
+        });
       }
       const id = randomUUID();
-      await tx.query(
-        `INSERT INTO inbox_reports (id, item_id, reporter_id, sender_id, message_id, case_id, claim_id, reason, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
-        [id, item.id, caller.id, item.sender_id, item.message_id, item.case_id, item.claim_id, dto.reason ?? null, now],
-      );
+      const messageKind: ConversationKind | null =
+        item.message_id === null ? null : CASE_MESSAGE_KINDS.includes(item.kind) ? 'case' : 'claim';
+      await tx.query(INSERT_REPORT, [
+        id,
+        item.id,
+        caller.id,
+        item.sender_id,
+        item.message_id,
+        messageKind,
+        item.case_id,
+        item.claim_id,
+        dto.reason ?? null,
+        now,
+      ]);
       const escalation = await this.escalations.open(tx, {
         caseId: item.case_id,
         claimId: item.claim_id,
         reportId: id,
-        messageId: CASE_MESSAGE_KINDS.includes(item.kind) ? item.message_id : null,
+        messageId: messageKind === 'case' ? item.message_id : null,
         reason: 'phishing_report',
         priority: 'high',
         now,
       });
-      await tx.query(`UPDATE inbox_reports SET escalation_id = $2 WHERE id = $1`, [id, escalation.id]);
+      await tx.query(LINK_REPORT_ESCALATION, [id, escalation.id]);
       await this.inbox.change(tx, 'hide', 'i.id = $1', [item.id], now);
       return this.view(tx, id);
     });
@@ -111,18 +141,18 @@ export class InboxReportsService {
 
   /** Reports for support, newest first; `status` narrows (open by default). */
   async list(status: ReportView['status'] = 'open'): Promise<ReportView[]> {
-    const rows: ReportRow[] = await this.db.query(`${REPORT} WHERE r.status = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 500`, [status]);
+    const rows: ReportRow[] = await this.db.query(REPORTS_WITH_STATUS, [status]);
     return rows.map(toView);
   }
 
   async confirm(caller: Caller, reportId: string, dto: DecideReportDto): Promise<ReportView> {
     return this.decide(caller, reportId, 'confirmed', dto, async (tx, report, now) => {
       const actor = { id: caller.id, role: caller.role };
-      if (!report.message_id) return;
+      if (!report.message_id || !report.message_kind) return;
       // Whoever else received the same message no longer sees it either.
       await this.inbox.change(tx, 'hide', 'i.message_id = $1', [report.message_id], now);
-      const onCase = report.kind !== null && CASE_MESSAGE_KINDS.includes(report.kind);
-      if (onCase) await this.cases.quarantineReported(tx, report.message_id, actor, report.id, now);
+      if (report.message_kind === 'case')
+        await this.cases.quarantineReported(tx, report.message_id, actor, report.id, now);
       else await this.claims.quarantineReported(tx, report.message_id, actor, report.id, now);
     });
   }
@@ -143,19 +173,28 @@ export class InboxReportsService {
     if (!isSupport(caller)) throw DomainError.notFound('Report');
     const now = await this.clock.now();
     return transaction(this.db, async (tx) => {
-      const [report]: ReportRow[] = isUuid(reportId) ? await tx.query(`${REPORT} WHERE r.id = $1 FOR UPDATE OF r`, [reportId]) : [];
+      const [report]: ReportRow[] = isUuid(reportId) ? await tx.query(REPORT_LOCKED, [reportId]) : [];
       if (!report) throw DomainError.notFound('Report');
       if (report.status !== 'open') {
-        throw new DomainError('forbidden_transition', `This report was already ${report.status}`, { extensions: { currentState: report.status, action: verdict } });
+        throw new DomainError('forbidden_transition', `This report was already ${report.status}`, {
+          extensions: { currentState: report.status, action: verdict },
+        });
       }
       await apply(tx, report, now);
-      await tx.query(`UPDATE inbox_reports SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1`, [report.id, verdict, caller.id, now]);
+      await tx.query(DECIDE_REPORT, [report.id, verdict, caller.id, now]);
       const escalation = report.escalation_id ? await this.escalations.lock(tx, report.escalation_id) : null;
-      if (escalation && escalation.status !== 'resolved') await this.escalations.resolve(tx, escalation, `phishing_${verdict}`, dto.note ?? null, now);
+      if (escalation && escalation.status !== 'resolved')
+        await this.escalations.resolve(tx, escalation, `phishing_${verdict}`, dto.note ?? null, now);
       await this.audit.record(
         tx,
         caller,
-        { action: `report.${verdict}`, subjectType: 'report', subjectId: report.id, before: { status: 'open' }, after: { status: verdict } },
+        {
+          action: `report.${verdict}`,
+          subjectType: 'report',
+          subjectId: report.id,
+          before: { status: 'open' },
+          after: { status: verdict },
+        },
         now,
       );
       return this.view(tx, report.id);
@@ -163,7 +202,7 @@ export class InboxReportsService {
   }
 
   private async view(tx: EntityManager, id: string): Promise<ReportView> {
-    const [row]: ReportRow[] = await tx.query(`${REPORT} WHERE r.id = $1`, [id]);
+    const [row]: ReportRow[] = await tx.query(REPORT_BY_ID, [id]);
     return toView(row);
   }
 }

@@ -7,7 +7,7 @@ import { problem } from '../common/problem.filter.js';
 import { DatabaseEvents } from '../common/database/database-events.js';
 import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { countsOf, ItemRow, toItemView } from './inbox.service.js';
-import { INBOX_CHANNEL } from './inbox.queries.js';
+import { COUNTERS, INBOX_CHANNEL, ITEMS_AFTER_SEQ } from './inbox.queries.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { SESSIONS_CHANNEL } from '../auth/session-cache.js';
@@ -71,7 +71,12 @@ export class InboxStreamService implements OnApplicationShutdown {
     if (gone) return;
     const newest = Number(counters?.seq ?? 0);
     const tooFarBehind = resumeAfter !== undefined && newest - resumeAfter > env.STREAM_REPLAY_LIMIT;
-    const subscriber: Subscriber = { userId, lastSeq: resumeAfter !== undefined && !tooFarBehind ? resumeAfter : newest, response, pumping: Promise.resolve() };
+    const subscriber: Subscriber = {
+      userId,
+      lastSeq: resumeAfter !== undefined && !tooFarBehind ? resumeAfter : newest,
+      response,
+      pumping: Promise.resolve(),
+    };
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -125,7 +130,9 @@ export class InboxStreamService implements OnApplicationShutdown {
       // The response is the stream's now, so no exception filter can answer: say it here.
       if (reply.raw.headersSent) return void reply.raw.end();
       const body = problem(503, 'Live updates are unavailable right now; try again shortly');
-      reply.raw.writeHead(503, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Retry-After': '5' }).end(JSON.stringify(body));
+      reply.raw
+        .writeHead(503, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Retry-After': '5' })
+        .end(JSON.stringify(body));
       this.logger.warn({ err: error }, 'A live update stream could not be opened');
     }
   }
@@ -136,7 +143,9 @@ export class InboxStreamService implements OnApplicationShutdown {
   }
 
   private refresh(subscriber: Subscriber): void {
-    subscriber.pumping = subscriber.pumping.then(() => this.pump(subscriber)).catch((error: unknown) => this.logger.warn({ err: error }, 'A live update could not be sent'));
+    subscriber.pumping = subscriber.pumping
+      .then(() => this.pump(subscriber))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'A live update could not be sent'));
   }
 
   /**
@@ -160,18 +169,21 @@ export class InboxStreamService implements OnApplicationShutdown {
     for (;;) {
       if (response.writableNeedDrain) await drained(response);
       if (response.writableEnded || response.destroyed) return;
-      const rows: ItemRow[] = await this.db.query(
-        `SELECT i.id, i.seq, i.category, i.sender_kind, i.sender_id, i.sender_name, i.subject, left(i.body, 200) AS snippet, i.case_id, i.order_id, i.claim_id, i.created_at, i.read_at, i.deleted_at
-           FROM inbox_items i WHERE i.user_id = $1 AND i.seq > $2 AND i.hidden_at IS NULL ORDER BY i.seq LIMIT $3`,
-        [subscriber.userId, subscriber.lastSeq, CATCH_UP_BATCH],
-      );
+      const rows: ItemRow[] = await this.db.query(ITEMS_AFTER_SEQ, [
+        subscriber.userId,
+        subscriber.lastSeq,
+        CATCH_UP_BATCH,
+      ]);
       for (const row of rows) {
         if (!this.send(subscriber, `id: ${row.seq}\nevent: item\ndata: ${JSON.stringify(toItemView(row))}\n\n`)) return;
         subscriber.lastSeq = Number(row.seq);
       }
       if (rows.length < CATCH_UP_BATCH) break;
     }
-    this.send(subscriber, `event: counts\ndata: ${JSON.stringify(countsOf(await this.counters(subscriber.userId)))}\n\n`);
+    this.send(
+      subscriber,
+      `event: counts\ndata: ${JSON.stringify(countsOf(await this.counters(subscriber.userId)))}\n\n`,
+    );
   }
 
   /** Ends every stream of a user (their sessions changed: each reconnects, and only a session that still stands gets back in). */
@@ -180,7 +192,7 @@ export class InboxStreamService implements OnApplicationShutdown {
   }
 
   private async counters(userId: string): Promise<Record<string, number | string> | undefined> {
-    const rows: Record<string, number | string>[] = await this.db.query(`SELECT * FROM inbox_counters WHERE user_id = $1`, [userId]);
+    const rows: Record<string, number | string>[] = await this.db.query(COUNTERS, [userId]);
     return rows[0];
   }
 
@@ -195,7 +207,10 @@ export class InboxStreamService implements OnApplicationShutdown {
     this.listening ??= Promise.all([
       this.events.subscribe(INBOX_CHANNEL, {
         message: (payload) => {
-          const targets = payload === '*' ? [...this.subscribers.values()] : [this.subscribers.get(payload)].filter((set) => set !== undefined);
+          const targets =
+            payload === '*'
+              ? [...this.subscribers.values()]
+              : [this.subscribers.get(payload)].filter((set) => set !== undefined);
           for (const users of targets) for (const subscriber of users) this.refresh(subscriber);
         },
         reset: () => {

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import {
@@ -19,7 +27,8 @@ import { InboxReportsService } from './inbox-reports.service.js';
 import { InboxStreamService } from './inbox-stream.service.js';
 import { InboxService } from './inbox.service.js';
 
-const BULK = 'Either `ids` (others’ ids are listed in notFound and never touched) or `filter` (the list filters; every matching item)';
+const BULK =
+  'Either `ids` (others’ ids are listed in notFound and never touched) or `filter` (the list filters; every matching item)';
 
 @ApiTags('inbox')
 @ApiBearerAuth()
@@ -33,7 +42,9 @@ export class InboxController {
 
   @Get()
   @ApiOkResponse({ type: InboxPageView, description: 'The caller’s Message Center, newest first' })
-  @ApiBadRequestResponse({ description: 'A filter is invalid, or the search `q` is over its limits (the message says which)' })
+  @ApiBadRequestResponse({
+    description: 'A filter is invalid, or the search `q` is over its limits (the message says which)',
+  })
   list(@Query() query: ListInboxQueryDto, @CurrentCaller() caller: Caller): Promise<InboxPageView> {
     return this.inbox.list(caller, query);
   }
@@ -44,7 +55,11 @@ export class InboxController {
       'Server-Sent Events for the caller, from every instance: `item` events (id: the item’s sequence number) and `counts` events. Reconnect with Last-Event-ID to get exactly what was missed; a client more than STREAM_REPLAY_LIMIT items behind gets a `reload` event (id: the newest item) instead and should reload its list. The server ends a stream after STREAM_MAX_LIFETIME_SECONDS, when its session expires or ends, and closes a user’s oldest beyond STREAM_MAX_PER_USER: reconnect.',
     content: { 'text/event-stream': {} },
   })
-  live(@Headers('last-event-id') lastEventId: string | undefined, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  live(
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.stream.serve(caller.id, reply, lastEventId);
   }
 
@@ -115,7 +130,10 @@ export class ReportsController {
 
   @Post(':id/confirm')
   @HttpCode(200)
-  @ApiOkResponse({ type: ReportView, description: 'Phishing: the message is quarantined for every recipient and counts against its sender' })
+  @ApiOkResponse({
+    type: ReportView,
+    description: 'Phishing: the message is quarantined for every recipient and counts against its sender',
+  })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Already decided' })
   confirm(@Param('id') id: string, @Body() dto: DecideReportDto, @CurrentCaller() caller: Caller): Promise<ReportView> {

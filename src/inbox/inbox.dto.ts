@@ -20,7 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { ValidationOptions } from 'class-validator';
-import { boolean, integer } from '../common/transforms.js';
+import { boolean, integer } from '../../lib/transforms.js';
 import { CATEGORIES } from '../notifications/categories.js';
 import type { Category } from '../notifications/categories.js';
 import { parseSearch, SEARCH_LIMITS } from './inbox.queries.js';
@@ -44,14 +44,21 @@ function Search(options?: ValidationOptions) {
       target: target.constructor,
       propertyName,
       options,
-      validator: { validate: (value: unknown) => refusal(value) === undefined, defaultMessage: (args) => refusal(args?.value) ?? '' },
+      validator: {
+        validate: (value: unknown) => refusal(value) === undefined,
+        defaultMessage: (args) => refusal(args?.value) ?? '',
+      },
     });
 }
 
 /** The filters of the Message Center list; bulk actions take the same. */
 export class InboxFilterDto {
   @ApiPropertyOptional({ enum: CATEGORIES }) @IsOptional() @IsIn(CATEGORIES) category?: Category;
-  @ApiPropertyOptional({ description: 'true: unread items only' }) @IsOptional() @Transform(boolean) @IsBoolean() unread?: boolean;
+  @ApiPropertyOptional({ description: 'true: unread items only' })
+  @IsOptional()
+  @Transform(boolean)
+  @IsBoolean()
+  unread?: boolean;
 
   @ApiPropertyOptional({
     description: `Full-text search, web-search syntax: words, "a phrase", -excluded, or. Accents do not matter. At most ${SEARCH_LIMITS.characters} characters, ${SEARCH_LIMITS.terms} words or phrases, ${SEARCH_LIMITS.wordsPerTerm} words in a phrase.`,
@@ -68,15 +75,30 @@ export class InboxFilterDto {
   @IsString()
   sender?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Items created at or after' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Items created before' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Items created at or after' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Items created before' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  to?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
-  @ApiPropertyOptional({ enum: FOLDERS, description: 'Default: inbox (bulk restore: trash)' }) @IsOptional() @IsIn(FOLDERS) in?: Folder;
+  @ApiPropertyOptional({ enum: FOLDERS, description: 'Default: inbox (bulk restore: trash)' })
+  @IsOptional()
+  @IsIn(FOLDERS)
+  in?: Folder;
 }
 
 export class ListInboxQueryDto extends InboxFilterDto {
-  @ApiPropertyOptional({ maximum: 100, default: 50 }) @IsOptional() @Transform(integer) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ maximum: 100, default: 50 })
+  @IsOptional()
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
@@ -98,12 +120,18 @@ export class BulkDto {
 }
 
 export class ReportDto {
-  @ApiPropertyOptional({ maxLength: 2000, description: 'What looked wrong' }) @IsOptional() @MaxLength(2000) @IsString() reason?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'What looked wrong' })
+  @IsOptional()
+  @MaxLength(2000)
+  @IsString()
+  reason?: string;
 }
 
 export class ReportsQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'confirmed', 'dismissed'], default: 'open' }) @IsOptional() @IsIn(['open', 'confirmed', 'dismissed']) status?:
-    'open' | 'confirmed' | 'dismissed';
+  @ApiPropertyOptional({ enum: ['open', 'confirmed', 'dismissed'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'confirmed', 'dismissed'])
+  status?: 'open' | 'confirmed' | 'dismissed';
 }
 
 export class DecideReportDto {
@@ -112,9 +140,11 @@ export class DecideReportDto {
 
 export class SenderView {
   @ApiProperty({ enum: SENDER_KINDS }) kind: SenderKindName;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A buyer or seller; absent for the marketplace and support' }) id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A buyer or seller; absent for the marketplace and support' })
+  id?: string;
   @ApiProperty() name: string;
-  @ApiProperty({ description: 'The marketplace itself (and its support team): a look-alike never is' }) verified: boolean;
+  @ApiProperty({ description: 'The marketplace itself (and its support team): a look-alike never is' })
+  verified: boolean;
 }
 
 export class InboxItemView {
@@ -122,7 +152,8 @@ export class InboxItemView {
   @ApiProperty({ enum: CATEGORIES }) category: Category;
   @ApiProperty({ type: SenderView }) sender: SenderView;
   @ApiProperty() subject: string;
-  @ApiProperty({ description: 'The start of the body; with q, the passage that matched, matches between « and »' }) snippet: string;
+  @ApiProperty({ description: 'The start of the body; with q, the passage that matched, matches between « and »' })
+  snippet: string;
   @ApiPropertyOptional({ format: 'uuid' }) caseId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) orderId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) claimId?: string;
@@ -134,7 +165,8 @@ export class InboxItemView {
 export class InboxItemDetailView extends InboxItemView {
   @ApiProperty() body: string;
   @ApiProperty({ description: 'The live stream sequence number of the item (SSE id)' }) seq: number;
-  @ApiProperty({ type: [AttachmentView], description: 'The files of the message the item shows' }) attachments: AttachmentView[];
+  @ApiProperty({ type: [AttachmentView], description: 'The files of the message the item shows' })
+  attachments: AttachmentView[];
 }
 
 export class InboxPageView {
@@ -159,7 +191,11 @@ export class InboxCountsView {
 
 export class BulkResultView {
   @ApiProperty({ description: 'Items whose state changed' }) updated: number;
-  @ApiProperty({ type: [String], description: 'Given ids that are not yours or do not exist; nothing was done to them' }) notFound: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Given ids that are not yours or do not exist; nothing was done to them',
+  })
+  notFound: string[];
 }
 
 export class ReportView {

@@ -3,7 +3,7 @@ import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { ClaimsModule } from '../claims/claims.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
-import { SupportModule } from '../support/support.module.js';
+import { EscalationsModule } from '../escalations/escalations.module.js';
 import { InboxController, ReportsController } from './inbox.controller.js';
 import { InboxReportsService } from './inbox-reports.service.js';
 import { InboxStreamService } from './inbox-stream.service.js';
@@ -12,7 +12,7 @@ import { InboxService } from './inbox.service.js';
 
 /** The Message Center: every user's items, counts, bulk actions, Trash, phishing reports. */
 @Module({
-  imports: [CasesModule, ClaimsModule, SupportModule, AttachmentsModule, NotificationsModule],
+  imports: [CasesModule, ClaimsModule, EscalationsModule, AttachmentsModule, NotificationsModule],
   controllers: [InboxController, ReportsController],
   providers: [InboxService, InboxReportsService, InboxStreamService, InboxPurgeJob],
   exports: [InboxService, InboxReportsService, InboxStreamService],

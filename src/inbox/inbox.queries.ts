@@ -1,4 +1,6 @@
+import { DomainError } from '../common/domain-error.js';
 import { CATEGORIES } from '../notifications/categories.js';
+import type { Folder, InboxFilterDto } from './inbox.dto.js';
 
 /** An item's full-text search vector from its subject, sender name and body (SQL expressions): subject first, then sender, then body. */
 export function searchVectorSql(subject: string, senderName: string, body: string): string {
@@ -27,7 +29,9 @@ export const INBOX_CHANNEL = 'parley_inbox';
  * broadcast's are known before its items exist).
  */
 export function inboxDeliverCtes(source: string, prefix = 'delivery', { ids = false } = {}): string {
-  const perCategory = CATEGORIES.map((category) => `count(*) FILTER (WHERE category = '${category}')::int AS ${unreadColumn(category)}`).join(', ');
+  const perCategory = CATEGORIES.map(
+    (category) => `count(*) FILTER (WHERE category = '${category}')::int AS ${unreadColumn(category)}`,
+  ).join(', ');
   const columns = CATEGORIES.map(unreadColumn);
   return `${prefix}_per_user AS (
   SELECT user_id, count(*)::int AS n, ${perCategory} FROM ${source} GROUP BY user_id
@@ -67,10 +71,30 @@ export interface ItemChange {
 
 /** Marking read or unread, moving to Trash and back, hiding (reported or quarantined) and showing again. `$now` is the instant parameter. */
 export const ITEM_CHANGES = {
-  read: { applies: 'i.read_at IS NULL', set: 'read_at = $now', unreadDelta: 'CASE WHEN i.deleted_at IS NULL THEN -1 ELSE 0 END', trashDelta: '0' },
-  unread: { applies: 'i.read_at IS NOT NULL', set: 'read_at = NULL', unreadDelta: 'CASE WHEN i.deleted_at IS NULL THEN 1 ELSE 0 END', trashDelta: '0' },
-  delete: { applies: 'i.deleted_at IS NULL', set: 'deleted_at = $now', unreadDelta: 'CASE WHEN i.read_at IS NULL THEN -1 ELSE 0 END', trashDelta: '1' },
-  restore: { applies: 'i.deleted_at IS NOT NULL', set: 'deleted_at = NULL', unreadDelta: 'CASE WHEN i.read_at IS NULL THEN 1 ELSE 0 END', trashDelta: '-1' },
+  read: {
+    applies: 'i.read_at IS NULL',
+    set: 'read_at = $now',
+    unreadDelta: 'CASE WHEN i.deleted_at IS NULL THEN -1 ELSE 0 END',
+    trashDelta: '0',
+  },
+  unread: {
+    applies: 'i.read_at IS NOT NULL',
+    set: 'read_at = NULL',
+    unreadDelta: 'CASE WHEN i.deleted_at IS NULL THEN 1 ELSE 0 END',
+    trashDelta: '0',
+  },
+  delete: {
+    applies: 'i.deleted_at IS NULL',
+    set: 'deleted_at = $now',
+    unreadDelta: 'CASE WHEN i.read_at IS NULL THEN -1 ELSE 0 END',
+    trashDelta: '1',
+  },
+  restore: {
+    applies: 'i.deleted_at IS NOT NULL',
+    set: 'deleted_at = NULL',
+    unreadDelta: 'CASE WHEN i.read_at IS NULL THEN 1 ELSE 0 END',
+    trashDelta: '-1',
+  },
   hide: {
     applies: 'i.hidden_at IS NULL',
     set: 'hidden_at = $now',
@@ -94,7 +118,10 @@ export type ItemChangeName = keyof typeof ITEM_CHANGES;
  * owners' live streams. `now` is the SQL of the instant. Returns rows `{ updated }`.
  */
 export function changeItemsSql(change: ItemChange, scope: string, now: string): string {
-  const deltas = CATEGORIES.map((category) => `COALESCE(sum(d_unread) FILTER (WHERE category = '${category}'), 0)::int AS ${unreadColumn(category)}`).join(', ');
+  const deltas = CATEGORIES.map(
+    (category) =>
+      `COALESCE(sum(d_unread) FILTER (WHERE category = '${category}'), 0)::int AS ${unreadColumn(category)}`,
+  ).join(', ');
   return `
 WITH changed AS (
   UPDATE inbox_items i SET ${change.set.replace('$now', now)}
@@ -147,7 +174,8 @@ export type ParsedSearch = { websearch: string } | { refused: string };
  * of an error in PostgreSQL ("tsquery stack too small").
  */
 export function parseSearch(q: string): ParsedSearch {
-  if ([...q].length > SEARCH_LIMITS.characters) return { refused: `Search with at most ${SEARCH_LIMITS.characters} characters` };
+  if ([...q].length > SEARCH_LIMITS.characters)
+    return { refused: `Search with at most ${SEARCH_LIMITS.characters} characters` };
   const tokens = [...q.replace(IGNORED, ' ').matchAll(TOKEN)];
   const items: (SearchTerm | 'or')[] = [];
   let exclude = false;
@@ -158,7 +186,13 @@ export function parseSearch(q: string): ParsedSearch {
     }
     const previous = items[items.length - 1];
     // `or` joins the terms either side of it; anywhere else it is a word (as PostgreSQL reads it).
-    if (word?.toLowerCase() === 'or' && !exclude && previous !== undefined && previous !== 'or' && index < tokens.length - 1) {
+    if (
+      word?.toLowerCase() === 'or' &&
+      !exclude &&
+      previous !== undefined &&
+      previous !== 'or' &&
+      index < tokens.length - 1
+    ) {
       items.push('or');
       return;
     }
@@ -171,14 +205,135 @@ export function parseSearch(q: string): ParsedSearch {
   });
   while (items[items.length - 1] === 'or') items.pop();
   const terms = items.filter((item): item is SearchTerm => item !== 'or');
-  if (terms.length > SEARCH_LIMITS.terms) return { refused: `Search for at most ${SEARCH_LIMITS.terms} words or phrases` };
+  if (terms.length > SEARCH_LIMITS.terms)
+    return { refused: `Search for at most ${SEARCH_LIMITS.terms} words or phrases` };
   // PostgreSQL searches a word joined with - or ' (e-mail, l'été) as a phrase of its parts.
-  const long = terms.find((term) => term.words.flatMap((w) => w.split(/['-]+/u)).filter((part) => part !== '').length > SEARCH_LIMITS.wordsPerTerm);
+  const long = terms.find(
+    (term) =>
+      term.words.flatMap((w) => w.split(/['-]+/u)).filter((part) => part !== '').length > SEARCH_LIMITS.wordsPerTerm,
+  );
   if (long) {
-    return { refused: long.phrase ? `Put at most ${SEARCH_LIMITS.wordsPerTerm} words in a phrase` : `Join at most ${SEARCH_LIMITS.wordsPerTerm} words with - or '` };
+    return {
+      refused: long.phrase
+        ? `Put at most ${SEARCH_LIMITS.wordsPerTerm} words in a phrase`
+        : `Join at most ${SEARCH_LIMITS.wordsPerTerm} words with - or '`,
+    };
   }
-  return { websearch: items.map((item) => (item === 'or' ? 'or' : `${item.exclude ? '-' : ''}"${item.words.join(' ')}"`)).join(' ') };
+  return {
+    websearch: items
+      .map((item) => (item === 'or' ? 'or' : `${item.exclude ? '-' : ''}"${item.words.join(' ')}"`))
+      .join(' '),
+  };
 }
 
 /** The reporter's earlier report of an item, if any: one report per item and reporter. */
 export const EARLIER_REPORT = `SELECT id, status FROM inbox_reports WHERE item_id = $1 AND reporter_id = $2`;
+
+/** How much of an item's body a list shows when no search chose the passage. */
+export const SNIPPET_CHARS = 200;
+
+/** The columns of an item `i` that every view of it reads, its snippet apart. */
+const ITEM_COLUMNS = `i.id, i.seq, i.category, i.sender_kind, i.sender_id, i.sender_name, i.subject, i.case_id, i.order_id, i.claim_id, i.created_at, i.read_at, i.deleted_at`;
+
+/** An item's snippet when no search chose it: the start of its body. */
+export const BODY_SNIPPET = `left(i.body, ${SNIPPET_CHARS})`;
+
+/** An item's snippet for a search (`websearch`, the placeholder of searchText's result): the passage that matched, the matches between « and ». */
+export function searchSnippetSql(websearch: string): string {
+  return `ts_headline('parley_search', left(i.body, 5000), websearch_to_tsquery('parley_search', ${websearch}), 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=1')`;
+}
+
+/**
+ * What `websearch_to_tsquery` is given for a search: the search as
+ * parseSearch writes it again. The API and the portal refuse a search over
+ * the limits when they validate their input; this refuses it again for any
+ * other caller.
+ */
+export function searchText(q: string): string {
+  const parsed = parseSearch(q);
+  if ('refused' in parsed) throw DomainError.invalid('q', parsed.refused);
+  return parsed.websearch;
+}
+
+/** A filter as SQL conditions on `i` for one user, with its parameters appended to `params`. */
+export function filterSql(userId: string, filter: InboxFilterDto, folder: Folder, params: unknown[]): string {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const conditions = [
+    `i.user_id = ${param(userId)}`,
+    'i.hidden_at IS NULL',
+    folder === 'trash' ? 'i.deleted_at IS NOT NULL' : 'i.deleted_at IS NULL',
+  ];
+  if (filter.category) conditions.push(`i.category = ${param(filter.category)}`);
+  if (filter.unread === true) conditions.push('i.read_at IS NULL');
+  if (filter.unread === false) conditions.push('i.read_at IS NOT NULL');
+  if (filter.q !== undefined)
+    conditions.push(`i.search @@ websearch_to_tsquery('parley_search', ${param(searchText(filter.q))})`);
+  if (filter.sender === 'marketplace') conditions.push(`i.sender_kind IN ('marketplace', 'support')`);
+  else if (filter.sender) conditions.push(`i.sender_id = ${param(filter.sender.toLowerCase())}`);
+  if (filter.from) conditions.push(`i.created_at >= ${param(new Date(filter.from))}`);
+  if (filter.to) conditions.push(`i.created_at < ${param(new Date(filter.to))}`);
+  if (filter.caseId) conditions.push(`i.case_id = ${param(filter.caseId)}`);
+  if (filter.orderId) conditions.push(`i.order_id = ${param(filter.orderId)}`);
+  return conditions.join(' AND ');
+}
+
+/** The items after a page's last one (placeholders of its creation time and id) in the order pages go, newest first; a condition on `i`. */
+export function itemsAfterSql(createdAt: string, id: string): string {
+  return `(i.created_at, i.id) < (${createdAt}, ${id}::uuid)`;
+}
+
+/** A page of the items `where` selects (conditions on `i`), newest first, each with `snippet`; `limit` is a placeholder. */
+export function itemPageSql(where: string, snippet: string, limit: string): string {
+  return `SELECT ${ITEM_COLUMNS}, ${snippet} AS snippet FROM inbox_items i WHERE ${where} ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}`;
+}
+
+/** Item $1 of user $2 with its whole body, unless it is hidden. */
+export const ITEM_DETAIL = `SELECT ${ITEM_COLUMNS}, i.body, i.kind, i.message_id, ${BODY_SNIPPET} AS snippet FROM inbox_items i WHERE i.id = $1 AND i.user_id = $2 AND i.hidden_at IS NULL`;
+
+/** User $1's items after sequence number $2 (not hidden), oldest first, at most $3: what a live stream has not sent yet. */
+export const ITEMS_AFTER_SEQ = `SELECT ${ITEM_COLUMNS}, ${BODY_SNIPPET} AS snippet FROM inbox_items i WHERE i.user_id = $1 AND i.seq > $2 AND i.hidden_at IS NULL ORDER BY i.seq LIMIT $3`;
+
+/** User $1's counters: unread per category, Trash (none before anything reached the user). */
+export const COUNTERS = `SELECT * FROM inbox_counters WHERE user_id = $1`;
+
+/** The items among `ids` (a uuid[] placeholder) that are `userId`'s and not hidden, as a condition on `i`. */
+export function ownItemsSql(userId: string, ids: string): string {
+  return `i.user_id = ${userId} AND i.hidden_at IS NULL AND i.id = ANY (${ids}::uuid[])`;
+}
+
+/** Which of the ids $2 are user $1's items (not hidden). */
+export const OWN_ITEMS = `SELECT i.id FROM inbox_items i WHERE ${ownItemsSql('$1', '$2')}`;
+
+/**
+ * Memory for a bulk change's bitmap of the user's items, for the rest of its
+ * transaction (at most one per pooled connection at a time). A user's items
+ * lie on as many pages as there are items: with the default 4 MB, the bitmap
+ * of 100,000 of them goes lossy and PostgreSQL rechecks every row of two
+ * thirds of those pages (900,000 rows, a third of a 50,000-item delete's time).
+ */
+export const SET_BULK_WORK_MEM = `SET LOCAL work_mem = '32MB'`;
+
+/**
+ * Deletes up to $2 items that went to Trash at $1 or before, and up to $2
+ * more of those that were hidden too, taking what it deleted off each
+ * owner's Trash count; returns how many (`purged`). No index mentions
+ * `deleted_at` (docs/inbox.md): items in view are found by walking only the
+ * users whose counters say they have Trash, each on its own index range; a
+ * hidden item counts nowhere, so those are found through the index of hidden
+ * items.
+ */
+export const PURGE_TRASH = `
+WITH doomed AS (
+  SELECT i.id FROM inbox_counters c JOIN inbox_items i ON i.user_id = c.user_id
+   WHERE c.trash > 0 AND i.deleted_at <= $1 AND i.hidden_at IS NULL
+   LIMIT $2 FOR UPDATE OF i SKIP LOCKED
+), doomed_hidden AS (
+  SELECT i.id FROM inbox_items i WHERE i.hidden_at IS NOT NULL AND i.deleted_at <= $1
+   LIMIT $2 FOR UPDATE SKIP LOCKED
+), gone AS (
+  DELETE FROM inbox_items i USING (SELECT id FROM doomed UNION ALL SELECT id FROM doomed_hidden) d WHERE i.id = d.id RETURNING i.user_id, i.hidden_at IS NULL AS counted
+), counted AS (
+  UPDATE inbox_counters c SET trash = c.trash - x.n FROM (SELECT user_id, count(*)::int AS n FROM gone WHERE counted GROUP BY user_id) x WHERE c.user_id = x.user_id
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM gone)::int AS purged, (SELECT count(*) FROM counted)::int AS counters`;

@@ -3,7 +3,8 @@ import { loadEnvironment } from '../../config/environment.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobRegistry, ScheduledJob } from './job-registry.js';
 
-const configWith = (scheduler: string) => new AppConfig(loadEnvironment({ SCHEDULER_ENABLED: scheduler }), 'postgres://unused', 'x'.repeat(32), false);
+const configWith = (scheduler: string) =>
+  new AppConfig(loadEnvironment({ SCHEDULER_ENABLED: scheduler }), 'postgres://unused', 'x'.repeat(32), false);
 
 class CountingJob implements ScheduledJob {
   readonly name = 'counting';

@@ -45,7 +45,8 @@ export class JobRegistry implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   onModuleInit(): void {
     for (const wrapper of this.discovery?.getProviders() ?? []) {
-      const schedule = wrapper.metatype && (Reflect.getMetadata(JOB, wrapper.metatype) as { name: string; cron: string } | undefined);
+      const schedule =
+        wrapper.metatype && (Reflect.getMetadata(JOB, wrapper.metatype) as { name: string; cron: string } | undefined);
       const instance = wrapper.instance as Runnable | undefined;
       if (schedule && instance) this.register({ ...schedule, run: () => instance.run() });
     }

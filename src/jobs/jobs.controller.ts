@@ -12,7 +12,9 @@ export class JobsController {
 
   @Post(':name/run')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'What the job did, e.g. `{ "job": "sla-sweep", "atRisk": 3, "late": 1, "escalated": 0 }`' })
+  @ApiOkResponse({
+    description: 'What the job did, e.g. `{ "job": "sla-sweep", "atRisk": 3, "late": 1, "escalated": 0 }`',
+  })
   @ApiNotFoundResponse({ description: 'No job by that name' })
   run(@Param('name') name: string) {
     return this.jobs.run(name);

@@ -25,7 +25,8 @@ export class MetricsController {
     if (token !== undefined) {
       const given = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';
       // Compared as digests, so the comparison takes the same time whatever was sent.
-      if (!timingSafeEqual(digest(given), digest(token))) throw new DomainError('unauthorized', 'The metrics token is required');
+      if (!timingSafeEqual(digest(given), digest(token)))
+        throw new DomainError('unauthorized', 'The metrics token is required');
     }
     return this.metrics.registry.metrics();
   }

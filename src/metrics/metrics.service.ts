@@ -32,9 +32,17 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly emailsSent = new Counter({ name: 'parley_emails_sent_total', help: 'Emails handed to the mail server', registers: [this.registry] });
+  readonly emailsSent = new Counter({
+    name: 'parley_emails_sent_total',
+    help: 'Emails handed to the mail server',
+    registers: [this.registry],
+  });
 
-  readonly emailsFailed = new Counter({ name: 'parley_emails_failed_total', help: 'Emails given up on after the last attempt', registers: [this.registry] });
+  readonly emailsFailed = new Counter({
+    name: 'parley_emails_failed_total',
+    help: 'Emails given up on after the last attempt',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });

@@ -1,9 +1,21 @@
 /** Message Center categories (docs/inbox.md), which email preferences are kept per. */
-export const CATEGORIES = ['order_updates', 'seller_messages', 'buyer_messages', 'customer_service', 'promotions', 'notices'] as const;
+export const CATEGORIES = [
+  'order_updates',
+  'seller_messages',
+  'buyer_messages',
+  'customer_service',
+  'promotions',
+  'notices',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Transactional mail about a user's own cases, claims and orders' conversations, and marketplace notices, cannot be switched off. */
-export const LOCKED_CATEGORIES: ReadonlySet<Category> = new Set(['seller_messages', 'buyer_messages', 'customer_service', 'notices']);
+export const LOCKED_CATEGORIES: ReadonlySet<Category> = new Set([
+  'seller_messages',
+  'buyer_messages',
+  'customer_service',
+  'notices',
+]);
 
 export const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
 
@@ -43,7 +55,12 @@ export type CaseNoticeKind = keyof typeof NOTICE_CATEGORIES;
 export type NoticeKind = CaseNoticeKind | 'broadcast';
 
 /** Notices that carry a message from someone: the Message Center item shows the message itself, under the case's subject. */
-export const MESSAGE_NOTICES: ReadonlySet<CaseNoticeKind> = new Set(['case_opened', 'new_message', 'support_message', 'claim_message']);
+export const MESSAGE_NOTICES: ReadonlySet<CaseNoticeKind> = new Set([
+  'case_opened',
+  'new_message',
+  'support_message',
+  'claim_message',
+]);
 
 export function categoryOf(kind: CaseNoticeKind, recipient: Recipient): Category {
   const category = (NOTICE_CATEGORIES[kind] as Partial<Record<Recipient, Category>>)[recipient];
@@ -54,7 +71,9 @@ export function categoryOf(kind: CaseNoticeKind, recipient: Recipient): Category
 /** The same table as a SQL CASE over a kind and a recipient expression, for set-based writers. */
 export function categorySql(kind: string, recipient: string): string {
   const arms = Object.entries(NOTICE_CATEGORIES).flatMap(([k, recipients]) =>
-    Object.entries(recipients).map(([r, category]) => `WHEN ${kind} = '${k}' AND ${recipient} = '${r}' THEN '${category}'`),
+    Object.entries(recipients).map(
+      ([r, category]) => `WHEN ${kind} = '${k}' AND ${recipient} = '${r}' THEN '${category}'`,
+    ),
   );
   return `CASE ${arms.join(' ')} END`;
 }

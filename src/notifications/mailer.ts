@@ -26,7 +26,9 @@ export class Mailer {
     private readonly mailDir: string,
   ) {
     this.transport = smtpUrl
-      ? nodemailer.createTransport(`${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true&maxConnections=5&maxMessages=1000`)
+      ? nodemailer.createTransport(
+          `${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true&maxConnections=5&maxMessages=1000`,
+        )
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 

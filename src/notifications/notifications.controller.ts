@@ -2,7 +2,15 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query } from
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Public, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, OutboxQueryDto, UnsubscribeBodyDto, UpdateEmailPreferencesDto } from './notifications.dto.js';
+import {
+  BroadcastDto,
+  BroadcastView,
+  EmailPreferencesView,
+  OutboxItemView,
+  OutboxQueryDto,
+  UnsubscribeBodyDto,
+  UpdateEmailPreferencesDto,
+} from './notifications.dto.js';
 import { NotificationsService } from './notifications.service.js';
 
 @ApiTags('email')
@@ -20,7 +28,10 @@ export class NotificationsController {
   @Put('me/email-preferences')
   @ApiBearerAuth()
   @ApiOkResponse({ type: EmailPreferencesView, description: 'A locked category cannot be switched off (400)' })
-  updatePreferences(@CurrentCaller() caller: Caller, @Body() dto: UpdateEmailPreferencesDto): Promise<EmailPreferencesView> {
+  updatePreferences(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: UpdateEmailPreferencesDto,
+  ): Promise<EmailPreferencesView> {
     return this.notifications.updatePreferences(caller.id, dto);
   }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { trim } from '../common/transforms.js';
+import { trim } from '../../lib/transforms.js';
 import { SingleLine } from '../common/validators.js';
 
 export class CategoryPreference {
@@ -10,12 +10,17 @@ export class CategoryPreference {
 }
 
 export class EmailPreferencesView {
-  @ApiProperty({ example: { promotions: { email: false, locked: false }, seller_messages: { email: true, locked: true } } })
+  @ApiProperty({
+    example: { promotions: { email: false, locked: false }, seller_messages: { email: true, locked: true } },
+  })
   categories: Record<string, CategoryPreference>;
 }
 
 export class UpdateEmailPreferencesDto {
-  @ApiProperty({ example: { promotions: { email: false } }, description: 'Categories to change; others stay as they are' })
+  @ApiProperty({
+    example: { promotions: { email: false } },
+    description: 'Categories to change; others stay as they are',
+  })
   // The keys as sent: class-transformer would drop ones like `toString`, which must be refused as unknown categories, not ignored.
   @Transform(({ obj }: { obj: { categories?: unknown } }) => obj.categories, { toClassOnly: true })
   @IsObject()
@@ -31,14 +36,23 @@ export class BroadcastDto {
   @MinLength(1)
   @IsString()
   subject: string;
-  @ApiProperty({ maxLength: 20_000 }) @Matches(/\S/, { message: 'body must not be empty' }) @MaxLength(20_000) @IsString() body: string;
-  @ApiProperty({ enum: ['all', 'buyers', 'sellers'] }) @IsIn(['all', 'buyers', 'sellers']) audience: 'all' | 'buyers' | 'sellers';
+  @ApiProperty({ maxLength: 20_000 })
+  @Matches(/\S/, { message: 'body must not be empty' })
+  @MaxLength(20_000)
+  @IsString()
+  body: string;
+  @ApiProperty({ enum: ['all', 'buyers', 'sellers'] }) @IsIn(['all', 'buyers', 'sellers']) audience:
+    'all' | 'buyers' | 'sellers';
 }
 
 export class BroadcastView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'Users of the audience: each finds the item in its Message Center (made when that user next looks)' }) recipients: number;
-  @ApiProperty({ description: 'Of those, the users who get it by email too (they accept the category)' }) emails: number;
+  @ApiProperty({
+    description: 'Users of the audience: each finds the item in its Message Center (made when that user next looks)',
+  })
+  recipients: number;
+  @ApiProperty({ description: 'Of those, the users who get it by email too (they accept the category)' })
+  emails: number;
 }
 
 export class OutboxQueryDto {

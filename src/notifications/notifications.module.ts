@@ -13,7 +13,14 @@ import { OutboxService } from './outbox.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([EmailPreference])],
   controllers: [NotificationsController],
-  providers: [BroadcastDelivery, NotificationsService, OutboxDispatcherService, OutboxDispatchJob, OutboxMetrics, OutboxService],
+  providers: [
+    BroadcastDelivery,
+    NotificationsService,
+    OutboxDispatcherService,
+    OutboxDispatchJob,
+    OutboxMetrics,
+    OutboxService,
+  ],
   exports: [OutboxService, NotificationsService, BroadcastDelivery],
 })
 export class NotificationsModule {}

@@ -7,15 +7,20 @@ import { Clock } from '../common/clock.js';
 import { isFieldName } from '../common/request-shape.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
-import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
 import { AppConfig } from '../../config/app-config.js';
 import { EmailPreference } from './email-preference.entity.js';
 import { CATEGORIES, Category, isCategory, LOCKED_CATEGORIES } from './categories.js';
-import { BroadcastDto, BroadcastView, EmailPreferencesView, OutboxItemView, UpdateEmailPreferencesDto } from './notifications.dto.js';
+import {
+  BroadcastDto,
+  BroadcastView,
+  EmailPreferencesView,
+  OutboxItemView,
+  UpdateEmailPreferencesDto,
+} from './notifications.dto.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
-import { BroadcastDelivery, broadcastDedupeKeySql, broadcastItemIdSql, inAudienceSql } from './broadcast-delivery.service.js';
-
-const OUTBOX_COLUMNS = 'id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at';
+import { BroadcastDelivery } from './broadcast-delivery.service.js';
+import { BROADCAST_EMAILS, INSERT_BROADCAST, LOCK_BROADCASTS, SET_RECIPIENTS } from './broadcasts.queries.js';
+import { OUTBOX_BY_STATUS, OUTBOX_STATUS, RETRY_FAILED } from './outbox.queries.js';
 
 interface OutboxRow {
   id: string;
@@ -41,28 +46,6 @@ const toOutboxItemView = (row: OutboxRow): OutboxItemView => ({
   createdAt: row.created_at.toISOString(),
 });
 
-/**
- * A broadcast's emails: $1 broadcast id, $2 category, $3 subject, $4 body, $5
- * now, $6 audience. Everyone in the audience (not disabled) counts as a
- * recipient; those who accept the category (notices always) get an email
- * that links to the item they will find (BroadcastDelivery makes it when they
- * next look); one NOTIFY tells every instance.
- */
-const BROADCAST = `
-WITH audience AS (
-  SELECT u.id, ($2 = 'notices' OR COALESCE(p.email, true)) AS wants_email
-    FROM users u LEFT JOIN email_preferences p ON p.user_id = u.id AND p.category = $2
-   WHERE u.disabled_at IS NULL AND ${inAudienceSql('$6', 'u.role::text')}
-),
-emailed AS (
-  INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)
-  SELECT 'broadcast', $2, id, ${broadcastDedupeKeySql('$1', 'id')},
-         jsonb_build_object('broadcastId', $1::uuid, 'subject', $3::text, 'body', $4::text, 'itemId', ${broadcastItemIdSql('$1', 'id')}), $5, $5
-    FROM audience WHERE wants_email
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM audience)::int AS recipients, (SELECT count(*) FROM emailed)::int AS emails, pg_notify('${INBOX_CHANNEL}', '*') IS NOT NULL AS notified`;
-
 /** Email preferences, one-click unsubscribe, broadcasts, and the admin view of the outbox. */
 @Injectable()
 export class NotificationsService {
@@ -80,7 +63,13 @@ export class NotificationsService {
     const chosen = new Map(rows.map((row) => [row.category, row.email]));
     return {
       categories: Object.fromEntries(
-        CATEGORIES.map((category) => [category, { email: LOCKED_CATEGORIES.has(category) ? true : (chosen.get(category) ?? true), locked: LOCKED_CATEGORIES.has(category) }]),
+        CATEGORIES.map((category) => [
+          category,
+          {
+            email: LOCKED_CATEGORIES.has(category) ? true : (chosen.get(category) ?? true),
+            locked: LOCKED_CATEGORIES.has(category),
+          },
+        ]),
       ),
     };
   }
@@ -90,10 +79,18 @@ export class NotificationsService {
     for (const [category, value] of Object.entries(dto.categories)) {
       const field = `categories.${category}`;
       // The key is the client's own text: named only when it reads as a field name, never echoed otherwise.
-      if (!isCategory(category)) throw DomainError.invalid(isFieldName(category) ? field : 'categories', `categories may only name ${CATEGORIES.join(', ')}`);
-      if (typeof value !== 'object' || value === null || typeof value.email !== 'boolean') throw DomainError.invalid(`${field}.email`, `${field}.email must be true or false`);
+      if (!isCategory(category))
+        throw DomainError.invalid(
+          isFieldName(category) ? field : 'categories',
+          `categories may only name ${CATEGORIES.join(', ')}`,
+        );
+      if (typeof value !== 'object' || value === null || typeof value.email !== 'boolean')
+        throw DomainError.invalid(`${field}.email`, `${field}.email must be true or false`);
       if (LOCKED_CATEGORIES.has(category) && value.email === false) {
-        throw DomainError.invalid(`${field}.email`, `${category} email is about your own cases or marketplace notices and cannot be switched off`);
+        throw DomainError.invalid(
+          `${field}.email`,
+          `${category} email is about your own cases or marketplace notices and cannot be switched off`,
+        );
       }
       changes.push([category, value.email]);
     }
@@ -128,13 +125,24 @@ export class NotificationsService {
   async broadcast(caller: Caller, dto: BroadcastDto): Promise<BroadcastView> {
     const now = await this.clock.now();
     const sent = await this.db.transaction(async (tx) => {
-      await tx.query('LOCK TABLE broadcasts IN EXCLUSIVE MODE');
-      const [{ id }]: { id: string }[] = await tx.query(
-        `INSERT INTO broadcasts (category, subject, body, audience, recipients, created_by, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id`,
-        [dto.category, dto.subject, dto.body, dto.audience, caller.id, now],
-      );
-      const [{ recipients, emails }]: { recipients: number; emails: number }[] = await tx.query(BROADCAST, [id, dto.category, dto.subject, dto.body, now, dto.audience]);
-      await tx.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [id, recipients]);
+      await tx.query(LOCK_BROADCASTS);
+      const [{ id }]: { id: string }[] = await tx.query(INSERT_BROADCAST, [
+        dto.category,
+        dto.subject,
+        dto.body,
+        dto.audience,
+        caller.id,
+        now,
+      ]);
+      const [{ recipients, emails }]: { recipients: number; emails: number }[] = await tx.query(BROADCAST_EMAILS, [
+        id,
+        dto.category,
+        dto.subject,
+        dto.body,
+        now,
+        dto.audience,
+      ]);
+      await tx.query(SET_RECIPIENTS, [id, recipients]);
       await this.audit.record(
         tx,
         caller,
@@ -153,23 +161,20 @@ export class NotificationsService {
   }
 
   async outbox(status = 'failed'): Promise<OutboxItemView[]> {
-    const rows: OutboxRow[] = await this.db.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE status = $1 ORDER BY created_at DESC LIMIT 500`, [status]);
+    const rows: OutboxRow[] = await this.db.query(OUTBOX_BY_STATUS, [status]);
     return rows.map(toOutboxItemView);
   }
 
   /** A failed email goes back in the queue, with a fresh set of attempts. */
   async retry(id: string): Promise<OutboxItemView> {
     const now = await this.clock.now();
-    const rows: OutboxRow[] = isUuid(id)
-      ? await this.db.query(
-          `WITH retried AS (UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status = 'failed' RETURNING ${OUTBOX_COLUMNS}) SELECT * FROM retried`,
-          [id, now],
-        )
-      : [];
+    const rows: OutboxRow[] = isUuid(id) ? await this.db.query(RETRY_FAILED, [id, now]) : [];
     if (rows.length === 0) {
-      const [found]: { status: string }[] = isUuid(id) ? await this.db.query('SELECT status FROM outbox WHERE id = $1', [id]) : [];
+      const [found]: { status: string }[] = isUuid(id) ? await this.db.query(OUTBOX_STATUS, [id]) : [];
       if (!found) throw DomainError.notFound('Email');
-      throw new DomainError('forbidden_transition', `Only failed emails can be retried; this one is ${found.status}`, { extensions: { currentState: found.status } });
+      throw new DomainError('forbidden_transition', `Only failed emails can be retried; this one is ${found.status}`, {
+        extensions: { currentState: found.status },
+      });
     }
     return toOutboxItemView(rows[0]);
   }

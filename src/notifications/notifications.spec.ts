@@ -1,5 +1,5 @@
 import { backoffMs } from './outbox-dispatcher.service.js';
-import { escapeHtml, headerSafe, renderEmail } from './templates.js';
+import { escapeHtml, headerSafe, noticeText, renderEmail } from './templates.js';
 
 const replyWindow = { atRiskAfterBusinessDays: 1, lateAfterBusinessDays: 2 };
 import { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
@@ -26,7 +26,9 @@ describe('unsubscribe tokens', () => {
   it('refuse another secret, a changed payload and garbage', () => {
     expect(verifyUnsubscribeToken('other', token, now)).toBeUndefined();
     const [payload, mac] = token.split('.');
-    const changed = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('promotions', 'notices')).toString('base64url');
+    const changed = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('promotions', 'notices')).toString(
+      'base64url',
+    );
     expect(verifyUnsubscribeToken('secret', `${changed}.${mac}`, now)).toBeUndefined();
     expect(verifyUnsubscribeToken('secret', 'garbage', now)).toBeUndefined();
     expect(verifyUnsubscribeToken('secret', `${token}.extra`, now)).toBeUndefined();
@@ -60,24 +62,55 @@ describe('templates', () => {
   });
 
   it('word the late notice for each party', () => {
-    expect(renderEmail({ kind: 'reply_window_late', role: 'buyer', recipientName: 'B', caseSubject: 'X', replyWindow }).subject).toBe('The seller has not replied yet: “X”');
-    expect(renderEmail({ kind: 'reply_window_late', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow }).subject).toBe('Your reply is late: “X”');
+    expect(
+      renderEmail({ kind: 'reply_window_late', role: 'buyer', recipientName: 'B', caseSubject: 'X', replyWindow })
+        .subject,
+    ).toBe('The seller has not replied yet: “X”');
+    expect(
+      renderEmail({ kind: 'reply_window_late', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow })
+        .subject,
+    ).toBe('Your reply is late: “X”');
   });
 
   it('name the days of the reply window from the policy, not a literal', () => {
     const policy = { atRiskAfterBusinessDays: 2, lateAfterBusinessDays: 3 };
-    expect(renderEmail({ kind: 'reply_window_at_risk', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow: policy }).subject).toBe(
-      'Reply soon: “X” has waited 2 business days',
-    );
-    expect(renderEmail({ kind: 'reply_window_late', role: 'buyer', recipientName: 'B', caseSubject: 'X', replyWindow: policy }).text).toContain('within 3 business days');
     expect(
-      renderEmail({ kind: 'case_opened', role: 'seller', recipientName: 'S', caseSubject: 'X', replyWindow: { atRiskAfterBusinessDays: 1, lateAfterBusinessDays: 1 } }).text,
+      renderEmail({
+        kind: 'reply_window_at_risk',
+        role: 'seller',
+        recipientName: 'S',
+        caseSubject: 'X',
+        replyWindow: policy,
+      }).subject,
+    ).toBe('Reply soon: “X” has waited 2 business days');
+    expect(
+      renderEmail({
+        kind: 'reply_window_late',
+        role: 'buyer',
+        recipientName: 'B',
+        caseSubject: 'X',
+        replyWindow: policy,
+      }).text,
+    ).toContain('within 3 business days');
+    expect(
+      renderEmail({
+        kind: 'case_opened',
+        role: 'seller',
+        recipientName: 'S',
+        caseSubject: 'X',
+        replyWindow: { atRiskAfterBusinessDays: 1, lateAfterBusinessDays: 1 },
+      }).text,
     ).toContain('Please reply within 1 business day.');
   });
 });
 
 describe('claim templates', () => {
-  const base = { recipientName: 'Ana', replyWindow, claimUrl: 'https://parley.example/claims/c-1', claimReason: 'damaged_or_defective' };
+  const base = {
+    recipientName: 'Ana',
+    replyWindow,
+    claimUrl: 'https://parley.example/claims/c-1',
+    claimReason: 'damaged_or_defective',
+  };
   const kinds = [
     ['claim_filed', 'seller', 'A buyer filed a claim: please respond'],
     ['claim_filed', 'buyer', 'Your claim was filed'],
@@ -92,7 +125,15 @@ describe('claim templates', () => {
   ] as const;
 
   it.each(kinds)('%s to the %s: says what happened and links to the claim', (kind, role, subject) => {
-    const email = renderEmail({ ...base, kind, role, outcome: 'granted', appealOutcome: 'reversed', infoFrom: 'buyer', dueAt: '2026-03-08T18:00:00.000Z' });
+    const email = renderEmail({
+      ...base,
+      kind,
+      role,
+      outcome: 'granted',
+      appealOutcome: 'reversed',
+      infoFrom: 'buyer',
+      dueAt: '2026-03-08T18:00:00.000Z',
+    });
     expect(email.subject).toBe(subject);
     expect(email.text).toContain('Open the claim: https://parley.example/claims/c-1');
     expect(email.html).toContain('<a href="https://parley.example/claims/c-1">Open the claim</a>');
@@ -110,9 +151,45 @@ describe('claim templates', () => {
     });
     expect(email.text).toContain('Refund: $25.99, funded by the marketplace.');
     expect(email.text).toContain('The seller may appeal until Wed, 01 Apr 2026 00:00:00 GMT.');
-    expect(renderEmail({ ...base, kind: 'claim_refunded_by_seller', role: 'buyer', money: { amount: 1500, currency: 'JPY' } }).text).toContain('¥1,500');
-    const message = renderEmail({ ...base, kind: 'claim_message', role: 'buyer', messageExcerpt: '<script>alert(1)</script>' });
+    expect(
+      renderEmail({
+        ...base,
+        kind: 'claim_refunded_by_seller',
+        role: 'buyer',
+        money: { amount: 1500, currency: 'JPY' },
+      }).text,
+    ).toContain('¥1,500');
+    const message = renderEmail({
+      ...base,
+      kind: 'claim_message',
+      role: 'buyer',
+      messageExcerpt: '<script>alert(1)</script>',
+    });
     expect(message.html).toContain('&lt;script&gt;');
     expect(message.html).not.toContain('<script>');
+  });
+
+  it('names money in its currency’s own decimals, and leaves out money a stored payload gets wrong', () => {
+    const filed = (money: unknown) =>
+      noticeText(
+        'claim_filed',
+        { role: 'seller', reason: 'damaged_or_defective', money },
+        new Date('2026-03-02T00:00:00Z'),
+        false,
+      ).text;
+    expect(
+      renderEmail({ ...base, kind: 'claim_filed', role: 'seller', money: { amount: 5000, currency: 'JPY' } }).text,
+    ).toContain('about an order for ¥5,000.');
+    expect(
+      renderEmail({ ...base, kind: 'claim_filed', role: 'seller', money: { amount: 1250, currency: 'KWD' } }).text,
+    ).toContain('about an order for KWD\u00a01.250.');
+    expect(filed({ amount: 5000, currency: 'JPY' })).toContain('about an order for ¥5,000.');
+    for (const wrong of [
+      { amount: 12.5, currency: 'USD' },
+      { amount: 100, currency: 'usd' },
+      { amount: '100', currency: 'USD' },
+      null,
+    ])
+      expect(filed(wrong)).toContain('about an order.');
   });
 });

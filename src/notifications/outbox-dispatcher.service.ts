@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Category, LOCKED_CATEGORIES } from './categories.js';
-import { CLAIM_BATCH } from './outbox.queries.js';
+import { CLAIM_BATCH, FINISH, SEND_LATER } from './outbox.queries.js';
 import { Mailer } from './mailer.js';
 import { payloadContext, renderEmail } from './templates.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
@@ -114,11 +114,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
             this.metrics.emailsFailed.inc();
             this.logger.error({ outboxId: row.id, err: message }, 'An email failed for good');
           } else {
-            await this.db.query(`UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'sending'`, [
-              row.id,
-              new Date(now.getTime() + backoffMs(row.attempts)),
-              message,
-            ]);
+            await this.db.query(SEND_LATER, [row.id, new Date(now.getTime() + backoffMs(row.attempts)), message]);
             result.retried += 1;
           }
         }
@@ -135,11 +131,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
 
   private async finish(ids: string[], status: 'sent' | 'failed' | 'skipped', now: Date, error?: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(
-      `UPDATE outbox SET status = $2, lease_until = NULL, sent_at = CASE WHEN $2 = 'sent' THEN $3::timestamptz END, last_error = COALESCE($4, last_error)
-        WHERE id = ANY ($1::uuid[]) AND status = 'sending'`,
-      [ids, status, now, error ?? null],
-    );
+    await this.db.query(FINISH, [ids, status, now, error ?? null]);
   }
 
   private compose(row: Claimed, now: Date) {

@@ -15,7 +15,10 @@ export class OutboxMetrics {
       const [row]: { depth: number; oldest: Date | null }[] = await db.query(
         `SELECT count(*)::int AS depth, min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending')`,
       );
-      return { depth: row.depth, oldestAgeSeconds: row.oldest ? ((await clock.now()).getTime() - row.oldest.getTime()) / 1000 : 0 };
+      return {
+        depth: row.depth,
+        oldestAgeSeconds: row.oldest ? ((await clock.now()).getTime() - row.oldest.getTime()) / 1000 : 0,
+      };
     };
     const read = () => (inFlight ??= query().finally(() => (inFlight = undefined)));
     new Gauge({

@@ -1,3 +1,56 @@
+import { inboxDeliverCtes } from '../inbox/inbox.queries.js';
+import { categorySql } from './categories.js';
+import { CASE_SUBJECT_SLOT } from './templates.js';
+
+/** The CTEs that write the messages notices show, by conversation kind, when the notices' statement writes them. */
+export interface MessagesShown {
+  case?: string;
+  claim?: string;
+}
+
+/**
+ * The CTEs that turn notice rows into outbox rows (email) and Message Center
+ * items in one go. `select` yields, in this order: kind, party, recipient_id,
+ * case_id, dedupe_key, payload, at, sender_kind, sender_id, title, text.
+ * A notice whose dedupe key was already used makes neither. An item that
+ * shows a message (title null) takes the case's subject as the recipient
+ * sees it and the message as the recipient sees it; `{{case}}` in a title or
+ * text becomes that subject. Defines `notice_rows`, `notified` (the outbox
+ * rows), `notice_items` and the inbox CTEs; splice into a WITH list and put
+ * `inboxNotifySql()` in the final SELECT. `shows` is where the messages
+ * that notices show are found: a CTE's name when the statement writes them.
+ */
+export function noticesInsertFrom(select: string, shows: MessagesShown = {}): string {
+  const messages = shows.case ?? 'messages';
+  const claimMessages = shows.claim ?? 'claim_messages';
+  const caseSubject = `CASE WHEN n.party = 'buyer' THEN COALESCE(c.subject_original, c.subject) ELSE c.subject END`;
+  const quotedSubject = `COALESCE(left(${caseSubject}, 80), 'your case')`;
+  return `notice_rows AS (
+  SELECT * FROM (${select}) AS notice_rows (kind, party, recipient_id, case_id, dedupe_key, payload, at, sender_kind, sender_id, title, text)
+),
+notified AS (
+  INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
+  SELECT kind, ${categorySql('kind', 'party')}, recipient_id, case_id, dedupe_key, payload, at, at FROM notice_rows
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id, dedupe_key, category
+),
+notice_items AS (
+  SELECT o.id AS outbox_id, n.recipient_id AS user_id, o.category, n.kind, n.sender_kind, n.sender_id,
+         CASE n.sender_kind WHEN 'marketplace' THEN 'Marketplace' WHEN 'support' THEN 'Customer service' ELSE COALESCE(s.display_name, 'A user') END AS sender_name,
+         COALESCE(replace(n.title, '${CASE_SUBJECT_SLOT}', ${quotedSubject}), ${caseSubject}, '') AS subject,
+         COALESCE(replace(n.text, '${CASE_SUBJECT_SLOT}', ${quotedSubject}), m.visible_body, cm.visible_body, '') AS body,
+         n.case_id, COALESCE((n.payload->>'orderId')::uuid, c.order_id) AS order_id, COALESCE((n.payload->>'claimId')::uuid, c.claim_id) AS claim_id,
+         COALESCE(n.payload->>'messageId', n.payload->>'claimMessageId')::uuid AS message_id, n.at, n.dedupe_key AS ord
+    FROM notified o
+    JOIN notice_rows n ON n.dedupe_key = o.dedupe_key
+    LEFT JOIN users s ON s.id = n.sender_id
+    LEFT JOIN cases c ON c.id = n.case_id
+    LEFT JOIN ${messages} m ON m.id = (n.payload->>'messageId')::uuid
+    LEFT JOIN ${claimMessages} cm ON cm.id = (n.payload->>'claimMessageId')::uuid
+),
+${inboxDeliverCtes('notice_items')}`;
+}
+
 /**
  * Claims a batch for sending: due pending rows, and rows whose sender's
  * lease ran out (it crashed), skipping rows another dispatcher holds; leases
@@ -28,3 +81,23 @@ SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_i
   LEFT JOIN messages m ON m.id = (l.payload->>'messageId')::uuid
   LEFT JOIN claim_messages cm ON cm.id = (l.payload->>'claimMessageId')::uuid
   LEFT JOIN inbox_items i ON i.outbox_id = l.id`;
+
+/** A leased email that could not be sent goes back to pending, to be tried again at $2; $3 why it failed. */
+export const SEND_LATER = `UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'sending'`;
+
+/** Leased emails $1 end in status $2 ('sent' records $3 as when), with the error $4 if any. */
+export const FINISH = `
+UPDATE outbox SET status = $2, lease_until = NULL, sent_at = CASE WHEN $2 = 'sent' THEN $3::timestamptz END, last_error = COALESCE($4, last_error)
+ WHERE id = ANY ($1::uuid[]) AND status = 'sending'`;
+
+/** What the admin view of the outbox shows of an email. */
+const OUTBOX_COLUMNS = 'id, kind, category, recipient_id, case_id, status, attempts, last_error, created_at';
+
+/** The newest 500 emails in status $1, for the admin view. */
+export const OUTBOX_BY_STATUS = `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE status = $1 ORDER BY created_at DESC LIMIT 500`;
+
+/** Email $1 back in the queue at $2 with a fresh set of attempts, only if it failed; returns it as the admin view shows it. */
+export const RETRY_FAILED = `WITH retried AS (UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status = 'failed' RETURNING ${OUTBOX_COLUMNS}) SELECT * FROM retried`;
+
+/** The status of email $1. */
+export const OUTBOX_STATUS = `SELECT status FROM outbox WHERE id = $1`;

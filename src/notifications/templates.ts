@@ -1,4 +1,5 @@
 import { replyWindowPolicyAt, type ReplyWindowPolicy } from '../../config/policies.js';
+import { formatMoney, type Money } from '../common/money.js';
 
 /**
  * One template per notice kind, each with a subject that says what happened,
@@ -25,7 +26,7 @@ export interface TemplateContext {
   claimUrl?: string | null;
   claimReason?: string | null;
   dueAt?: string | null;
-  money?: { amount: number; currency: string } | null;
+  money?: Money | null;
   funding?: string | null;
   appealOutcome?: string | null;
   infoFrom?: string | null;
@@ -34,16 +35,6 @@ export interface TemplateContext {
   orderEvent?: string | null;
   /** The reply window the notice is about, for the days it names. */
   replyWindow: Pick<ReplyWindowPolicy, 'atRiskAfterBusinessDays' | 'lateAfterBusinessDays'>;
-}
-
-/** Minor units as the currency writes them, e.g. 2599 USD → $25.99. */
-export function formatMoney(money: { amount: number; currency: string }): string {
-  try {
-    const format = new Intl.NumberFormat('en', { style: 'currency', currency: money.currency });
-    return format.format(money.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-  } catch {
-    return `${money.amount} ${money.currency} (minor units)`;
-  }
 }
 
 const words = (value: string | null | undefined) => (value ?? '').replace(/_/g, ' ');
@@ -64,39 +55,64 @@ function claimParts(c: TemplateContext): Parts | null {
               `Respond or refund${due ? ` by ${due}` : ''}; without a response it goes to our team.`,
             ],
           }
-        : { subject: 'Your claim was filed', lines: [`We received ${claim}.`, `The seller has${due ? ` until ${due}` : ' a few days'} to respond; we will keep you posted.`] };
+        : {
+            subject: 'Your claim was filed',
+            lines: [
+              `We received ${claim}.`,
+              `The seller has${due ? ` until ${due}` : ' a few days'} to respond; we will keep you posted.`,
+            ],
+          };
     case 'claim_message':
-      return { subject: `New message on ${seller ? theClaim : claim}`, lines: [`There is a new message on ${seller ? theClaim : claim}:`, c.messageExcerpt ?? ''] };
+      return {
+        subject: `New message on ${seller ? theClaim : claim}`,
+        lines: [`There is a new message on ${seller ? theClaim : claim}:`, c.messageExcerpt ?? ''],
+      };
     case 'claim_info_requested':
       return c.infoFrom === c.role
         ? {
             subject: 'We need more information about a claim',
-            lines: [`Our team needs more information about ${seller ? theClaim : claim}.`, c.messageExcerpt ?? '', due ? `Please answer by ${due}.` : ''],
+            lines: [
+              `Our team needs more information about ${seller ? theClaim : claim}.`,
+              c.messageExcerpt ?? '',
+              due ? `Please answer by ${due}.` : '',
+            ],
           }
         : {
             subject: `Our team asked the ${words(c.infoFrom) || 'other party'} for information`,
-            lines: [`Our team asked the ${words(c.infoFrom) || 'other party'} for more information about ${seller ? theClaim : claim}.`],
+            lines: [
+              `Our team asked the ${words(c.infoFrom) || 'other party'} for more information about ${seller ? theClaim : claim}.`,
+            ],
           };
     case 'claim_no_seller_response':
       return c.outcome === 'granted'
         ? {
             subject: 'A claim was granted: no response from you',
-            lines: [`You did not respond to ${theClaim} in time, so it was granted${money ? ` with a refund of ${money}` : ''}, funded by you.`],
+            lines: [
+              `You did not respond to ${theClaim} in time, so it was granted${money ? ` with a refund of ${money}` : ''}, funded by you.`,
+            ],
           }
-        : { subject: 'A claim went to our team: no response from you', lines: [`You did not respond to ${theClaim} in time; our team will now decide it.`] };
+        : {
+            subject: 'A claim went to our team: no response from you',
+            lines: [`You did not respond to ${theClaim} in time; our team will now decide it.`],
+          };
     case 'claim_decided': {
       const granted = c.outcome === 'granted';
       return {
         subject: `Decision on ${seller ? 'a claim' : 'your claim'}: ${granted ? 'granted' : 'denied'}`,
         lines: [
           `${seller ? 'The claim' : 'Your claim'} was ${granted ? 'granted' : 'denied'}.`,
-          granted && money ? `Refund: ${money}, funded by ${c.funding === 'marketplace' ? 'the marketplace' : 'the seller'}.` : '',
+          granted && money
+            ? `Refund: ${money}, funded by ${c.funding === 'marketplace' ? 'the marketplace' : 'the seller'}.`
+            : '',
           due ? `The ${granted ? 'seller' : 'buyer'} may appeal until ${due}.` : '',
         ],
       };
     }
     case 'claim_appealed':
-      return { subject: `${seller ? 'A claim' : 'Your claim'} was appealed`, lines: [`The decision on ${seller ? theClaim : claim} was appealed; another agent will decide it.`] };
+      return {
+        subject: `${seller ? 'A claim' : 'Your claim'} was appealed`,
+        lines: [`The decision on ${seller ? theClaim : claim} was appealed; another agent will decide it.`],
+      };
     case 'claim_appeal_decided':
       return {
         subject: `Appeal decided: ${c.appealOutcome === 'reversed' ? 'the decision was reversed' : 'the decision stands'}`,
@@ -105,11 +121,16 @@ function claimParts(c: TemplateContext): Parts | null {
         ],
       };
     case 'claim_refunded_by_seller':
-      return { subject: 'The seller refunded your order', lines: [`The seller refunded ${money ?? 'your order'}, so ${seller ? theClaim : claim} is closed.`] };
+      return {
+        subject: 'The seller refunded your order',
+        lines: [`The seller refunded ${money ?? 'your order'}, so ${seller ? theClaim : claim} is closed.`],
+      };
     case 'claim_withdrawn':
       return {
         subject: 'A claim was withdrawn',
-        lines: [`${seller ? 'The buyer withdrew the claim' : 'You withdrew your claim'}${c.claimReason ? ` (${words(c.claimReason)})` : ''}.`],
+        lines: [
+          `${seller ? 'The buyer withdrew the claim' : 'You withdrew your claim'}${c.claimReason ? ` (${words(c.claimReason)})` : ''}.`,
+        ],
       };
     default:
       return null;
@@ -125,7 +146,10 @@ export interface RenderedEmail {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
 }
 
 /** One line, no control characters, at most `max` characters: safe for a header. */
@@ -152,13 +176,22 @@ function parts(c: TemplateContext): Parts {
   const late = businessDays(c.replyWindow.lateAfterBusinessDays);
   switch (c.kind) {
     case 'case_opened':
-      return { subject: `New question from a buyer: ${about}`, lines: ['A buyer opened a case with you:', c.messageExcerpt ?? '', `Please reply within ${late}.`] };
+      return {
+        subject: `New question from a buyer: ${about}`,
+        lines: ['A buyer opened a case with you:', c.messageExcerpt ?? '', `Please reply within ${late}.`],
+      };
     case 'new_message':
-      return { subject: `New message about ${about}`, lines: [`There is a new message in ${about}:`, c.messageExcerpt ?? ''] };
+      return {
+        subject: `New message about ${about}`,
+        lines: [`There is a new message in ${about}:`, c.messageExcerpt ?? ''],
+      };
     case 'reply_window_at_risk':
       return {
         subject: `Reply soon: ${about} has waited ${atRisk}`,
-        lines: [`A buyer has waited ${atRisk} for your reply in ${about}${since}.`, 'Reply by the end of the next business day to stay on time.'],
+        lines: [
+          `A buyer has waited ${atRisk} for your reply in ${about}${since}.`,
+          'Reply by the end of the next business day to stay on time.',
+        ],
       };
     case 'reply_window_late':
       return c.role === 'buyer'
@@ -171,19 +204,31 @@ function parts(c: TemplateContext): Parts {
           }
         : {
             subject: `Your reply is late: ${about}`,
-            lines: [`You have not replied to ${about} within ${late}. Late replies count against your seller performance.`, 'Reply now to avoid an escalation to support.'],
+            lines: [
+              `You have not replied to ${about} within ${late}. Late replies count against your seller performance.`,
+              'Reply now to avoid an escalation to support.',
+            ],
           };
     case 'case_escalated':
       return {
         subject: `Support is now handling ${about}`,
-        lines: [`${about} has been passed to our support team.`, 'An agent will be in touch; you can keep writing in the case.'],
+        lines: [
+          `${about} has been passed to our support team.`,
+          'An agent will be in touch; you can keep writing in the case.',
+        ],
       };
     case 'escalation_resolved':
-      return { subject: `Support finished with ${about}`, lines: [`Our support team has finished with ${about}${c.outcome ? ` (${c.outcome.replace(/_/g, ' ')})` : ''}.`] };
+      return {
+        subject: `Support finished with ${about}`,
+        lines: [`Our support team has finished with ${about}${c.outcome ? ` (${c.outcome.replace(/_/g, ' ')})` : ''}.`],
+      };
     case 'escalation_assigned':
       return {
         subject: `An escalation was assigned to you: ${about}`,
-        lines: [`You now hold the escalation of ${about}.`, c.dueAt ? `First action due ${new Date(c.dueAt).toUTCString()}.` : ''],
+        lines: [
+          `You now hold the escalation of ${about}.`,
+          c.dueAt ? `First action due ${new Date(c.dueAt).toUTCString()}.` : '',
+        ],
       };
     case 'order_event': {
       const order = c.orderRef ? `order ${headerSafe(c.orderRef, 60)}` : 'order';
@@ -204,11 +249,19 @@ function parts(c: TemplateContext): Parts {
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const isMoney = (value: unknown): value is { amount: number; currency: string } =>
-  typeof value === 'object' && value !== null && typeof (value as { amount?: unknown }).amount === 'number' && typeof (value as { currency?: unknown }).currency === 'string';
+/** Money in a stored payload, only when it is what the API counts in (whole minor units of an ISO 4217 code), so a template can always format it. */
+const isMoney = (value: unknown): value is Money =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isSafeInteger((value as { amount?: unknown }).amount) &&
+  /^[A-Z]{3}$/.test(String((value as { currency?: unknown }).currency));
 
 /** What a notice's stored payload says, as template context (the email and the Message Center item read the same). */
-export function payloadContext(kind: string, payload: Record<string, unknown>, createdAt: Date): Omit<TemplateContext, 'recipientName'> {
+export function payloadContext(
+  kind: string,
+  payload: Record<string, unknown>,
+  createdAt: Date,
+): Omit<TemplateContext, 'recipientName'> {
   return {
     kind,
     role: text(payload.role) ?? '',
@@ -232,8 +285,17 @@ export function payloadContext(kind: string, payload: Record<string, unknown>, c
 export const CASE_SUBJECT_SLOT = '{{case}}';
 
 /** A notice as a Message Center item: its title and its text (the email's subject and lines, without greeting or links). */
-export function noticeText(kind: string, payload: Record<string, unknown>, createdAt: Date, onCase: boolean): { title: string; text: string } {
-  const { subject, lines } = parts({ ...payloadContext(kind, payload, createdAt), recipientName: '', caseSubject: onCase ? CASE_SUBJECT_SLOT : null });
+export function noticeText(
+  kind: string,
+  payload: Record<string, unknown>,
+  createdAt: Date,
+  onCase: boolean,
+): { title: string; text: string } {
+  const { subject, lines } = parts({
+    ...payloadContext(kind, payload, createdAt),
+    recipientName: '',
+    caseSubject: onCase ? CASE_SUBJECT_SLOT : null,
+  });
   return { title: headerSafe(subject, 200), text: lines.filter((line) => line !== '').join('\n') };
 }
 
@@ -241,7 +303,10 @@ export function renderEmail(context: TemplateContext): RenderedEmail {
   const { subject, lines } = parts(context);
   const greeting = `Hello ${headerSafe(context.recipientName, 100)},`;
   const text = [greeting, '', ...lines.filter((line) => line !== ''), ''];
-  const html = [`<p>${escapeHtml(greeting)}</p>`, ...lines.filter((line) => line !== '').map((line) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`)];
+  const html = [
+    `<p>${escapeHtml(greeting)}</p>`,
+    ...lines.filter((line) => line !== '').map((line) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`),
+  ];
   if (context.claimUrl) {
     text.push(`Open the claim: ${context.claimUrl}`);
     html.push(`<p><a href="${escapeHtml(context.claimUrl)}">Open the claim</a></p>`);
@@ -255,7 +320,9 @@ export function renderEmail(context: TemplateContext): RenderedEmail {
   }
   if (context.unsubscribeUrl) {
     text.push('', `Unsubscribe from these emails: ${context.unsubscribeUrl}`);
-    html.push(`<p style="font-size:small"><a href="${escapeHtml(context.unsubscribeUrl)}">Unsubscribe from these emails</a></p>`);
+    html.push(
+      `<p style="font-size:small"><a href="${escapeHtml(context.unsubscribeUrl)}">Unsubscribe from these emails</a></p>`,
+    );
   }
   return {
     subject: headerSafe(subject, 200),

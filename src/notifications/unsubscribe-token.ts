@@ -15,7 +15,9 @@ function mac(secret: string, payload: string): string {
 
 /** A signed, expiring token naming a user and a category, for RFC 8058 one-click unsubscribe links. */
 export function signUnsubscribeToken(secret: string, claim: UnsubscribeClaim, now: Date): string {
-  const payload = Buffer.from(JSON.stringify({ u: claim.userId, c: claim.category, e: now.getTime() + VALID_FOR_MS })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ u: claim.userId, c: claim.category, e: now.getTime() + VALID_FOR_MS }),
+  ).toString('base64url');
   return `${payload}.${mac(secret, payload)}`;
 }
 
@@ -27,8 +29,13 @@ export function verifyUnsubscribeToken(secret: string, token: string, now: Date)
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   try {
-    const { u, c, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { u: unknown; c: unknown; e: unknown };
-    if (typeof u !== 'string' || typeof c !== 'string' || !isCategory(c) || typeof e !== 'number' || e < now.getTime()) return undefined;
+    const { u, c, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      u: unknown;
+      c: unknown;
+      e: unknown;
+    };
+    if (typeof u !== 'string' || typeof c !== 'string' || !isCategory(c) || typeof e !== 'number' || e < now.getTime())
+      return undefined;
     return { userId: u, category: c };
   } catch {
     return undefined;

@@ -25,7 +25,10 @@ export class OrdersController {
   @Post(':id/events')
   @Roles('admin')
   @HttpCode(201)
-  @ApiCreatedResponse({ type: OrderView, description: 'The order with its events; the same event twice is stored once' })
+  @ApiCreatedResponse({
+    type: OrderView,
+    description: 'The order with its events; the same event twice is stored once',
+  })
   addEvent(@Param('id') id: string, @Body() dto: OrderEventDto): Promise<OrderView> {
     return this.orders.addEvent(id, dto);
   }

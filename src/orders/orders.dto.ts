@@ -1,10 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate } from '../calendar/calendar.validators.js';
 import { ORDER_EVENT_TYPES } from './order.entity.js';
 import type { OrderEventType } from './order.entity.js';
-import { trim } from '../common/transforms.js';
+import { trim } from '../../lib/transforms.js';
 import { SingleLine } from '../common/validators.js';
 
 export class MoneyDto {

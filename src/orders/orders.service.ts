@@ -11,6 +11,7 @@ import { isUuid } from '../common/ids.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { Order, OrderEvent } from './order.entity.js';
 import { OrderEventDto, OrderView, UpsertOrderDto } from './orders.dto.js';
+import { INSERT_ORDER, INSERT_ORDER_EVENT } from './orders.queries.js';
 
 /** Orders and their events happen in this century, and not more than a day ahead of Parley's clock. */
 const EARLIEST = Date.UTC(2000, 0, 1);
@@ -41,33 +42,33 @@ export class OrdersService {
     const placedAt = new Date(dto.placedAt);
     checkInstant('placedAt', placedAt, now);
     const placedDay = dto.placedAt.slice(0, 10);
-    if (dto.maxDeliveryDate < placedDay) throw DomainError.invalid('maxDeliveryDate', 'maxDeliveryDate must not be before the day the order was placed');
+    if (dto.maxDeliveryDate < placedDay)
+      throw DomainError.invalid('maxDeliveryDate', 'maxDeliveryDate must not be before the day the order was placed');
     if (Date.parse(`${dto.maxDeliveryDate}T00:00:00Z`) - placedAt.getTime() > MAX_DELIVERY_MS) {
       throw DomainError.invalid('maxDeliveryDate', 'maxDeliveryDate must be within a year of placedAt');
     }
-    const inserted: { id: string }[] = await this.orders.query(
-      `INSERT INTO orders (id, external_id, buyer_id, seller_id, placed_at, max_delivery_date, total_amount, currency, items, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-       ON CONFLICT (external_id) DO NOTHING RETURNING id`,
-      [
-        randomUUID(),
-        dto.externalId,
-        dto.buyerId,
-        dto.sellerId,
-        new Date(dto.placedAt),
-        dto.maxDeliveryDate,
-        dto.total.amount,
-        dto.total.currency,
-        JSON.stringify(dto.items ?? []),
-        now,
-      ],
-    );
+    const inserted: { id: string }[] = await this.orders.query(INSERT_ORDER, [
+      randomUUID(),
+      dto.externalId,
+      dto.buyerId,
+      dto.sellerId,
+      new Date(dto.placedAt),
+      dto.maxDeliveryDate,
+      dto.total.amount,
+      dto.total.currency,
+      JSON.stringify(dto.items ?? []),
+      now,
+    ]);
     const order = await this.orders.findOneByOrFail({ externalId: dto.externalId });
     if (inserted.length === 0) {
       // The same externalId for another buyer or seller is another order, not a retry: a conflict, never silently the old one.
       const differs = (['buyerId', 'sellerId'] as const).filter((field) => order[field] !== dto[field]);
       if (differs.length > 0) {
-        throw new DomainError('conflict', `An order with externalId ${dto.externalId} exists with another ${differs.join(', ')}`, { extensions: { differs } });
+        throw new DomainError(
+          'conflict',
+          `An order with externalId ${dto.externalId} exists with another ${differs.join(', ')}`,
+          { extensions: { differs } },
+        );
       }
     }
     return { created: inserted.length === 1, order: await this.toView(order) };
@@ -81,11 +82,14 @@ export class OrdersService {
     checkInstant('at', at, now);
     if (at < order.placedAt) throw DomainError.invalid('at', 'at must not be before the order was placed');
     await this.orders.manager.transaction(async (tx) => {
-      const inserted: { id: string }[] = await tx.query(
-        `INSERT INTO order_events (id, order_id, type, at, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (order_id, type, at) DO NOTHING RETURNING id`,
-        [randomUUID(), order.id, dto.type, at, dto.note ?? null, now],
-      );
+      const inserted: { id: string }[] = await tx.query(INSERT_ORDER_EVENT, [
+        randomUUID(),
+        order.id,
+        dto.type,
+        at,
+        dto.note ?? null,
+        now,
+      ]);
       if (inserted.length === 0) return;
       await this.outbox.enqueue(tx, {
         kind: 'order_event',
@@ -93,7 +97,13 @@ export class OrdersService {
         recipientId: order.buyerId,
         caseId: null,
         dedupeKey: `order-event:${inserted[0].id}`,
-        payload: { orderId: order.id, externalId: order.externalId, event: dto.type, thresholdAt: at.toISOString(), role: 'buyer' },
+        payload: {
+          orderId: order.id,
+          externalId: order.externalId,
+          event: dto.type,
+          thresholdAt: at.toISOString(),
+          role: 'buyer',
+        },
         at: now,
       });
     });

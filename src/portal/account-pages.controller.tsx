@@ -9,7 +9,7 @@ import { UpdateEmailPreferencesDto } from '../notifications/notifications.dto.js
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { SellersService } from '../sellers/sellers.service.js';
 import { PortalPages } from './portal-pages.js';
-import { clearSessionCookie, cookieOptionsFor } from './portal-session.js';
+import { clearSessionCookie, cookieOptionsFor } from '../auth/browser-session.js';
 import { formDto, PortalController, redirectTo } from './portal.js';
 import { PerformancePage, SettingsPage } from './views/settings.js';
 
@@ -27,13 +27,20 @@ export class AccountPagesController {
 
   @Get('settings')
   async settings(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const [ctx, preferences] = await Promise.all([this.pages.context(caller, 'settings', request), this.notifications.preferences(caller.id)]);
+    const [ctx, preferences] = await Promise.all([
+      this.pages.context(caller, 'settings', request),
+      this.notifications.preferences(caller.id),
+    ]);
     return SettingsPage({ ctx, preferences });
   }
 
   /** Checked boxes are the categories to email; a locked category is never switched off (its box is disabled and sends nothing). */
   @Post('settings/email')
-  async email(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async email(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const checked = new Set(form.email === undefined ? [] : Array.isArray(form.email) ? form.email : [form.email]);
     const current = await this.notifications.preferences(caller.id);
     const categories = Object.fromEntries(
@@ -46,8 +53,15 @@ export class AccountPagesController {
   }
 
   @Post('settings/password')
-  async password(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    await this.auth.changePassword(caller, await formDto(ChangePasswordDto, { currentPassword: form.currentPassword, newPassword: form.newPassword }));
+  async password(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.auth.changePassword(
+      caller,
+      await formDto(ChangePasswordDto, { currentPassword: form.currentPassword, newPassword: form.newPassword }),
+    );
     // Every session ended with the old password, this one too: sign in again.
     clearSessionCookie(reply, cookieOptionsFor(this.config.env.PUBLIC_URL));
     redirectTo(reply, '/app/login', 'Password changed: sign in with the new one');
@@ -56,7 +70,10 @@ export class AccountPagesController {
   @Get('performance')
   @Roles('seller')
   async performance(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const [ctx, performance] = await Promise.all([this.pages.context(caller, 'performance', request), this.sellers.performance(caller, caller.id)]);
+    const [ctx, performance] = await Promise.all([
+      this.pages.context(caller, 'performance', request),
+      this.sellers.performance(caller, caller.id),
+    ]);
     return PerformancePage({ ctx, performance });
   }
 }

@@ -39,45 +39,78 @@ export class AdminPagesController {
   ) {}
 
   @Get('users')
-  async usersPage(@Query('role') role: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async usersPage(
+    @Query('role') role: unknown,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const only = typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : undefined;
     const [ctx, users] = await Promise.all([this.pages.context(caller, 'users', request), this.users.list(only, 200)]);
     return UsersPage({ ctx, users, role: only });
   }
 
   @Post('users')
-  async createUser(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    const seller = form.role === 'seller' ? { timeZone: form.timeZone, country: form.country, subdivision: field(form, 'subdivision') } : undefined;
-    const dto = await formDto(CreateUserDto, { email: form.email, password: form.password, role: form.role, displayName: form.displayName, seller });
+  async createUser(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const seller =
+      form.role === 'seller'
+        ? { timeZone: form.timeZone, country: form.country, subdivision: field(form, 'subdivision') }
+        : undefined;
+    const dto = await formDto(CreateUserDto, {
+      email: form.email,
+      password: form.password,
+      role: form.role,
+      displayName: form.displayName,
+      seller,
+    });
     const user = await this.users.register(caller, dto);
     redirectTo(reply, '/app/admin/users', `Created ${user.email}`.slice(0, 120));
   }
 
   @Post('users/:id/:change')
-  async setDisabled(@Param('id') id: string, @Param('change') change: string, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async setDisabled(
+    @Param('id') id: string,
+    @Param('change') change: string,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (change !== 'disable' && change !== 'enable') throw DomainError.notFound('Action');
     await this.users.setDisabled(caller, id, change === 'disable');
     redirectTo(reply, '/app/admin/users', change === 'disable' ? 'User disabled' : 'User enabled');
   }
 
   @Get('calendars')
-  async calendarsPage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async calendarsPage(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const selected = field(query, 'calendar') ?? 'marketplace';
-    const calendar = selected === 'marketplace' ? await this.calendars.view('marketplace', caller) : await this.calendars.viewForSeller(selected, caller);
+    const calendar =
+      selected === 'marketplace'
+        ? await this.calendars.view('marketplace', caller)
+        : await this.calendars.viewForSeller(selected, caller);
     let preview: Preview | undefined;
     const start = field(query, 'start');
     if (start !== undefined) {
       const at = new Date(/Z|[+-]\d\d:\d\d$/.test(start) ? start : `${start}Z`);
       const days = Number(field(query, 'days') ?? '2');
       if (Number.isNaN(at.getTime())) throw DomainError.invalid('start', 'start must be a date and time');
-      if (!Number.isInteger(days) || days < 1 || days > 30) throw DomainError.invalid('days', 'days must be a whole number from 1 to 30');
+      if (!Number.isInteger(days) || days < 1 || days > 30)
+        throw DomainError.invalid('days', 'days must be a whole number from 1 to 30');
       // The calendar's own engine, closures included: the preview is what a case opened then would get.
       const { engine } = await this.calendars.current(calendar.id, caller);
       const deadline = engine.addBusinessDays(at, days);
       const skipped = toSegmentViews(engine.explain(at, deadline)).filter((segment) => !segment.counted);
       preview = { start: at.toISOString(), days, deadline: deadline.toISOString(), skipped };
     }
-    const [ctx, sellers] = await Promise.all([this.pages.context(caller, 'calendars', request), this.users.list('seller', 500)]);
+    const [ctx, sellers] = await Promise.all([
+      this.pages.context(caller, 'calendars', request),
+      this.users.list('seller', 500),
+    ]);
     return CalendarsPage({ ctx, calendar, sellers, selected, preview });
   }
 
@@ -89,7 +122,11 @@ export class AdminPagesController {
     @CurrentCaller() caller: Caller,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.calendars.addClosure(id, await formDto(ClosureDto, { name: form.name, from: form.from, to: form.to }), caller);
+    await this.calendars.addClosure(
+      id,
+      await formDto(ClosureDto, { name: form.name, from: form.from, to: form.to }),
+      caller,
+    );
     redirectTo(reply, calendarPage(back), 'Closure added');
   }
 
@@ -111,17 +148,33 @@ export class AdminPagesController {
   }
 
   @Post('broadcasts')
-  async broadcast(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    const dto = await formDto(BroadcastDto, { category: form.category, audience: form.audience, subject: form.subject, body: form.body });
+  async broadcast(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const dto = await formDto(BroadcastDto, {
+      category: form.category,
+      audience: form.audience,
+      subject: form.subject,
+      body: form.body,
+    });
     const sent = await this.notifications.broadcast(caller, dto);
     redirectTo(reply, '/app/admin/broadcasts', `Sent to ${sent.recipients} people, ${sent.emails} by email`);
   }
 
   @Get('deliveries')
   async deliveries(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const [ctx, emails, endpoints] = await Promise.all([this.pages.context(caller, 'deliveries', request), this.notifications.outbox('failed'), this.webhooks.list()]);
+    const [ctx, emails, endpoints] = await Promise.all([
+      this.pages.context(caller, 'deliveries', request),
+      this.notifications.outbox('failed'),
+      this.webhooks.list(),
+    ]);
     const webhooks = await Promise.all(
-      endpoints.items.map(async (endpoint) => ({ endpoint, failed: (await this.webhooks.deliveries(endpoint.id, { status: 'failed', limit: 50 })).items })),
+      endpoints.items.map(async (endpoint) => ({
+        endpoint,
+        failed: (await this.webhooks.deliveries(endpoint.id, { status: 'failed', limit: 50 })).items,
+      })),
     );
     return DeliveriesPage({ ctx, emails, webhooks });
   }
@@ -133,14 +186,26 @@ export class AdminPagesController {
   }
 
   @Post('webhooks/deliveries/:id/retry')
-  async retryWebhook(@Param('id') id: string, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async retryWebhook(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.webhooks.retry(caller, id);
     redirectTo(reply, '/app/admin/deliveries', 'The delivery will be tried again');
   }
 
   @Get('audit')
-  async auditPage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const dto = await formDto(AuditQueryDto, { action: field(query, 'action'), cursor: field(query, 'cursor'), limit: 50 });
+  async auditPage(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const dto = await formDto(AuditQueryDto, {
+      action: field(query, 'action'),
+      cursor: field(query, 'cursor'),
+      limit: 50,
+    });
     const [ctx, page] = await Promise.all([this.pages.context(caller, 'audit', request), this.audit.list(dto)]);
     const names = await this.pages.names(page.items.map((entry) => entry.actorId));
     return AuditPage({ ctx, page, names, action: dto.action });
@@ -153,7 +218,11 @@ export class AdminPagesController {
   }
 
   @Post('clock/advance')
-  async advance(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async advance(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!this.clock) throw new NotFoundException('The clock is the system clock');
     await this.clock.advance(caller, await formDto(AdvanceClockDto, { seconds: Number(form.seconds) }));
     redirectTo(reply, '/app/admin/clock', 'The clock moved forward');
@@ -161,4 +230,6 @@ export class AdminPagesController {
 }
 
 const calendarPage = (key: unknown): string =>
-  typeof key === 'string' && (key === 'marketplace' || isUuid(key)) ? `/app/admin/calendars?calendar=${key}` : '/app/admin/calendars';
+  typeof key === 'string' && (key === 'marketplace' || isUuid(key))
+    ? `/app/admin/calendars?calendar=${key}`
+    : '/app/admin/calendars';

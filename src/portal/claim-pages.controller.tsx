@@ -5,45 +5,65 @@ import type { Upload } from '../attachments/uploads.js';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { ClaimQueriesService } from '../claims/claim-queries.service.js';
-import { BodyDto, ClaimMessageDto, DecideAppealDto, DecideDto, FileClaimDto, ListClaimsQueryDto, RefundDto, RequestInfoDto } from '../claims/claims.dto.js';
+import {
+  BodyDto,
+  ClaimMessageDto,
+  DecideAppealDto,
+  DecideDto,
+  FileClaimDto,
+  ListClaimsQueryDto,
+  RefundDto,
+  RequestInfoDto,
+} from '../claims/claims.dto.js';
 import { ClaimsService } from '../claims/claims.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { parseMoney } from '../common/money.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { PortalPages } from './portal-pages.js';
 import { field, formDto, messageFields, PortalController, redirectTo } from './portal.js';
 import { ClaimListPage, ClaimPage, NewClaimPage } from './views/claims.js';
 import { OrdersPage } from './views/orders.js';
 
-/** Money typed in a form ("25.99") in the minor units the API counts in, by the currency's own number of decimals. */
-export function moneyOf(text: unknown, currency: unknown, field = 'amount'): { amount: number; currency: string } {
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) throw DomainError.invalid(`${field}.currency`, 'currency must be an ISO 4217 code such as USD');
-  let digits: number;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    throw DomainError.invalid(`${field}.currency`, 'currency must be an ISO 4217 code such as USD');
-  }
-  const value = typeof text === 'string' ? text.trim().replace(/,/g, '') : '';
-  const match = new RegExp(`^(\\d{1,13})(?:\\.(\\d{0,${digits}}))?$`).exec(value);
-  if (!match) throw DomainError.invalid(`${field}.amount`, `amount must be a number with at most ${digits} decimals, such as ${(1234.5).toFixed(digits)}`);
-  return { amount: Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0), currency };
-}
-
 type Step = (claims: ClaimsService, caller: Caller, id: string, form: Record<string, unknown>) => Promise<unknown>;
 
 /** Each step a form can take on a claim, checked by the API's DTOs. */
 const STEPS: Record<string, { run: Step; done: string }> = {
-  respond: { run: async (s, c, id, f) => s.respond(c, id, await formDto(BodyDto, { body: f.body })), done: 'Your response was sent' },
-  refund: { run: async (s, c, id, f) => s.refund(c, id, await formDto(RefundDto, { amount: moneyOf(f.amount, f.currency) })), done: 'Refund recorded' },
-  'request-info': { run: async (s, c, id, f) => s.requestInfo(c, id, await formDto(RequestInfoDto, { from: f.from, body: f.body })), done: 'Information requested' },
+  respond: {
+    run: async (s, c, id, f) => s.respond(c, id, await formDto(BodyDto, { body: f.body })),
+    done: 'Your response was sent',
+  },
+  refund: {
+    run: async (s, c, id, f) => s.refund(c, id, await formDto(RefundDto, { amount: parseMoney(f.amount, f.currency) })),
+    done: 'Refund recorded',
+  },
+  'request-info': {
+    run: async (s, c, id, f) => s.requestInfo(c, id, await formDto(RequestInfoDto, { from: f.from, body: f.body })),
+    done: 'Information requested',
+  },
   decide: {
-    run: async (s, c, id, f) => s.decide(c, id, await formDto(DecideDto, { outcome: f.outcome, funding: f.outcome === 'granted' ? f.funding : undefined, note: f.note })),
+    run: async (s, c, id, f) =>
+      s.decide(
+        c,
+        id,
+        await formDto(DecideDto, {
+          outcome: f.outcome,
+          funding: f.outcome === 'granted' ? f.funding : undefined,
+          note: f.note,
+        }),
+      ),
     done: 'Decision recorded',
   },
   withdraw: { run: (s, c, id) => s.withdraw(c, id), done: 'The claim is withdrawn' },
-  appeal: { run: async (s, c, id, f) => s.appeal(c, id, await formDto(BodyDto, { body: f.body })), done: 'Your appeal was sent' },
-  'decide-appeal': { run: async (s, c, id, f) => s.decideAppeal(c, id, await formDto(DecideAppealDto, { outcome: f.outcome, note: f.note })), done: 'Appeal decided' },
+  appeal: {
+    run: async (s, c, id, f) => s.appeal(c, id, await formDto(BodyDto, { body: f.body })),
+    done: 'Your appeal was sent',
+  },
+  'decide-appeal': {
+    run: async (s, c, id, f) =>
+      s.decideAppeal(c, id, await formDto(DecideAppealDto, { outcome: f.outcome, note: f.note })),
+    done: 'Appeal decided',
+  },
 };
 
 /** Orders (buyer) and claims: filing with the eligibility answer shown, the claim page with each party's and support's steps. */
@@ -64,44 +84,90 @@ export class ClaimPagesController {
     const [ctx, names, eligibility] = await Promise.all([
       this.pages.context(caller, 'orders', request),
       this.pages.names(recent.map((order) => order.sellerId)),
-      Promise.all(recent.map((order) => this.claims.eligibilityFor(caller, order.id))),
+      // One query for every order's eligibility, however many orders the page shows.
+      this.claims.eligibilityForOrders(
+        caller,
+        recent.map((order) => order.id),
+      ),
     ]);
-    return OrdersPage({ ctx, names, orders: recent.map((order, i) => ({ order, eligibility: eligibility[i] })) });
+    const byOrder = new Map(eligibility.map((view) => [view.orderId, view]));
+    return OrdersPage({ ctx, names, orders: recent.map((order) => ({ order, eligibility: byOrder.get(order.id)! })) });
   }
 
   @Get('claims')
-  async list(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const dto = await formDto(ListClaimsQueryDto, { status: field(query, 'status'), cursor: field(query, 'cursor'), limit: 25 });
-    const [ctx, page] = await Promise.all([this.pages.context(caller, 'claims', request), this.queries.list(caller, dto)]);
+  async list(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const dto = await formDto(ListClaimsQueryDto, {
+      status: field(query, 'status'),
+      cursor: field(query, 'cursor'),
+      limit: 25,
+    });
+    const [ctx, page] = await Promise.all([
+      this.pages.context(caller, 'claims', request),
+      this.queries.list(caller, dto),
+    ]);
     const names = await this.pages.names(page.items.flatMap((claim) => [claim.buyerId, claim.sellerId]));
     return ClaimListPage({ ctx, page, names, status: dto.status });
   }
 
   @Get('claims/new')
   @Roles('buyer')
-  async newClaim(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async newClaim(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const orderId = field(query, 'orderId');
     const caseId = field(query, 'caseId');
-    if (!orderId || !isUuid(orderId)) throw DomainError.invalid('orderId', 'orderId must be the id of one of your orders');
+    if (!orderId || !isUuid(orderId))
+      throw DomainError.invalid('orderId', 'orderId must be the id of one of your orders');
     const order = await this.orders.view(orderId, caller);
-    const [ctx, eligibility] = await Promise.all([this.pages.context(caller, 'claims', request), this.claims.eligibilityFor(caller, orderId)]);
+    const [ctx, eligibility] = await Promise.all([
+      this.pages.context(caller, 'claims', request),
+      this.claims.eligibilityFor(caller, orderId),
+    ]);
     return NewClaimPage({ ctx, order, eligibility, caseId: caseId && isUuid(caseId) ? caseId : undefined });
   }
 
   @Post('claims')
   @Roles('buyer')
-  async file(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    const amount = field(form, 'amount') === undefined ? undefined : moneyOf(form.amount, form.currency);
-    const dto = await formDto(FileClaimDto, { orderId: form.orderId, reason: form.reason, caseId: field(form, 'caseId'), amount, body: form.body });
+  async file(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const amount = field(form, 'amount') === undefined ? undefined : parseMoney(form.amount, form.currency);
+    const dto = await formDto(FileClaimDto, {
+      orderId: form.orderId,
+      reason: form.reason,
+      caseId: field(form, 'caseId'),
+      amount,
+      body: form.body,
+    });
     const { view } = await this.claims.file(caller, dto, undefined);
     redirectTo(reply, `/app/claims/${view.id}`, 'Your claim was filed');
   }
 
   @Get('claims/:id')
-  async show(@Param('id') id: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async show(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const claim = await this.queries.view(caller, id);
-    const [ctx, messages, events] = await Promise.all([this.pages.context(caller, 'claims', request), this.queries.messages(caller, id), this.queries.timeline(caller, id)]);
-    const names = await this.pages.names([claim.buyerId, claim.sellerId, ...messages.map((message) => message.authorId)]);
+    const [ctx, messages, events] = await Promise.all([
+      this.pages.context(caller, 'claims', request),
+      this.queries.messages(caller, id),
+      this.queries.timeline(caller, id),
+    ]);
+    const names = await this.pages.names([
+      claim.buyerId,
+      claim.sellerId,
+      ...messages.map((message) => message.authorId),
+    ]);
     return ClaimPage({ ctx, claim, messages, events, names });
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendAttachment } from '../attachments/attachments.controller.js';
+import { sendAttachment } from '../attachments/download.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
@@ -17,12 +17,22 @@ import { UnreadBadge } from './views/layout.js';
 
 const BULK_ACTIONS = ['read', 'unread', 'delete', 'restore'] as const;
 type BulkAction = (typeof BULK_ACTIONS)[number];
-const DONE: Record<BulkAction, string> = { read: 'marked read', unread: 'marked unread', delete: 'moved to Trash', restore: 'restored' };
+const DONE: Record<BulkAction, string> = {
+  read: 'marked read',
+  unread: 'marked unread',
+  delete: 'moved to Trash',
+  restore: 'restored',
+};
 
 /** The filters a Message Center page was asked for, checked by the API's own filter DTO. */
 async function filtersOf(source: Record<string, unknown>, prefix = ''): Promise<InboxFilters> {
   const pick = (name: string) => field(source, prefix + name);
-  const dto = await formDto(InboxFilterDto, { category: pick('category'), q: pick('q'), unread: pick('unread'), in: pick('in') });
+  const dto = await formDto(InboxFilterDto, {
+    category: pick('category'),
+    q: pick('q'),
+    unread: pick('unread'),
+    in: pick('in'),
+  });
   return { category: dto.category, q: dto.q, unread: dto.unread, in: dto.in };
 }
 
@@ -39,11 +49,18 @@ export class InboxPagesController {
   ) {}
 
   @Get('inbox')
-  async list(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async list(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const filters = await filtersOf(query);
     const [ctx, page, counts] = await Promise.all([
       this.pages.context(caller, 'inbox', request),
-      this.inbox.list(caller, await formDto(ListInboxQueryDto, { ...filters, cursor: field(query, 'cursor'), limit: 25 })),
+      this.inbox.list(
+        caller,
+        await formDto(ListInboxQueryDto, { ...filters, cursor: field(query, 'cursor'), limit: 25 }),
+      ),
       this.inbox.counts(caller),
     ]);
     return InboxPage({ ctx, filters, page, counts });
@@ -63,45 +80,77 @@ export class InboxPagesController {
   }
 
   @Get('inbox/stream')
-  stream_(@Headers('last-event-id') lastEventId: string | undefined, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  stream_(
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.stream.serve(caller.id, reply, lastEventId);
   }
 
   @Post('inbox/bulk')
-  async bulk(@Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async bulk(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const action = form.action;
-    if (typeof action !== 'string' || !(BULK_ACTIONS as readonly string[]).includes(action)) throw DomainError.invalid('action', 'action must be read, unread, delete or restore');
+    if (typeof action !== 'string' || !(BULK_ACTIONS as readonly string[]).includes(action))
+      throw DomainError.invalid('action', 'action must be read, unread, delete or restore');
     const filters = await filtersOf(form, 'filter.');
     let dto: BulkDto;
     if (form.scope === 'matching') {
-      dto = await formDto(BulkDto, { filter: { ...filters, in: filters.in ?? (action === 'restore' ? 'trash' : 'inbox') } });
+      dto = await formDto(BulkDto, {
+        filter: { ...filters, in: filters.in ?? (action === 'restore' ? 'trash' : 'inbox') },
+      });
     } else {
       const ids = form.ids === undefined ? [] : Array.isArray(form.ids) ? form.ids : [form.ids];
-      if (ids.length === 0) throw DomainError.invalid('ids', 'Select at least one message, or apply the action to every message matching this view');
+      if (ids.length === 0)
+        throw DomainError.invalid(
+          'ids',
+          'Select at least one message, or apply the action to every message matching this view',
+        );
       dto = await formDto(BulkDto, { ids });
     }
     const result = await this.inbox.bulk(caller, action as BulkAction, dto);
     const back = new URLSearchParams();
     for (const [key, value] of Object.entries(filters)) if (value !== undefined) back.set(key, String(value));
     const path = back.size > 0 ? `/app/inbox?${back.toString()}` : '/app/inbox';
-    redirectTo(reply, path, `${result.updated} ${result.updated === 1 ? 'message' : 'messages'} ${DONE[action as BulkAction]}`);
+    redirectTo(
+      reply,
+      path,
+      `${result.updated} ${result.updated === 1 ? 'message' : 'messages'} ${DONE[action as BulkAction]}`,
+    );
   }
 
   @Get('inbox/:id')
-  async item(@Param('id') id: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async item(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const item = await this.inbox.get(caller, id);
     if (!item.readAt) await this.inbox.bulk(caller, 'read', { ids: [item.id] });
     return ItemPage({ ctx: await this.pages.context(caller, 'inbox', request), item });
   }
 
   @Post('inbox/:id/report')
-  async report(@Param('id') id: string, @Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async report(
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.reports.report(caller, id, await formDto(ReportDto, { reason: field(form, 'reason') }));
     redirectTo(reply, '/app/inbox', 'Thank you: the message was reported and removed from your messages');
   }
 
   @Get('attachments/:id')
-  async attachment(@Param('id') id: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async attachment(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     return sendAttachment(reply, await this.attachments.download(caller, id));
   }
 }

@@ -20,7 +20,7 @@ import {
   safeNext,
   setLoginCsrfCookie,
   setSessionCookie,
-} from './portal-session.js';
+} from '../auth/browser-session.js';
 import { formDto, PortalController, redirectTo } from './portal.js';
 import { HOME, Layout } from './views/layout.js';
 import type { PageContext } from './views/layout.js';
@@ -30,8 +30,14 @@ const resolve = createRequire(import.meta.url).resolve;
 
 /** The portal's scripts and styles, read once: its own, and htmx with its SSE extension from node_modules (no CDN). */
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
-  'portal.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/portal.css', import.meta.url)) },
-  'portal.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./assets/portal.js', import.meta.url)) },
+  'portal.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(new URL('./assets/portal.css', import.meta.url)),
+  },
+  'portal.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('./assets/portal.js', import.meta.url)),
+  },
   'htmx.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(resolve('htmx.org/dist/htmx.min.js')) },
   'sse.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(resolve('htmx-ext-sse/dist/sse.min.js')) },
 };
@@ -74,19 +80,42 @@ export class PortalAuthController {
 
   @Public()
   @Get('app/login')
-  async loginPage(@Query('next') next: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async loginPage(
+    @Query('next') next: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const csrf = newLoginCsrf(this.config.jwtSecret, Date.now());
     setLoginCsrfCookie(reply, csrf.cookie, this.cookieOptions);
     // Earlier versions kept this cookie on Path=/app/login, where it would be sent first and shadow the new one.
-    if (!this.cookieOptions.secure && request.cookies[LOGIN_CSRF_COOKIE] !== undefined) void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/app/login' });
-    reply.send(await LoginPage({ ctx: await this.pages.context(undefined, undefined, request), next: safeNext(next), csrf: csrf.field }));
+    if (!this.cookieOptions.secure && request.cookies[LOGIN_CSRF_COOKIE] !== undefined)
+      void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/app/login' });
+    reply.send(
+      await LoginPage({
+        ctx: await this.pages.context(undefined, undefined, request),
+        next: safeNext(next),
+        csrf: csrf.field,
+      }),
+    );
   }
 
   @Public()
   @Post('app/login')
-  async login(@Body() form: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async login(
+    @Body() form: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const next = safeNext(form.next);
-    if (!fromThisOrigin(request) || !loginCsrfHolds(this.config.jwtSecret, request.cookies[loginCsrfCookieName(this.cookieOptions.secure)], form._csrf, Date.now())) {
+    if (
+      !fromThisOrigin(request) ||
+      !loginCsrfHolds(
+        this.config.jwtSecret,
+        request.cookies[loginCsrfCookieName(this.cookieOptions.secure)],
+        form._csrf,
+        Date.now(),
+      )
+    ) {
       throw new DomainError('forbidden', 'The sign-in form has expired; reload the page and try again');
     }
     const dto = await formDto(LoginDto, { email: form.email, password: form.password });
@@ -96,7 +125,15 @@ export class PortalAuthController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'unauthorized') throw error;
       reply.status(401);
-      return void reply.send(await LoginPage({ ctx: await this.pages.context(undefined), next, csrf: String(form._csrf), failed: true, email: dto.email }));
+      return void reply.send(
+        await LoginPage({
+          ctx: await this.pages.context(undefined),
+          next,
+          csrf: String(form._csrf),
+          failed: true,
+          email: dto.email,
+        }),
+      );
     }
     setSessionCookie(reply, session.accessToken, session.expiresIn, this.cookieOptions);
     clearLoginCsrfCookie(reply, this.cookieOptions);
@@ -130,7 +167,13 @@ function fromThisOrigin(request: FastifyRequest): boolean {
   return site === undefined || site === 'same-origin' || site === 'none';
 }
 
-function LoginPage(props: { ctx: PageContext; next: string; csrf: string; failed?: boolean; email?: string }): JSX.Element {
+function LoginPage(props: {
+  ctx: PageContext;
+  next: string;
+  csrf: string;
+  failed?: boolean;
+  email?: string;
+}): JSX.Element {
   return (
     <Layout ctx={props.ctx} title="Sign in">
       <div class="login card">

@@ -5,7 +5,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { UsersService } from '../users/users.service.js';
-import { csrfTokenOf } from './portal-session.js';
+import { csrfTokenOf } from '../auth/browser-session.js';
 import type { PageContext } from './views/layout.js';
 
 /** Builds what every page shares: the viewer with the unread count, the application's time. */

@@ -84,7 +84,11 @@ function ErrorPage(props: { ctx: PageContext; problem: Problem }): JSX.Element {
   return (
     <Layout ctx={props.ctx} title={title}>
       <h1 safe>{title}</h1>
-      {problem.status === 404 ? <p>There is nothing here for you: it may never have existed, or it belongs to someone else.</p> : <ErrorNotice problem={problem} />}
+      {problem.status === 404 ? (
+        <p>There is nothing here for you: it may never have existed, or it belongs to someone else.</p>
+      ) : (
+        <ErrorNotice problem={problem} />
+      )}
       <p>
         <a href="/app">Back to the start</a>
       </p>

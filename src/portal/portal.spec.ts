@@ -1,39 +1,8 @@
 import { formFields } from '../common/http-hardening.js';
-import { DomainError } from '../common/domain-error.js';
-import { moneyOf } from './claim-pages.controller.js';
-import { csrfTokenOf, safeNext, sameToken } from './portal-session.js';
+import { csrfTokenOf, safeNext, sameToken } from '../auth/browser-session.js';
 import { remaining } from './views/layout.js';
 
 describe('portal helpers', () => {
-  it('reads money typed in a form in the currency’s minor units', () => {
-    expect(moneyOf('25.99', 'USD')).toEqual({ amount: 2599, currency: 'USD' });
-    expect(moneyOf('25.9', 'USD')).toEqual({ amount: 2590, currency: 'USD' });
-    expect(moneyOf('1,250', 'USD')).toEqual({ amount: 125000, currency: 'USD' });
-    expect(moneyOf(' 7 ', 'EUR')).toEqual({ amount: 700, currency: 'EUR' });
-    // The yen has no minor unit: 1500 yen is 1500.
-    expect(moneyOf('1500', 'JPY')).toEqual({ amount: 1500, currency: 'JPY' });
-    for (const [text, currency, field] of [
-      ['25.999', 'USD', 'amount.amount'],
-      ['1500.5', 'JPY', 'amount.amount'],
-      ['-3', 'USD', 'amount.amount'],
-      ['1e3', 'USD', 'amount.amount'],
-      ['', 'USD', 'amount.amount'],
-      [['1', '2'], 'USD', 'amount.amount'],
-      ['10', 'usd', 'amount.currency'],
-      ['10', 'XYZW', 'amount.currency'],
-      ['10', undefined, 'amount.currency'],
-    ] as const) {
-      let error: unknown;
-      try {
-        moneyOf(text, currency);
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(DomainError);
-      expect((error as DomainError).details.errors?.[0].field).toBe(field);
-    }
-  });
-
   it('returns after sign-in only to a page of the portal', () => {
     expect(safeNext('/app/cases/8c1d?x=1')).toBe('/app/cases/8c1d?x=1');
     expect(safeNext('/app')).toBe('/app');

@@ -1,9 +1,17 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseFilters, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { setFlash } from './portal-session.js';
+import { setFlash } from './flash.js';
 import type { Observable } from 'rxjs';
 import { DomainError } from '../common/domain-error.js';
 import { capFieldErrors } from '../common/request-shape.js';
@@ -15,13 +23,18 @@ import { PortalUploadRefusals } from '../attachments/uploads.js';
 @Injectable()
 export class HtmlPages implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    void context.switchToHttp().getResponse<FastifyReply>().type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
+    void context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store');
     return next.handle();
   }
 }
 
 /** A controller of the portal: HTML pages, errors shown as pages, left out of the API's OpenAPI document. */
-export const PortalController = () => applyDecorators(ApiExcludeController(), UseFilters(PortalFilter), UseInterceptors(HtmlPages, PortalUploadRefusals));
+export const PortalController = () =>
+  applyDecorators(ApiExcludeController(), UseFilters(PortalFilter), UseInterceptors(HtmlPages, PortalUploadRefusals));
 
 /**
  * A form's fields checked by the same DTO class the JSON API uses, so a rule

@@ -7,6 +7,7 @@ import { DecideReportDto, ReportsQueryDto } from '../inbox/inbox.dto.js';
 import { InboxReportsService } from '../inbox/inbox-reports.service.js';
 import { AssignDto, ListEscalationsQueryDto, ResolveEscalationDto } from '../support/support.dto.js';
 import { SupportQueueService } from '../support/support-queue.service.js';
+import { escalationAllowedActions } from '../support/escalation-actions.js';
 import { PortalPages } from './portal-pages.js';
 import { field, formDto, PortalController, redirectTo } from './portal.js';
 import { QUEUE_TABS, QueuePage, ReportsPage } from './views/support.js';
@@ -25,7 +26,11 @@ export class SupportPagesController {
   ) {}
 
   @Get('queue')
-  async queuePage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async queuePage(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const view = field(query, 'view');
     const tab: QueueTab = view !== undefined && Object.hasOwn(QUEUE_TABS, view) ? (view as QueueTab) : 'open';
     const dto = await formDto(ListEscalationsQueryDto, {
@@ -36,27 +41,64 @@ export class SupportPagesController {
     });
     const [ctx, page] = await Promise.all([this.pages.context(caller, 'queue', request), this.queue.list(dto)]);
     const caseIds = page.items.map((item) => item.caseId).filter((id): id is string => id !== null);
-    const [subjects, names] = await Promise.all([this.cases.subjects(caseIds), this.pages.names(page.items.map((item) => item.assigneeId))]);
-    return QueuePage({ ctx, tab, page, subjects, names });
+    const [subjects, names] = await Promise.all([
+      this.cases.subjects(caseIds),
+      this.pages.names(page.items.map((item) => item.assigneeId)),
+    ]);
+    const items = page.items.map((item) => ({ ...item, allowedActions: escalationAllowedActions(item, caller) }));
+    return QueuePage({ ctx, tab, page: { items, nextCursor: page.nextCursor }, subjects, names });
   }
 
   @Post('escalations/:id/assign')
-  async assign(@Param('id') id: string, @Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    const escalation = await this.queue.assign(caller, id, await formDto(AssignDto, form.reassign === 'true' ? { reassign: true } : {}));
-    redirectTo(reply, escalation.caseId ? `/app/cases/${escalation.caseId}` : escalation.claimId ? `/app/claims/${escalation.claimId}` : '/app/queue?view=mine', 'Assigned to you');
+  async assign(
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const escalation = await this.queue.assign(
+      caller,
+      id,
+      await formDto(AssignDto, form.reassign === 'true' ? { reassign: true } : {}),
+    );
+    redirectTo(
+      reply,
+      escalation.caseId
+        ? `/app/cases/${escalation.caseId}`
+        : escalation.claimId
+          ? `/app/claims/${escalation.claimId}`
+          : '/app/queue?view=mine',
+      'Assigned to you',
+    );
   }
 
   @Post('escalations/:id/resolve')
-  async resolve(@Param('id') id: string, @Body() form: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
-    await this.queue.resolve(caller, id, await formDto(ResolveEscalationDto, { outcome: form.outcome, note: field(form, 'note') }));
+  async resolve(
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.queue.resolve(
+      caller,
+      id,
+      await formDto(ResolveEscalationDto, { outcome: form.outcome, note: field(form, 'note') }),
+    );
     redirectTo(reply, '/app/queue?view=mine', 'Escalation resolved');
   }
 
   @Get('reports')
-  async reportsPage(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+  async reportsPage(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const dto = await formDto(ReportsQueryDto, { status: field(query, 'status') });
     const status = dto.status ?? 'open';
-    const [ctx, reports] = await Promise.all([this.pages.context(caller, 'reports', request), this.reports.list(status)]);
+    const [ctx, reports] = await Promise.all([
+      this.pages.context(caller, 'reports', request),
+      this.reports.list(status),
+    ]);
     return ReportsPage({ ctx, reports, status });
   }
 

@@ -5,7 +5,8 @@ export type Standing = (typeof STANDINGS)[number];
 
 export class ResponseBucketView {
   @ApiProperty({ description: 'Business hours from (inclusive)' }) fromHours: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Business hours to (exclusive); null: no upper end' }) toHours: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Business hours to (exclusive); null: no upper end' })
+  toHours: number | null;
   @ApiProperty({ description: 'Reply cycles answered in that time' }) replies: number;
 }
 
@@ -15,13 +16,22 @@ export class PerformanceWindowView {
   @ApiProperty({ format: 'date-time' }) to: string;
   @ApiProperty({ description: 'Buyer messages at least 24 h old (no-response-needed excluded)' }) buyerMessages: number;
   @ApiProperty() answeredWithin24h: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'answeredWithin24h ÷ buyerMessages; null without messages' }) responseWithin24hRate: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'answeredWithin24h ÷ buyerMessages; null without messages',
+  })
+  responseWithin24hRate: number | null;
   @ApiProperty({ description: 'Reply cycles decided on time or late' }) replyCycles: number;
   @ApiProperty() onTimeReplies: number;
   @ApiProperty({ nullable: true, type: Number }) onTimeReplyRate: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Business hours from the buyer message to the reply' }) medianResponseBusinessHours: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Business hours from the buyer message to the reply' })
+  medianResponseBusinessHours: number | null;
   @ApiProperty({ nullable: true, type: Number }) p90ResponseBusinessHours: number | null;
-  @ApiProperty({ type: [ResponseBucketView], description: 'Answered reply cycles by business hours to the reply: under 1, 1–4, 4–8, 8–24, 24–48, 48 and more' })
+  @ApiProperty({
+    type: [ResponseBucketView],
+    description: 'Answered reply cycles by business hours to the reply: under 1, 1–4, 4–8, 8–24, 24–48, 48 and more',
+  })
   responseTimeDistribution: ResponseBucketView[];
   @ApiProperty({ description: 'Replies after the late deadline' }) lateReplies: number;
   @ApiProperty({ description: 'Escalations from missed windows and buyer requests' }) escalations: number;
@@ -33,20 +43,28 @@ export class ClaimRateView {
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
   @ApiProperty({ description: 'Orders placed in the window' }) orders: number;
-  @ApiProperty({ description: 'Claims filed in the window, except those denied or withdrawn (open ones count)' }) claims: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'claims ÷ orders; null without orders' }) claimRate: number | null;
+  @ApiProperty({ description: 'Claims filed in the window, except those denied or withdrawn (open ones count)' })
+  claims: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'claims ÷ orders; null without orders' }) claimRate:
+    number | null;
   @ApiProperty({ description: 'Orders placed in the window with at least one such claim' }) defectiveOrders: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'defectiveOrders ÷ orders' }) orderDefectRate: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'defectiveOrders ÷ orders' }) orderDefectRate:
+    number | null;
 }
 
 export class PerformanceView {
   @ApiProperty({ format: 'uuid' }) sellerId: string;
   @ApiProperty({
     enum: STANDINGS,
-    description: 'flagged below the on-time threshold (30 days) or at or above the claim threshold (defect window); at_risk below the 24-hour threshold',
+    description:
+      'flagged below the on-time threshold (30 days) or at or above the claim threshold (defect window); at_risk below the 24-hour threshold',
   })
   standing: Standing;
   @ApiProperty() thresholds: { responseWithin24hRate: number; onTimeReplyRate: number; orderDefectRate: number };
   @ApiProperty({ type: [PerformanceWindowView] }) windows: PerformanceWindowView[];
-  @ApiProperty({ type: ClaimRateView, description: "Claim rate and order defect rate over the claim policy's defect window" }) claims: ClaimRateView;
+  @ApiProperty({
+    type: ClaimRateView,
+    description: "Claim rate and order defect rate over the claim policy's defect window",
+  })
+  claims: ClaimRateView;
 }

@@ -56,7 +56,10 @@ export class SellersService {
     const judged = windows.find((window) => window.days === policy.standingWindowDays)!;
     const defectDays = this.claimPolicies.at(now).defectWindowDays;
     const since = new Date(now.getTime() - defectDays * 86_400_000);
-    const [counts]: { orders: number; claims: number; defective_orders: number }[] = await this.db.query(CLAIM_RATE, [sellerId, since]);
+    const [counts]: { orders: number; claims: number; defective_orders: number }[] = await this.db.query(CLAIM_RATE, [
+      sellerId,
+      since,
+    ]);
     const claims: ClaimRateView = {
       days: defectDays,
       from: since.toISOString(),
@@ -67,11 +70,19 @@ export class SellersService {
       defectiveOrders: counts.defective_orders,
       orderDefectRate: rate(counts.defective_orders, counts.orders),
     };
-    const thresholds = { responseWithin24hRate: policy.responseWithin24hRate, onTimeReplyRate: policy.onTimeReplyRate, orderDefectRate: policy.orderDefectRate };
+    const thresholds = {
+      responseWithin24hRate: policy.responseWithin24hRate,
+      onTimeReplyRate: policy.onTimeReplyRate,
+      orderDefectRate: policy.orderDefectRate,
+    };
     let standing: Standing = 'good';
-    const tooManyClaims = [claims.claimRate, claims.orderDefectRate].some((share) => share !== null && share >= thresholds.orderDefectRate);
-    if (tooManyClaims || (judged.onTimeReplyRate !== null && judged.onTimeReplyRate < thresholds.onTimeReplyRate)) standing = 'flagged';
-    else if (judged.responseWithin24hRate !== null && judged.responseWithin24hRate < thresholds.responseWithin24hRate) standing = 'at_risk';
+    const tooManyClaims = [claims.claimRate, claims.orderDefectRate].some(
+      (share) => share !== null && share >= thresholds.orderDefectRate,
+    );
+    if (tooManyClaims || (judged.onTimeReplyRate !== null && judged.onTimeReplyRate < thresholds.onTimeReplyRate))
+      standing = 'flagged';
+    else if (judged.responseWithin24hRate !== null && judged.responseWithin24hRate < thresholds.responseWithin24hRate)
+      standing = 'at_risk';
     return { sellerId, standing, thresholds, windows, claims };
   }
 }

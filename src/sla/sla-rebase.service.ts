@@ -5,9 +5,11 @@ import { replyWindowPolicy } from '../../config/policies.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
+import { LOCK_CALENDAR } from '../calendar/calendar.queries.js';
 import { BUMP_CYCLE_VERSIONS, MOVE_CYCLES } from '../cases/case.queries.js';
 import { Clock } from '../common/clock.js';
 import { RebaseView } from './sla.dto.js';
+import { CYCLES_TO_REBASE } from './sla.queries.js';
 
 interface OpenCycle {
   id: string;
@@ -38,12 +40,8 @@ export class SlaRebaseService {
     const calendar = await this.calendars.current(calendarIdOrMarketplace, caller);
     const now = await this.clock.now();
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM calendars WHERE id = $1 FOR UPDATE', [calendar.id]);
-      const cycles: OpenCycle[] = await tx.query(
-        `SELECT id, case_id, opened_at, warn_at, due_at, escalate_at, calendar_version, policy_version
-           FROM reply_cycles WHERE calendar_id = $1 AND closed_at IS NULL AND calendar_version < $2`,
-        [calendar.id, calendar.version],
-      );
+      await tx.query(LOCK_CALENDAR, [calendar.id]);
+      const cycles: OpenCycle[] = await tx.query(CYCLES_TO_REBASE, [calendar.id, calendar.version]);
       const ids: string[] = [];
       const starts: Date[] = [];
       const warns: Date[] = [];
@@ -55,7 +53,12 @@ export class SlaRebaseService {
         const warn = calendar.engine.addBusinessDays(cycle.opened_at, policy.atRiskAfterBusinessDays);
         const due = calendar.engine.addBusinessDays(cycle.opened_at, policy.lateAfterBusinessDays);
         const escalate = calendar.engine.addBusinessDays(cycle.opened_at, policy.escalateAfterBusinessDays);
-        if (warn.getTime() === cycle.warn_at.getTime() && due.getTime() === cycle.due_at.getTime() && escalate.getTime() === cycle.escalate_at.getTime()) continue;
+        if (
+          warn.getTime() === cycle.warn_at.getTime() &&
+          due.getTime() === cycle.due_at.getTime() &&
+          escalate.getTime() === cycle.escalate_at.getTime()
+        )
+          continue;
         ids.push(cycle.id);
         starts.push(calendar.engine.nextOpening(cycle.opened_at));
         warns.push(warn);
@@ -75,11 +78,26 @@ export class SlaRebaseService {
       if (dryRun) return report;
       // Cycles whose deadlines stay put still move to the new version.
       await tx.query(BUMP_CYCLE_VERSIONS, [calendar.id, calendar.version]);
-      const changed: unknown[] = await tx.query(MOVE_CYCLES, [ids, starts, warns, dues, escalates, caller.id, caller.role, now, calendar.version]);
+      const changed: unknown[] = await tx.query(MOVE_CYCLES, [
+        ids,
+        starts,
+        warns,
+        dues,
+        escalates,
+        caller.id,
+        caller.role,
+        now,
+        calendar.version,
+      ]);
       await this.audit.record(
         tx,
         caller,
-        { action: 'calendar.rebased', subjectType: 'calendar', subjectId: calendar.id, after: { version: calendar.version, changed: changed.length } },
+        {
+          action: 'calendar.rebased',
+          subjectType: 'calendar',
+          subjectId: calendar.id,
+          after: { version: calendar.version, changed: changed.length },
+        },
         now,
       );
       return { ...report, changed: changed.length };

@@ -2,9 +2,10 @@ import { transitionSql } from '../cases/case-status.js';
 import { advanceSlaLevelsSql } from '../cases/case.queries.js';
 import { inboxNotifySql } from '../inbox/inbox.queries.js';
 import type { Party } from '../notifications/categories.js';
-import { noticesInsertFrom } from '../notifications/outbox.service.js';
+import { noticesInsertFrom } from '../notifications/outbox.queries.js';
+import { slaNoticeKeySql } from '../notifications/outbox.service.js';
 import { noticeText } from '../notifications/templates.js';
-import { escalationsInsertFrom } from '../support/escalations.service.js';
+import { escalationsInsertFrom } from '../escalations/escalations.queries.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
 import { webhookEventsInsertFrom } from '../webhooks/webhooks.js';
 
@@ -71,7 +72,7 @@ events AS (
   RETURNING 1
 ),
 ${noticesInsertFrom(`
-    SELECT r.kind, r.party, r.recipient, a.case_id, a.cycle_id || ':' || a.level || ':' || r.party,
+    SELECT r.kind, r.party, r.recipient, a.case_id, ${slaNoticeKeySql('a.cycle_id', 'a.level', 'r.party')},
            jsonb_build_object('caseId', a.case_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')}, 'role', r.party), $1::timestamptz,
            'marketplace', NULL::uuid, $6::jsonb -> (r.kind || ':' || r.party) ->> 'title', $6::jsonb -> (r.kind || ':' || r.party) ->> 'text'
       FROM acted a
@@ -120,5 +121,12 @@ export function slaNoticeTexts(now: Date): string {
     ['case_escalated', 'seller'],
     ['case_escalated', 'buyer'],
   ];
-  return JSON.stringify(Object.fromEntries(kinds.map(([kind, party]) => [`${kind}:${party}`, noticeText(kind, { role: party }, now, true)])));
+  return JSON.stringify(
+    Object.fromEntries(
+      kinds.map(([kind, party]) => [`${kind}:${party}`, noticeText(kind, { role: party }, now, true)]),
+    ),
+  );
 }
+
+/** A case the SLA sweep could not process ($1 the case, $2 why, $3 when), for operators. */
+export const RECORD_SWEEP_FAILURE = `INSERT INTO sla_sweep_failures (case_id, error, at) VALUES ($1, $2, $3)`;

@@ -14,7 +14,10 @@ export class SlaController {
   @Post(':id/rebase')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOkResponse({ type: RebaseView, description: 'Moves open reply cycles onto the calendar’s current version; dryRun (the default) only reports' })
+  @ApiOkResponse({
+    type: RebaseView,
+    description: 'Moves open reply cycles onto the calendar’s current version; dryRun (the default) only reports',
+  })
   rebase(@Param('id') id: string, @Body() dto: RebaseDto, @CurrentCaller() caller: Caller): Promise<RebaseView> {
     return this.rebaser.rebase(caller, id, dto.dryRun ?? true);
   }

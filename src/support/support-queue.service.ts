@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -5,7 +6,7 @@ import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { caseNotices } from '../cases/case-notices.js';
-import { CasesService } from '../cases/cases.service.js';
+import { CaseHandovers } from '../cases/case-handovers.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { transaction } from '../common/transaction.js';
@@ -13,10 +14,17 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { TimelineEventType } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
-import { Escalation } from './escalation.entity.js';
-import { EscalationsService } from './escalations.service.js';
+import { Escalation } from '../escalations/escalation.entity.js';
+import { EscalationsService } from '../escalations/escalations.service.js';
 import { RAISE_OVERDUE } from './support.queries.js';
-import { AssignDto, EscalationPageView, EscalationView, ListEscalationsQueryDto, ResolveEscalationDto, WaitDto } from './support.dto.js';
+import {
+  AssignDto,
+  EscalationPageView,
+  EscalationView,
+  ListEscalationsQueryDto,
+  ResolveEscalationDto,
+  WaitDto,
+} from './support.dto.js';
 
 const toView = (e: Escalation): EscalationView => ({
   id: e.id,
@@ -41,7 +49,7 @@ export class SupportQueueService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: AccessService,
     private readonly escalations: EscalationsService,
-    private readonly cases: CasesService,
+    private readonly handovers: CaseHandovers,
     private readonly timeline: TimelineService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
@@ -68,7 +76,11 @@ export class SupportQueueService {
       .getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toView), nextCursor: rows.length > limit ? encodeCursor(last.dueAt ? last.dueAt.toISOString() : 'infinity', last.id) : null };
+    return {
+      items: page.map(toView),
+      nextCursor:
+        rows.length > limit ? encodeCursor(last.dueAt ? last.dueAt.toISOString() : 'infinity', last.id) : null,
+    };
   }
 
   async assign(caller: Caller, id: string, dto: AssignDto): Promise<EscalationView> {
@@ -78,22 +90,34 @@ export class SupportQueueService {
       const holder = escalation.status === 'assigned' ? escalation.assigneeId : null;
       if (holder === assigneeId) return null;
       if (holder && !dto.reassign) {
-        throw new DomainError('forbidden_transition', 'Another agent holds this escalation; reassign it explicitly to take it over', {
-          extensions: { currentState: escalation.status, assigneeId: holder, action: 'assign' },
-        });
+        throw new DomainError(
+          'forbidden_transition',
+          'Another agent holds this escalation; reassign it explicitly to take it over',
+          {
+            extensions: { currentState: escalation.status, assigneeId: holder, action: 'assign' },
+          },
+        );
       }
       await this.escalations.assign(tx, escalation, assigneeId, now);
-      // The agent who now holds it hears of it in its Message Center (and by email).
+      // The agent who now holds it hears of it in its Message Center (and by email): once per assignment, each with an id of its
+      // own, since the time does not tell two apart (an agent assigned, reassigned away and back within one millisecond).
+      const assignment = randomUUID();
       await this.outbox.enqueue(tx, {
         kind: 'escalation_assigned',
         party: 'agent',
         recipientId: assigneeId,
         caseId: escalation.caseId,
-        dedupeKey: `${escalation.id}:assigned:${assigneeId}:${now.getTime()}`,
-        payload: { escalationId: escalation.id, reason: escalation.reason, dueAt: escalation.dueAt?.toISOString() ?? null },
+        dedupeKey: `${escalation.id}:assigned:${assignment}`,
+        payload: {
+          escalationId: escalation.id,
+          reason: escalation.reason,
+          dueAt: escalation.dueAt?.toISOString() ?? null,
+        },
         at: now,
       });
-      return holder ? { type: 'escalation_reassigned', data: { from: holder, assigneeId } } : { type: 'escalation_assigned', data: { assigneeId } };
+      return holder
+        ? { type: 'escalation_reassigned', data: { from: holder, assigneeId } }
+        : { type: 'escalation_assigned', data: { assigneeId } };
     });
   }
 
@@ -116,25 +140,41 @@ export class SupportQueueService {
   async resolve(caller: Caller, id: string, dto: ResolveEscalationDto): Promise<EscalationView> {
     return this.act(caller, id, 'resolve', async (tx, escalation, now) => {
       if (escalation.status === 'assigned' && escalation.assigneeId !== caller.id) {
-        throw new DomainError('forbidden_transition', 'Another agent holds this escalation: only the holder resolves it, or reassign it first', {
-          extensions: { currentState: escalation.status, assigneeId: escalation.assigneeId, action: 'resolve' },
-        });
+        throw new DomainError(
+          'forbidden_transition',
+          'Another agent holds this escalation: only the holder resolves it, or reassign it first',
+          {
+            extensions: { currentState: escalation.status, assigneeId: escalation.assigneeId, action: 'resolve' },
+          },
+        );
       }
       if (escalation.reason === 'claim') {
-        throw new DomainError('forbidden_transition', 'A claim escalation ends with the claim: decide the claim (POST /claims/:id/decide or /decide-appeal)', {
-          extensions: { currentState: escalation.status, claimId: escalation.claimId, action: 'resolve' },
-        });
+        throw new DomainError(
+          'forbidden_transition',
+          'A claim escalation ends with the claim: decide the claim (POST /claims/:id/decide or /decide-appeal)',
+          {
+            extensions: { currentState: escalation.status, claimId: escalation.claimId, action: 'resolve' },
+          },
+        );
       }
       if (escalation.reason === 'phishing_report') {
-        throw new DomainError('forbidden_transition', 'A phishing report ends with a verdict: POST /reports/:id/confirm or /dismiss', {
-          extensions: { currentState: escalation.status, reportId: escalation.reportId, action: 'resolve' },
-        });
+        throw new DomainError(
+          'forbidden_transition',
+          'A phishing report ends with a verdict: POST /reports/:id/confirm or /dismiss',
+          {
+            extensions: { currentState: escalation.status, reportId: escalation.reportId, action: 'resolve' },
+          },
+        );
       }
       await this.escalations.resolve(tx, escalation, dto.outcome, dto.note ?? null, now);
       // The case leaves `escalated` when no other escalation that holds it is still open.
       const record = await this.access.requireCase(tx, caller, escalation.caseId!, 'case.message', true);
-      if ((await this.escalations.othersHolding(tx, escalation)) === 0) await this.cases.releaseFromSupport(tx, record, dto.outcome, caller, now);
-      await this.outbox.enqueue(tx, ...caseNotices(record, 'escalation_resolved', ['buyer', 'seller'], now, { key: escalation.id }));
+      if ((await this.escalations.othersHolding(tx, escalation)) === 0)
+        await this.handovers.releaseFromSupport(tx, record, dto.outcome, caller, now);
+      await this.outbox.enqueue(
+        tx,
+        ...caseNotices(record, 'escalation_resolved', ['buyer', 'seller'], now, { key: escalation.id }),
+      );
       return { type: 'escalation_resolved', data: { outcome: dto.outcome } };
     });
   }
@@ -150,7 +190,11 @@ export class SupportQueueService {
     caller: Caller,
     id: string,
     verb: string,
-    apply: (tx: EntityManager, escalation: Escalation, now: Date) => Promise<{ type: TimelineEventType; data: Record<string, unknown> } | null>,
+    apply: (
+      tx: EntityManager,
+      escalation: Escalation,
+      now: Date,
+    ) => Promise<{ type: TimelineEventType; data: Record<string, unknown> } | null>,
   ): Promise<EscalationView> {
     const now = await this.clock.now();
     return transaction(this.db, async (tx) => {
@@ -168,7 +212,12 @@ export class SupportQueueService {
           subjectType: 'escalation',
           subjectId: escalation.id,
           before,
-          after: { status: escalation.status, assigneeId: escalation.assigneeId, waitingOn: escalation.waitingOn, outcome: escalation.outcome },
+          after: {
+            status: escalation.status,
+            assigneeId: escalation.assigneeId,
+            waitingOn: escalation.waitingOn,
+            outcome: escalation.outcome,
+          },
         },
         now,
       );
@@ -189,5 +238,7 @@ export class SupportQueueService {
 }
 
 function conflict(escalation: Escalation, action: string, why = `it is ${escalation.status}`): DomainError {
-  return new DomainError('forbidden_transition', `Cannot ${action} this escalation: ${why}`, { extensions: { currentState: escalation.status, action } });
+  return new DomainError('forbidden_transition', `Cannot ${action} this escalation: ${why}`, {
+    extensions: { currentState: escalation.status, action },
+  });
 }

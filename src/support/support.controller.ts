@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { AssignDto, EscalationPageView, EscalationView, ListEscalationsQueryDto, ResolveEscalationDto, WaitDto } from './support.dto.js';
+import {
+  AssignDto,
+  EscalationPageView,
+  EscalationView,
+  ListEscalationsQueryDto,
+  ResolveEscalationDto,
+  WaitDto,
+} from './support.dto.js';
 import { SupportQueueService } from './support-queue.service.js';
 
 @ApiTags('support')
@@ -27,14 +34,21 @@ export class SupportController {
 
   @Post(':id/wait')
   @HttpCode(200)
-  @ApiOkResponse({ type: EscalationView, description: 'Support waits on a party: the support deadline stops (dueAt null) until that party writes on the case or support resumes' })
+  @ApiOkResponse({
+    type: EscalationView,
+    description:
+      'Support waits on a party: the support deadline stops (dueAt null) until that party writes on the case or support resumes',
+  })
   wait(@Param('id') id: string, @Body() dto: WaitDto, @CurrentCaller() caller: Caller): Promise<EscalationView> {
     return this.queue.wait(caller, id, dto);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  @ApiOkResponse({ type: EscalationView, description: 'The wait ends; the deadline is recomputed from the original start minus every span waited' })
+  @ApiOkResponse({
+    type: EscalationView,
+    description: 'The wait ends; the deadline is recomputed from the original start minus every span waited',
+  })
   resume(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<EscalationView> {
     return this.queue.resume(caller, id);
   }
@@ -42,7 +56,11 @@ export class SupportController {
   @Post(':id/resolve')
   @HttpCode(200)
   @ApiOkResponse({ type: EscalationView })
-  resolve(@Param('id') id: string, @Body() dto: ResolveEscalationDto, @CurrentCaller() caller: Caller): Promise<EscalationView> {
+  resolve(
+    @Param('id') id: string,
+    @Body() dto: ResolveEscalationDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<EscalationView> {
     return this.queue.resolve(caller, id, dto);
   }
 }

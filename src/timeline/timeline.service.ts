@@ -29,14 +29,25 @@ export class TimelineService {
   appendIn(write: FusedWrite, ...entries: TimelineEntry[]): FusedWrite {
     if (entries.length === 0) return write;
     return write.gather('case_events', entries, (all) => {
-      const columns = eventColumns(all, (entry) => entry.caseId).map((column, index) => [column as unknown[], COLUMN_TYPES[index]] as const);
+      const columns = eventColumns(all, (entry) => entry.caseId).map(
+        (column, index) => [column as unknown[], COLUMN_TYPES[index]] as const,
+      );
       write.with(write.name('timeline_appended'), timelineInsertFrom(write.rows(columns)));
     });
   }
 
   /** A case's events, oldest first; internal ones only for support. */
   async list(caseId: string, includeInternal: boolean): Promise<TimelineEventRow[]> {
-    const events = await this.events.find({ where: includeInternal ? { caseId } : { caseId, internal: false }, order: { id: 'ASC' } });
-    return events.map((event) => ({ type: event.type, actorId: event.actorId, actorRole: event.actorRole, at: event.at.toISOString(), data: event.data }));
+    const events = await this.events.find({
+      where: includeInternal ? { caseId } : { caseId, internal: false },
+      order: { id: 'ASC' },
+    });
+    return events.map((event) => ({
+      type: event.type,
+      actorId: event.actorId,
+      actorRole: event.actorRole,
+      at: event.at.toISOString(),
+      data: event.data,
+    }));
   }
 }

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { INVISIBLE } from '../common/transforms.js';
+import { INVISIBLE } from '../../lib/transforms.js';
 
 /**
  * Display names must not pass for the marketplace. Its own messages come
@@ -37,7 +37,22 @@ const NAMES = [
 /** Words refused on their own ("Support", "Admin"), but not inside other words ("Supportive Socks"). */
 const STAFF_WORDS = new Set(['support', 'admin', 'noreply']);
 /** Words that make a staff word's phrase ("Support Team", "supportdesk"), or with "team", "desk" or "center" one of their own ("Billing Team"). */
-const SENDER_WORDS = [...STAFF_WORDS, 'team', 'help', 'desk', 'center', 'centre', 'service', 'services', 'care', 'security', 'safety', 'billing', 'account', 'accounts'];
+const SENDER_WORDS = [
+  ...STAFF_WORDS,
+  'team',
+  'help',
+  'desk',
+  'center',
+  'centre',
+  'service',
+  'services',
+  'care',
+  'security',
+  'safety',
+  'billing',
+  'account',
+  'accounts',
+];
 const DESKS = new Set(['team', 'desk', 'center', 'centre']);
 
 /** Letters and digits that pass for Latin letters: Cyrillic and Greek look-alikes, and digits and signs written for letters. */
@@ -113,14 +128,22 @@ function readings(name: string): string[][] {
 /** `text` split into SENDER_WORDS ("support", "support team", "billing team"), if it is made of them and makes a staff phrase. */
 function staffPhrase(text: string): string | undefined {
   const split = (from: number): string[][] =>
-    from === text.length ? [[]] : SENDER_WORDS.filter((word) => text.startsWith(word, from)).flatMap((word) => split(from + word.length).map((rest) => [word, ...rest]));
-  const phrase = split(0).find((words) => words.some((word) => STAFF_WORDS.has(word)) || (words.length > 1 && words.some((word) => DESKS.has(word))));
+    from === text.length
+      ? [[]]
+      : SENDER_WORDS.filter((word) => text.startsWith(word, from)).flatMap((word) =>
+          split(from + word.length).map((rest) => [word, ...rest]),
+        );
+  const phrase = split(0).find(
+    (words) =>
+      words.some((word) => STAFF_WORDS.has(word)) || (words.length > 1 && words.some((word) => DESKS.has(word))),
+  );
   return phrase?.join(' ');
 }
 
 /** What makes a display name look like the marketplace's, in words for the person choosing it; undefined when nothing does. */
 export function marketplaceLookalike(name: string, role: unknown): string | undefined {
-  if (BADGE_MARKS.test(name)) return 'must not contain check marks or the ®, ™ and © signs: they mark the marketplace’s own messages';
+  if (BADGE_MARKS.test(name))
+    return 'must not contain check marks or the ®, ™ and © signs: they mark the marketplace’s own messages';
   if (role === 'agent' || role === 'admin') return undefined;
   for (const words of readings(name)) {
     const letters = words.join('');
@@ -139,7 +162,8 @@ export function marketplaceLookalike(name: string, role: unknown): string | unde
 
 /** A display name that does not pass for the marketplace (see above); the role is read from the same object. */
 export function NotMarketplaceLookalike(options?: ValidationOptions) {
-  const reason = (args: ValidationArguments) => marketplaceLookalike(String(args.value), (args.object as { role?: unknown }).role);
+  const reason = (args: ValidationArguments) =>
+    marketplaceLookalike(String(args.value), (args.object as { role?: unknown }).role);
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'notMarketplaceLookalike',
@@ -147,8 +171,10 @@ export function NotMarketplaceLookalike(options?: ValidationOptions) {
       propertyName,
       options,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => typeof value !== 'string' || reason(args) === undefined,
-        defaultMessage: (args: ValidationArguments) => `${args.property} ${reason(args) ?? 'must not look like the marketplace’s name'}`,
+        validate: (value: unknown, args: ValidationArguments) =>
+          typeof value !== 'string' || reason(args) === undefined,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} ${reason(args) ?? 'must not look like the marketplace’s name'}`,
       },
     });
 }

@@ -15,8 +15,14 @@ export interface FirstAdmin {
  * Creates the first admin when the database has none. Run under the schema
  * lock, so instances starting together create it once.
  */
-export async function ensureFirstAdmin(db: DataSource, now: Date, given: { email?: string; password?: string }): Promise<FirstAdmin | undefined> {
-  const [{ exists }]: { exists: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`);
+export async function ensureFirstAdmin(
+  db: DataSource,
+  now: Date,
+  given: { email?: string; password?: string },
+): Promise<FirstAdmin | undefined> {
+  const [{ exists }]: { exists: boolean }[] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`,
+  );
   if (exists) return undefined;
   const email = (given.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
   const generatedPassword = given.password ? undefined : randomBytes(18).toString('base64url');
@@ -27,7 +33,9 @@ export async function ensureFirstAdmin(db: DataSource, now: Date, given: { email
     [email, await hashPassword(given.password ?? generatedPassword!), now],
   );
   if (inserted.length === 0) {
-    throw new Error(`No admin exists, and ${email} is taken by a user of another role: set ADMIN_EMAIL to a free address`);
+    throw new Error(
+      `No admin exists, and ${email} is taken by a user of another role: set ADMIN_EMAIL to a free address`,
+    );
   }
   return { id: inserted[0].id, email, generatedPassword };
 }

@@ -21,7 +21,10 @@ export class UsersController {
 
   @Post(':id/disable')
   @HttpCode(200)
-  @ApiOkResponse({ type: UserView, description: 'The user cannot sign in, and its tokens stop working at once on every instance' })
+  @ApiOkResponse({
+    type: UserView,
+    description: 'The user cannot sign in, and its tokens stop working at once on every instance',
+  })
   disable(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<UserView> {
     return this.users.setDisabled(caller, id, true);
   }

@@ -6,7 +6,7 @@ import type { WeekdayName } from '../calendar/business-calendar.js';
 import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
 import { ROLES } from './user.entity.js';
 import type { Role } from './user.entity.js';
-import { trim, visible } from '../common/transforms.js';
+import { trim, visible } from '../../lib/transforms.js';
 import { SingleLine } from '../common/validators.js';
 import { NotMarketplaceLookalike } from './display-name.js';
 
@@ -40,7 +40,10 @@ export class CreateUserDto {
   @IsString()
   displayName: string;
 
-  @ApiPropertyOptional({ type: CalendarSettingsDto, description: "The seller's business calendar: required when role is seller, refused otherwise" })
+  @ApiPropertyOptional({
+    type: CalendarSettingsDto,
+    description: "The seller's business calendar: required when role is seller, refused otherwise",
+  })
   @ValidateIf((dto: CreateUserDto) => dto.role === 'seller' || dto.seller !== undefined)
   @ValidateNested()
   @Type(() => CalendarSettingsDto)
@@ -53,7 +56,9 @@ export class SellerCalendarView {
   @ApiProperty() country: string;
   @ApiProperty({ nullable: true, type: String }) subdivision: string | null;
   @ApiProperty({ enum: WEEKDAY_NAMES, isArray: true }) workingDays: WeekdayName[];
-  @ApiPropertyOptional({ description: 'Opening hours per weekday, when set' }) openingHours?: Partial<Record<WeekdayName, string[]>>;
+  @ApiPropertyOptional({ description: 'Opening hours per weekday, when set' }) openingHours?: Partial<
+    Record<WeekdayName, string[]>
+  >;
 }
 
 export class UserView {

@@ -14,6 +14,7 @@ import { isUuid } from '../common/ids.js';
 import { CreateUserDto, UserView } from './users.dto.js';
 import { User } from './user.entity.js';
 import type { Role } from './user.entity.js';
+import { END_SESSIONS, SET_PASSWORD } from './users.queries.js';
 
 export function toUserView(user: User, calendar?: StoredDefinition): UserView {
   const view: UserView = {
@@ -73,7 +74,12 @@ export class UsersService {
         await this.audit.record(
           tx,
           admin,
-          { action: 'user.created', subjectType: 'user', subjectId: user.id, after: { email: user.email, role: user.role, displayName: user.displayName } },
+          {
+            action: 'user.created',
+            subjectType: 'user',
+            subjectId: user.id,
+            after: { email: user.email, role: user.role, displayName: user.displayName },
+          },
           now,
         );
       });
@@ -94,7 +100,11 @@ export class UsersService {
 
   /** Users newest first, optionally of one role, with whether each is disabled (for the admin's list). */
   async list(role: Role | undefined, limit: number): Promise<(UserView & { disabled: boolean })[]> {
-    const users = await this.users.find({ where: role ? { role } : {}, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    const users = await this.users.find({
+      where: role ? { role } : {},
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
     return users.map((user) => ({ ...toUserView(user), disabled: user.disabledAt !== null }));
   }
 
@@ -115,27 +125,41 @@ export class UsersService {
       if ((found.disabledAt !== null) === disabled) return found;
       const before = { disabled: found.disabledAt !== null };
       // Disabling also bumps the session version, so tokens issued before stay refused after re-enabling.
-      Object.assign(found, { disabledAt: disabled ? now : null, authVersion: disabled ? found.authVersion + 1 : found.authVersion, updatedAt: now });
+      Object.assign(found, {
+        disabledAt: disabled ? now : null,
+        authVersion: disabled ? found.authVersion + 1 : found.authVersion,
+        updatedAt: now,
+      });
       await tx.update(User, { id }, { disabledAt: found.disabledAt, authVersion: found.authVersion, updatedAt: now });
-      await this.audit.record(tx, admin, { action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: id, before, after: { disabled } }, now);
+      await this.audit.record(
+        tx,
+        admin,
+        {
+          action: disabled ? 'user.disabled' : 'user.enabled',
+          subjectType: 'user',
+          subjectId: id,
+          before,
+          after: { disabled },
+        },
+        now,
+      );
       return found;
     });
-    return toUserView(user, user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined);
+    return toUserView(
+      user,
+      user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined,
+    );
   }
 
   /** A new password; every token issued before it stops working. */
   async setPassword(caller: Caller, password: string): Promise<void> {
     const now = await this.clock.now();
-    await this.users.manager.query(`UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 WHERE id = $1`, [
-      caller.id,
-      await hashPassword(password),
-      now,
-    ]);
+    await this.users.manager.query(SET_PASSWORD, [caller.id, await hashPassword(password), now]);
   }
 
   /** Ends every session of the user: the session version goes up, so every token issued before stops working. */
   async endSessions(userId: string): Promise<void> {
-    await this.users.manager.query(`UPDATE users SET auth_version = auth_version + 1, updated_at = $2 WHERE id = $1`, [userId, await this.clock.now()]);
+    await this.users.manager.query(END_SESSIONS, [userId, await this.clock.now()]);
   }
 
   /** The user with its password hash, by id (password changes). */
@@ -145,6 +169,10 @@ export class UsersService {
 
   /** The user with its password hash, for login only. */
   findWithPassword(email: string): Promise<User | null> {
-    return this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: email.toLowerCase() }).getOne();
+    return this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.email = :email', { email: email.toLowerCase() })
+      .getOne();
   }
 }

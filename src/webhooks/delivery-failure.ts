@@ -21,7 +21,8 @@ export function statusFailure(status: number): string {
  */
 export function attemptFailure(error: unknown): string {
   if (error instanceof TargetRefusedError) return deliveryRefusalMessage(error.refusal);
-  if (error instanceof NoAnswerInTimeError) return `The endpoint took longer than ${error.timeoutMs / 1000} s to answer`;
+  if (error instanceof NoAnswerInTimeError)
+    return `The endpoint took longer than ${error.timeoutMs / 1000} s to answer`;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'The endpoint closed the connection without answering';
   if (typeof code === 'string' && /CERT|TLS|SSL/.test(code)) return "The endpoint's TLS certificate was not accepted";

@@ -1,4 +1,12 @@
-import { addressRefusal, AddressKind, deliveryRefusalMessage, nameToResolve, registrationMessage, TargetRefusal, targetRefusal } from './target-policy.js';
+import {
+  addressRefusal,
+  AddressKind,
+  deliveryRefusalMessage,
+  nameToResolve,
+  registrationMessage,
+  TargetRefusal,
+  targetRefusal,
+} from './target-policy.js';
 
 const policyOn = { allowPrivate: false };
 const policyOff = { allowPrivate: true };
@@ -100,7 +108,13 @@ describe('targetRefusal on the URL’s form (with the address policy off too)', 
   });
 
   it('with the address policy off, loopback and private targets are allowed when written plainly', () => {
-    for (const url of ['http://127.0.0.1:4010/hooks', 'http://localhost:3000/', 'http://[::1]/', 'http://10.0.0.1/', 'http://169.254.169.254/']) {
+    for (const url of [
+      'http://127.0.0.1:4010/hooks',
+      'http://localhost:3000/',
+      'http://[::1]/',
+      'http://10.0.0.1/',
+      'http://169.254.169.254/',
+    ]) {
       expect(targetRefusal(url, policyOff)).toBeNull();
     }
     expect(targetRefusal('http://0x7f000001/', policyOff)).toEqual({ rule: 'unclear', why: 'ipv4-spelling' });
@@ -143,7 +157,9 @@ describe('messages', () => {
       "url's host name resolves to a private network address; webhooks are only sent to public internet addresses",
     );
     expect(registrationMessage({ rule: 'credentials' })).toMatch(/^url must not contain a user name or password/);
-    expect(deliveryRefusalMessage({ rule: 'address', kind: 'private network' })).toBe("The endpoint's address is not allowed (private network)");
+    expect(deliveryRefusalMessage({ rule: 'address', kind: 'private network' })).toBe(
+      "The endpoint's address is not allowed (private network)",
+    );
     expect(deliveryRefusalMessage({ rule: 'credentials' })).toBe("The endpoint's URL is not allowed");
   });
 });

@@ -12,7 +12,15 @@ import ipaddr from 'ipaddr.js';
  */
 
 /** What kind of address a refused target is, as an admin reads it in an error or a delivery's `lastError`. */
-export type AddressKind = 'loopback' | 'private network' | 'link-local' | 'cloud metadata' | 'carrier-grade NAT' | 'multicast' | 'unspecified' | 'reserved';
+export type AddressKind =
+  | 'loopback'
+  | 'private network'
+  | 'link-local'
+  | 'cloud metadata'
+  | 'carrier-grade NAT'
+  | 'multicast'
+  | 'unspecified'
+  | 'reserved';
 
 export type TargetRefusal =
   | { rule: 'not-http' }
@@ -21,7 +29,13 @@ export type TargetRefusal =
   | { rule: 'unclear'; why: 'control' | 'backslash' | 'form' | 'escaped-host' | 'ipv4-spelling' };
 
 /** Metadata services of cloud providers; those not already in a refused range (Azure's is a public address) are refused by name here. */
-const CLOUD_METADATA = new Set(['169.254.169.254', '169.254.170.2', '168.63.129.16', '100.100.100.200', 'fd00:ec2::254']);
+const CLOUD_METADATA = new Set([
+  '169.254.169.254',
+  '169.254.170.2',
+  '168.63.129.16',
+  '100.100.100.200',
+  'fd00:ec2::254',
+]);
 
 const IPV4_KINDS: Partial<Record<ReturnType<ipaddr.IPv4['range']>, AddressKind>> = {
   loopback: 'loopback',
@@ -55,7 +69,8 @@ export function addressRefusal(address: string): AddressKind | null {
     return range === 'unicast' ? null : (IPV4_KINDS[range] ?? 'reserved');
   }
   const v6 = parsed as ipaddr.IPv6;
-  if (v6.isIPv4MappedAddress() || v6.match(NAT64)) return addressRefusal(ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString());
+  if (v6.isIPv4MappedAddress() || v6.match(NAT64))
+    return addressRefusal(ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString());
   const range = v6.range();
   if (range === 'unicast' && v6.match(GLOBAL_UNICAST_V6)) return null;
   return IPV6_KINDS[range] ?? 'reserved';
@@ -84,11 +99,18 @@ export function targetRefusal(raw: string, options: { allowPrivate: boolean }): 
   if (CONTROL_OR_SPACE.test(raw)) return { rule: 'unclear', why: 'control' };
   if (raw.includes('\\')) return { rule: 'unclear', why: 'backslash' };
   if (!authority) return { rule: 'unclear', why: 'form' };
-  const written = authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.replace(/:\d*$/, '');
+  const written = authority.startsWith('[')
+    ? authority.slice(0, authority.indexOf(']') + 1)
+    : authority.replace(/:\d*$/, '');
   if (written.includes('%')) return { rule: 'unclear', why: 'escaped-host' };
   if (isIP(url.hostname) === 4 && written !== url.hostname) return { rule: 'unclear', why: 'ipv4-spelling' };
   // ASCII names must read as parsed; internationalised ones are stored by the parser in their xn-- form.
-  if (!written.startsWith('[') && isIP(url.hostname) === 0 && /^[\x20-\x7e]*$/.test(written) && written.toLowerCase() !== url.hostname) {
+  if (
+    !written.startsWith('[') &&
+    isIP(url.hostname) === 0 &&
+    /^[\x20-\x7e]*$/.test(written) &&
+    written.toLowerCase() !== url.hostname
+  ) {
     return { rule: 'unclear', why: 'form' };
   }
   return null;
@@ -151,7 +173,9 @@ export function registrationMessage(refusal: TargetRefusal, resolved = false): s
 
 /** A delivery's `lastError` when its target is refused: the rule, never the address. */
 export function deliveryRefusalMessage(refusal: TargetRefusal): string {
-  return refusal.rule === 'address' ? `The endpoint's address is not allowed (${refusal.kind})` : "The endpoint's URL is not allowed";
+  return refusal.rule === 'address'
+    ? `The endpoint's address is not allowed (${refusal.kind})`
+    : "The endpoint's URL is not allowed";
 }
 
 /** A connection refused by the policy: the host name resolved to an address that is not allowed. */

@@ -10,42 +10,11 @@ import { attemptFailure, NoAnswerInTimeError, statusFailure } from './delivery-f
 import { deliveryRefusalMessage } from './target-policy.js';
 import { WebhookTargetsService } from './webhook-targets.service.js';
 import { signatureHeader } from './webhooks.js';
+import { CLAIM, DELIVERED, FAILED, FAN_OUT, TRY_LATER } from './webhooks.queries.js';
 
 export const WEBHOOK_BATCH = 100;
 /** How long a claimed delivery is one sender's before another may take it (the sender died). */
 const LEASE_MS = 120_000;
-
-/**
- * Fans new events out to the endpoints subscribed when they happened (one
- * delivery each, unique per event and endpoint), in batches that instances
- * take with SKIP LOCKED. $1 now, $2 batch size.
- */
-const FAN_OUT = `
-WITH due AS (
-  SELECT id, type, created_at FROM webhook_events WHERE fanned_out_at IS NULL ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
-), delivered AS (
-  INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at, created_at)
-  SELECT d.id, w.id, $1::timestamptz, $1::timestamptz
-    FROM due d JOIN webhook_endpoints w ON d.type = ANY (w.events) AND w.created_at <= d.created_at AND w.deleted_at IS NULL
-  ON CONFLICT (event_id, endpoint_id) DO NOTHING
-  RETURNING 1
-), marked AS (
-  UPDATE webhook_events e SET fanned_out_at = $1 FROM due WHERE e.id = due.id RETURNING 1
-)
-SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM delivered)::int AS deliveries`;
-
-/** Takes due deliveries (and those whose sender's lease ran out), leases them and counts the attempt. $1 now, $2 batch, $3 lease end. */
-const CLAIM = `
-WITH due AS (
-  SELECT id FROM webhook_deliveries
-   WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
-   ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
-), leased AS (
-  UPDATE webhook_deliveries d SET status = 'sending', lease_until = $3, attempts = d.attempts + 1 FROM due WHERE d.id = due.id
-  RETURNING d.id, d.event_id, d.endpoint_id, d.attempts
-)
-SELECT l.id, l.attempts, e.id AS event_id, e.type, e.data, e.created_at, w.url, w.secret
-  FROM leased l JOIN webhook_events e ON e.id = l.event_id JOIN webhook_endpoints w ON w.id = l.endpoint_id`;
 
 interface Claimed {
   id: string;
@@ -101,7 +70,12 @@ export class WebhookDispatcherService {
   }
 
   private async deliver(row: Claimed, now: Date, result: WebhookDispatchResult): Promise<void> {
-    const body = JSON.stringify({ id: row.event_id, type: row.type, createdAt: row.created_at.toISOString(), data: row.data });
+    const body = JSON.stringify({
+      id: row.event_id,
+      type: row.type,
+      createdAt: row.created_at.toISOString(),
+      data: row.data,
+    });
     let status: number | null = null;
     let error: string | null = null;
     // Endpoints stored before the policy, or registered while it was off, are checked here too.
@@ -124,24 +98,19 @@ export class WebhookDispatcherService {
       }
     }
     if (error === null) {
-      await this.db.query(
-        `UPDATE webhook_deliveries SET status = 'delivered', lease_until = NULL, delivered_at = $2, last_status_code = $3, last_error = NULL WHERE id = $1 AND status = 'sending'`,
-        [row.id, now, status],
-      );
+      await this.db.query(DELIVERED, [row.id, now, status]);
       result.delivered += 1;
     } else if (row.attempts >= this.config.env.WEBHOOK_MAX_ATTEMPTS) {
-      await this.db.query(`UPDATE webhook_deliveries SET status = 'failed', lease_until = NULL, last_status_code = $2, last_error = $3 WHERE id = $1 AND status = 'sending'`, [
-        row.id,
-        status,
-        error.slice(0, 1000),
-      ]);
+      await this.db.query(FAILED, [row.id, status, error.slice(0, 1000)]);
       result.failed += 1;
       this.logger.warn({ deliveryId: row.id, eventId: row.event_id, err: error }, 'A webhook delivery failed for good');
     } else {
-      await this.db.query(
-        `UPDATE webhook_deliveries SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_status_code = $3, last_error = $4 WHERE id = $1 AND status = 'sending'`,
-        [row.id, new Date(now.getTime() + backoffMs(row.attempts)), status, error.slice(0, 1000)],
-      );
+      await this.db.query(TRY_LATER, [
+        row.id,
+        new Date(now.getTime() + backoffMs(row.attempts)),
+        status,
+        error.slice(0, 1000),
+      ]);
       result.retried += 1;
     }
   }
@@ -156,11 +125,20 @@ export class WebhookDispatcherService {
     const timeoutMs = this.config.env.WEBHOOK_TIMEOUT_MS;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const request = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, lookup: this.targets.lookup, agent: false }, (response) => {
-        clearTimeout(timer);
-        response.destroy();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = send(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'Content-Length': Buffer.byteLength(body) },
+          lookup: this.targets.lookup,
+          agent: false,
+        },
+        (response) => {
+          clearTimeout(timer);
+          response.destroy();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       const timer = setTimeout(() => request.destroy(new NoAnswerInTimeError(timeoutMs)), timeoutMs);
       request.on('error', (error) => {
         clearTimeout(timer);

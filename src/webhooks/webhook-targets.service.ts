@@ -4,7 +4,16 @@ import type { LookupFunction } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
-import { addressRefusal, AddressKind, nameToResolve, parseHttpUrl, registrationMessage, TargetRefusal, targetRefusal, TargetRefusedError } from './target-policy.js';
+import {
+  addressRefusal,
+  AddressKind,
+  nameToResolve,
+  parseHttpUrl,
+  registrationMessage,
+  TargetRefusal,
+  targetRefusal,
+  TargetRefusedError,
+} from './target-policy.js';
 
 /** How long registration waits for DNS before accepting the name as it is (delivery checks it again anyway). */
 const REGISTRATION_LOOKUP_MS = 3_000;
@@ -65,7 +74,8 @@ export class WebhookTargetsService {
         if (kind) return callback(new TargetRefusedError({ rule: 'address', kind }), '');
         const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
         const addresses = family ? resolved.filter((address) => address.family === family) : resolved;
-        if (addresses.length === 0) return callback(Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' }), '');
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' }), '');
         if (options.all) return callback(null, addresses);
         callback(null, addresses[0].address, addresses[0].family);
       },

@@ -1,8 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { DeliveriesQueryDto, DeliveryPageView, DeliveryView, RegisteredWebhookView, RegisterWebhookDto, WebhookListView } from './webhooks.dto.js';
+import {
+  DeliveriesQueryDto,
+  DeliveryPageView,
+  DeliveryView,
+  RegisteredWebhookView,
+  RegisterWebhookDto,
+  WebhookListView,
+} from './webhooks.dto.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @ApiTags('webhooks')

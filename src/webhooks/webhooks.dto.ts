@@ -1,7 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { integer, trim } from '../common/transforms.js';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
+import { integer, trim } from '../../lib/transforms.js';
 import { parseHttpUrl } from './target-policy.js';
 import { WEBHOOK_EVENT_TYPES } from './webhooks.js';
 import type { WebhookEventType } from './webhooks.js';
@@ -13,7 +26,10 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 const IsHttpUrl = () =>
   ValidateBy({
     name: 'isHttpUrl',
-    validator: { validate: (value) => typeof value === 'string' && parseHttpUrl(value) !== null, defaultMessage: () => 'url must be an http or https URL' },
+    validator: {
+      validate: (value) => typeof value === 'string' && parseHttpUrl(value) !== null,
+      defaultMessage: () => 'url must be an http or https URL',
+    },
   });
 
 export class RegisterWebhookDto {
@@ -31,7 +47,10 @@ export class RegisterWebhookDto {
   url: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
-  @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `each value in events must be one of: ${WEBHOOK_EVENT_TYPES.join(', ')}` })
+  @IsIn(WEBHOOK_EVENT_TYPES, {
+    each: true,
+    message: `each value in events must be one of: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+  })
   @ArrayUnique()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
   @ArrayMinSize(1)
@@ -56,7 +75,13 @@ export class WebhookListView {
 
 export class DeliveriesQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
-  @ApiPropertyOptional({ maximum: 100, default: 50 }) @IsOptional() @Transform(integer) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ maximum: 100, default: 50 })
+  @IsOptional()
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
@@ -67,7 +92,13 @@ export class DeliveryView {
   @ApiProperty({ format: 'uuid' }) endpointId: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
   @ApiProperty() attempts: number;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the next attempt is due (pending)' }) nextAttemptAt: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the next attempt is due (pending)',
+  })
+  nextAttemptAt: string | null;
   @ApiProperty({ nullable: true, type: Number }) lastStatusCode: number | null;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deliveredAt: string | null;

@@ -8,7 +8,13 @@ import { WebhooksService } from './webhooks.service.js';
 /** Webhooks to the marketplace: events written with the change, endpoints, signed deliveries with retries. */
 @Module({
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDispatcherService, WebhookDispatchJob, WebhookTargetsService, { provide: WebhookResolver, useClass: SystemWebhookResolver }],
+  providers: [
+    WebhooksService,
+    WebhookDispatcherService,
+    WebhookDispatchJob,
+    WebhookTargetsService,
+    { provide: WebhookResolver, useClass: SystemWebhookResolver },
+  ],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -52,11 +52,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // As start-up does (src/runtime.ts): the shared clock starts at CLOCK_START unless the database already has one.
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query('INSERT INTO simulated_clock (id, now) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [env.CLOCK_START ? new Date(env.CLOCK_START) : new Date()]);
+    await client.query('INSERT INTO simulated_clock (id, now) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [
+      env.CLOCK_START ? new Date(env.CLOCK_START) : new Date(),
+    ]);
     await client.end();
   }
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const app = await createApp(new AppConfig(env, database.url, env.JWT_SECRET!, false), { clock: options.clock ?? clock, claimPolicies: options.claimPolicies });
+  const app = await createApp(new AppConfig(env, database.url, env.JWT_SECRET!, false), {
+    clock: options.clock ?? clock,
+    claimPolicies: options.claimPolicies,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });

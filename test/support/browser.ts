@@ -14,7 +14,8 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
  * @sparticuz/chromium ships (unpacked to /tmp on first use).
  */
 export async function launchBrowser(): Promise<Browser> {
-  if (existsSync(DEBIAN_CHROMIUM)) return chromium.launch({ executablePath: DEBIAN_CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  if (existsSync(DEBIAN_CHROMIUM))
+    return chromium.launch({ executablePath: DEBIAN_CHROMIUM, headless: true, args: ['--no-sandbox'] });
   const { default: packaged } = await import('@sparticuz/chromium');
   // Its single-process mode takes the whole browser down when a context closes: each test's contexts are closed, so leave it out.
   const args = packaged.args.filter((arg) => arg !== '--single-process');
@@ -51,10 +52,19 @@ export async function checkPage(page: Page, name: string): Promise<void> {
     return (await axe.run()).violations;
   });
   const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${name}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    serious.map(
+      (violation) =>
+        `${name}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
   const size = page.viewportSize();
   await page.setViewportSize({ width: 375, height: 800 });
-  const overflow = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+  const overflow = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+        .scrollWidth,
+  );
   expect(`${name}: ${overflow}px wide at 375`).toBe(`${name}: ${Math.min(overflow, 375)}px wide at 375`);
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}-375.png`), fullPage: true });

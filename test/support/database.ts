@@ -34,20 +34,32 @@ export async function onDatabase<T>(url: string, work: (client: pg.Client) => Pr
 }
 
 /** Runs statements on the test server's maintenance database (not on any test file's own). */
-export async function onServer<T>(work: (client: pg.Client) => Promise<T>, serverUrl = required('PARLEY_TEST_SERVER_URL')): Promise<T> {
+export async function onServer<T>(
+  work: (client: pg.Client) => Promise<T>,
+  serverUrl = required('PARLEY_TEST_SERVER_URL'),
+): Promise<T> {
   return onDatabase(serverUrl, work);
 }
 
 /** Creates a database marked as this run's. */
-export async function createOwnDatabase(client: pg.Client, name: string, runId: string, template?: string): Promise<void> {
-  if (!/^parley_test_[a-z0-9_]+$/.test(name)) throw new Error(`Refusing to create ${name}: test databases are named parley_test_…`);
+export async function createOwnDatabase(
+  client: pg.Client,
+  name: string,
+  runId: string,
+  template?: string,
+): Promise<void> {
+  if (!/^parley_test_[a-z0-9_]+$/.test(name))
+    throw new Error(`Refusing to create ${name}: test databases are named parley_test_…`);
   await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await client.query(`COMMENT ON DATABASE ${name} IS '${marker(runId)}'`);
 }
 
 /** Drops a database only if this run created it; anything else is refused with an error. */
 export async function dropOwnDatabase(client: pg.Client, name: string, runId: string): Promise<void> {
-  const { rows } = await client.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [name]);
+  const { rows } = await client.query(
+    `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+    [name],
+  );
   if (rows.length === 0) return;
   if (rows[0].comment !== marker(runId)) throw new Error(`Refusing to drop ${name}: this test run did not create it`);
   await client.query(`DROP DATABASE ${name} WITH (FORCE)`);
@@ -63,7 +75,9 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const runId = required('PARLEY_TEST_RUN_ID');
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
-  await onServer((client) => createOwnDatabase(client, name, runId, options.empty ? undefined : templateDatabase(runId)));
+  await onServer((client) =>
+    createOwnDatabase(client, name, runId, options.empty ? undefined : templateDatabase(runId)),
+  );
   return {
     name,
     url: databaseUrl(required('PARLEY_TEST_SERVER_URL'), name),

@@ -30,19 +30,18 @@ export async function createUser(
   const email = overrides.email ?? `${role}-${id.slice(0, 8)}@example.test`;
   const password = overrides.password ?? TEST_PASSWORD;
   const now = new Date();
-  await sql.query(`INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`, [
-    id,
-    email,
-    await hashPassword(password),
-    role,
-    `Test ${role}`,
-    now,
-  ]);
+  await sql.query(
+    `INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+    [id, email, await hashPassword(password), role, `Test ${role}`, now],
+  );
   if (role === 'seller') {
     const definition = {
       timeZone: overrides.timeZone ?? 'America/Los_Angeles',
       workingDays: overrides.workingDays ?? [1, 2, 3, 4, 5],
-      holidays: { country: overrides.country ?? 'US', subdivision: overrides.subdivision === undefined ? 'CA' : overrides.subdivision },
+      holidays: {
+        country: overrides.country ?? 'US',
+        subdivision: overrides.subdivision === undefined ? 'CA' : overrides.subdivision,
+      },
       closures: [],
       ...(overrides.openingHours ? { openingHours: overrides.openingHours } : {}),
     };
@@ -79,7 +78,8 @@ export async function createOrder(
       items: [{ title: 'Laptop sleeve', quantity: 1 }],
       ...overrides,
     });
-  if (response.status !== 201) throw new Error(`order not created: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`order not created: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
@@ -93,7 +93,14 @@ export async function openCase(
   const response = await app.http
     .post('/cases')
     .set('Authorization', `Bearer ${app.tokenFor(buyer)}`)
-    .send({ sellerId, listingRef: 'l', topic: 'question', subject: 'Question', body: 'Is it still available?', ...fields })
+    .send({
+      sellerId,
+      listingRef: 'l',
+      topic: 'question',
+      subject: 'Question',
+      body: 'Is it still available?',
+      ...fields,
+    })
     .expect(201);
   return response.body.id as string;
 }

@@ -13,10 +13,16 @@ export interface RunningProcess {
  * Starts a Node process (by default the built Parley, dist/src/main.js) on a
  * free port and waits until `readyPath` answers 200.
  */
-export async function startProcess(env: Record<string, string>, options: { args?: string[]; readyPath?: string; timeoutMs?: number } = {}): Promise<RunningProcess> {
+export async function startProcess(
+  env: Record<string, string>,
+  options: { args?: string[]; readyPath?: string; timeoutMs?: number } = {},
+): Promise<RunningProcess> {
   const port = await freePort();
   const args = options.args ?? [join(process.cwd(), 'dist/src/main.js')];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

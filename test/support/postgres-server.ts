@@ -16,11 +16,19 @@ export function freePort(): Promise<number> {
 }
 
 /** A throwaway embedded PostgreSQL in a fresh temporary folder (readable by the `postgres` user when run as root). */
-export async function startThrowawayPostgres(settings?: Record<string, string>): Promise<EmbeddedDatabase & { dataDir: string }> {
+export async function startThrowawayPostgres(
+  settings?: Record<string, string>,
+): Promise<EmbeddedDatabase & { dataDir: string }> {
   const root = await mkdtemp(join(tmpdir(), 'parley-pg-'));
   await chmod(root, 0o755);
   const dataDir = join(root, 'data');
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, database: 'postgres', settings });
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    persistent: false,
+    database: 'postgres',
+    settings,
+  });
   return {
     ...server,
     dataDir,

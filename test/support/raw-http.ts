@@ -4,7 +4,9 @@ export const BOUNDARY = 'parley-probe-boundary';
 
 /** The head of a multipart message upload: a body field, then a file part whose bytes follow. */
 export function multipartHead(fileName = 'photo.png', fields: Record<string, string> = { body: 'Photos' }): string {
-  const parts = Object.entries(fields).map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
   return `${parts.join('')}--${BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; filename="${fileName}"\r\nContent-Type: image/png\r\n\r\n`;
 }
 
@@ -26,7 +28,14 @@ export interface RawExchange {
  */
 export function rawRequest(
   port: number,
-  options: { path: string; headers: Record<string, string>; head?: Buffer | string; bodyBytes: number; stallAfter?: number; waitMs?: number },
+  options: {
+    path: string;
+    headers: Record<string, string>;
+    head?: Buffer | string;
+    bodyBytes: number;
+    stallAfter?: number;
+    waitMs?: number;
+  },
 ): Promise<RawExchange> {
   return new Promise((resolve) => {
     const chunk = Buffer.alloc(64 * 1024, 0x61);
@@ -50,7 +59,11 @@ export function rawRequest(
       }
     };
     socket.on('connect', () => {
-      const headers = Object.entries({ Host: '127.0.0.1', 'Content-Length': String(options.bodyBytes), ...options.headers })
+      const headers = Object.entries({
+        Host: '127.0.0.1',
+        'Content-Length': String(options.bodyBytes),
+        ...options.headers,
+      })
         .map(([name, value]) => `${name}: ${value}\r\n`)
         .join('');
       socket.write(`POST ${options.path} HTTP/1.1\r\n${headers}\r\n`);
@@ -67,4 +80,5 @@ export function rawRequest(
 }
 
 /** The status line's code of a raw response. */
-export const statusOf = (exchange: RawExchange): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(exchange.response)?.[1] ?? 0);
+export const statusOf = (exchange: RawExchange): number =>
+  Number(/^HTTP\/1\.1 (\d{3})/.exec(exchange.response)?.[1] ?? 0);

@@ -34,7 +34,11 @@ export class TestSmtpServer {
               if (this.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
               if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
               const raw = Buffer.concat(chunks).toString('utf8');
-              this.received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed: await simpleParser(raw), raw });
+              this.received.push({
+                envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+                parsed: await simpleParser(raw),
+                raw,
+              });
               callback();
             })(),
         );

@@ -71,7 +71,11 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', max_connections: '300', ...options.settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    postgresFlags: Object.entries({
+      listen_addresses: '127.0.0.1',
+      max_connections: '300',
+      ...options.settings,
+    }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: log,
     onError: (error: unknown) => log(String(error)),
   });

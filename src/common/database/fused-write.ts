@@ -63,7 +63,10 @@ export class FusedWrite {
    */
   rows(columns: readonly (readonly [readonly unknown[], string])[]): string {
     const count = columns[0]?.[0].length ?? 0;
-    const tuples = Array.from({ length: count }, (_, row) => `(${columns.map(([values, type]) => this.param(values[row], type)).join(', ')})`);
+    const tuples = Array.from(
+      { length: count },
+      (_, row) => `(${columns.map(([values, type]) => this.param(values[row], type)).join(', ')})`,
+    );
     return `SELECT * FROM (VALUES ${tuples.join(', ')}) AS fused_rows WHERE ${this.when}`;
   }
 
@@ -123,7 +126,10 @@ export class FusedWrite {
   statement(): { sql: string; params: unknown[] } | null {
     for (const finish of this.finishers.splice(0)) finish();
     if (this.ctes.length === (this.guarded ? 1 : 0)) return null;
-    return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.outputs.length > 0 ? this.outputs.join(', ') : '1'}`, params: this.params };
+    return {
+      sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.outputs.length > 0 ? this.outputs.join(', ') : '1'}`,
+      params: this.params,
+    };
   }
 
   /** Sends everything added so far as one statement in `tx` (nothing when nothing was added); false when a guard did not hold, so nothing was written. */

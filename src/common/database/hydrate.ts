@@ -10,7 +10,12 @@ const mappings = new WeakMap<object, Mapping>();
  * one table per round trip) and for hot lists (no query builder per call).
  * Values arrive as `pg` parsed them, as TypeORM's do.
  */
-export function hydrate<T extends ObjectLiteral>(manager: EntityManager, target: new () => T, row: Record<string, unknown>, prefix = ''): T {
+export function hydrate<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: new () => T,
+  row: Record<string, unknown>,
+  prefix = '',
+): T {
   const mapping = mappingOf(manager, target);
   const entity = new target() as Record<string, unknown>;
   for (const [property, column] of mapping) {
@@ -21,7 +26,12 @@ export function hydrate<T extends ObjectLiteral>(manager: EntityManager, target:
 }
 
 /** The select list that reads every column of `target` from the table aliased `alias`, each named `prefix + column`, for `hydrate(…, prefix)`. */
-export function selectColumns(manager: EntityManager, target: new () => ObjectLiteral, alias: string, prefix: string): string {
+export function selectColumns(
+  manager: EntityManager,
+  target: new () => ObjectLiteral,
+  alias: string,
+  prefix: string,
+): string {
   return mappingOf(manager, target)
     .map(([, column]) => `${alias}.${column} AS ${prefix}${column}`)
     .join(', ');
@@ -30,7 +40,9 @@ export function selectColumns(manager: EntityManager, target: new () => ObjectLi
 function mappingOf(manager: EntityManager, target: object): Mapping {
   let mapping = mappings.get(target);
   if (!mapping) {
-    mapping = manager.connection.getMetadata(target as new () => ObjectLiteral).columns.map((column) => [column.propertyName, column.databaseName] as const);
+    mapping = manager.connection
+      .getMetadata(target as new () => ObjectLiteral)
+      .columns.map((column) => [column.propertyName, column.databaseName] as const);
     mappings.set(target, mapping);
   }
   return mapping;

@@ -9,7 +9,13 @@ export const SCHEMA_LOCK_KEY = 7_277_131_001;
  * connection, so instances starting at once take turns.
  */
 export async function withSchemaLock<T>(databaseUrl: string, work: (db: DataSource) => Promise<T>): Promise<T> {
-  const db = new DataSource({ type: 'postgres', url: databaseUrl, migrations, migrationsTableName: 'migrations', poolSize: 2 });
+  const db = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    migrations,
+    migrationsTableName: 'migrations',
+    poolSize: 2,
+  });
   await db.initialize();
   const lock = db.createQueryRunner();
   try {

@@ -26,7 +26,11 @@ function nameOf(sql: string): string | undefined {
  * from input: each distinct text stays prepared on each connection (up to
  * MAX_PREPARED texts).
  */
-export async function queryPrepared<T extends QueryResultRow>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+export async function queryPrepared<T extends QueryResultRow>(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const client = (await runner.connect()) as PoolClient;
@@ -44,7 +48,12 @@ export async function queryPrepared<T extends QueryResultRow>(manager: EntityMan
  * (a text search: the generic plan guesses one match and walks the word's
  * whole posting list instead of the user's newest items).
  */
-export async function readOnPool<T extends QueryResultRow>(db: DataSource, sql: string, params: unknown[], plan: 'once' | 'each-call' = 'once'): Promise<T[]> {
+export async function readOnPool<T extends QueryResultRow>(
+  db: DataSource,
+  sql: string,
+  params: unknown[],
+  plan: 'once' | 'each-call' = 'once',
+): Promise<T[]> {
   const pool = (db.driver as PostgresDriver).master as Pool;
   return (await pool.query<T>({ name: plan === 'once' ? nameOf(sql) : undefined, text: sql, values: params })).rows;
 }

@@ -43,7 +43,8 @@ export function parseTimestamptz(text: string): Date | number | null {
     const minute = digits(text, 14, 16);
     const second = digits(text, 17, 19);
     const fraction = end === 19 ? 0 : digits(text, 20, Math.min(end, 23)) * 10 ** Math.max(0, 23 - end);
-    if (year >= 100 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0) return new Date(Date.UTC(year, month - 1, day, hour, minute, second, fraction));
+    if (year >= 100 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0)
+      return new Date(Date.UTC(year, month - 1, day, hour, minute, second, fraction));
   }
   return standard(text);
 }
@@ -51,6 +52,8 @@ export function parseTimestamptz(text: string): Date | number | null {
 /** The type parsers of Parley's connection pool: pg's own, with timestamptz read by `parseTimestamptz`. */
 export const POOL_TYPES = {
   getTypeParser(oid: number, format: 'text' | 'binary' = 'text'): (value: string) => unknown {
-    return oid === TIMESTAMPTZ && format === 'text' ? parseTimestamptz : (pg.types.getTypeParser(oid, format) as (value: string) => unknown);
+    return oid === TIMESTAMPTZ && format === 'text'
+      ? parseTimestamptz
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown);
   },
 };

@@ -7,7 +7,11 @@ import type { DeliveryView, WebhookView } from '../../webhooks/webhooks.dto.js';
 import { Csrf, FilterSelect, formatIn, humanise, Layout, NextPage, PostButton, TableHead, Time } from './layout.js';
 import type { PageContext } from './layout.js';
 
-export function UsersPage(props: { ctx: PageContext; users: (UserView & { disabled: boolean })[]; role?: string }): JSX.Element {
+export function UsersPage(props: {
+  ctx: PageContext;
+  users: (UserView & { disabled: boolean })[];
+  role?: string;
+}): JSX.Element {
   const { ctx, users } = props;
   const viewer = ctx.viewer!;
   return (
@@ -111,7 +115,9 @@ export function CalendarsPage(props: {
   const viewer = ctx.viewer!;
   const key = props.selected;
   const zone = calendar.timeZone;
-  const holidays = calendar.country ? `${calendar.country}${calendar.subdivision ? `-${calendar.subdivision}` : ''}` : 'none';
+  const holidays = calendar.country
+    ? `${calendar.country}${calendar.subdivision ? `-${calendar.subdivision}` : ''}`
+    : 'none';
   const hours = calendar.openingHours
     ? Object.entries(calendar.openingHours)
         .map(([day, ranges]) => `${day} ${(ranges ?? []).join(' ')}`)
@@ -191,7 +197,12 @@ export function CalendarsPage(props: {
           <form method="get" action="/app/admin/calendars">
             <input type="hidden" name="calendar" value={key} />
             <label for="start">Message arrives (UTC)</label>
-            <input id="start" name="start" type="datetime-local" value={preview ? preview.start.slice(0, 16) : ctx.now.toISOString().slice(0, 16)} />
+            <input
+              id="start"
+              name="start"
+              type="datetime-local"
+              value={preview ? preview.start.slice(0, 16) : ctx.now.toISOString().slice(0, 16)}
+            />
             <label for="days">Business days</label>
             <input id="days" name="days" type="number" min="1" max="30" value={String(preview?.days ?? 2)} />
             <p class="actions">
@@ -235,7 +246,10 @@ export function BroadcastsPage(props: { ctx: PageContext }): JSX.Element {
       <h1>Broadcasts</h1>
       <form method="post" action="/app/admin/broadcasts" class="card">
         <Csrf viewer={viewer} />
-        <p>A broadcast lands in the Message Center of everyone in the audience; email goes to those who accept email for its category.</p>
+        <p>
+          A broadcast lands in the Message Center of everyone in the audience; email goes to those who accept email for
+          its category.
+        </p>
         <label for="category">Category</label>
         <select id="category" name="category">
           <option value="notices">Notice (always emailed)</option>
@@ -259,7 +273,11 @@ export function BroadcastsPage(props: { ctx: PageContext }): JSX.Element {
   );
 }
 
-export function DeliveriesPage(props: { ctx: PageContext; emails: OutboxItemView[]; webhooks: { endpoint: WebhookView; failed: DeliveryView[] }[] }): JSX.Element {
+export function DeliveriesPage(props: {
+  ctx: PageContext;
+  emails: OutboxItemView[];
+  webhooks: { endpoint: WebhookView; failed: DeliveryView[] }[];
+}): JSX.Element {
   const viewer = props.ctx.viewer!;
   return (
     <Layout ctx={props.ctx} title="Deliveries">
@@ -269,7 +287,8 @@ export function DeliveriesPage(props: { ctx: PageContext; emails: OutboxItemView
       <ul>
         {props.emails.map((email) => (
           <li>
-            <span safe>{`${humanise(email.kind)} · ${email.attempts} attempts · ${email.lastError ?? ''}`}</span> <Time at={email.createdAt} />{' '}
+            <span safe>{`${humanise(email.kind)} · ${email.attempts} attempts · ${email.lastError ?? ''}`}</span>{' '}
+            <Time at={email.createdAt} />{' '}
             <PostButton viewer={viewer} action={`/app/admin/outbox/${email.id}/retry`} label="Retry" look="link" />
           </li>
         ))}
@@ -286,8 +305,15 @@ export function DeliveriesPage(props: { ctx: PageContext; emails: OutboxItemView
           <ul>
             {failed.map((delivery) => (
               <li>
-                <span safe>{`${delivery.type} · ${delivery.attempts} attempts · ${delivery.lastStatusCode ?? ''} ${delivery.lastError ?? ''}`}</span>{' '}
-                <PostButton viewer={viewer} action={`/app/admin/webhooks/deliveries/${delivery.id}/retry`} label="Retry" look="link" />
+                <span
+                  safe
+                >{`${delivery.type} · ${delivery.attempts} attempts · ${delivery.lastStatusCode ?? ''} ${delivery.lastError ?? ''}`}</span>{' '}
+                <PostButton
+                  viewer={viewer}
+                  action={`/app/admin/webhooks/deliveries/${delivery.id}/retry`}
+                  label="Retry"
+                  look="link"
+                />
               </li>
             ))}
           </ul>
@@ -297,7 +323,12 @@ export function DeliveriesPage(props: { ctx: PageContext; emails: OutboxItemView
   );
 }
 
-export function AuditPage(props: { ctx: PageContext; page: AuditPageView; names: Map<string, string>; action?: string }): JSX.Element {
+export function AuditPage(props: {
+  ctx: PageContext;
+  page: AuditPageView;
+  names: Map<string, string>;
+  action?: string;
+}): JSX.Element {
   const { ctx, page, names } = props;
   return (
     <Layout ctx={ctx} title="Audit log">
@@ -350,11 +381,17 @@ export function ClockPage(props: { ctx: PageContext }): JSX.Element {
     <Layout ctx={props.ctx} title="Clock">
       <h1>Simulated clock</h1>
       <p>
-        It is <Time at={props.ctx.now} /> for every instance of Parley. Time only moves forward; the sweeps act on the new time at their next run.
+        It is <Time at={props.ctx.now} /> for every instance of Parley. Time only moves forward; the sweeps act on the
+        new time at their next run.
       </p>
       <div class="actions">
         {STEPS.map(([label, seconds]) => (
-          <PostButton viewer={viewer} action="/app/admin/clock/advance" label={`Advance ${label}`} fields={{ seconds: String(seconds) }} />
+          <PostButton
+            viewer={viewer}
+            action="/app/admin/clock/advance"
+            label={`Advance ${label}`}
+            fields={{ seconds: String(seconds) }}
+          />
         ))}
       </div>
     </Layout>

@@ -1,10 +1,23 @@
-import type { CasePageView, CaseView, MessageView, SlaDetailView } from '../../cases/cases.dto.js';
+import type { CaseAllowedAction } from '../../cases/case-actions.js';
+import type { CaseDetailView, CasePageView, MessageView, SlaDetailView } from '../../cases/cases.dto.js';
 import { TOPICS } from '../../cases/case.entity.js';
 import type { OrderView } from '../../orders/orders.dto.js';
-import type { EscalationView } from '../../support/support.dto.js';
 import { EscalationPanel } from './support.js';
+import type { EscalationItem } from './support.js';
 import { Conversation, MessageForm } from './conversation.js';
-import { Countdown, Csrf, FilterSelect, PostButton, humanise, Layout, NextPage, StateBadge, TableHead, Time, formatIn } from './layout.js';
+import {
+  Countdown,
+  Csrf,
+  FilterSelect,
+  PostButton,
+  humanise,
+  Layout,
+  NextPage,
+  StateBadge,
+  TableHead,
+  Time,
+  formatIn,
+} from './layout.js';
 import type { PageContext } from './layout.js';
 
 const TOPIC_NAMES: Record<string, string> = {
@@ -41,7 +54,11 @@ export function CaseListPage(props: {
   return (
     <Layout ctx={ctx} title={props.title}>
       <h1 safe>{props.title}</h1>
-      {seller && props.section === 'dashboard' && <p class="muted">Open conversations, the nearest reply deadline first. Deadlines count business time on your calendar.</p>}
+      {seller && props.section === 'dashboard' && (
+        <p class="muted">
+          Open conversations, the nearest reply deadline first. Deadlines count business time on your calendar.
+        </p>
+      )}
       <FilterSelect
         action={props.base}
         id="status"
@@ -54,7 +71,14 @@ export function CaseListPage(props: {
         <p class="muted">No cases here.</p>
       ) : (
         <table class="stack">
-          <TableHead columns={['Subject', seller ? 'Buyer' : ctx.viewer!.role === 'buyer' ? 'Seller' : 'Parties', 'Status', 'Reply due']} />
+          <TableHead
+            columns={[
+              'Subject',
+              seller ? 'Buyer' : ctx.viewer!.role === 'buyer' ? 'Seller' : 'Parties',
+              'Status',
+              'Reply due',
+            ]}
+          />
           <tbody>
             {page.items.map((item) => (
               <tr>
@@ -80,7 +104,12 @@ export function CaseListPage(props: {
                       <br />
                       <Time at={item.sla.dueAt} />
                       {seller && (
-                        <details hx-get={`/app/cases/${item.id}/why`} hx-trigger="toggle once" hx-target="find .why" hx-swap="innerHTML">
+                        <details
+                          hx-get={`/app/cases/${item.id}/why`}
+                          hx-trigger="toggle once"
+                          hx-target="find .why"
+                          hx-swap="innerHTML"
+                        >
                           <summary>Why this deadline</summary>
                           <div class="why">
                             <a href={`/app/cases/${item.id}#why`}>See the explanation</a>
@@ -133,7 +162,11 @@ export function Why(props: { sla: SlaDetailView }): JSX.Element {
         <ul class="segments">
           {skipped.map((segment) => (
             <li class="skipped">
-              <strong safe>{segment.name ? `${REASON_NAMES[segment.reason ?? ''] ?? ''}: ${segment.name}` : (REASON_NAMES[segment.reason ?? ''] ?? 'Not counted')}</strong>{' '}
+              <strong safe>
+                {segment.name
+                  ? `${REASON_NAMES[segment.reason ?? ''] ?? ''}: ${segment.name}`
+                  : (REASON_NAMES[segment.reason ?? ''] ?? 'Not counted')}
+              </strong>{' '}
               <span safe>{`${formatIn(new Date(segment.from), zone)} – ${formatIn(new Date(segment.to), zone)}`}</span>
             </li>
           ))}
@@ -145,16 +178,17 @@ export function Why(props: { sla: SlaDetailView }): JSX.Element {
 
 export function CasePage(props: {
   ctx: PageContext;
-  view: CaseView;
+  view: CaseDetailView;
   sla: SlaDetailView;
   messages: MessageView[];
   names: Map<string, string>;
-  escalations?: EscalationView[];
+  /** Where the viewer may file a claim about the case's order now (the claim form), if anywhere. */
+  fileClaimHref?: string;
+  escalations?: EscalationItem[];
 }): JSX.Element {
   const { ctx, view, sla, messages, names } = props;
   const viewer = ctx.viewer!;
   const role = viewer.role;
-  const open = view.status !== 'resolved' && view.status !== 'closed';
   return (
     <Layout ctx={ctx} title={view.subject}>
       <p>
@@ -164,13 +198,19 @@ export function CasePage(props: {
       <div class="grid two">
         <section aria-label="Conversation">
           <Conversation viewer={viewer} messages={messages} names={names} />
-          {view.claimId ? (
+          {!!view.claimId && (
             <p class="notice">
               A claim was filed from this conversation: <a href={`/app/claims/${view.claimId}`}>open the claim</a>.
             </p>
-          ) : (
-            open && <MessageForm viewer={viewer} action={`/app/cases/${view.id}/messages`} label="Reply" fileLabel="Attach photos or PDF (up to 5, 10 MB each)" />
           )}
+          <MessageForm
+            viewer={viewer}
+            action={`/app/cases/${view.id}/messages`}
+            label="Reply"
+            fileLabel="Attach photos or PDF (up to 5, 10 MB each)"
+            message={view.allowedActions.includes('message')}
+            note={view.allowedActions.includes('note')}
+          />
         </section>
         <aside class="card" aria-label="About this case">
           <dl class="facts">
@@ -207,7 +247,7 @@ export function CasePage(props: {
               <Why sla={sla} />
             </>
           )}
-          <CaseActions ctx={ctx} view={view} />
+          <CaseActions ctx={ctx} view={view} fileClaimHref={props.fileClaimHref} />
           {!!props.escalations && <EscalationPanel ctx={ctx} escalations={props.escalations} />}
         </aside>
       </div>
@@ -215,24 +255,32 @@ export function CasePage(props: {
   );
 }
 
-function ActionButton(props: { ctx: PageContext; action: string; caseId: string; label: string; secondary?: boolean }): JSX.Element {
-  return <PostButton viewer={props.ctx.viewer!} action={`/app/cases/${props.caseId}/${props.action}`} label={props.label} look={props.secondary ? 'secondary' : undefined} />;
-}
+/** The buttons for the case's actions without a form of their own, labelled for people, each posting to the portal's route of the API's action. */
+const BUTTONS: Partial<Record<CaseAllowedAction, { path: string; label: string; secondary?: boolean }>> = {
+  noResponseNeeded: { path: 'no-response-needed', label: 'No response needed', secondary: true },
+  resolve: { path: 'resolve', label: 'Mark as resolved', secondary: true },
+  reopen: { path: 'reopen', label: 'Reopen', secondary: true },
+  escalate: { path: 'escalate', label: 'Ask customer service' },
+};
 
-function CaseActions(props: { ctx: PageContext; view: CaseView }): JSX.Element {
+function CaseActions(props: { ctx: PageContext; view: CaseDetailView; fileClaimHref?: string }): JSX.Element {
   const { ctx, view } = props;
-  const role = ctx.viewer!.role;
-  const open = view.status !== 'resolved' && view.status !== 'closed';
-  const buttons: JSX.Element[] = [];
-  if (role === 'seller' && view.status === 'awaiting_seller')
-    buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="no-response-needed" label="No response needed" secondary />);
-  if (role === 'buyer' && open) buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="resolve" label="Mark as resolved" secondary />);
-  if (role === 'buyer' && view.status === 'resolved') buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="reopen" label="Reopen" secondary />);
-  if (role === 'buyer' && view.sla.state === 'late' && view.status === 'awaiting_seller')
-    buttons.push(<ActionButton ctx={ctx} caseId={view.id} action="escalate" label="Ask customer service" />);
-  if (role === 'buyer' && view.orderId && !view.claimId)
+  const buttons: JSX.Element[] = view.allowedActions.flatMap((action) => {
+    const button = BUTTONS[action];
+    if (!button) return [];
+    return [
+      <PostButton
+        viewer={ctx.viewer!}
+        action={`/app/cases/${view.id}/${button.path}`}
+        label={button.label}
+        look={button.secondary ? 'secondary' : undefined}
+        data={{ action }}
+      />,
+    ];
+  });
+  if (props.fileClaimHref)
     buttons.push(
-      <a class="button secondary" href={`/app/claims/new?orderId=${view.orderId}&caseId=${view.id}`}>
+      <a class="button secondary" href={props.fileClaimHref}>
         File a claim
       </a>,
     );
@@ -240,7 +288,12 @@ function CaseActions(props: { ctx: PageContext; view: CaseView }): JSX.Element {
   return <div class="actions">{buttons}</div>;
 }
 
-export function NewCasePage(props: { ctx: PageContext; order?: OrderView; sellerId: string; sellerName: string }): JSX.Element {
+export function NewCasePage(props: {
+  ctx: PageContext;
+  order?: OrderView;
+  sellerId: string;
+  sellerName: string;
+}): JSX.Element {
   const { ctx, order } = props;
   return (
     <Layout ctx={ctx} title="Contact the seller">

@@ -1,7 +1,15 @@
-import type { ClaimEventView, ClaimMessageView, ClaimPageView, ClaimView, EligibilityView } from '../../claims/claims.dto.js';
+import type { ClaimAllowedAction } from '../../claims/claim-actions.js';
+import type {
+  ClaimDetailView,
+  ClaimEventView,
+  ClaimMessageView,
+  ClaimPageView,
+  EligibilityView,
+} from '../../claims/claims.dto.js';
 import { CLAIM_STATUSES } from '../../claims/claim-status.js';
 import type { OrderView } from '../../orders/orders.dto.js';
-import { Countdown, Csrf, FilterSelect, humanise, Layout, money, NextPage, StateBadge, TableHead, Time } from './layout.js';
+import { formatMoney, moneyInputValue } from '../../common/money.js';
+import { Countdown, Csrf, FilterSelect, humanise, Layout, NextPage, StateBadge, TableHead, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 import { Conversation, MessageForm } from './conversation.js';
 
@@ -20,12 +28,19 @@ const RULE_NAMES: Record<string, string> = {
   refunded: 'Already refunded',
 };
 
-/** Before a decision the claim is still running; the buyer may withdraw and the seller may still refund. */
-const RUNNING = new Set(['filed', 'awaiting_seller', 'under_review', 'info_requested']);
-
-export function ClaimListPage(props: { ctx: PageContext; page: ClaimPageView; names: Map<string, string>; status?: string }): JSX.Element {
+export function ClaimListPage(props: {
+  ctx: PageContext;
+  page: ClaimPageView;
+  names: Map<string, string>;
+  status?: string;
+}): JSX.Element {
   const { ctx, page, names } = props;
-  const title = ctx.viewer!.role === 'seller' ? 'Claims against your orders' : ctx.viewer!.role === 'buyer' ? 'Your claims' : 'Claims';
+  const title =
+    ctx.viewer!.role === 'seller'
+      ? 'Claims against your orders'
+      : ctx.viewer!.role === 'buyer'
+        ? 'Your claims'
+        : 'Claims';
   return (
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
@@ -44,7 +59,8 @@ export function ClaimListPage(props: { ctx: PageContext; page: ClaimPageView; na
           <TableHead columns={['Claim', 'Parties', 'Amount', 'Status', 'Next deadline']} />
           <tbody>
             {page.items.map((claim) => {
-              const next = claim.deadlines.sellerResponseDueAt ?? claim.deadlines.infoDueAt ?? claim.deadlines.appealUntil;
+              const next =
+                claim.deadlines.sellerResponseDueAt ?? claim.deadlines.infoDueAt ?? claim.deadlines.appealUntil;
               return (
                 <tr>
                   <td data-label="Claim">
@@ -56,14 +72,19 @@ export function ClaimListPage(props: { ctx: PageContext; page: ClaimPageView; na
                       Filed <Time at={claim.createdAt} />
                     </span>
                   </td>
-                  <td data-label="Parties" safe>{`${names.get(claim.buyerId) ?? ''} → ${names.get(claim.sellerId) ?? ''}`}</td>
+                  <td
+                    data-label="Parties"
+                    safe
+                  >{`${names.get(claim.buyerId) ?? ''} → ${names.get(claim.sellerId) ?? ''}`}</td>
                   <td data-label="Amount" safe>
-                    {money(claim.amount)}
+                    {formatMoney(claim.amount)}
                   </td>
                   <td data-label="Status">
                     <StateBadge state={claim.status} />
                   </td>
-                  <td data-label="Next deadline">{next ? <Countdown until={next} now={ctx.now} /> : <span class="muted">—</span>}</td>
+                  <td data-label="Next deadline">
+                    {next ? <Countdown until={next} now={ctx.now} /> : <span class="muted">—</span>}
+                  </td>
                 </tr>
               );
             })}
@@ -75,15 +96,20 @@ export function ClaimListPage(props: { ctx: PageContext; page: ClaimPageView; na
   );
 }
 
-export function NewClaimPage(props: { ctx: PageContext; order: OrderView; eligibility: EligibilityView; caseId?: string }): JSX.Element {
+export function NewClaimPage(props: {
+  ctx: PageContext;
+  order: OrderView;
+  eligibility: EligibilityView;
+  caseId?: string;
+}): JSX.Element {
   const { ctx, order, eligibility } = props;
   const open = eligibility.reasons.filter((reason) => reason.eligible);
   return (
     <Layout ctx={ctx} title="File a claim">
       <h1>File a claim</h1>
       <p>
-        Order <strong safe>{order.externalId}</strong>, <span safe>{money(order.total)}</span>. A claim asks us to step in when the seller has not put things right. We decide
-        within a few business days.
+        Order <strong safe>{order.externalId}</strong>, <span safe>{formatMoney(order.total)}</span>. A claim asks us to
+        step in when the seller has not put things right. We decide within a few business days.
       </p>
       <h2>When you can claim</h2>
       <ul>
@@ -130,7 +156,7 @@ export function NewClaimPage(props: { ctx: PageContext; order: OrderView; eligib
           <label for="amount" safe>
             {`Amount to claim (${order.total.currency}; at most the order total)`}
           </label>
-          <input id="amount" name="amount" type="text" inputmode="decimal" value={(order.total.amount / 100).toFixed(2)} />
+          <input id="amount" name="amount" type="text" inputmode="decimal" value={moneyInputValue(order.total)} />
           <input type="hidden" name="currency" value={order.total.currency} />
           <label for="body">Tell us what happened</label>
           <textarea id="body" name="body" required maxlength="10000"></textarea>
@@ -143,11 +169,29 @@ export function NewClaimPage(props: { ctx: PageContext; order: OrderView; eligib
   );
 }
 
-function Step(props: { viewer: Viewer; claimId: string; action: string; label: string; danger?: boolean; children?: JSX.Element | JSX.Element[] }): JSX.Element {
+/** The portal's route for each step a claim page offers (the API's action names are camelCase, its paths kebab-case). */
+const STEP_PATHS: Partial<Record<ClaimAllowedAction, string>> = {
+  requestInfo: 'request-info',
+  decideAppeal: 'decide-appeal',
+};
+
+function Step(props: {
+  viewer: Viewer;
+  claimId: string;
+  action: ClaimAllowedAction;
+  label: string;
+  danger?: boolean;
+  children?: JSX.Element | JSX.Element[];
+}): JSX.Element {
   // The form's fields: elements built by this module, not text from anyone.
   const safeFields = props.children ?? '';
   return (
-    <form method="post" action={`/app/claims/${props.claimId}/${props.action}`} class="card">
+    <form
+      method="post"
+      action={`/app/claims/${props.claimId}/${STEP_PATHS[props.action] ?? props.action}`}
+      class="card"
+      data-action={props.action}
+    >
       <Csrf viewer={props.viewer} />
       {safeFields}
       <p class="actions">
@@ -170,85 +214,74 @@ function TextArea(props: { id: string; label: string; name?: string }): JSX.Elem
   );
 }
 
-function ClaimSteps(props: { ctx: PageContext; claim: ClaimView }): JSX.Element {
+function ClaimSteps(props: { ctx: PageContext; claim: ClaimDetailView }): JSX.Element {
   const { ctx, claim } = props;
   const viewer = ctx.viewer!;
   const id = claim.id;
+  const can = (action: ClaimAllowedAction) => claim.allowedActions.includes(action);
   const steps: JSX.Element[] = [];
-  const appealOpen = claim.deadlines.appealUntil !== null && new Date(claim.deadlines.appealUntil) > ctx.now;
-  if (viewer.role === 'seller') {
-    if (claim.status === 'awaiting_seller' || claim.status === 'filed')
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="respond" label="Send response">
-          <TextArea id="respond" label="Your response to the claim" />
-        </Step>,
-      );
-    if (RUNNING.has(claim.status))
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="refund" label="Refund the buyer">
-          <label for="refund" safe>
-            {`Refund amount (${claim.amount.currency})`}
-          </label>
-          <input id="refund" name="amount" type="text" inputmode="decimal" value={(claim.amount.amount / 100).toFixed(2)} />
-          <input type="hidden" name="currency" value={claim.amount.currency} />
-        </Step>,
-      );
-    if (claim.status === 'granted' && appealOpen)
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="appeal" label="Appeal">
-          <TextArea id="appeal" label="Why the decision should change" />
-        </Step>,
-      );
-  }
-  if (viewer.role === 'buyer') {
-    if (claim.status === 'denied' && appealOpen)
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="appeal" label="Appeal">
-          <TextArea id="appeal" label="Why the decision should change" />
-        </Step>,
-      );
-    if (RUNNING.has(claim.status)) steps.push(<Step viewer={viewer} claimId={id} action="withdraw" label="Withdraw the claim" danger />);
-  }
-  if (viewer.role === 'agent') {
-    if (claim.status === 'under_review' || claim.status === 'awaiting_seller' || claim.status === 'info_requested') {
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="request-info" label="Ask for information">
-          <label for="from">Ask</label>
-          <select id="from" name="from">
-            <option value="buyer">the buyer</option>
-            <option value="seller">the seller</option>
-          </select>
-          <TextArea id="ask" label="What do you need?" />
-        </Step>,
-      );
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="decide" label="Decide">
-          <label for="outcome">Decision</label>
-          <select id="outcome" name="outcome">
-            <option value="granted">Grant: refund the buyer</option>
-            <option value="denied">Deny</option>
-          </select>
-          <label for="funding">Refund paid by</label>
-          <select id="funding" name="funding">
-            <option value="seller">the seller</option>
-            <option value="marketplace">the marketplace</option>
-          </select>
-          <TextArea id="note" label="Note to both parties" name="note" />
-        </Step>,
-      );
-    }
-    if (claim.status === 'appealed')
-      steps.push(
-        <Step viewer={viewer} claimId={id} action="decide-appeal" label="Decide the appeal">
-          <label for="appeal-outcome">Appeal decision</label>
-          <select id="appeal-outcome" name="outcome">
-            <option value="upheld">Uphold the decision</option>
-            <option value="reversed">Reverse the decision</option>
-          </select>
-          <TextArea id="appeal-note" label="Note to both parties" name="note" />
-        </Step>,
-      );
-  }
+  if (can('respond'))
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="respond" label="Send response">
+        <TextArea id="respond" label="Your response to the claim" />
+      </Step>,
+    );
+  if (can('refund'))
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="refund" label="Refund the buyer">
+        <label for="refund" safe>
+          {`Refund amount (${claim.amount.currency})`}
+        </label>
+        <input id="refund" name="amount" type="text" inputmode="decimal" value={moneyInputValue(claim.amount)} />
+        <input type="hidden" name="currency" value={claim.amount.currency} />
+      </Step>,
+    );
+  if (can('appeal'))
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="appeal" label="Appeal">
+        <TextArea id="appeal" label="Why the decision should change" />
+      </Step>,
+    );
+  if (can('withdraw'))
+    steps.push(<Step viewer={viewer} claimId={id} action="withdraw" label="Withdraw the claim" danger />);
+  if (can('requestInfo'))
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="requestInfo" label="Ask for information">
+        <label for="from">Ask</label>
+        <select id="from" name="from">
+          <option value="buyer">the buyer</option>
+          <option value="seller">the seller</option>
+        </select>
+        <TextArea id="ask" label="What do you need?" />
+      </Step>,
+    );
+  if (can('decide'))
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="decide" label="Decide">
+        <label for="outcome">Decision</label>
+        <select id="outcome" name="outcome">
+          <option value="granted">Grant: refund the buyer</option>
+          <option value="denied">Deny</option>
+        </select>
+        <label for="funding">Refund paid by</label>
+        <select id="funding" name="funding">
+          <option value="seller">the seller</option>
+          <option value="marketplace">the marketplace</option>
+        </select>
+        <TextArea id="note" label="Note to both parties" name="note" />
+      </Step>,
+    );
+  if (can('decideAppeal'))
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="decideAppeal" label="Decide the appeal">
+        <label for="appeal-outcome">Appeal decision</label>
+        <select id="appeal-outcome" name="outcome">
+          <option value="upheld">Uphold the decision</option>
+          <option value="reversed">Reverse the decision</option>
+        </select>
+        <TextArea id="appeal-note" label="Note to both parties" name="note" />
+      </Step>,
+    );
   if (steps.length === 0) return <></>;
   return (
     <section aria-label="What you can do">
@@ -258,7 +291,13 @@ function ClaimSteps(props: { ctx: PageContext; claim: ClaimView }): JSX.Element 
   );
 }
 
-export function ClaimPage(props: { ctx: PageContext; claim: ClaimView; messages: ClaimMessageView[]; events: ClaimEventView[]; names: Map<string, string> }): JSX.Element {
+export function ClaimPage(props: {
+  ctx: PageContext;
+  claim: ClaimDetailView;
+  messages: ClaimMessageView[];
+  events: ClaimEventView[];
+  names: Map<string, string>;
+}): JSX.Element {
   const { ctx, claim, messages, events, names } = props;
   const viewer = ctx.viewer!;
   const title = `Claim: ${REASON_NAMES[claim.reason] ?? claim.reason}`;
@@ -276,9 +315,19 @@ export function ClaimPage(props: { ctx: PageContext; claim: ClaimView; messages:
       <div class="grid two">
         <section aria-label="Messages">
           <Conversation viewer={viewer} messages={messages} names={names} />
-          {claim.status !== 'closed' && (
-            <MessageForm viewer={viewer} action={`/app/claims/${claim.id}/messages`} label="Message" fileLabel="Attach photos, receipts or PDF (up to 5, 10 MB each)" />
-          )}
+          <MessageForm
+            viewer={viewer}
+            action={`/app/claims/${claim.id}/messages`}
+            label="Message"
+            fileLabel="Attach photos, receipts or PDF (up to 5, 10 MB each)"
+            message={claim.allowedActions.includes('message')}
+            note={claim.allowedActions.includes('note')}
+            answers={
+              claim.allowedActions.includes('provideInfo')
+                ? 'We asked you for information: your next message answers the request.'
+                : undefined
+            }
+          />
           <ClaimSteps ctx={ctx} claim={claim} />
         </section>
         <aside class="card" aria-label="About this claim">
@@ -288,7 +337,7 @@ export function ClaimPage(props: { ctx: PageContext; claim: ClaimView; messages:
               <StateBadge state={claim.status} />
             </dd>
             <dt>Amount</dt>
-            <dd safe>{money(claim.amount)}</dd>
+            <dd safe>{formatMoney(claim.amount)}</dd>
             <dt>Buyer</dt>
             <dd safe>{names.get(claim.buyerId) ?? ''}</dd>
             <dt>Seller</dt>
@@ -317,7 +366,13 @@ export function ClaimPage(props: { ctx: PageContext; claim: ClaimView; messages:
               <h2>Decision</h2>
               <p>
                 <StateBadge state={claim.decision.outcome} /> <Time at={claim.decision.decidedAt} />
-                {claim.decision.refund ? <span safe>{` · refund ${money(claim.decision.refund)} paid by the ${claim.decision.funding ?? 'seller'}`}</span> : ''}
+                {claim.decision.refund ? (
+                  <span
+                    safe
+                  >{` · refund ${formatMoney(claim.decision.refund)} paid by the ${claim.decision.funding ?? 'seller'}`}</span>
+                ) : (
+                  ''
+                )}
               </p>
               {!!claim.decision.note && (
                 <p class="body" safe>
@@ -331,7 +386,11 @@ export function ClaimPage(props: { ctx: PageContext; claim: ClaimView; messages:
               <h2>Appeal</h2>
               <p>
                 Appealed <Time at={claim.appeal.at} />
-                {claim.appeal.outcome ? <span safe>{` · ${humanise(claim.appeal.outcome)}`}</span> : ' · waiting for a decision'}
+                {claim.appeal.outcome ? (
+                  <span safe>{` · ${humanise(claim.appeal.outcome)}`}</span>
+                ) : (
+                  ' · waiting for a decision'
+                )}
               </p>
               {!!claim.appeal.note && (
                 <p class="body" safe>

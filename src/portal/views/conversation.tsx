@@ -14,7 +14,12 @@ export interface ConversationMessage {
   attachments: AttachmentView[];
 }
 
-const ROLE_NOTES: Record<Role, string> = { agent: ' (customer service) · ', seller: ' (seller) · ', buyer: ' (buyer) · ', admin: ' (admin) · ' };
+const ROLE_NOTES: Record<Role, string> = {
+  agent: ' (customer service) · ',
+  seller: ' (seller) · ',
+  buyer: ' (buyer) · ',
+  admin: ' (admin) · ',
+};
 
 export function AttachmentList(props: { files: AttachmentView[] }): JSX.Element {
   if (props.files.length === 0) return <></>;
@@ -32,11 +37,20 @@ export function AttachmentList(props: { files: AttachmentView[] }): JSX.Element 
 }
 
 /** The messages of a case or claim, oldest first; the viewer's own marked, internal notes tinted. */
-export function Conversation(props: { viewer: Viewer; messages: ConversationMessage[]; names: Map<string, string> }): JSX.Element {
+export function Conversation(props: {
+  viewer: Viewer;
+  messages: ConversationMessage[];
+  names: Map<string, string>;
+}): JSX.Element {
   return (
     <ol class="conversation">
       {props.messages.map((message) => (
-        <li class={[message.authorId === props.viewer.id ? 'mine' : '', message.internal ? 'internal' : ''].join(' ').trim() || undefined}>
+        <li
+          class={
+            [message.authorId === props.viewer.id ? 'mine' : '', message.internal ? 'internal' : ''].join(' ').trim() ||
+            undefined
+          }
+        >
           <p class="meta">
             <strong safe>{props.names.get(message.authorId) ?? humanise(message.authorRole)}</strong>
             <span safe>{ROLE_NOTES[message.authorRole]}</span>
@@ -54,26 +68,54 @@ export function Conversation(props: { viewer: Viewer; messages: ConversationMess
   );
 }
 
-/** The box to write a message with files; support may make it an internal note. */
-export function MessageForm(props: { viewer: Viewer; action: string; label: string; fileLabel: string }): JSX.Element {
+/**
+ * The box to write a message with files, as far as the viewer's allowed
+ * actions go: a message (`data-action="message"`) with the option of an
+ * internal note when `note` is allowed too, or an internal note alone
+ * (`data-action="note"`). `answers` says that the message answers a request
+ * (`data-action="provideInfo"`).
+ */
+export function MessageForm(props: {
+  viewer: Viewer;
+  action: string;
+  label: string;
+  fileLabel: string;
+  message: boolean;
+  note: boolean;
+  answers?: string;
+}): JSX.Element {
+  if (!props.message && !props.note) return <></>;
+  const noteOnly = !props.message;
   return (
-    <form method="post" action={props.action} enctype="multipart/form-data" class="card">
+    <form
+      method="post"
+      action={props.action}
+      enctype="multipart/form-data"
+      class="card"
+      data-action={noteOnly ? 'note' : 'message'}
+    >
       <Csrf viewer={props.viewer} />
+      {noteOnly && <input type="hidden" name="internal" value="true" />}
+      {!!props.answers && (
+        <p class="notice" data-action="provideInfo" safe>
+          {props.answers}
+        </p>
+      )}
       <label for="message-body" safe>
-        {props.label}
+        {noteOnly ? 'Internal note (only support sees it)' : props.label}
       </label>
       <textarea id="message-body" name="body" required maxlength="10000"></textarea>
       <label for="message-files" safe>
         {props.fileLabel}
       </label>
       <input id="message-files" name="attachments" type="file" multiple accept="image/*,application/pdf" />
-      {props.viewer.role === 'agent' && (
-        <label class="inline">
+      {props.message && props.note && (
+        <label class="inline" data-action="note">
           <input type="checkbox" name="internal" value="true" /> Internal note (only support sees it)
         </label>
       )}
       <p class="actions">
-        <button type="submit">Send</button>
+        <button type="submit">{noteOnly ? 'Add note' : 'Send'}</button>
       </p>
     </form>
   );

@@ -23,7 +23,12 @@ export interface InboxFilters {
 }
 
 export function filterParams(filters: InboxFilters): Record<string, string | undefined> {
-  return { category: filters.category, q: filters.q, unread: filters.unread ? 'true' : undefined, in: filters.in === 'trash' ? 'trash' : undefined };
+  return {
+    category: filters.category,
+    q: filters.q,
+    unread: filters.unread ? 'true' : undefined,
+    in: filters.in === 'trash' ? 'trash' : undefined,
+  };
 }
 
 function hrefOf(filters: InboxFilters): string {
@@ -35,10 +40,17 @@ function hrefOf(filters: InboxFilters): string {
 
 /** The categories a role's Message Center shows (a buyer has no buyers writing to it, a seller no sellers). */
 export function categoriesFor(role: Viewer['role']): Category[] {
-  return CATEGORIES.filter((category) => (role === 'buyer' ? category !== 'buyer_messages' : role === 'seller' ? category !== 'seller_messages' : true));
+  return CATEGORIES.filter((category) =>
+    role === 'buyer' ? category !== 'buyer_messages' : role === 'seller' ? category !== 'seller_messages' : true,
+  );
 }
 
-export function InboxPage(props: { ctx: PageContext; filters: InboxFilters; page: InboxPageView; counts: InboxCountsView }): JSX.Element {
+export function InboxPage(props: {
+  ctx: PageContext;
+  filters: InboxFilters;
+  page: InboxPageView;
+  counts: InboxCountsView;
+}): JSX.Element {
   const { ctx, filters, page, counts } = props;
   const viewer = ctx.viewer!;
   const trash = filters.in === 'trash';
@@ -57,7 +69,10 @@ export function InboxPage(props: { ctx: PageContext; filters: InboxFilters; page
             </li>
             {categoriesFor(viewer.role).map((category) => (
               <li>
-                <a href={hrefOf({ category })} aria-current={!trash && filters.category === category ? 'page' : undefined}>
+                <a
+                  href={hrefOf({ category })}
+                  aria-current={!trash && filters.category === category ? 'page' : undefined}
+                >
                   <span safe>{CATEGORY_NAMES[category]}</span>
                   <span safe>{countText(counts.unread[category])}</span>
                 </a>
@@ -76,7 +91,13 @@ export function InboxPage(props: { ctx: PageContext; filters: InboxFilters; page
             {filters.category && <input type="hidden" name="category" value={filters.category} />}
             {trash && <input type="hidden" name="in" value="trash" />}
             <label for="q">Search messages</label>
-            <input id="q" name="q" type="search" value={filters.q ?? ''} placeholder={'words, "a phrase", -exclude, or'} />
+            <input
+              id="q"
+              name="q"
+              type="search"
+              value={filters.q ?? ''}
+              placeholder={'words, "a phrase", -exclude, or'}
+            />
             <p class="actions">
               <label class="inline">
                 <input type="checkbox" name="unread" value="true" checked={filters.unread === true} /> Unread only
@@ -88,7 +109,9 @@ export function InboxPage(props: { ctx: PageContext; filters: InboxFilters; page
           </form>
           <form method="post" action="/app/inbox/bulk" id="bulk">
             <Csrf viewer={viewer} />
-            {Object.entries(filterParams(filters)).map(([key, value]) => (value ? <input type="hidden" name={`filter.${key}`} value={value} /> : ''))}
+            {Object.entries(filterParams(filters)).map(([key, value]) =>
+              value ? <input type="hidden" name={`filter.${key}`} value={value} /> : '',
+            )}
             <div class="actions" role="group" aria-label="Bulk actions">
               <label class="inline">
                 <input type="checkbox" data-select-all="" /> Select all on this page
@@ -114,7 +137,12 @@ export function InboxPage(props: { ctx: PageContext; filters: InboxFilters; page
                 <input type="checkbox" name="scope" value="matching" /> Apply to every message matching this view
               </label>
             </div>
-            <div id="items" hx-get={`/app/inbox/items?${new URLSearchParams(definedOnly(filterParams(filters))).toString()}`} hx-trigger="sse:item, sse:reload" hx-swap="innerHTML">
+            <div
+              id="items"
+              hx-get={`/app/inbox/items?${new URLSearchParams(definedOnly(filterParams(filters))).toString()}`}
+              hx-trigger="sse:item, sse:reload"
+              hx-swap="innerHTML"
+            >
               <ItemList items={page.items} trash={trash} />
             </div>
           </form>
@@ -217,7 +245,10 @@ export function ItemPage(props: { ctx: PageContext; item: InboxItemDetailView })
           <summary>Report suspicious</summary>
           <form method="post" action={`/app/inbox/${item.id}/report`}>
             <Csrf viewer={viewer} />
-            <p>If this message asks you to pay or talk outside the marketplace, or links to a look-alike site, tell us. It disappears from your messages and support reviews it.</p>
+            <p>
+              If this message asks you to pay or talk outside the marketplace, or links to a look-alike site, tell us.
+              It disappears from your messages and support reviews it.
+            </p>
             <label for="reason">What looks wrong? (optional)</label>
             <textarea id="reason" name="reason" maxlength="2000"></textarea>
             <p class="actions">

@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { Role } from '../../users/user.entity.js';
-import { CSRF_FIELD } from '../portal-session.js';
+import { CSRF_FIELD } from '../../auth/browser-session.js';
 
 /** Who is looking at a page, as the layout needs it. */
 export interface Viewer {
@@ -59,13 +59,19 @@ const NAV: Record<Role, NavEntry[]> = {
 };
 
 /** The first page of each role after sign-in. */
-export const HOME: Record<Role, string> = { buyer: '/app/inbox', seller: '/app/dashboard', agent: '/app/queue', admin: '/app/admin/users' };
+export const HOME: Record<Role, string> = {
+  buyer: '/app/inbox',
+  seller: '/app/dashboard',
+  agent: '/app/queue',
+  admin: '/app/admin/users',
+};
 
 export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
   const { ctx, title } = props;
   const viewer = ctx.viewer;
   const entries = viewer ? [...NAV[viewer.role]] : [];
-  if (viewer?.role === 'admin' && ctx.simulatedClock) entries.push({ href: '/app/admin/clock', label: 'Clock', section: 'clock' });
+  if (viewer?.role === 'admin' && ctx.simulatedClock)
+    entries.push({ href: '/app/admin/clock', label: 'Clock', section: 'clock' });
   return (
     <>
       {'<!doctype html>'}
@@ -73,7 +79,10 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}' />
+          <meta
+            name="htmx-config"
+            content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
+          />
           <title safe>{`${title} · Parley`}</title>
           <link rel="stylesheet" href="/app/assets/portal.css" />
           <script src="/app/assets/htmx.min.js" defer></script>
@@ -194,9 +203,15 @@ export function Time(props: { at: Date | string | null | undefined; zone?: strin
 
 /** An instant in a named zone (a seller's calendar), with the zone's abbreviation. */
 export function formatIn(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }).format(
-    at,
-  );
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: zone,
+    timeZoneName: 'short',
+  }).format(at);
 }
 
 /** How long until (or since) a deadline, in words, updated every second by the page's script against the application's clock. */
@@ -239,12 +254,12 @@ export function StateBadge(props: { state: string }): JSX.Element {
 
 export const humanise = (value: string): string => value.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
-export function money(value: { amount: number; currency: string }): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: value.currency }).format(value.amount / 100);
-}
-
 /** A "next page" link keeping the current filters. */
-export function NextPage(props: { base: string; params: Record<string, string | undefined>; cursor: string | null }): JSX.Element {
+export function NextPage(props: {
+  base: string;
+  params: Record<string, string | undefined>;
+  cursor: string | null;
+}): JSX.Element {
   if (!props.cursor) return <></>;
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(props.params)) if (value) query.set(key, value);
@@ -257,7 +272,15 @@ export function NextPage(props: { base: string; params: Record<string, string | 
 }
 
 /** A one-select filter form above a list ("Status: Open [Show]"), working without script. */
-export function FilterSelect(props: { action: string; id: string; label: string; name: string; options: [string, string][]; selected?: string; button?: string }): JSX.Element {
+export function FilterSelect(props: {
+  action: string;
+  id: string;
+  label: string;
+  name: string;
+  options: [string, string][];
+  selected?: string;
+  button?: string;
+}): JSX.Element {
   return (
     <form method="get" action={props.action} class="actions">
       <label for={props.id} class="inline" safe>
@@ -300,9 +323,12 @@ export function PostButton(props: {
   look?: 'secondary' | 'danger' | 'link';
   fields?: Record<string, string>;
   name?: string;
+  /** `data-*` attributes of the form, e.g. `{ action: 'resolve' }` for the API action it takes as the view's `allowedActions` names it. */
+  data?: Record<string, string>;
 }): JSX.Element {
+  const data = Object.fromEntries(Object.entries(props.data ?? {}).map(([name, value]) => [`data-${name}`, value]));
   return (
-    <form method="post" action={props.action} class="inline-form">
+    <form method="post" action={props.action} class="inline-form" {...data}>
       <Csrf viewer={props.viewer} />
       {Object.entries(props.fields ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />

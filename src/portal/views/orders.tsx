@@ -1,10 +1,15 @@
 import type { EligibilityView } from '../../claims/claims.dto.js';
 import type { OrderView } from '../../orders/orders.dto.js';
-import { humanise, Layout, money, Time } from './layout.js';
+import { formatMoney } from '../../common/money.js';
+import { humanise, Layout, Time } from './layout.js';
 import type { PageContext } from './layout.js';
 
 /** A buyer's orders with what can be done about each: contact the seller, or file a claim once one is possible. */
-export function OrdersPage(props: { ctx: PageContext; orders: { order: OrderView; eligibility: EligibilityView }[]; names: Map<string, string> }): JSX.Element {
+export function OrdersPage(props: {
+  ctx: PageContext;
+  orders: { order: OrderView; eligibility: EligibilityView }[];
+  names: Map<string, string>;
+}): JSX.Element {
   const { ctx, orders, names } = props;
   return (
     <Layout ctx={ctx} title="Your orders">
@@ -19,7 +24,9 @@ export function OrdersPage(props: { ctx: PageContext; orders: { order: OrderView
         return (
           <article class="card" id={`order-${order.id}`} aria-labelledby={`order-title-${order.id}`}>
             <h2 id={`order-title-${order.id}`} safe>
-              {order.items.map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.title}` : item.title)).join(', ') || `Order ${order.externalId}`}
+              {order.items
+                .map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.title}` : item.title))
+                .join(', ') || `Order ${order.externalId}`}
             </h2>
             <dl class="facts">
               <dt>Order</dt>
@@ -33,7 +40,7 @@ export function OrdersPage(props: { ctx: PageContext; orders: { order: OrderView
               <dt>Arrives by</dt>
               <dd safe>{order.maxDeliveryDate}</dd>
               <dt>Total</dt>
-              <dd safe>{money(order.total)}</dd>
+              <dd safe>{formatMoney(order.total)}</dd>
               <dt>Latest</dt>
               <dd>{order.events.length > 0 ? humanise(order.events[order.events.length - 1].type) : 'Placed'}</dd>
             </dl>

@@ -20,9 +20,19 @@ export function SettingsPage(props: { ctx: PageContext; preferences: EmailPrefer
             return (
               <p>
                 <label class="inline">
-                  <input type="checkbox" name="email" value={category} checked={preference?.email ?? true} disabled={preference?.locked ?? false} />{' '}
+                  <input
+                    type="checkbox"
+                    name="email"
+                    value={category}
+                    checked={preference?.email ?? true}
+                    disabled={preference?.locked ?? false}
+                  />{' '}
                   <span safe>{CATEGORY_NAMES[category]}</span>
-                  {preference?.locked ? <span class="muted"> (always sent: it is about your own orders and cases)</span> : ''}
+                  {preference?.locked ? (
+                    <span class="muted"> (always sent: it is about your own orders and cases)</span>
+                  ) : (
+                    ''
+                  )}
                 </label>
               </p>
             );
@@ -46,7 +56,10 @@ export function SettingsPage(props: { ctx: PageContext; preferences: EmailPrefer
       <form method="post" action="/app/logout-all" class="card" hx-boost="false">
         <Csrf viewer={viewer} />
         <h2>Sign out everywhere</h2>
-        <p>Ends every session of your account: in this browser, in every other browser and device, and in apps signed in as you. You will need to sign in again.</p>
+        <p>
+          Ends every session of your account: in this browser, in every other browser and device, and in apps signed in
+          as you. You will need to sign in again.
+        </p>
         <p class="actions">
           <button type="submit">Sign out everywhere</button>
         </p>
@@ -60,27 +73,51 @@ const hoursText = (hours: number | null): string => (hours === null ? '—' : `$
 const percent = (rate: number | null): string => (rate === null ? '—' : `${Math.round(rate * 1000) / 10} %`);
 
 /** A horizontal bar per row against a dashed threshold line; the numbers are in the text too, so the chart is never the only way to read them. */
-function RateChart(props: { title: string; rows: { label: string; value: number | null }[]; threshold: number; higherIsBetter: boolean }): JSX.Element {
+function RateChart(props: {
+  title: string;
+  rows: { label: string; value: number | null }[];
+  threshold: number;
+  higherIsBetter: boolean;
+}): JSX.Element {
   const width = 320;
   const left = 70;
   const bar = 22;
   const height = props.rows.length * (bar + 10) + 24;
   const x = (rate: number) => left + Math.min(1, Math.max(0, rate)) * (width - left - 60);
   return (
-    <svg class="chart" viewBox={`0 0 ${width} ${height}`} width={String(width)} height={String(height)} role="img" aria-label={props.title}>
+    <svg
+      class="chart"
+      viewBox={`0 0 ${width} ${height}`}
+      width={String(width)}
+      height={String(height)}
+      role="img"
+      aria-label={props.title}
+    >
       <title safe>{props.title}</title>
       {props.rows.map((row, i) => (
         <g>
           <text x="0" y={String(i * (bar + 10) + 16)} safe>
             {row.label}
           </text>
-          <rect class="bar" x={String(left)} y={String(i * (bar + 10))} width={String(row.value === null ? 0 : x(row.value) - left)} height={String(bar)} />
+          <rect
+            class="bar"
+            x={String(left)}
+            y={String(i * (bar + 10))}
+            width={String(row.value === null ? 0 : x(row.value) - left)}
+            height={String(bar)}
+          />
           <text x={String((row.value === null ? left : x(row.value)) + 4)} y={String(i * (bar + 10) + 16)} safe>
             {percent(row.value)}
           </text>
         </g>
       ))}
-      <line class="threshold" x1={String(x(props.threshold))} x2={String(x(props.threshold))} y1="0" y2={String(height - 20)} />
+      <line
+        class="threshold"
+        x1={String(x(props.threshold))}
+        x2={String(x(props.threshold))}
+        y1="0"
+        y2={String(height - 20)}
+      />
       <text x={String(Math.max(0, x(props.threshold) - 60))} y={String(height - 4)} safe>
         {`${props.higherIsBetter ? 'min' : 'max'} ${percent(props.threshold)}`}
       </text>
@@ -95,7 +132,8 @@ function DistributionChart(props: { buckets: ResponseBucketView[]; days: number 
   const base = 140;
   const slot = width / props.buckets.length;
   const most = Math.max(1, ...props.buckets.map((bucket) => bucket.replies));
-  const label = (bucket: ResponseBucketView) => (bucket.toHours === null ? `${bucket.fromHours}+ h` : `${bucket.fromHours}–${bucket.toHours} h`);
+  const label = (bucket: ResponseBucketView) =>
+    bucket.toHours === null ? `${bucket.fromHours}+ h` : `${bucket.fromHours}–${bucket.toHours} h`;
   return (
     <svg
       class="chart"
@@ -105,12 +143,20 @@ function DistributionChart(props: { buckets: ResponseBucketView[]; days: number 
       role="img"
       aria-label={`Replies by business hours taken, last ${props.days} days`}
     >
-      <title safe>{`Replies by business hours taken, last ${props.days} days: ${props.buckets.map((bucket) => `${label(bucket)}: ${bucket.replies}`).join(', ')}`}</title>
+      <title
+        safe
+      >{`Replies by business hours taken, last ${props.days} days: ${props.buckets.map((bucket) => `${label(bucket)}: ${bucket.replies}`).join(', ')}`}</title>
       {props.buckets.map((bucket, i) => {
         const tall = Math.round((bucket.replies / most) * (base - 20));
         return (
           <g>
-            <rect class="bar" x={String(i * slot + 8)} y={String(base - tall)} width={String(slot - 16)} height={String(tall)} />
+            <rect
+              class="bar"
+              x={String(i * slot + 8)}
+              y={String(base - tall)}
+              width={String(slot - 16)}
+              height={String(tall)}
+            />
             <text x={String(i * slot + slot / 2 - 4)} y={String(base - tall - 4)} safe>
               {String(bucket.replies)}
             </text>
@@ -140,7 +186,10 @@ export function PerformancePage(props: { ctx: PageContext; performance: Performa
           <div class="card metric">
             <span safe>{`Last ${window.days} days`}</span>
             <strong safe>{percent(window.responseWithin24hRate)}</strong>
-            <span class="muted" safe>{`answered within 24 h (${window.answeredWithin24h} of ${window.buyerMessages})`}</span>
+            <span
+              class="muted"
+              safe
+            >{`answered within 24 h (${window.answeredWithin24h} of ${window.buyerMessages})`}</span>
             <br />
             <span
               class="muted"

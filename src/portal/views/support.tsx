@@ -1,5 +1,6 @@
 import type { ReportView } from '../../inbox/inbox.dto.js';
-import type { EscalationPageView, EscalationView } from '../../support/support.dto.js';
+import type { EscalationAllowedAction } from '../../support/escalation-actions.js';
+import type { EscalationView } from '../../support/support.dto.js';
 import { ESCALATION_OUTCOMES } from '../../support/support.dto.js';
 import { Countdown, Csrf, humanise, Layout, NextPage, PostButton, StateBadge, TableHead, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
@@ -32,10 +33,13 @@ function Subject(props: { escalation: EscalationView; subjects: Map<string, stri
   return <span>—</span>;
 }
 
+/** An escalation with what the viewer may do to it now (support-queue `escalationAllowedActions`). */
+export type EscalationItem = EscalationView & { allowedActions: readonly EscalationAllowedAction[] };
+
 export function ResolveForm(props: { viewer: Viewer; escalation: EscalationView }): JSX.Element {
   const id = props.escalation.id;
   return (
-    <form method="post" action={`/app/escalations/${id}/resolve`}>
+    <form method="post" action={`/app/escalations/${id}/resolve`} data-escalation-action="resolve">
       <Csrf viewer={props.viewer} />
       <label for={`outcome-${id}`}>Outcome</label>
       <select id={`outcome-${id}`} name="outcome">
@@ -54,21 +58,30 @@ export function ResolveForm(props: { viewer: Viewer; escalation: EscalationView 
   );
 }
 
-export function AssignButton(props: { viewer: Viewer; escalation: EscalationView }): JSX.Element {
+/** "Assign to me" or "Take over", whichever the escalation's allowed actions hold; nothing otherwise. */
+export function AssignButton(props: { viewer: Viewer; escalation: EscalationItem }): JSX.Element {
   const { escalation, viewer } = props;
-  const theirs = escalation.assigneeId !== null && escalation.assigneeId !== viewer.id;
+  const takeOver = escalation.allowedActions.includes('takeOver');
+  if (!takeOver && !escalation.allowedActions.includes('assign')) return <></>;
   return (
     <PostButton
       viewer={viewer}
       action={`/app/escalations/${escalation.id}/assign`}
-      label={theirs ? 'Take over' : 'Assign to me'}
+      label={takeOver ? 'Take over' : 'Assign to me'}
       look="secondary"
-      fields={theirs ? { reassign: 'true' } : {}}
+      fields={takeOver ? { reassign: 'true' } : {}}
+      data={{ 'escalation-action': takeOver ? 'takeOver' : 'assign' }}
     />
   );
 }
 
-export function QueuePage(props: { ctx: PageContext; tab: QueueTab; page: EscalationPageView; subjects: Map<string, string>; names: Map<string, string> }): JSX.Element {
+export function QueuePage(props: {
+  ctx: PageContext;
+  tab: QueueTab;
+  page: { items: EscalationItem[]; nextCursor: string | null };
+  subjects: Map<string, string>;
+  names: Map<string, string>;
+}): JSX.Element {
   const { ctx, tab, page, subjects, names } = props;
   const viewer = ctx.viewer!;
   return (
@@ -76,7 +89,11 @@ export function QueuePage(props: { ctx: PageContext; tab: QueueTab; page: Escala
       <h1>Support queue</h1>
       <nav aria-label="Queue views" class="actions">
         {Object.entries(QUEUE_TABS).map(([key, value]) => (
-          <a href={`/app/queue?view=${key}`} aria-current={key === tab ? 'page' : undefined} class={key === tab ? 'button' : 'button secondary'}>
+          <a
+            href={`/app/queue?view=${key}`}
+            aria-current={key === tab ? 'page' : undefined}
+            class={key === tab ? 'button' : 'button secondary'}
+          >
             {value.label}
           </a>
         ))}
@@ -94,7 +111,11 @@ export function QueuePage(props: { ctx: PageContext; tab: QueueTab; page: Escala
                 </td>
                 <td data-label="Reason">
                   <span safe>{humanise(escalation.reason)}</span> <StateBadge state={escalation.priority} />
-                  {escalation.waitingOn ? <span class="muted" safe>{` · waiting on the ${escalation.waitingOn}`}</span> : ''}
+                  {escalation.waitingOn ? (
+                    <span class="muted" safe>{` · waiting on the ${escalation.waitingOn}`}</span>
+                  ) : (
+                    ''
+                  )}
                 </td>
                 <td data-label="Due">
                   {escalation.dueAt ? (
@@ -107,9 +128,15 @@ export function QueuePage(props: { ctx: PageContext; tab: QueueTab; page: Escala
                     <span class="muted">—</span>
                   )}
                 </td>
-                <td data-label="Holder">{escalation.assigneeId ? (escalation.assigneeId === viewer.id ? 'You' : (names.get(escalation.assigneeId) ?? '')) : 'Nobody yet'}</td>
+                <td data-label="Holder">
+                  {escalation.assigneeId
+                    ? escalation.assigneeId === viewer.id
+                      ? 'You'
+                      : (names.get(escalation.assigneeId) ?? '')
+                    : 'Nobody yet'}
+                </td>
                 <td data-label="Act">
-                  {escalation.status !== 'resolved' && escalation.assigneeId !== viewer.id && <AssignButton viewer={viewer} escalation={escalation} />}
+                  <AssignButton viewer={viewer} escalation={escalation} />
                   {escalation.status === 'resolved' && <span safe>{humanise(escalation.outcome ?? 'resolved')}</span>}
                 </td>
               </tr>
@@ -122,10 +149,12 @@ export function QueuePage(props: { ctx: PageContext; tab: QueueTab; page: Escala
   );
 }
 
-/** On a case page, for support: the case's open escalations, to take and resolve. */
-export function EscalationPanel(props: { ctx: PageContext; escalations: EscalationView[] }): JSX.Element {
+/** On a case page, for support: the case's escalations it may still act on, to take and resolve (a claim's are worked on the claim's page). */
+export function EscalationPanel(props: { ctx: PageContext; escalations: EscalationItem[] }): JSX.Element {
   const viewer = props.ctx.viewer!;
-  const open = props.escalations.filter((escalation) => escalation.status !== 'resolved' && escalation.reason !== 'claim');
+  const open = props.escalations.filter(
+    (escalation) => escalation.reason !== 'claim' && escalation.allowedActions.length > 0,
+  );
   if (open.length === 0) return <></>;
   return (
     <section class="card" aria-label="Escalations">
@@ -135,7 +164,8 @@ export function EscalationPanel(props: { ctx: PageContext; escalations: Escalati
           <p>
             <span safe>{humanise(escalation.reason)}</span>, due <Time at={escalation.dueAt} />
           </p>
-          {escalation.assigneeId === viewer.id ? <ResolveForm viewer={viewer} escalation={escalation} /> : <AssignButton viewer={viewer} escalation={escalation} />}
+          <AssignButton viewer={viewer} escalation={escalation} />
+          {escalation.allowedActions.includes('resolve') && <ResolveForm viewer={viewer} escalation={escalation} />}
         </div>
       ))}
     </section>
