@@ -174,6 +174,22 @@ describe('the conversation core', () => {
     ).toEqual([{ type: 'message_quarantined' }]);
   });
 
+  it('a report without its kind (made by an instance before the kind was recorded) still quarantines its claim message', async () => {
+    const { claim } = await claimUnderReview();
+    const sent = await post(seller, `/claims/${claim.id}/messages`, {
+      body: 'Send me the number printed on the box label.',
+    }).expect(201);
+    const item = ((await get(buyer, '/inbox').expect(200)).body.items as InboxItemView[]).find(
+      (candidate) => candidate.claimId === claim.id && candidate.snippet.includes('box label'),
+    )!;
+    const report = await post(buyer, `/inbox/${item.id}/report`, {}).expect(202);
+    await t.sql.query(`UPDATE inbox_reports SET message_kind = NULL WHERE id = $1`, [report.body.id]);
+    await post(agent, `/reports/${report.body.id}/confirm`, {}).expect(200);
+    expect((await t.sql.query(`SELECT quarantined FROM claim_messages WHERE id = $1`, [sent.body.id])).rows).toEqual([
+      { quarantined: true },
+    ]);
+  });
+
   it('two information requests at the same instant each send their notice (the clock standing still)', async () => {
     const { claim } = await claimUnderReview();
     await post(agent, `/claims/${claim.id}/request-info`, { from: 'buyer', body: 'A photo, please.' }).expect(200);

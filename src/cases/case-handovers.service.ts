@@ -3,14 +3,12 @@ import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/auth.decorators.js';
 import { FusedWrite } from '../common/database/fused-write.js';
 import { EscalationsService } from '../escalations/escalations.service.js';
-import type { Actor } from '../timeline/timeline.js';
+import { type Actor, actorOf } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { persistCaseIn } from './case.queries.js';
 import { CaseAction, EVENT_OF, transition } from './case-status.js';
 import type { CaseRecord } from './case.entity.js';
 import { ReplyCyclesService } from './reply-cycles.service.js';
-
-const actorOf = (caller: Caller): Actor => ({ id: caller.id, role: caller.role });
 
 /**
  * A case handed to another workflow and back (docs/cases.md): to a claim

@@ -20,7 +20,7 @@ import { ConversationsService, type WrittenMessage } from '../conversations/conv
 import { EscalationsService } from '../escalations/escalations.service.js';
 import type { Party } from '../notifications/categories.js';
 import { OutboxService } from '../notifications/outbox.service.js';
-import type { Actor } from '../timeline/timeline.js';
+import { type Actor, actorOf } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { caseUnchangedSql, messageContextSql, OPEN_CYCLE_PREFIX, persistCaseIn } from './case.queries.js';
 import { CaseAction, transition } from './case-status.js';
@@ -40,8 +40,6 @@ interface MessageContext {
   openCycle?: ReplyCycle;
   supportAwaits: boolean;
 }
-
-const actorOf = (caller: Caller): Actor => ({ id: caller.id, role: caller.role });
 
 /**
  * A case's conversation (docs/cases.md, "Messages"): a message or an

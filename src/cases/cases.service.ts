@@ -15,7 +15,7 @@ import { OutboxService, slaNoticeKey } from '../notifications/outbox.service.js'
 import { OrdersService } from '../orders/orders.service.js';
 import { SlaMarksService } from '../sla/sla-marks.service.js';
 import { EscalationsService } from '../escalations/escalations.service.js';
-import type { Actor } from '../timeline/timeline.js';
+import { type Actor, actorOf } from '../timeline/timeline.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import type { Upload } from '../attachments/uploads.js';
@@ -41,8 +41,6 @@ const ORDER_TOPICS = new Set([
   'return_request',
   'refund_not_received',
 ]);
-
-const actorOf = (caller: Caller): Actor => ({ id: caller.id, role: caller.role });
 
 /**
  * What buyers, sellers and support do to a case (docs/domain.md, "Cases").

@@ -6,7 +6,8 @@ import { EscalationsService } from '../escalations/escalations.service.js';
 import { ClaimFilingService } from './claim-filing.service.js';
 import { claimNotices } from './claim-notices.js';
 import { type ClaimAction, claimTransition } from './claim-status.js';
-import { actorOf, checkMoney, ClaimWorkflow } from './claim-workflow.js';
+import { checkMoney, ClaimWorkflow } from './claim-workflow.js';
+import { actorOf } from '../timeline/timeline.js';
 import type { ClaimView, DecideDto, RequestInfoDto } from './claims.dto.js';
 
 /** What an agent does on a claim before it is decided (docs/claims.md, "Review"): ask a party for information, and decide. */

@@ -6,7 +6,8 @@ import { appealFunding, appealOutcome, appellantOf } from './appeal-outcome.js';
 import { ClaimFilingService } from './claim-filing.service.js';
 import { claimHook, claimNotices } from './claim-notices.js';
 import { type ClaimAction, claimTransition } from './claim-status.js';
-import { actorOf, checkMoney, ClaimWorkflow } from './claim-workflow.js';
+import { checkMoney, ClaimWorkflow } from './claim-workflow.js';
+import { actorOf } from '../timeline/timeline.js';
 import type { BodyDto, ClaimView, DecideAppealDto } from './claims.dto.js';
 
 /** The appeal (docs/claims.md, "Appeal"): the party the decision went against appeals in time; another agent upholds or reverses. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { FusedWrite } from '../common/database/fused-write.js';
-import { eventColumns, type EventEntry } from '../timeline/timeline.js';
+import { type EventEntry, eventRows, toEventView } from '../timeline/timeline.js';
 import { ClaimEvent } from './claim.entity.js';
 import { claimEventsInsertFrom } from './claim.queries.js';
 import type { ClaimEventView } from './claims.dto.js';
@@ -11,8 +11,6 @@ import type { ClaimEventView } from './claims.dto.js';
 export interface ClaimEntry extends EventEntry {
   claimId: string;
 }
-
-const COLUMN_TYPES = ['uuid', 'text', 'uuid', 'text', 'boolean', 'timestamptz', 'jsonb'];
 
 /** The owner of `claim_events`: the one way to append to a claim's timeline, and to read it. */
 @Injectable()
@@ -23,10 +21,10 @@ export class ClaimEventsService {
   appendIn(write: FusedWrite, ...entries: ClaimEntry[]): FusedWrite {
     if (entries.length === 0) return write;
     return write.gather('claim_events', entries, (all) => {
-      const columns = eventColumns(all, (entry) => entry.claimId).map(
-        (column, index) => [column as unknown[], COLUMN_TYPES[index]] as const,
+      write.with(
+        write.name('claim_timeline_appended'),
+        claimEventsInsertFrom(eventRows(write, all, (entry) => entry.claimId)),
       );
-      write.with(write.name('claim_timeline_appended'), claimEventsInsertFrom(write.rows(columns)));
     });
   }
 
@@ -35,12 +33,6 @@ export class ClaimEventsService {
       where: includeInternal ? { claimId } : { claimId, internal: false },
       order: { id: 'ASC' },
     });
-    return events.map((event) => ({
-      type: event.type,
-      actorId: event.actorId,
-      actorRole: event.actorRole,
-      at: event.at.toISOString(),
-      data: event.data,
-    }));
+    return events.map(toEventView);
   }
 }

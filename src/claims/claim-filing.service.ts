@@ -10,7 +10,6 @@ import { CalendarsService } from '../calendar/calendars.service.js';
 import { CaseRecord } from '../cases/case.entity.js';
 import { CaseHandovers } from '../cases/case-handovers.service.js';
 import { Clock } from '../common/clock.js';
-import { FusedWrite } from '../common/database/fused-write.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkIdempotencyKey, claimIdempotencyKey } from '../common/idempotency.js';
 import { isUuid } from '../common/ids.js';
@@ -20,7 +19,8 @@ import { claimHook, claimNotices } from './claim-notices.js';
 import { ClaimPolicies } from './claim-policies.js';
 import { OPEN_CLAIM_STATUSES } from './claim-status.js';
 import { toClaimView } from './claim-views.js';
-import { actorOf, checkMoney, ClaimWorkflow, SYSTEM, type ClaimStep } from './claim-workflow.js';
+import { checkMoney, claimWrite, ClaimWorkflow, SYSTEM, type ClaimStep } from './claim-workflow.js';
+import { actorOf } from '../timeline/timeline.js';
 import { Claim, type ClaimFlag, type ClaimReason } from './claim.entity.js';
 import { ORDER_FACTS, ORDER_FACTS_LOCKED } from './claim.queries.js';
 import type { ClaimView, EligibilityView, FileClaimDto, FileForBuyerDto } from './claims.dto.js';
@@ -93,21 +93,32 @@ export class ClaimFilingService {
     return view;
   }
 
-  /** The same for many orders in one query (the orders page); orders the caller may not see are left out. */
+  /**
+   * The same for many orders (the orders page): their facts in one query,
+   * each seller's calendar once (in parallel); orders the caller may not see
+   * are left out.
+   */
   async eligibilityForOrders(caller: Caller, orderIds: string[]): Promise<EligibilityView[]> {
     const now = await this.clock.now();
     const ids = orderIds.filter(isUuid);
     if (ids.length === 0) return [];
     const rows: Record<string, unknown>[] = await this.db.query(ORDER_FACTS, [ids, now, OPEN_CLAIM_STATUSES]);
     const byId = new Map(rows.map((row) => [row.id as string, toFacts(row)]));
-    const views: EligibilityView[] = [];
-    for (const id of ids) {
-      const order = byId.get(id);
-      if (!order || !(isSupport(caller) || order.buyerId === caller.id)) continue;
-      const answers = await this.eligibilityOf(null, order, now);
-      views.push({ orderId: order.id, at: now.toISOString(), reasons: answers.map(reasonView) });
-    }
-    return views;
+    const orders = ids
+      .map((id) => byId.get(id))
+      .filter((order) => order && (isSupport(caller) || order.buyerId === caller.id));
+    const sellers = [...new Set(orders.map((order) => order!.sellerId))];
+    const calendars = new Map(
+      await Promise.all(
+        sellers.map(async (id) => [id, (await this.calendars.forSeller(null, id, now)).engine] as const),
+      ),
+    );
+    const policy = this.policies.at(now);
+    return orders.map((order) => ({
+      orderId: order!.id,
+      at: now.toISOString(),
+      reasons: eligibility({ now, sellerCalendar: calendars.get(order!.sellerId)!, ...order! }, policy).map(reasonView),
+    }));
   }
 
   /** The buyer files a claim about its order, optionally from one of its cases about it. Honours Idempotency-Key. */
@@ -287,7 +298,7 @@ export class ClaimFilingService {
     });
     // The row first, as a case's: what the step writes next (its escalation, its case's link) refers to it.
     await tx.insert(Claim, claim);
-    const step: ClaimStep = { tx, write: new FusedWrite(), claim, now };
+    const step: ClaimStep = { tx, write: claimWrite(), claim, now };
     const actor = actorOf(input.filer);
     this.workflow.record(step, {
       claimId: claim.id,

@@ -3,14 +3,14 @@ import type { EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { Upload } from '../attachments/uploads.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { FusedWrite } from '../common/database/fused-write.js';
 import { DomainError } from '../common/domain-error.js';
 import { PostingLimit } from '../common/shared-limits.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import type { Actor } from '../timeline/timeline.js';
 import { ClaimEventsService } from './claim-events.service.js';
 import { toClaimMessageView } from './claim-views.js';
-import { actorOf, ClaimWorkflow, partyOf } from './claim-workflow.js';
+import { claimWrite, ClaimWorkflow, partyOf } from './claim-workflow.js';
+import { actorOf } from '../timeline/timeline.js';
 import type { ClaimMessageDto, ClaimMessageView } from './claims.dto.js';
 
 /** The claim's conversation: messages of the parties and support, support's internal notes, and quarantining a reported one. */
@@ -64,7 +64,7 @@ export class ClaimMessages {
     const quarantined = await this.conversations.quarantineReported(tx, 'claim', claimMessageId, agent, reportId, now);
     if (quarantined)
       await this.claimEvents
-        .appendIn(new FusedWrite(), { claimId: quarantined.conversationId, ...quarantined.event })
+        .appendIn(claimWrite(), { claimId: quarantined.conversationId, ...quarantined.event })
         .run(tx);
     return quarantined !== null;
   }

@@ -3,7 +3,8 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { claimHook, claimNotices } from './claim-notices.js';
 import { ClaimFilingService } from './claim-filing.service.js';
 import { claimTransition } from './claim-status.js';
-import { actorOf, checkMoney, ClaimWorkflow } from './claim-workflow.js';
+import { checkMoney, ClaimWorkflow } from './claim-workflow.js';
+import { actorOf } from '../timeline/timeline.js';
 import type { BodyDto, ClaimView, RefundDto } from './claims.dto.js';
 
 /** What the seller does about a claim against it (docs/claims.md, "The seller's response"): answer it, or refund. */

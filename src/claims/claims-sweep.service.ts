@@ -2,11 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { FusedWrite } from '../common/database/fused-write.js';
 import { EscalationsService } from '../escalations/escalations.service.js';
 import { failureText, sweepInBatches } from '../jobs/batch-sweep.js';
 import { ClaimDeadlines } from './claim-deadlines.js';
-import { ClaimWorkflow } from './claim-workflow.js';
+import { claimWrite, ClaimWorkflow } from './claim-workflow.js';
 import { Claim } from './claim.entity.js';
 import { DUE_CLAIMS, DUE_CLAIM_CANDIDATES, RECORD_CLAIMS_SWEEP_FAILURE } from './claim.queries.js';
 
@@ -51,8 +50,8 @@ export class ClaimsSweepService {
       {
         size: batchSize,
         item: 'claim',
-        run: (only, skip) =>
-          this.db.transaction(async (tx) => {
+        run: async (only, skip) => {
+          const { taken, acted } = await this.db.transaction(async (tx) => {
             const due: { id: string }[] = await tx.query(DUE_CLAIMS, [now, only ? 1 : batchSize, skip, only]);
             const claims =
               due.length > 0
@@ -63,7 +62,7 @@ export class ClaimsSweepService {
                 : [];
             const acted = { seller_response: 0, info_request: 0, appeal_window: 0 };
             for (const claim of claims) {
-              const step = { tx, write: new FusedWrite(), claim, now };
+              const step = { tx, write: claimWrite(), claim, now };
               const deadline = await this.deadlines.actOnDeadline(step, escalationDue);
               if (deadline) {
                 acted[deadline] += 1;
@@ -71,12 +70,14 @@ export class ClaimsSweepService {
               }
               await this.workflow.finish(step);
             }
-            // Counted once the batch committed: a batch that fails is taken again one claim at a time.
-            result.sellerResponse += acted.seller_response;
-            result.infoRequest += acted.info_request;
-            result.appealWindow += acted.appeal_window;
-            return due.length;
-          }),
+            return { taken: due.length, acted };
+          });
+          // Counted once the batch committed: a batch that fails is taken again one claim at a time.
+          result.sellerResponse += acted.seller_response;
+          result.infoRequest += acted.info_request;
+          result.appealWindow += acted.appeal_window;
+          return taken;
+        },
         candidates: async (skip) =>
           (await this.db.query<{ id: string }[]>(DUE_CLAIM_CANDIDATES, [now, batchSize, skip])).map((row) => row.id),
         recordFailure: async (id, error) => {

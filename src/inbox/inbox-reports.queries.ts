@@ -21,3 +21,7 @@ export const LINK_REPORT_ESCALATION = `UPDATE inbox_reports SET escalation_id = 
 
 /** Support's verdict: $1 report, $2 confirmed or dismissed, $3 agent, $4 when. */
 export const DECIDE_REPORT = `UPDATE inbox_reports SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1`;
+
+/** Which conversation a message ($1) is in, from the message tables: 'case', 'claim' or null. */
+export const MESSAGE_KIND = `SELECT CASE WHEN EXISTS (SELECT 1 FROM messages WHERE id = $1) THEN 'case'
+  WHEN EXISTS (SELECT 1 FROM claim_messages WHERE id = $1) THEN 'claim' END AS kind`;

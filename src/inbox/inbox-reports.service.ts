@@ -14,6 +14,7 @@ import {
   DECIDE_REPORT,
   INSERT_REPORT,
   LINK_REPORT_ESCALATION,
+  MESSAGE_KIND,
   REPORT_BY_ID,
   REPORT_LOCKED,
   REPORTABLE_ITEM,
@@ -148,12 +149,15 @@ export class InboxReportsService {
   async confirm(caller: Caller, reportId: string, dto: DecideReportDto): Promise<ReportView> {
     return this.decide(caller, reportId, 'confirmed', dto, async (tx, report, now) => {
       const actor = { id: caller.id, role: caller.role };
-      if (!report.message_id || !report.message_kind) return;
+      if (!report.message_id) return;
       // Whoever else received the same message no longer sees it either.
       await this.inbox.change(tx, 'hide', 'i.message_id = $1', [report.message_id], now);
-      if (report.message_kind === 'case')
-        await this.cases.quarantineReported(tx, report.message_id, actor, report.id, now);
-      else await this.claims.quarantineReported(tx, report.message_id, actor, report.id, now);
+      // A report made before its kind was recorded (or by an older instance) finds it from the message itself.
+      const kind =
+        report.message_kind ??
+        (await tx.query<{ kind: ConversationKind | null }[]>(MESSAGE_KIND, [report.message_id]))[0].kind;
+      if (kind === 'case') await this.cases.quarantineReported(tx, report.message_id, actor, report.id, now);
+      if (kind === 'claim') await this.claims.quarantineReported(tx, report.message_id, actor, report.id, now);
     });
   }
 

@@ -59,6 +59,9 @@ const NOTICE_COLUMN_TYPES = [
  */
 @Injectable()
 export class OutboxService {
+  /** The message CTEs each write's notices show, gathered from every call (`enqueueIn`). */
+  private readonly shown = new WeakMap<FusedWrite, MessagesShown>();
+
   async enqueue(tx: EntityManager, ...notices: CaseNotice[]): Promise<void> {
     await this.enqueueIn(new FusedWrite(), notices).run(tx);
   }
@@ -67,13 +70,23 @@ export class OutboxService {
    * Enqueues notices as part of `write` (one set of notice CTEs per
    * statement: every notice given to one write goes through it).
    * `shows` names the CTE that writes the message they show (of a case or
-   * of a claim), when the same statement writes it (the first call's
-   * counts for the write).
+   * of a claim), when the same statement writes it; what every call of one
+   * write names counts (two calls naming different CTEs for one kind are a
+   * mistake, and throw).
    */
   enqueueIn(write: FusedWrite, notices: CaseNotice[], shows?: MessagesShown): FusedWrite {
     if (notices.length === 0) return write;
     // Fails early, in TypeScript, for a kind that is not sent to that recipient.
     for (const notice of notices) categoryOf(notice.kind, notice.party);
+    const shown = this.shown.get(write) ?? {};
+    for (const kind of ['case', 'claim'] as const) {
+      const cte = shows?.[kind];
+      if (cte === undefined) continue;
+      if (shown[kind] !== undefined && shown[kind] !== cte)
+        throw new Error(`Notices of one write show ${kind} messages of one CTE`);
+      shown[kind] = cte;
+    }
+    this.shown.set(write, shown);
     return write.gather('notices', notices, (all) => {
       const texts = all.map((notice) =>
         MESSAGE_NOTICES.has(notice.kind)
@@ -93,7 +106,7 @@ export class OutboxService {
         texts.map((text) => text?.title ?? null),
         texts.map((text) => text?.text ?? null),
       ].map((column, index) => [column, NOTICE_COLUMN_TYPES[index]] as const);
-      write.withList(noticesInsertFrom(write.rows(columns), shows));
+      write.withList(noticesInsertFrom(write.rows(columns), shown));
       write.output(`${inboxNotifySql()} AS notified_users`);
     });
   }

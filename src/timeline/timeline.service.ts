@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { FusedWrite } from '../common/database/fused-write.js';
-import { eventColumns, TimelineEntry, timelineInsertFrom } from './timeline.js';
+import { eventRows, TimelineEntry, timelineInsertFrom, toEventView } from './timeline.js';
 import { CaseEvent } from './timeline.entity.js';
 
 export interface TimelineEventRow {
@@ -12,8 +12,6 @@ export interface TimelineEventRow {
   at: string;
   data: Record<string, unknown>;
 }
-
-const COLUMN_TYPES = ['uuid', 'text', 'uuid', 'text', 'boolean', 'timestamptz', 'jsonb'];
 
 /** The owner of `case_events`: the one way to append to a case's timeline, and to read it. */
 @Injectable()
@@ -29,10 +27,7 @@ export class TimelineService {
   appendIn(write: FusedWrite, ...entries: TimelineEntry[]): FusedWrite {
     if (entries.length === 0) return write;
     return write.gather('case_events', entries, (all) => {
-      const columns = eventColumns(all, (entry) => entry.caseId).map(
-        (column, index) => [column as unknown[], COLUMN_TYPES[index]] as const,
-      );
-      write.with(write.name('timeline_appended'), timelineInsertFrom(write.rows(columns)));
+      write.with(write.name('timeline_appended'), timelineInsertFrom(eventRows(write, all, (entry) => entry.caseId)));
     });
   }
 
@@ -42,12 +37,6 @@ export class TimelineService {
       where: includeInternal ? { caseId } : { caseId, internal: false },
       order: { id: 'ASC' },
     });
-    return events.map((event) => ({
-      type: event.type,
-      actorId: event.actorId,
-      actorRole: event.actorRole,
-      at: event.at.toISOString(),
-      data: event.data,
-    }));
+    return events.map(toEventView);
   }
 }

@@ -1,3 +1,4 @@
+import type { FusedWrite } from '../common/database/fused-write.js';
 import type { Role } from '../users/user.entity.js';
 
 /** What can happen on a case; every change is one of these on its append-only timeline. */
@@ -37,6 +38,9 @@ export interface Actor {
 }
 
 export const SYSTEM: Actor = { id: null, role: 'system' };
+
+/** The person who takes a step, as its timeline events name them. */
+export const actorOf = (caller: { id: string; role: Role }): Actor => ({ id: caller.id, role: caller.role });
 
 export interface TimelineEntry {
   caseId: string;
@@ -87,4 +91,34 @@ export function eventColumns<E extends EventEntry>(entries: E[], subjectOf: (ent
     entries.map((entry) => entry.at),
     entries.map((entry) => JSON.stringify(entry.data ?? {})),
   ];
+}
+
+const EVENT_COLUMN_TYPES = ['uuid', 'text', 'uuid', 'text', 'boolean', 'timestamptz', 'jsonb'];
+
+/** Entries as the rows of a FusedWrite (`eventColumns`' columns, typed), for an owner's INSERT … SELECT. */
+export function eventRows<E extends EventEntry>(
+  write: FusedWrite,
+  entries: E[],
+  subjectOf: (entry: E) => string,
+): string {
+  return write.rows(
+    eventColumns(entries, subjectOf).map((column, index) => [column as unknown[], EVENT_COLUMN_TYPES[index]] as const),
+  );
+}
+
+/** A stored event of either timeline as the API shows it. */
+export function toEventView(event: {
+  type: string;
+  actorId: string | null;
+  actorRole: string;
+  at: Date;
+  data: Record<string, unknown>;
+}) {
+  return {
+    type: event.type,
+    actorId: event.actorId,
+    actorRole: event.actorRole,
+    at: event.at.toISOString(),
+    data: event.data,
+  };
 }

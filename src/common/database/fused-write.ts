@@ -28,6 +28,9 @@ export class FusedWrite {
   private readonly gathered = new Map<string, unknown[]>();
   private guarded = false;
 
+  /** `prepared: false` for a write whose statement has many shapes and runs rarely (see `run`). */
+  constructor(private readonly options: { prepared: boolean } = { prepared: true }) {}
+
   /**
    * Locks the row `lock` selects (a `SELECT … FOR UPDATE` that also checks
    * the version the change was decided on) before anything is written, and
@@ -137,7 +140,10 @@ export class FusedWrite {
     const statement = this.statement();
     if (!statement) return true;
     // Prepared: the statement's text depends on which owners wrote and not on how many rows, so each is planned once per connection.
-    const rows = await queryPrepared<{ guard_held?: number }>(tx, statement.sql, statement.params);
+    // A write of many shapes that runs rarely (a claim's steps) is sent unprepared, so it takes none of the connection's prepared names.
+    const rows: { guard_held?: number }[] = this.options.prepared
+      ? await queryPrepared<{ guard_held?: number }>(tx, statement.sql, statement.params)
+      : await tx.query(statement.sql, statement.params);
     return !this.guarded || rows[0]?.guard_held === 1;
   }
 }
