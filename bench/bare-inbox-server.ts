@@ -1,10 +1,12 @@
 import Fastify from 'fastify';
 import pg from 'pg';
+import { searchSnippetSql } from '../src/inbox/inbox.queries.js';
 
 /**
  * The baseline for bench:inbox: bare Fastify + pg running the same queries as
  * Parley's Message Center (a user's first page, a filtered page, a search
- * with snippets, the counts), with no auth, validation or framework.
+ * with snippets, the counts), with no auth, validation or framework. The
+ * snippet's SQL is Parley's own (searchSnippetSql), so both sides do the same work.
  */
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -59,10 +61,10 @@ app.get<{ Querystring: { user: string; category?: string; unread?: string; q?: s
     if (request.query.q) {
       const q = `$${params.push(request.query.q)}`;
       where.push(`i.search @@ websearch_to_tsquery('parley_search', ${q})`);
-      snippet = `ts_headline('parley_search', left(i.body, 5000), websearch_to_tsquery('parley_search', ${q}), 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=1')`;
+      snippet = searchSnippetSql(q);
     }
     const { rows } = await pool.query<Row>(
-      `SELECT ${COLUMNS}, ${snippet} AS snippet FROM inbox_items i WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.push(limit + 1)}`,
+      `SELECT ${COLUMNS}, ${snippet} AS snippet FROM inbox_items i WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.seq DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
     const page = rows.slice(0, limit);

@@ -12,6 +12,8 @@ import { SessionEvents1765324800000 } from './1765324800000-session-events.js';
 import { LazyBroadcasts1765411200000 } from './1765411200000-lazy-broadcasts.js';
 import { InboxHiddenItems1765497600000 } from './1765497600000-inbox-hidden-items.js';
 import { ConversationCore1765584000000 } from './1765584000000-conversation-core.js';
+import { MessageOrder1765756800000 } from './1765756800000-message-order.js';
+import { UserTimeZone1765670400000 } from './1765670400000-user-time-zone.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
 export const migrations = [
@@ -29,4 +31,6 @@ export const migrations = [
   LazyBroadcasts1765411200000,
   InboxHiddenItems1765497600000,
   ConversationCore1765584000000,
+  UserTimeZone1765670400000,
+  MessageOrder1765756800000,
 ];

@@ -51,14 +51,13 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.env.LOG_LEVEL,
-            // Request logs are info lines: above info they would never print, so they are not even assembled (errors are logged by the problem filter).
-            autoLogging: ['trace', 'debug', 'info'].includes(config.env.LOG_LEVEL),
+            // One line per request comes from src/common/request-log.ts, for every address (this middleware does not see them all).
+            autoLogging: false,
             transport: logTransport(),
             serializers: { err: errSerializer },
             // The id Fastify gave the request (src/app.ts), so logs and the X-Request-Id header agree.
             genReqId: (req: IncomingMessage) => req.id,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
           },
         }),
         TypeOrmModule.forRoot({

@@ -6,12 +6,13 @@ import cookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module.js';
 import { acceptUploads } from './attachments/uploads.js';
 import { useSecurityHeaders } from './common/security-headers.js';
 import { clientErrorHandler, hardenHttp } from './common/http-hardening.js';
 import { problem } from './common/problem.filter.js';
+import { logRequests, QuietStartLogger } from './common/request-log.js';
 import { AppConfig } from '../config/app-config.js';
 import { trustProxyOf } from '../config/environment.js';
 import { AuthService } from './auth/auth.service.js';
@@ -65,8 +66,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Bodies are parsed by hardenHttp's parsers, which check their shape first.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, PinoLogger.root);
   // Hooks on every request are callback-style where they do not wait for anything: an async hook costs a promise per request.
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

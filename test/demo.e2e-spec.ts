@@ -42,6 +42,33 @@ describe('demo data', () => {
     );
     expect(zones).toEqual(['America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney', 'Europe/Berlin', 'Europe/London']);
     expect(await rows(`SELECT count(*) FROM orders`)).toEqual(['300']);
+    // Each seller prices in its own currency, in that currency's minor units: a ¥6,800 pen is 6800, an €82.99 pair of shoes 8299.
+    expect(
+      await rows(
+        `SELECT u.email, string_agg(DISTINCT o.currency, ',') FROM orders o JOIN users u ON u.id = o.seller_id GROUP BY 1 ORDER BY 1`,
+      ),
+    ).toEqual([
+      'alpenhaus@demo.parley:EUR',
+      'harbour@demo.parley:AUD',
+      'sakura@demo.parley:JPY',
+      'sunset@demo.parley:USD',
+      'thames@demo.parley:GBP',
+    ]);
+    const unitPrices = await rows(`
+      SELECT DISTINCT currency, items->0->>'title', total_amount FROM orders
+       WHERE items->0->>'title' IN ('Fountain pen', 'Trail running shoes') AND (items->0->>'quantity')::int = 1 ORDER BY 1, 2`);
+    expect(unitPrices).toEqual(
+      expect.arrayContaining([
+        'EUR:Fountain pen:4099',
+        'EUR:Trail running shoes:8299',
+        'JPY:Fountain pen:6800',
+        'JPY:Trail running shoes:13500',
+        'USD:Trail running shoes:8999',
+      ]),
+    );
+    const refund = await rows(`SELECT c.currency = o.currency FROM claims c JOIN orders o ON o.id = c.order_id
+                                WHERE c.seller_refund IS NOT NULL`);
+    expect(refund).toEqual(['true']);
     expect(await rows(`SELECT DISTINCT status FROM cases ORDER BY 1`)).toEqual([
       'awaiting_buyer',
       'awaiting_seller',

@@ -149,7 +149,11 @@ describe('money in the currency’s own decimals', () => {
       body: 'Cracked.',
     });
     const refused = await submit(buyer, '/app/claims', fields).expect(400);
-    expect(refused.text).toContain('amount must be a whole number of JPY, such as 1,234: JPY has no decimals');
+    // The claim form again, the error under the amount in words for people, what was typed still there.
+    expect(refused.text).toMatch(
+      /name="amount"[^>]*aria-invalid="true"[^>]*>\s*<p class="field-error"[^>]*>This must be a whole number of JPY, such as 1,234: JPY has no decimals<\/p>/,
+    );
+    expect(refused.text).toContain('value="4999.5"');
     expect((await t.sql.query(`SELECT count(*)::int AS n FROM claims WHERE order_id = $1`, [orderId])).rows[0].n).toBe(
       0,
     );

@@ -102,7 +102,9 @@ describe('GET /sellers/:id/performance', () => {
       p90ResponseBusinessHours: 43.8,
       // 4 h (A), 23 h (C) and 49 h (B): one each in 4–8, 8–24 and 48 or more.
       responseTimeDistribution: distribution([0, 0, 1, 1, 0, 1]),
+      // B answered late, E not answered by its deadline: with A and C on time, the 4 cycles.
       lateReplies: 1,
+      missedReplies: 1,
       escalations: 1,
       flags: 1,
     };
@@ -122,9 +124,15 @@ describe('GET /sellers/:id/performance', () => {
       p90ResponseBusinessHours: 23,
       responseTimeDistribution: distribution([0, 0, 0, 1, 0, 0]),
       lateReplies: 0,
+      missedReplies: 1,
       escalations: 1,
       flags: 1,
     });
+    // Flagged by the 30-day on-time rate (no orders, so no claim rate to judge on).
+    expect(response.body.standingWindowDays).toBe(30);
+    expect(response.body.standingReasons).toEqual([
+      { metric: 'onTimeReplyRate', value: 0.5, threshold: 0.95, days: 30 },
+    ]);
   });
 
   it('counts the flags the sweep raised, and a seller without history is in good standing', async () => {
@@ -135,6 +143,7 @@ describe('GET /sellers/:id/performance', () => {
       .set('Authorization', as(otherSeller))
       .expect(200);
     expect(fresh.body.standing).toBe('good');
+    expect(fresh.body.standingReasons).toEqual([]);
     expect(fresh.body.windows[1]).toMatchObject({
       buyerMessages: 0,
       responseWithin24hRate: null,

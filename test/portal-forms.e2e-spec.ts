@@ -164,7 +164,7 @@ describe('portal forms with bad input', () => {
     expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     expect(refused.text).toContain('<h1>Too many attempts</h1>');
-    expect(refused.text).toMatch(/Too many failed sign-ins; try again in \d+ seconds/);
+    expect(refused.text).toMatch(/Too many failed sign-ins\. Please try again in \d+ (minutes|seconds)\./);
   });
 
   it('answers every page with hostile query parameters below 500', async () => {

@@ -382,13 +382,31 @@ describe('portal sign-in and sessions', () => {
           .send({ _csrf: portal.csrf, currentPassword, newPassword: 'a brand new long password' });
       for (let i = 1; i <= 5; i++) {
         const wrong = await change(`guess ${i}`).expect(400);
-        expect(wrong.text).toContain('currentPassword is not your current password');
+        expect(wrong.text).toContain('This is not your current password');
+        expect(wrong.text).not.toContain('currentPassword');
       }
       const refused = await change('guess 6').expect(429);
       expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       expect(refused.text).toContain('<h1>Too many attempts</h1>');
-      expect(refused.text).toMatch(/Too many wrong current passwords; try again in \d+ seconds/);
+      expect(refused.text).toMatch(/Too many wrong current passwords\. Please try again in \d+ (minutes|seconds)\./);
+      // Sent from the settings page, the refusal is that page again: the form is still there, the wait in minutes.
+      const onItsPage = await t.http
+        .post('/app/settings/password')
+        .set('X-Forwarded-For', address)
+        .set('Cookie', portal.cookie)
+        .type('form')
+        .send({
+          _csrf: portal.csrf,
+          _page: '/app/settings',
+          currentPassword: 'guess 7',
+          newPassword: 'a brand new long password',
+        })
+        .expect(429);
+      expect(onItsPage.text).toContain('action="/app/settings/password"');
+      expect(onItsPage.text).toMatch(
+        /role="alert"[^>]*><p>Too many wrong current passwords\. Please try again in \d+ minutes\.<\/p>/,
+      );
       // Still signed in, and the address signs in again through the form.
       await t.http.get('/app/settings').set('Cookie', portal.cookie).expect(200);
       const again = await portalSession(user, address);

@@ -193,8 +193,8 @@ describe('portal in a browser', () => {
     await page.getByLabel('Email').fill('shop@bergschuh.example');
     await page.getByLabel('Password (at least 12 characters)').fill('a long enough password');
     await page.getByLabel('Role').selectOption('seller');
-    await page.getByLabel('Time zone').fill('Europe/Berlin');
-    await page.getByLabel('Holiday country').fill('DE');
+    await page.getByLabel('Time zone').selectOption('Europe/Berlin');
+    await page.getByLabel('Holiday country').selectOption('DE');
     await page.getByLabel('Region (optional)').fill('BY');
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByText('Created shop@bergschuh.example').waitFor();
@@ -202,24 +202,25 @@ describe('portal in a browser', () => {
     const [created] = (await t.sql.query(`SELECT id FROM users WHERE email = 'shop@bergschuh.example'`)).rows;
 
     await page.goto(`${base}/app/admin/calendars?calendar=${created.id}`);
-    await page.getByLabel('Message arrives (UTC)').fill('2026-12-24T09:00');
+    await page.getByLabel('Message arrives (Europe/Berlin time)').fill('2026-12-24T09:00');
     await page.getByLabel('Business days').fill('2');
     await page.getByRole('button', { name: 'Preview' }).click();
-    // Christmas Eve is a Thursday: the 25th and 26th are holidays in Bavaria and then comes the weekend.
-    await expect(page.locator('#preview ~ div time').getAttribute('datetime')).resolves.toBe(
-      '2026-12-29T09:00:00.000Z',
+    // Christmas Eve is a Thursday: the 25th and 26th are holidays in Bavaria and then comes the weekend (09:00 in Berlin is 08:00 UTC).
+    await expect(page.locator('#preview ~ div time.deadline').getAttribute('datetime')).resolves.toBe(
+      '2026-12-29T08:00:00.000Z',
     );
     await page.getByLabel('New closure: name').fill('Inventory');
     await page.getByLabel('First closed day').fill('2026-12-28');
     await page.getByLabel('Last closed day').fill('2026-12-29');
     await page.getByRole('button', { name: 'Add closure' }).click();
-    await page.getByText('Inventory: 2026-12-28 – 2026-12-29').waitFor();
+    await page.getByText('Inventory: 28–29 Dec 2026').waitFor();
     await checkPage(page, 'admin-calendars');
 
     await page.getByRole('link', { name: 'Broadcasts' }).click();
     await page.getByLabel('Subject').fill('Holiday opening hours');
     await page.getByLabel('Message').fill('Support answers until 23 December.');
-    await page.getByRole('button', { name: 'Send broadcast' }).click();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: /^Send to \d+ (people|person)$/ }).click();
     await page.getByText(/^Sent to \d+ people/).waitFor();
     await checkPage(page, 'admin-broadcasts');
     await page.getByRole('link', { name: 'Deliveries' }).click();

@@ -13,7 +13,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { problem } from '../common/problem.filter.js';
 import { checkJsonShape, RequestShapeError } from '../common/request-shape.js';
-import { CSRF_FIELD, CSRF_HEADER } from '../auth/browser-session.js';
+import { CSRF_FIELD, CSRF_HEADER, PAGE_FIELD } from '../auth/browser-session.js';
 import { isPortalRoute } from '../common/portal-routes.js';
 import { safeFileName } from './file-names.js';
 
@@ -37,7 +37,7 @@ export const ALLOWED_TYPES: ReadonlySet<string> = new Set([
   'application/pdf',
 ]);
 /** The form fields a message upload may carry besides its files (the portal's forms add their CSRF token). */
-const FIELDS = new Set(['body', 'internal', CSRF_FIELD]);
+const FIELDS = new Set(['body', 'internal', CSRF_FIELD, PAGE_FIELD]);
 /** Uploads one user may have arriving at once on an instance, so no one can hold every slot of UPLOAD_CONCURRENCY. */
 export const UPLOADS_PER_USER = 2;
 /** How long the files of a request whose client left mid-handler wait before they are removed. */

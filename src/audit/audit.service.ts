@@ -4,8 +4,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { isUuid } from '../common/ids.js';
 import { AuditPageView, AuditQueryDto, AuditView } from './audit.dto.js';
-import { auditAfterSql, auditFilterSql, auditPageSql, RECORD } from './audit.queries.js';
+import {
+  AUDIT_ACTORS,
+  AUDIT_NAMES,
+  auditAfterSql,
+  auditBeforeSql,
+  auditFilterSql,
+  auditPageSql,
+  RECORD,
+} from './audit.queries.js';
 
 /** What an admin or agent did, to what, before and after: one row each, append-only. */
 export interface AuditEntry {
@@ -15,6 +24,18 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
 }
+
+/** A page of the log as the admin's page shows it: who and what by name, and a way both back and forward. */
+export interface AuditBrowseView {
+  items: (AuditView & { actorName: string | null; subjectName: string | null })[];
+  /** Older entries follow. */
+  nextCursor: string | null;
+  /** Newer entries come before this page (it is not the first). */
+  previousCursor: string | null;
+}
+
+/** The kinds of subject whose names the log can show; their ids are uuids. */
+const NAMED_SUBJECTS = new Set(['user', 'calendar', 'broadcast', 'claim', 'escalation', 'webhook']);
 
 interface AuditRow {
   id: string;
@@ -54,6 +75,67 @@ export class AuditService {
     ]);
   }
 
+  /**
+   * A page for the admin's audit log: newest first after `query.cursor`, or
+   * with `newer`, the page just before the entry that cursor names (paging
+   * back). Names of actors and subjects come in one more statement.
+   */
+  async browse(query: AuditQueryDto, newer?: string): Promise<AuditBrowseView> {
+    const limit = query.limit ?? 50;
+    let items: AuditView[];
+    let nextCursor: string | null;
+    let previousCursor: string | null;
+    if (newer === undefined) {
+      ({ items, nextCursor } = await this.list(query));
+      previousCursor = query.cursor && items.length > 0 ? cursorOf(items[0]) : null;
+    } else {
+      const params: unknown[] = [];
+      const conditions = auditFilterSql(query, params);
+      const { key, id } = decodeCursor(newer, 'serial');
+      conditions.push(auditBeforeSql(`$${params.push(key)}`, `$${params.push(id)}`));
+      const rows: AuditRow[] = await this.db.query(
+        auditPageSql(conditions, `$${params.push(limit + 1)}`, 'oldest'),
+        params,
+      );
+      items = rows.slice(0, limit).reverse().map(toView);
+      previousCursor = rows.length > limit && items.length > 0 ? cursorOf(items[0]) : null;
+      nextCursor = items.length > 0 ? cursorOf(items[items.length - 1]) : null;
+    }
+    const names = await this.names(items);
+    return {
+      items: items.map((item) => ({
+        ...item,
+        actorName: item.actorId ? (names.get(`user:${item.actorId}`) ?? null) : null,
+        subjectName: item.subjectId ? (names.get(`${item.subjectType}:${item.subjectId}`) ?? null) : null,
+      })),
+      nextCursor,
+      previousCursor,
+    };
+  }
+
+  /** The users who have entries in the log, at most `limit` of them. */
+  async actors(limit = 200): Promise<string[]> {
+    const rows: { actor_id: string }[] = await this.db.query(AUDIT_ACTORS, [limit]);
+    return rows.map((row) => row.actor_id);
+  }
+
+  /** Names of the actors and subjects of entries, keyed `kind:id`, in one statement. */
+  private async names(items: AuditView[]): Promise<Map<string, string>> {
+    const wanted = new Map<string, [string, string]>();
+    for (const item of items) {
+      if (item.actorId) wanted.set(`user:${item.actorId}`, ['user', item.actorId]);
+      if (item.subjectId && NAMED_SUBJECTS.has(item.subjectType) && isUuid(item.subjectId))
+        wanted.set(`${item.subjectType}:${item.subjectId}`, [item.subjectType, item.subjectId]);
+    }
+    if (wanted.size === 0) return new Map();
+    const pairs = [...wanted.values()];
+    const rows: { kind: string; id: string; name: string | null }[] = await this.db.query(AUDIT_NAMES, [
+      pairs.map(([kind]) => kind),
+      pairs.map(([, id]) => id),
+    ]);
+    return new Map(rows.filter((row) => row.name !== null).map((row) => [`${row.kind}:${row.id}`, row.name!]));
+  }
+
   /** Newest first, keyset-paginated, with filters. */
   async list(query: AuditQueryDto): Promise<AuditPageView> {
     const limit = query.limit ?? 50;
@@ -72,6 +154,8 @@ export class AuditService {
     };
   }
 }
+
+const cursorOf = (item: AuditView): string => encodeCursor(item.at, item.id);
 
 const toView = (row: AuditRow): AuditView => ({
   id: row.id,

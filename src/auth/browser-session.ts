@@ -10,6 +10,8 @@ export const LOGIN_CSRF_COOKIE = 'parley_login_csrf';
 export const LOGIN_CSRF_TTL_SECONDS = 2 * 3600;
 /** Where a form puts its CSRF token; htmx sends the same token in a header. */
 export const CSRF_FIELD = '_csrf';
+/** The hidden field every portal form carries: the address of the page it is on, where a refusal shows it again. */
+export const PAGE_FIELD = '_page';
 export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {

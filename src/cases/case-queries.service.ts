@@ -1,13 +1,14 @@
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isSupport } from '../access/access.js';
 import { AccessService } from '../access/access.service.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { toSegmentViews } from '../calendar/calendar.mappers.js';
 import { Clock } from '../common/clock.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { DomainError } from '../common/domain-error.js';
 import { readOnPool } from '../common/database/prepared.js';
 import { hydrate } from '../common/database/hydrate.js';
 import { TimelineService } from '../timeline/timeline.service.js';
@@ -45,41 +46,45 @@ export class CaseQueriesService {
     return { ...toCaseView(record, now, caller), allowedActions: caseAllowedActions(record, caller, now) };
   }
 
-  /** A page of the caller's cases, read with `caseListSql` (a seller's by nearest reply deadline, anyone else's newest first). */
+  /**
+   * A page of the caller's cases, read with `caseListSql` (a seller's by nearest reply deadline, anyone else's newest first),
+   * after `cursor` or, paging back, before `before`; `q` narrows to the cases whose subject or references contain it.
+   */
   async list(caller: Caller, query: ListCasesQueryDto): Promise<CasePageView> {
+    if (query.cursor !== undefined && query.before !== undefined)
+      throw DomainError.invalid('before', 'before and cursor cannot be used together: give one of them');
     const now = await this.clock.now();
     const limit = query.limit ?? 20;
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const backward = query.before !== undefined;
+    const given = query.before ?? query.cursor;
+    const cursor = given === undefined ? undefined : decodeCursor(given);
     const bySeller = caller.role === 'seller';
     const { sql, params } = caseListSql({
       buyerId: caller.role === 'buyer' ? caller.id : undefined,
       sellerId: bySeller ? caller.id : undefined,
       status: query.status,
       slaState: query.slaState,
+      search: query.q || undefined,
       cursor,
+      backward,
       limit,
       now,
     });
     const rows = await readOnPool<Record<string, unknown>>(this.db, sql, params);
-    const page = rows.slice(0, limit).map((row) => hydrate(this.db.manager, CaseRecord, row));
+    const more = rows.length > limit;
+    const read = rows.slice(0, limit).map((row) => hydrate(this.db.manager, CaseRecord, row));
+    const page = backward ? read.reverse() : read;
+    const keyOf = (record: CaseRecord) =>
+      encodeCursor(
+        bySeller ? (record.dueAt ? record.dueAt.toISOString() : 'infinity') : record.createdAt.toISOString(),
+        record.id,
+      );
+    const first = page[0];
     const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? encodeCursor(
-            bySeller ? (last.dueAt ? last.dueAt.toISOString() : 'infinity') : last.createdAt.toISOString(),
-            last.id,
-          )
-        : null;
-    return { items: page.map((record) => toCaseView(record, now, caller)), nextCursor };
-  }
-
-  /** Cases' subjects as support reads them (the original words), for listing escalations. */
-  async subjects(caseIds: readonly string[]): Promise<Map<string, string>> {
-    if (caseIds.length === 0) return new Map();
-    const rows = await this.db
-      .getRepository(CaseRecord)
-      .find({ where: { id: In([...caseIds]) }, select: { id: true, subject: true } });
-    return new Map(rows.map((row) => [row.id, row.subject]));
+    // Paging forward, a page reached through a cursor has one before it; paging back, the one after it is where the reader came from.
+    const nextCursor = last && (backward || more) ? keyOf(last) : null;
+    const prevCursor = first && (backward ? more : cursor !== undefined) ? keyOf(first) : null;
+    return { items: page.map((record) => toCaseView(record, now, caller)), nextCursor, prevCursor };
   }
 
   async messages(caller: Caller, caseId: string): Promise<MessageView[]> {

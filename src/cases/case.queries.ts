@@ -150,8 +150,15 @@ export interface CaseListFilter {
   sellerId?: string;
   status?: CaseStatus;
   slaState?: SlaState;
+  /** Only cases whose subject, listing reference or order reference contains these characters (case-insensitive). */
+  search?: string;
   /** The sort key and id of the previous page's last case. */
   cursor?: { key: string; id: string };
+  /**
+   * Read back from the cursor instead: the cases before it (the cursor being
+   * the first case of the page after), in the list's reverse order.
+   */
+  backward?: boolean;
   /** The page's size: one more row is read, to tell whether another page follows. */
   limit: number;
   now: Date;
@@ -169,8 +176,16 @@ export function caseListSql(filter: CaseListFilter): { sql: string; params: unkn
   const p = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
   const where: string[] = [];
   const bySeller = filter.sellerId !== undefined;
-  if (filter.buyerId !== undefined) where.push(`c.buyer_id = ${p(filter.buyerId, 'uuid')}`);
-  else if (bySeller) where.push(`c.seller_id = ${p(filter.sellerId, 'uuid')}`);
+  // The party's own condition, for the cases and for the orders a search looks through.
+  let party: ((alias: string) => string) | undefined;
+  if (filter.buyerId !== undefined) {
+    const buyer = p(filter.buyerId, 'uuid');
+    party = (alias) => `${alias}.buyer_id = ${buyer}`;
+  } else if (bySeller) {
+    const seller = p(filter.sellerId, 'uuid');
+    party = (alias) => `${alias}.seller_id = ${seller}`;
+  }
+  if (party) where.push(party('c'));
 
   if (filter.status) where.push(`c.status = ${p(filter.status, 'text')}`);
   else if (bySeller) where.push(`c.status IN (${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`);
@@ -186,16 +201,22 @@ export function caseListSql(filter: CaseListFilter): { sql: string; params: unkn
     };
     where.push(conditions[filter.slaState]());
   }
-  let order: string;
-  if (bySeller) {
-    // Nearest reply deadline first; cases without an open cycle after them; the id breaks ties.
-    const deadline = `COALESCE(c.due_at, 'infinity'::timestamptz)`;
-    if (cursor) where.push(`(${deadline}, c.id) > (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
-    order = `${deadline} ASC, c.id ASC`;
-  } else {
-    if (cursor) where.push(`(c.created_at, c.id) < (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
-    order = 'c.created_at DESC, c.id DESC';
+  if (filter.search !== undefined) {
+    // A filter on the rows the list's index yields in order: the plan and the keyset stay those of the list (docs/performance.md).
+    const pattern = p(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, 'text');
+    // The matching orders are read once, from the party's own (on its orders index), not looked up case by case.
+    const orders = `SELECT o.id FROM orders o WHERE ${party ? `${party('o')} AND ` : ''}o.external_id ILIKE ${pattern}`;
+    where.push(`(c.subject ILIKE ${pattern} OR c.listing_ref ILIKE ${pattern} OR c.order_id IN (${orders}))`);
   }
+  // Nearest reply deadline first for a seller (cases without an open cycle after them), newest first otherwise; the id breaks ties.
+  // Paging back reads the same index the other way.
+  const [key, ascending] = bySeller
+    ? [`COALESCE(c.due_at, 'infinity'::timestamptz)`, !filter.backward]
+    : ['c.created_at', !!filter.backward];
+  if (cursor)
+    where.push(`(${key}, c.id) ${ascending ? '>' : '<'} (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
+  const direction = ascending ? 'ASC' : 'DESC';
+  const order = `${key} ${direction}, c.id ${direction}`;
   const sql = `SELECT c.* FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(filter.limit + 1, 'int')}`;
   return { sql, params };
 }

@@ -25,6 +25,7 @@ import type { CaseStatus } from './case-status.js';
 import { TOPICS } from './case.entity.js';
 import type { Topic } from './case.entity.js';
 import { MASKED_KINDS } from '../conversations/content-policy.js';
+import { HELD_REASONS, type HeldReason } from '../conversations/message-view.js';
 import { integer, trim, visible } from '../../lib/transforms.js';
 import { SingleLine } from '../common/validators.js';
 
@@ -112,11 +113,30 @@ export class ListCasesQueryDto {
   @IsInt()
   limit?: number;
 
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: 'MKT-1001',
+    description:
+      'Only cases whose subject, listing reference or order reference contains this text (case-insensitive); blank means no search',
+  })
+  @IsOptional()
+  @Transform(visible)
+  @SingleLine()
+  @MaxLength(200)
+  @IsString()
+  q?: string;
+
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @MaxLength(500)
   @IsString()
   cursor?: string;
+
+  @ApiPropertyOptional({ description: 'prevCursor of the next page: the page before it (not with cursor)' })
+  @IsOptional()
+  @MaxLength(500)
+  @IsString()
+  before?: string;
 }
 
 export class SlaView {
@@ -162,7 +182,14 @@ export class CaseDetailView extends CaseView {
 
 export class CasePageView {
   @ApiProperty({ type: [CaseView] }) items: CaseView[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the page after this one' })
+  nextCursor: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as before for the page before this one; null on the first page',
+  })
+  prevCursor: string | null;
 }
 
 export class MessageView {
@@ -176,6 +203,12 @@ export class MessageView {
   masked: string[];
   @ApiPropertyOptional({ description: 'Held back from the recipient; shown to the author and support' })
   quarantined?: boolean;
+  @ApiPropertyOptional({
+    enum: HELD_REASONS,
+    isArray: true,
+    description: 'Why a held message is held (its author and support only), so that its author knows what to change',
+  })
+  heldFor?: HeldReason[];
   @ApiPropertyOptional({ description: 'Support only' }) internal?: boolean;
   @ApiPropertyOptional({ description: 'Support only: what the other party sees' }) visibleBody?: string;
   @ApiProperty({ type: [AttachmentView] }) attachments: AttachmentView[];

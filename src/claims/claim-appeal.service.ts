@@ -36,7 +36,7 @@ export class ClaimAppealSteps {
       Object.assign(claim, { appealBy: caller.id, appealAt: now, nextDeadlineAt: null });
       await this.workflow.writeMessage(step, caller, { body: dto.body, internal: false, notify: false });
       await this.workflow.openEscalation(step, 'high');
-      this.workflow.notify(step, claimNotices(claim, 'claim_appealed', ['buyer', 'seller'], now));
+      this.workflow.notify(step, claimNotices(claim, 'claim_appealed', ['buyer', 'seller'], now, { by: against }));
       this.workflow.emit(step, claimHook(claim, 'claim.appealed', now, { by: against }));
     });
   }

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { claimHook, claimNotices } from './claim-notices.js';
 import { ClaimWorkflow, SYSTEM, type ClaimStep } from './claim-workflow.js';
 import { MARK_DEADLINE_ACTED } from './claim.queries.js';
-
-export type ClaimDeadline = 'seller_response' | 'info_request' | 'appeal_window';
+import { type ClaimDeadline, runningDeadline } from './running-deadline.js';
 
 /**
  * The claims sweep's rules (docs/claims.md, "Deadlines"): what happens when
@@ -22,14 +21,7 @@ export class ClaimDeadlines {
    */
   async actOnDeadline(step: ClaimStep, escalationDue: Date): Promise<ClaimDeadline | null> {
     const { tx, claim, now } = step;
-    const pending =
-      claim.status === 'awaiting_seller'
-        ? ({ deadline: 'seller_response', due: claim.sellerResponseDueAt } as const)
-        : claim.status === 'info_requested'
-          ? ({ deadline: 'info_request', due: claim.infoDueAt } as const)
-          : claim.status === 'granted' || claim.status === 'denied'
-            ? ({ deadline: 'appeal_window', due: claim.appealUntil } as const)
-            : null;
+    const pending = runningDeadline(claim);
     if (!pending || !pending.due || pending.due > now) {
       claim.nextDeadlineAt = pending?.due && pending.due > now ? pending.due : null;
       return null;

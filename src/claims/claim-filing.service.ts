@@ -117,6 +117,8 @@ export class ClaimFilingService {
     return orders.map((order) => ({
       orderId: order!.id,
       at: now.toISOString(),
+      contactedAt: order!.firstContactAt?.toISOString() ?? null,
+      sellerAnswerTime: policy.contactSellerFirst,
       reasons: eligibility({ now, sellerCalendar: calendars.get(order!.sellerId)!, ...order! }, policy).map(reasonView),
     }));
   }
@@ -345,7 +347,6 @@ export class ClaimFilingService {
     if (!record)
       throw notEligible({
         reason: 'item_not_received',
-        eligible: false,
         rule: 'contact_seller_first',
         detail: 'Contact the seller about this order first',
       });
@@ -359,12 +360,14 @@ function reasonView(answer: ReasonEligibility) {
     eligible: answer.eligible,
     ...(answer.eligibleAt ? { eligibleAt: answer.eligibleAt.toISOString() } : {}),
     ...(answer.rule ? { rule: answer.rule } : {}),
+    code: answer.code,
+    windowClosesAt: answer.windowClosesAt.toISOString(),
     detail: answer.detail,
   };
 }
 
 /** Not eligible: 409 for another open claim (a duplicate of a unique thing), 422 with the rule and `eligibleAt` otherwise. */
-function notEligible(answer: ReasonEligibility): DomainError {
+function notEligible(answer: Pick<ReasonEligibility, 'reason' | 'rule' | 'eligibleAt' | 'detail'>): DomainError {
   const extensions = {
     reason: answer.reason,
     rule: answer.rule,

@@ -12,7 +12,23 @@ import { Claim } from './claim.entity.js';
 import { ClaimMessage } from '../conversations/message.entity.js';
 import { canSeeClaimMessage, toClaimMessageView, toClaimView } from './claim-views.js';
 import { claimAllowedActions } from './claim-actions.js';
-import { ClaimDetailView, ClaimEventView, ClaimMessageView, ClaimPageView, ListClaimsQueryDto } from './claims.dto.js';
+import { DomainError } from '../common/domain-error.js';
+import { BUYER_ORDERS_NEWER, BUYER_ORDERS_OLDER } from './claim.queries.js';
+import {
+  BuyerOrdersQueryDto,
+  ClaimDetailView,
+  ClaimEventView,
+  ClaimMessageView,
+  ClaimPageView,
+  ListClaimsQueryDto,
+} from './claims.dto.js';
+
+/** A page of a buyer's orders: their ids, newest first, and the cursors of the pages either side (null at an end). */
+export interface BuyerOrdersPage {
+  orderIds: string[];
+  older: string | null;
+  newer: string | null;
+}
 
 /** Reading claims: a buyer its own, a seller those against it, support all of them. */
 @Injectable()
@@ -50,6 +66,35 @@ export class ClaimQueriesService {
     };
   }
 
+  /**
+   * The caller's own orders as a buyer (the orders page, where claims are
+   * filed from), `limit` a page: searched by `q` (the order's id, or text in
+   * its reference or an item's title), after (older than) or before (newer
+   * than) a cursor this method returned.
+   */
+  async buyerOrders(caller: Caller, query: BuyerOrdersQueryDto, limit: number): Promise<BuyerOrdersPage> {
+    if (query.after && query.before) throw DomainError.invalid('before', 'before cannot be given with after');
+    const text = query.q?.trim() || null;
+    const pattern = text === null ? null : `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const newer = query.before !== undefined;
+    const key = cursorKey(newer ? 'before' : 'after', query.after ?? query.before);
+    const rows: { id: string; placed_at: Date }[] = await this.db.query(
+      newer ? BUYER_ORDERS_NEWER : BUYER_ORDERS_OLDER,
+      [caller.id, text, pattern, key?.key ?? null, key?.id ?? null, limit + 1],
+    );
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (newer) page.reverse();
+    const cursorOf = (row: { id: string; placed_at: Date } | undefined) =>
+      row ? encodeCursor(row.placed_at.toISOString(), row.id) : null;
+    // The cursor row itself lies on the side the reader came from, so that side has a page.
+    return {
+      orderIds: page.map((row) => row.id),
+      older: newer || more ? cursorOf(page[page.length - 1]) : null,
+      newer: (newer && more) || (!newer && key) ? cursorOf(page[0]) : null,
+    };
+  }
+
   /** One claim, with what the caller may do to it now. */
   async view(caller: Caller, claimId: string): Promise<ClaimDetailView> {
     const claim = await this.access.requireClaim(null, caller, claimId, 'claim.read');
@@ -60,7 +105,7 @@ export class ClaimQueriesService {
     const claim = await this.access.requireClaim(null, caller, claimId, 'claim.read');
     const messages = await this.db.manager.find(ClaimMessage, {
       where: { claimId: claim.id },
-      order: { createdAt: 'ASC', id: 'ASC' },
+      order: { createdAt: 'ASC', seq: 'ASC' },
     });
     const seen = messages.filter((message) => canSeeClaimMessage(message, caller));
     const attachments = await this.attachments.of(
@@ -73,5 +118,15 @@ export class ClaimQueriesService {
   async timeline(caller: Caller, claimId: string): Promise<ClaimEventView[]> {
     const claim = await this.access.requireClaim(null, caller, claimId, 'claim.read');
     return this.claimEvents.list(claim.id, isSupport(caller));
+  }
+}
+
+/** The keyset of a cursor `buyerOrders` gave, or a 400 naming the parameter it came in. */
+function cursorKey(field: 'after' | 'before', cursor: string | undefined): { key: string; id: string } | null {
+  if (cursor === undefined) return null;
+  try {
+    return decodeCursor(cursor);
+  } catch {
+    throw DomainError.invalid(field, `${field} is not a page of your orders; start again from the first page`);
   }
 }

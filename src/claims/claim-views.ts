@@ -5,11 +5,13 @@ import type { Claim } from './claim.entity.js';
 import type { ClaimMessage } from '../conversations/message.entity.js';
 import { messageViewBase } from '../conversations/message-view.js';
 import type { ClaimMessageView, ClaimView } from './claims.dto.js';
+import { runningDeadline } from './running-deadline.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export function toClaimView(claim: Claim): ClaimView {
   const money = (amount: number | null) => (amount === null ? null : { amount, currency: claim.currency });
+  const running = runningDeadline(claim);
   return {
     id: claim.id,
     orderId: claim.orderId,
@@ -27,6 +29,7 @@ export function toClaimView(claim: Claim): ClaimView {
       infoDueAt: iso(claim.infoDueAt),
       appealUntil: iso(claim.appealUntil),
     },
+    runningDeadline: running?.due ? { deadline: running.deadline, dueAt: running.due.toISOString() } : null,
     decision:
       claim.decisionOutcome && claim.decidedAt
         ? {
@@ -52,6 +55,7 @@ export function toClaimView(claim: Claim): ClaimView {
         : null,
     sellerRefund: money(claim.sellerRefund),
     policyVersion: claim.policyVersion,
+    closedAt: iso(claim.closedAt),
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
   };
@@ -64,7 +68,7 @@ export function canSeeClaimMessage(message: ClaimMessage, caller: Caller): boole
 
 /** The author and support see what was written; the other party the masked text. */
 export function toClaimMessageView(
-  message: ClaimMessage,
+  message: Omit<ClaimMessage, 'seq'>,
   caller: Caller,
   attachments: AttachmentView[] = [],
 ): ClaimMessageView {

@@ -47,3 +47,28 @@ export const DUE_CLAIM_CANDIDATES = `SELECT id FROM claims WHERE next_deadline_a
 
 /** A claim the claims sweep could not process ($1 the claim, $2 why, $3 when), for operators. */
 export const RECORD_CLAIMS_SWEEP_FAILURE = `INSERT INTO claims_sweep_failures (claim_id, error, at) VALUES ($1, $2, $3)`;
+
+const BUYER_ORDERS_WHERE = `
+  FROM orders o
+ WHERE o.buyer_id = $1
+   AND ($2::text IS NULL
+        OR o.id::text = lower($2)
+        OR o.external_id ILIKE $3 ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM jsonb_array_elements(o.items) AS item WHERE item->>'title' ILIKE $3 ESCAPE '\\'))`;
+
+/**
+ * A page of a buyer's orders for the orders page ($1 buyer; $2 the search
+ * text or null, matching the order's id exactly, or $3, a LIKE pattern, in
+ * its reference or an item's title; $6 rows): older ones after the keyset
+ * ($4 placed at, $5 id; none for the first page), newest first.
+ */
+export const BUYER_ORDERS_OLDER = `
+SELECT o.id, o.placed_at ${BUYER_ORDERS_WHERE}
+   AND ($4::timestamptz IS NULL OR (o.placed_at, o.id) < ($4::timestamptz, $5::uuid))
+ ORDER BY o.placed_at DESC, o.id DESC LIMIT $6`;
+
+/** The same, the newer ones before the keyset, nearest first (the page before, read backwards). */
+export const BUYER_ORDERS_NEWER = `
+SELECT o.id, o.placed_at ${BUYER_ORDERS_WHERE}
+   AND (o.placed_at, o.id) > ($4::timestamptz, $5::uuid)
+ ORDER BY o.placed_at ASC, o.id ASC LIMIT $6`;

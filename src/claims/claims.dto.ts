@@ -1,3 +1,4 @@
+import { HELD_REASONS, type HeldReason } from '../conversations/message-view.js';
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -25,8 +26,10 @@ import { CLAIM_STATUSES } from './claim-status.js';
 import type { ClaimStatus } from './claim-status.js';
 import { CLAIM_FLAGS, CLAIM_REASONS } from './claim.entity.js';
 import type { ClaimFlag, ClaimOutcome, ClaimReason, Funding } from './claim.entity.js';
-import { ELIGIBILITY_RULES } from './eligibility.js';
-import type { EligibilityRule } from './eligibility.js';
+import { ELIGIBILITY_CODES, ELIGIBILITY_RULES } from './eligibility.js';
+import type { EligibilityCode, EligibilityRule } from './eligibility.js';
+import { CLAIM_DEADLINES } from './running-deadline.js';
+import type { ClaimDeadline } from './running-deadline.js';
 
 const NOT_BLANK = /\S/;
 const FUNDING = ['seller', 'marketplace'] as const;
@@ -45,12 +48,42 @@ export class ReasonEligibilityView {
   eligibleAt?: string;
   @ApiPropertyOptional({ enum: ELIGIBILITY_RULES, description: 'The rule that holds the claim back' })
   rule?: EligibilityRule;
-  @ApiProperty({ description: 'The rule in words' }) detail: string;
+  @ApiProperty({
+    enum: ELIGIBILITY_CODES,
+    description:
+      'Where the buyer stands now, finer than `rule`: can_claim; refunded; open_claim; window_closed (the filing window has ended); ' +
+      'window_closes_first (it ends before a claim would be possible); contact_seller (no case with the seller yet); ' +
+      'seller_answering (the seller still has time to answer the case, until eligibleAt); not_late_yet (item not received: from eligibleAt)',
+  })
+  code: EligibilityCode;
+  @ApiProperty({ format: 'date-time', description: 'The end of the filing window for this order' })
+  windowClosesAt: string;
+  @ApiProperty({ description: 'The rule in words (English, times in UTC); a client shows its own text from `code`' })
+  detail: string;
+}
+
+/** A policy duration: exactly one of the three. */
+export class PolicyDurationView {
+  @ApiPropertyOptional() hours?: number;
+  @ApiPropertyOptional() days?: number;
+  @ApiPropertyOptional() businessDays?: number;
 }
 
 export class EligibilityView {
   @ApiProperty({ format: 'uuid' }) orderId: string;
   @ApiProperty({ format: 'date-time', description: 'The instant the answer is for' }) at: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the buyer first opened a case about the order with the seller; null when never',
+  })
+  contactedAt: string | null;
+  @ApiProperty({
+    type: PolicyDurationView,
+    description: "The seller's time to answer that case before a claim is possible (on the seller's calendar)",
+  })
+  sellerAnswerTime: PolicyDurationView;
   @ApiProperty({ type: [ReasonEligibilityView] }) reasons: ReasonEligibilityView[];
 }
 
@@ -169,6 +202,13 @@ export class DecideAppealDto {
   note: string;
 }
 
+/** The portal's orders page: a buyer's orders, searched and paged both ways. */
+export class BuyerOrdersQueryDto {
+  @IsOptional() @IsString() @MaxLength(200, { message: 'The search can be at most 200 characters' }) q?: string;
+  @IsOptional() @IsString() @MaxLength(500) after?: string;
+  @IsOptional() @IsString() @MaxLength(500) before?: string;
+}
+
 export class ListClaimsQueryDto {
   @ApiPropertyOptional({ enum: CLAIM_STATUSES }) @IsOptional() @IsIn(CLAIM_STATUSES) status?: ClaimStatus;
   @ApiPropertyOptional({ enum: CLAIM_REASONS }) @IsOptional() @IsIn(CLAIM_REASONS) reason?: ClaimReason;
@@ -220,6 +260,16 @@ export class ClaimDeadlinesView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) appealUntil: string | null;
 }
 
+export class RunningDeadlineView {
+  @ApiProperty({
+    enum: CLAIM_DEADLINES,
+    description:
+      "seller_response (awaiting_seller), info_request (info_requested: infoFrom's answer), appeal_window (granted or denied)",
+  })
+  deadline: ClaimDeadline;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+}
+
 export class ClaimView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) orderId: string;
@@ -244,12 +294,26 @@ export class ClaimView {
     description: 'While info_requested: the party asked',
   })
   infoFrom: 'buyer' | 'seller' | null;
-  @ApiProperty({ type: ClaimDeadlinesView }) deadlines: ClaimDeadlinesView;
+  @ApiProperty({
+    type: ClaimDeadlinesView,
+    description: 'Every deadline the claim was given, including ones that no longer apply; see runningDeadline',
+  })
+  deadlines: ClaimDeadlinesView;
+  @ApiProperty({
+    type: RunningDeadlineView,
+    nullable: true,
+    description:
+      'The one deadline the claim is waiting on in its state; null when none runs (under review, appealed, closed). ' +
+      'It may lie a moment in the past until the claims sweep acts on it.',
+  })
+  runningDeadline: RunningDeadlineView | null;
   @ApiProperty({ type: DecisionView, nullable: true }) decision: DecisionView | null;
   @ApiProperty({ type: AppealView, nullable: true }) appeal: AppealView | null;
   @ApiProperty({ type: MoneyView, nullable: true, description: 'The refund the seller made, when it did' })
   sellerRefund: MoneyView | null;
   @ApiProperty({ description: 'The claim policy version it runs on' }) policyVersion: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the claim closed' })
+  closedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -281,6 +345,12 @@ export class ClaimMessageView {
   @ApiProperty() internal: boolean;
   @ApiProperty({ enum: MASKED_KINDS, isArray: true }) masked: string[];
   @ApiPropertyOptional({ description: 'Support and the author: held back from the other party' }) quarantined?: boolean;
+  @ApiPropertyOptional({
+    enum: HELD_REASONS,
+    isArray: true,
+    description: 'Why a held message is held (its author and support only), so that its author knows what to change',
+  })
+  heldFor?: HeldReason[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: [AttachmentView] }) attachments: AttachmentView[];
 }

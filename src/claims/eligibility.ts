@@ -12,6 +12,27 @@ export const ELIGIBILITY_RULES = [
 ] as const;
 export type EligibilityRule = (typeof ELIGIBILITY_RULES)[number];
 
+/**
+ * Where the buyer stands for one reason, finer than the rule that holds the
+ * claim back, so that a reader is told what applies to it now:
+ * `contact_seller` (no case with the seller yet) and `seller_answering`
+ * (the seller still has time to answer the buyer's case) are both the rule
+ * `contact_seller_first`; `window_closed` (the filing window has ended) and
+ * `window_closes_first` (it ends before the wait would) are both the rule
+ * `window_closed`.
+ */
+export const ELIGIBILITY_CODES = [
+  'can_claim',
+  'refunded',
+  'open_claim',
+  'window_closed',
+  'window_closes_first',
+  'contact_seller',
+  'seller_answering',
+  'not_late_yet',
+] as const;
+export type EligibilityCode = (typeof ELIGIBILITY_CODES)[number];
+
 /** What eligibility is decided from: one order's facts at one instant. */
 export interface EligibilityFacts {
   now: Date;
@@ -31,6 +52,9 @@ export interface ReasonEligibility {
   /** Not yet eligible: the earliest instant a claim may be filed, when one is known. */
   eligibleAt?: Date;
   rule?: EligibilityRule;
+  code: EligibilityCode;
+  /** The end of the filing window: claims about the order are possible until then. */
+  windowClosesAt: Date;
   detail: string;
 }
 
@@ -42,9 +66,10 @@ export function addPolicyDuration(start: Date, duration: PolicyDuration, calenda
 }
 
 export function describeDuration(duration: PolicyDuration): string {
-  if ('hours' in duration) return `${duration.hours} hours`;
-  if ('days' in duration) return `${duration.days} days`;
-  return `${duration.businessDays} business day${duration.businessDays === 1 ? '' : 's'}`;
+  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if ('hours' in duration) return count(duration.hours, 'hour');
+  if ('days' in duration) return count(duration.days, 'day');
+  return count(duration.businessDays, 'business day');
 }
 
 /** The end of a local date on a calendar: midnight at the start of the next day, in its time zone. */
@@ -72,30 +97,46 @@ export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): Reaso
       deliveryEnd.getTime() + policy.itemNotReceivedAfterDays * DAY_MS,
     ),
   );
+  const closesFirst = {
+    eligible: false,
+    rule: 'window_closed',
+    code: 'window_closes_first',
+    windowClosesAt: windowCloses,
+    detail: `The filing window closes at ${windowCloses.toISOString()}, before a claim would be possible`,
+  } as const;
 
   return CLAIM_REASONS.map((reason): ReasonEligibility => {
-    if (facts.refundedAt) return { reason, eligible: false, rule: 'refunded', detail: 'The order was refunded' };
-    if (facts.openClaim)
-      return { reason, eligible: false, rule: 'open_claim_exists', detail: 'This order already has an open claim' };
+    const never = (rule: EligibilityRule, code: EligibilityCode, detail: string): ReasonEligibility => ({
+      reason,
+      eligible: false,
+      rule,
+      code,
+      windowClosesAt: windowCloses,
+      detail,
+    });
+    if (facts.refundedAt) return never('refunded', 'refunded', 'The order was refunded');
+    if (facts.openClaim) return never('open_claim_exists', 'open_claim', 'This order already has an open claim');
     if (facts.now >= windowCloses) {
-      return {
-        reason,
-        eligible: false,
-        rule: 'window_closed',
-        detail: `Claims could be filed until ${windowCloses.toISOString()}, ${policy.filingWindowDays} days after the latest delivery date`,
-      };
+      return never(
+        'window_closed',
+        'window_closed',
+        `Claims could be filed until ${windowCloses.toISOString()}, ${policy.filingWindowDays} days after the latest delivery date`,
+      );
     }
     if (!contactUntil) {
-      return {
-        reason,
-        eligible: false,
-        rule: 'contact_seller_first',
-        detail: `Contact the seller about this order first; a claim is possible ${describeDuration(policy.contactSellerFirst)} later if it is not sorted out`,
-      };
+      // Contacting the seller now starts the seller's time: when it would end after the window, no claim can follow.
+      if (addPolicyDuration(facts.now, policy.contactSellerFirst, facts.sellerCalendar) >= windowCloses)
+        return { reason, ...closesFirst };
+      return never(
+        'contact_seller_first',
+        'contact_seller',
+        `Contact the seller about this order first; a claim is possible ${describeDuration(policy.contactSellerFirst)} later if it is not sorted out`,
+      );
     }
-    const waits: { rule: EligibilityRule; until: Date; detail: string }[] = [
+    const waits: { rule: EligibilityRule; code: EligibilityCode; until: Date; detail: string }[] = [
       {
         rule: 'contact_seller_first',
+        code: 'seller_answering',
         until: contactUntil,
         detail: `The seller has ${describeDuration(policy.contactSellerFirst)} to answer your case, until ${contactUntil.toISOString()}`,
       },
@@ -103,6 +144,7 @@ export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): Reaso
     if (reason === 'item_not_received') {
       waits.push({
         rule: 'too_early',
+        code: 'not_late_yet',
         until: notReceivedFrom,
         detail: `An item counts as not received ${policy.itemNotReceivedAfterDays} days after the latest delivery date, from ${notReceivedFrom.toISOString()}`,
       });
@@ -110,16 +152,24 @@ export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): Reaso
     const pending = waits
       .filter((wait) => wait.until > facts.now)
       .sort((a, b) => b.until.getTime() - a.until.getTime());
-    if (pending.length === 0) return { reason, eligible: true, detail: 'A claim can be filed now' };
-    const binding = pending[0];
-    if (binding.until >= windowCloses) {
+    if (pending.length === 0)
       return {
         reason,
-        eligible: false,
-        rule: 'window_closed',
-        detail: `The filing window closes at ${windowCloses.toISOString()}, before a claim would be possible`,
+        eligible: true,
+        code: 'can_claim',
+        windowClosesAt: windowCloses,
+        detail: 'A claim can be filed now',
       };
-    }
-    return { reason, eligible: false, eligibleAt: binding.until, rule: binding.rule, detail: binding.detail };
+    const binding = pending[0];
+    if (binding.until >= windowCloses) return { reason, ...closesFirst };
+    return {
+      reason,
+      eligible: false,
+      eligibleAt: binding.until,
+      rule: binding.rule,
+      code: binding.code,
+      windowClosesAt: windowCloses,
+      detail: binding.detail,
+    };
   });
 }

@@ -14,10 +14,20 @@ export function decodeCursor(cursor: string, idKind: 'uuid' | 'serial' = 'uuid')
   try {
     const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const idOk = typeof id === 'string' && (idKind === 'uuid' ? isUuid(id) : /^\d{1,18}$/.test(id));
-    if (typeof key === 'string' && idOk && (key === 'infinity' || !Number.isNaN(Date.parse(key))))
-      return { key, id: id };
+    if (typeof key === 'string' && idOk && (key === 'infinity' || isInstant(key))) return { key, id: id };
   } catch {
     // the 400 below
   }
   throw DomainError.invalid('cursor', 'cursor is not one this endpoint returned');
+}
+
+/**
+ * An instant as cursors carry it: ISO 8601 with a four-digit year. Date.parse
+ * alone takes "1" or "+100000-01-01", which PostgreSQL refuses (a 500, not a 400).
+ */
+export function isInstant(text: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) &&
+    !Number.isNaN(Date.parse(text))
+  );
 }

@@ -27,5 +27,7 @@ export class Message extends MessageColumns {
 /** A message on a claim: written by the conversation core like a case's. */
 @Entity('claim_messages')
 export class ClaimMessage extends MessageColumns {
+  /** The order the claim's messages were written in: two written at the same instant keep it. */
+  @Column({ type: 'bigint', insert: false, update: false }) seq: string;
   @Column('uuid', { name: 'claim_id' }) claimId: string;
 }

@@ -1,3 +1,5 @@
+import { minorDigits, type Money } from '../common/money.js';
+
 /** The password of every demo account (printed at start). */
 export const DEMO_PASSWORD = 'parley-demo-2026';
 /** The demo's story starts here, a Monday; the simulated clock ends about five weeks later. */
@@ -18,6 +20,7 @@ const SELLERS = [
     timeZone: 'America/Los_Angeles',
     country: 'US',
     subdivision: 'CA',
+    currency: 'USD',
   },
   {
     name: 'Alpenhaus Munich',
@@ -25,15 +28,24 @@ const SELLERS = [
     timeZone: 'Europe/Berlin',
     country: 'DE',
     subdivision: 'BY',
+    currency: 'EUR',
   },
-  { name: 'Sakura Stationery', email: 'sakura@demo.parley', timeZone: 'Asia/Tokyo', country: 'JP' },
-  { name: 'Thames Tech', email: 'thames@demo.parley', timeZone: 'Europe/London', country: 'GB', subdivision: 'ENG' },
+  { name: 'Sakura Stationery', email: 'sakura@demo.parley', timeZone: 'Asia/Tokyo', country: 'JP', currency: 'JPY' },
+  {
+    name: 'Thames Tech',
+    email: 'thames@demo.parley',
+    timeZone: 'Europe/London',
+    country: 'GB',
+    subdivision: 'ENG',
+    currency: 'GBP',
+  },
   {
     name: 'Harbour Home',
     email: 'harbour@demo.parley',
     timeZone: 'Australia/Sydney',
     country: 'AU',
     subdivision: 'NSW',
+    currency: 'AUD',
   },
 ];
 const BUYERS = [
@@ -51,6 +63,8 @@ const BUYERS = [
   'Lena Schulz',
 ];
 const AGENTS = ['Maya (support)', 'Noah (support)', 'Olivia (support)'];
+/** The list prices below are in US cents; each seller charges in its own currency, at about these rates. */
+const PER_DOLLAR: Readonly<Record<string, number>> = { USD: 1, EUR: 0.92, GBP: 0.79, AUD: 1.52, JPY: 150 };
 const PRODUCTS = [
   ['Trail running shoes', 8999],
   ['Down jacket', 15900],
@@ -90,6 +104,19 @@ const REPLIES = [
   'Please send a photo of the damage and we will sort it out.',
   'You can return it within 30 days; I will email the label.',
 ];
+
+/**
+ * A US-cent amount as a shop in `currency` would price it, in that
+ * currency's minor units: rounded to a whole unit (to ¥100 in yen), and a
+ * price one minor unit below it (€82.99) where the currency has decimals.
+ */
+function priceIn(cents: number, currency: string, shape: 'price' | 'round' = 'price'): number {
+  const digits = minorDigits(currency);
+  const major = (cents / 100) * PER_DOLLAR[currency];
+  if (digits === 0) return Math.max(100, Math.round(major / 100) * 100);
+  const whole = Math.max(1, Math.round(major)) * 10 ** digits;
+  return shape === 'price' ? whole - 1 : whole;
+}
 
 /** A small deterministic generator, so every demo database tells the same story. */
 function random(seed: number): () => number {
@@ -160,6 +187,7 @@ export async function seedDemo(
     sellers.push(
       await create('seller', s.name, s.email, { timeZone: s.timeZone, country: s.country, subdivision: s.subdivision }),
     );
+  const shops = SELLERS.map((s, i) => ({ seller: sellers[i], currency: s.currency }));
   const buyers: Account[] = [];
   for (const name of BUYERS)
     buyers.push(
@@ -178,26 +206,27 @@ export async function seedDemo(
     agents.push(await create('agent', name, `${name.split(' ')[0].toLowerCase()}@demo.parley`));
 
   progress('orders');
-  const orders: { id: string; buyer: Account; seller: Account; placedAt: Date }[] = [];
+  const orders: { id: string; buyer: Account; seller: Account; placedAt: Date; total: Money }[] = [];
   const start = new Date(DEMO_START).getTime();
   for (let i = 0; i < 300; i++) {
     const buyer = buyers[i % buyers.length];
-    const seller = pick(sellers);
+    const { seller, currency } = pick(shops);
     const [title, price] = pick(PRODUCTS);
     const quantity = next() < 0.8 ? 1 : 2;
     const placedAt = new Date(start - Math.floor(next() * 40 * 86_400_000) - 3_600_000);
     const maxDelivery = new Date(placedAt.getTime() + (5 + Math.floor(next() * 6)) * 86_400_000);
+    const total: Money = { amount: priceIn(price, currency) * quantity, currency };
     const order = await call(admin, 'POST', '/orders', {
       externalId: `DEMO-${String(10_000 + i)}`,
       buyerId: buyer.id,
       sellerId: seller.id,
       placedAt: placedAt.toISOString(),
       maxDeliveryDate: maxDelivery.toISOString().slice(0, 10),
-      total: { amount: price * quantity, currency: 'USD' },
+      total,
       items: [{ title, quantity }],
     });
     const id = order.id as string;
-    orders.push({ id, buyer, seller, placedAt });
+    orders.push({ id, buyer, seller, placedAt, total });
     const shipped = new Date(placedAt.getTime() + 86_400_000);
     if (shipped.getTime() < start)
       await call(admin, 'POST', `/orders/${id}/events`, { type: 'shipped', at: shipped.toISOString() });
@@ -338,8 +367,10 @@ export async function seedDemo(
     from: 'buyer',
     body: 'Could you send a photo of the packaging?',
   });
+  // A partial refund of about ten dollars, in the order's currency.
+  const { currency: partial } = claims[3].order.total;
   await call(claims[3].order.seller, 'POST', `/claims/${claims[3].id}/refund`, {
-    amount: { amount: 1000, currency: 'USD' },
+    amount: { amount: priceIn(1000, partial, 'round'), currency: partial },
   });
   await call(claims[4].order.buyer, 'POST', `/claims/${claims[4].id}/withdraw`);
   await decide(7, 'denied');

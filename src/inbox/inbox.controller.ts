@@ -5,9 +5,11 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
@@ -22,6 +24,7 @@ import {
   ReportDto,
   ReportsQueryDto,
   ReportView,
+  SentPageView,
 } from './inbox.dto.js';
 import { InboxReportsService } from './inbox-reports.service.js';
 import { InboxStreamService } from './inbox-stream.service.js';
@@ -41,12 +44,18 @@ export class InboxController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: InboxPageView, description: 'The caller’s Message Center, newest first' })
-  @ApiBadRequestResponse({
-    description: 'A filter is invalid, or the search `q` is over its limits (the message says which)',
+  @ApiExtraModels(InboxPageView, SentPageView)
+  @ApiOkResponse({
+    description:
+      'The caller’s Message Center, newest first: an `InboxPageView`, or with `in=sent` a `SentPageView` of the messages the caller wrote',
+    schema: { oneOf: [{ $ref: getSchemaPath(InboxPageView) }, { $ref: getSchemaPath(SentPageView) }] },
   })
-  list(@Query() query: ListInboxQueryDto, @CurrentCaller() caller: Caller): Promise<InboxPageView> {
-    return this.inbox.list(caller, query);
+  @ApiBadRequestResponse({
+    description:
+      'A filter is invalid, the search `q` is over its limits (the message says which), the cursor is not one this list returned, or a filter was given with `in=sent`',
+  })
+  list(@Query() query: ListInboxQueryDto, @CurrentCaller() caller: Caller): Promise<InboxPageView | SentPageView> {
+    return query.in === 'sent' ? this.inbox.sent(caller, query) : this.inbox.list(caller, query);
   }
 
   @Get('stream')

@@ -25,7 +25,8 @@ import { CATEGORIES } from '../notifications/categories.js';
 import type { Category } from '../notifications/categories.js';
 import { parseSearch, SEARCH_LIMITS } from './inbox.queries.js';
 
-export const FOLDERS = ['inbox', 'trash'] as const;
+/** The Message Center's folders: what reached the user, what the user put in Trash, and what the user wrote (Sent). */
+export const FOLDERS = ['inbox', 'trash', 'sent'] as const;
 export type Folder = (typeof FOLDERS)[number];
 export const SENDER_KINDS = ['marketplace', 'seller', 'buyer', 'support'] as const;
 export type SenderKindName = (typeof SENDER_KINDS)[number];
@@ -85,7 +86,11 @@ export class InboxFilterDto {
   to?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
-  @ApiPropertyOptional({ enum: FOLDERS, description: 'Default: inbox (bulk restore: trash)' })
+  @ApiPropertyOptional({
+    enum: FOLDERS,
+    description:
+      'Default: inbox (bulk restore: trash). `sent`: the case and claim messages you wrote, newest first (`SentPageView`); it takes no other filter, and bulk actions refuse it',
+  })
   @IsOptional()
   @IsIn(FOLDERS)
   in?: Folder;
@@ -99,7 +104,13 @@ export class ListInboxQueryDto extends InboxFilterDto {
   @Min(1)
   @Max(100)
   limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({
+    description: 'A page’s `nextCursor` (older items) or `prevCursor` (newer items), for the same folder and filters',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 /** A bulk action on a list of items or on every item matching a filter (exactly one of the two). */
@@ -171,7 +182,49 @@ export class InboxItemDetailView extends InboxItemView {
 
 export class InboxPageView {
   @ApiProperty({ type: [InboxItemView] }) items: InboxItemView[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The next page: older items; null on the last page' })
+  nextCursor: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The previous page: newer items; null on the first page',
+  })
+  prevCursor: string | null;
+}
+
+export const SENT_KINDS = ['case', 'claim'] as const;
+export const RECIPIENT_ROLES = ['buyer', 'seller'] as const;
+
+export class RecipientView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: RECIPIENT_ROLES }) role: (typeof RECIPIENT_ROLES)[number];
+}
+
+/** A message the caller wrote, as the Sent folder lists it. */
+export class SentItemView {
+  @ApiProperty({ format: 'uuid', description: 'The message' }) id: string;
+  @ApiProperty({ enum: SENT_KINDS, description: 'A message on a case or on a claim' })
+  kind: (typeof SENT_KINDS)[number];
+  @ApiProperty({ format: 'uuid', description: 'The case (a claim’s case for a claim message)' }) caseId: string;
+  @ApiPropertyOptional({ format: 'uuid' }) claimId?: string;
+  @ApiProperty({ description: 'The subject of the case the conversation is about' }) subject: string;
+  @ApiProperty({ type: [RecipientView], description: 'The other parties of the conversation (support sees it too)' })
+  to: RecipientView[];
+  @ApiProperty({ description: 'The first line of what you wrote' }) snippet: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({
+    description: 'Held back by the content policy or after a confirmed report: the other party does not see it',
+  })
+  held: boolean;
+}
+
+export class SentPageView {
+  @ApiProperty({ type: [SentItemView] }) items: SentItemView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Older messages; null on the last page' })
+  nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Newer messages; null on the first page' })
+  prevCursor: string | null;
 }
 
 export class UnreadCountsView {

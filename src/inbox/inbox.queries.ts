@@ -238,9 +238,21 @@ const ITEM_COLUMNS = `i.id, i.seq, i.category, i.sender_kind, i.sender_id, i.sen
 /** An item's snippet when no search chose it: the start of its body. */
 export const BODY_SNIPPET = `left(i.body, ${SNIPPET_CHARS})`;
 
-/** An item's snippet for a search (`websearch`, the placeholder of searchText's result): the passage that matched, the matches between « and ». */
+/**
+ * An item's snippet for a search (`websearch`, the placeholder of searchText's
+ * result), the matches between « and »: the start of the body when something
+ * there matched, else the passage that matched after "… ". PostgreSQL's
+ * passages may leave out the body's first words even when they matched
+ * ("Hi Anna, the refund…" came back as "Anna, the «refund»…") and start
+ * inside a hyphenated word, so a passage is only used away from the start,
+ * and says that it is one.
+ */
 export function searchSnippetSql(websearch: string): string {
-  return `ts_headline('parley_search', left(i.body, 5000), websearch_to_tsquery('parley_search', ${websearch}), 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=1')`;
+  const query = `websearch_to_tsquery('parley_search', ${websearch})`;
+  return `CASE WHEN to_tsvector('parley_search', ${BODY_SNIPPET}) @@ ${query}
+    THEN ts_headline('parley_search', ${BODY_SNIPPET}, ${query}, 'StartSel=«, StopSel=», HighlightAll=true')
+    ELSE regexp_replace(ts_headline('parley_search', left(i.body, 5000), ${query}, 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=1'), '^(?=.*«)', '… ')
+  END`;
 }
 
 /**
@@ -257,6 +269,7 @@ export function searchText(q: string): string {
 
 /** A filter as SQL conditions on `i` for one user, with its parameters appended to `params`. */
 export function filterSql(userId: string, filter: InboxFilterDto, folder: Folder, params: unknown[]): string {
+  if (folder === 'sent') throw DomainError.invalid('in', 'Sent holds messages you wrote, not items that reached you');
   const param = (value: unknown) => `$${params.push(value)}`;
   const conditions = [
     `i.user_id = ${param(userId)}`,
@@ -277,14 +290,92 @@ export function filterSql(userId: string, filter: InboxFilterDto, folder: Folder
   return conditions.join(' AND ');
 }
 
-/** The items after a page's last one (placeholders of its creation time and id) in the order pages go, newest first; a condition on `i`. */
-export function itemsAfterSql(createdAt: string, id: string): string {
-  return `(i.created_at, i.id) < (${createdAt}, ${id}::uuid)`;
+/** Which way a page goes from its cursor: to older items (the next page) or to newer ones (the previous page). */
+export type PageDirection = 'older' | 'newer';
+
+/**
+ * The items beyond a page's edge item (placeholders of its creation time and
+ * sequence number) in the direction the page goes; a condition on `i`. The
+ * list indexes end in (created_at, seq), so the row comparison is where
+ * their scan starts; the sequence number orders items of the same instant as
+ * they were delivered.
+ */
+export function itemsBeyondSql(createdAt: string, seq: string, direction: PageDirection): string {
+  const op = direction === 'older' ? '<' : '>';
+  return `i.created_at ${op}= ${createdAt} AND (i.created_at, i.seq) ${op} (${createdAt}, ${seq}::bigint)`;
 }
 
-/** A page of the items `where` selects (conditions on `i`), newest first, each with `snippet`; `limit` is a placeholder. */
-export function itemPageSql(where: string, snippet: string, limit: string): string {
-  return `SELECT ${ITEM_COLUMNS}, ${snippet} AS snippet FROM inbox_items i WHERE ${where} ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}`;
+/**
+ * A page of the items `where` selects (conditions on `i`), each with
+ * `snippet`; `limit` is a placeholder. Newest first, or, for a page of newer
+ * items, oldest first (the caller turns it round). Items of the same instant
+ * in the order they were delivered, newest first.
+ */
+export function itemPageSql(where: string, snippet: string, limit: string, direction: PageDirection = 'older'): string {
+  const order = direction === 'older' ? 'DESC' : 'ASC';
+  return `SELECT ${ITEM_COLUMNS}, ${snippet} AS snippet FROM inbox_items i WHERE ${where} ORDER BY i.created_at ${order}, i.seq ${order} LIMIT ${limit}`;
+}
+
+/** How a Sent page orders the two kinds of message written at the same instant (after the instant, before the number). */
+export const SENT_KIND_RANK = { case: 0, claim: 1 } as const;
+export type SentKind = keyof typeof SENT_KIND_RANK;
+
+/** Where a Sent page starts: the edge message's instant, kind and number (placeholders but the kind). */
+export interface SentBound {
+  at: string;
+  kind: SentKind;
+  seq: string;
+}
+
+/**
+ * The messages of one kind beyond a Sent page's edge message in the order
+ * (instant, kind rank, number), as a condition on `m` that the author
+ * indexes can start at.
+ */
+function sentBeyondSql(kind: SentKind, bound: SentBound, direction: PageDirection): string {
+  const op = direction === 'older' ? '<' : '>';
+  const rank = SENT_KIND_RANK[kind];
+  const boundRank = SENT_KIND_RANK[bound.kind];
+  if (rank === boundRank)
+    return `m.created_at ${op}= ${bound.at} AND (m.created_at, m.seq) ${op} (${bound.at}, ${bound.seq}::bigint)`;
+  // The other kind: all of the same instant are beyond the bound when their rank is.
+  const sameInstantBeyond = direction === 'older' ? rank < boundRank : rank > boundRank;
+  return `m.created_at ${sameInstantBeyond ? `${op}=` : op} ${bound.at}`;
+}
+
+/**
+ * A page of what user `author` (placeholder) wrote to others, case and claim
+ * messages alike (never internal notes): each kind walks its author index
+ * from the bound for at most `limit` (placeholder) rows, the two are merged
+ * and cut to `limit`, and only then are the conversations and the other
+ * parties read. Newest first, or oldest first for a page of newer messages.
+ * Rows: kind, id, case_id, claim_id, subject, snippet (the first line),
+ * quarantined, created_at, seq, author_role, buyer_id, buyer_name,
+ * seller_id, seller_name.
+ */
+export function sentPageSql(author: string, limit: string, direction: PageDirection, bound?: SentBound): string {
+  const order = direction === 'older' ? 'DESC' : 'ASC';
+  const branch = (kind: SentKind, table: string, parent: string) =>
+    `(SELECT ${SENT_KIND_RANK[kind]} AS kind_rank, m.id, m.${parent} AS conversation_id, m.body, m.quarantined, m.created_at, m.seq, m.author_role::text AS author_role
+      FROM ${table} m WHERE m.author_id = ${author} AND m.internal = false${bound ? ` AND ${sentBeyondSql(kind, bound, direction)}` : ''}
+     ORDER BY m.created_at ${order}, m.seq ${order} LIMIT ${limit})`;
+  return `
+WITH sent AS (
+  ${branch('case', 'messages', 'case_id')}
+  UNION ALL
+  ${branch('claim', 'claim_messages', 'claim_id')}
+  ORDER BY created_at ${order}, kind_rank ${order}, seq ${order} LIMIT ${limit}
+)
+SELECT CASE s.kind_rank WHEN ${SENT_KIND_RANK.case} THEN 'case' ELSE 'claim' END AS kind, s.id, c.id AS case_id,
+       cl.id AS claim_id, c.subject, left(substring(ltrim(s.body, E' \\t\\r\\n') FROM E'^[^\\n]*'), ${SNIPPET_CHARS}) AS snippet,
+       s.quarantined, s.created_at, s.seq, s.author_role, c.buyer_id, b.display_name AS buyer_name, c.seller_id,
+       sl.display_name AS seller_name
+  FROM sent s
+  LEFT JOIN claims cl ON s.kind_rank = ${SENT_KIND_RANK.claim} AND cl.id = s.conversation_id
+  JOIN cases c ON c.id = CASE s.kind_rank WHEN ${SENT_KIND_RANK.case} THEN s.conversation_id ELSE cl.case_id END
+  JOIN users b ON b.id = c.buyer_id
+  JOIN users sl ON sl.id = c.seller_id
+ ORDER BY s.created_at ${order}, s.kind_rank ${order}, s.seq ${order}`;
 }
 
 /** Item $1 of user $2 with its whole body, unless it is hidden. */

@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { readOnPool } from '../common/database/prepared.js';
@@ -20,6 +19,8 @@ import {
   InboxPageView,
   ListInboxQueryDto,
   SenderKindName,
+  SentItemView,
+  SentPageView,
 } from './inbox.dto.js';
 import {
   BODY_SNIPPET,
@@ -29,16 +30,20 @@ import {
   ITEM_CHANGES,
   ITEM_DETAIL,
   ItemChangeName,
+  type PageDirection,
+  type SentKind,
   itemPageSql,
-  itemsAfterSql,
+  itemsBeyondSql,
   OWN_ITEMS,
   ownItemsSql,
   PURGE_TRASH,
   searchSnippetSql,
   searchText,
+  sentPageSql,
   SET_BULK_WORK_MEM,
   unreadColumn,
 } from './inbox.queries.js';
+import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 
 export const TRASH_DAYS = 30;
 const PURGE_BATCH = 10_000;
@@ -86,6 +91,74 @@ export function toItemView(row: ItemRow): InboxItemView {
   };
 }
 
+/** The list filters the Sent folder refuses: they select items that reached the user. */
+const SENT_UNFILTERED = ['category', 'unread', 'q', 'sender', 'from', 'to', 'caseId', 'orderId'] as const;
+
+export interface SentRow {
+  kind: SentKind;
+  id: string;
+  case_id: string;
+  claim_id: string | null;
+  subject: string;
+  snippet: string;
+  quarantined: boolean;
+  created_at: Date;
+  seq: string;
+  author_role: string;
+  buyer_id: string;
+  buyer_name: string;
+  seller_id: string;
+  seller_name: string;
+}
+
+/** A message the user wrote as Sent lists it: to the other party, or to both parties when support wrote it. */
+export function toSentView(row: SentRow, userId: string): SentItemView {
+  const buyer = { id: row.buyer_id, name: row.buyer_name, role: 'buyer' as const };
+  const seller = { id: row.seller_id, name: row.seller_name, role: 'seller' as const };
+  const to = row.author_role === 'buyer' ? [seller] : row.author_role === 'seller' ? [buyer] : [buyer, seller];
+  return {
+    id: row.id,
+    kind: row.kind,
+    caseId: row.case_id,
+    claimId: row.claim_id ?? undefined,
+    subject: row.subject,
+    to: to.filter((party) => party.id !== userId),
+    snippet: row.snippet,
+    createdAt: row.created_at.toISOString(),
+    held: row.quarantined,
+  };
+}
+
+/**
+ * A page from the rows of a keyset query that asked for one row more than
+ * `limit`, in the order of `direction` (a page of newer rows comes oldest
+ * first and is turned round): its rows newest first, and the cursors to the
+ * older and the newer pages beside it. Coming from a cursor, there is a page
+ * on the side it came from; the extra row says whether there is one on the
+ * other side.
+ */
+export function pageOf<Row>(
+  rows: Row[],
+  limit: number,
+  direction: PageDirection,
+  fromCursor: boolean,
+  cursorOf: (row: Row, direction: PageDirection) => string,
+): { page: Row[]; nextCursor: string | null; prevCursor: string | null } {
+  const more = rows.length > limit;
+  const taken = rows.slice(0, limit);
+  const page = direction === 'older' ? taken : taken.reverse();
+  if (page.length === 0) return { page, nextCursor: null, prevCursor: null };
+  const first = page[0];
+  const last = page[page.length - 1];
+  const older = direction === 'older' ? more : fromCursor;
+  const newer = direction === 'newer' ? more : fromCursor;
+  return {
+    page,
+    nextCursor: older ? cursorOf(last, 'older') : null,
+    prevCursor: newer ? cursorOf(first, 'newer') : null,
+  };
+}
+
 /**
  * Each user's Message Center (docs/inbox.md): reading with filters and
  * full-text search, counts from one row, bulk actions that keep the counts
@@ -101,29 +174,54 @@ export class InboxService {
     private readonly broadcasts: BroadcastDelivery,
   ) {}
 
-  /** Newest first, keyset-paginated; with `q`, each item's snippet is the passage that matched. */
+  /** Newest first, keyset-paginated both ways; with `q`, each item's snippet is the passage that matched. */
   async list(caller: Caller, query: ListInboxQueryDto): Promise<InboxPageView> {
     await this.broadcasts.deliver(caller.id);
     const limit = query.limit ?? 50;
     const params: unknown[] = [];
     let where = filterSql(caller.id, query, query.in ?? 'inbox', params);
-    if (query.cursor) {
-      const { key, id } = decodeCursor(query.cursor);
-      where += ` AND ${itemsAfterSql(`$${params.push(new Date(key))}`, `$${params.push(id)}`)}`;
-    }
+    const cursor = query.cursor ? decodePageCursor(query.cursor, false) : undefined;
+    const direction = cursor?.direction ?? 'older';
+    if (cursor)
+      where += ` AND ${itemsBeyondSql(`$${params.push(new Date(cursor.at))}::timestamptz`, `$${params.push(cursor.seq)}`, direction)}`;
     const snippet = query.q !== undefined ? searchSnippetSql(`$${params.push(searchText(query.q))}`) : BODY_SNIPPET;
     const rows = await readOnPool<ItemRow>(
       this.db,
-      itemPageSql(where, snippet, `$${params.push(limit + 1)}`),
+      itemPageSql(where, snippet, `$${params.push(limit + 1)}`, direction),
       params,
       query.q === undefined ? 'once' : 'each-call',
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toItemView),
-      nextCursor: rows.length > limit ? encodeCursor(last.created_at.toISOString(), last.id) : null,
-    };
+    const { page, nextCursor, prevCursor } = pageOf(rows, limit, direction, cursor !== undefined, (row, to) =>
+      encodePageCursor({ at: row.created_at.toISOString(), seq: String(row.seq), direction: to }),
+    );
+    return { items: page.map(toItemView), nextCursor, prevCursor };
+  }
+
+  /**
+   * The Sent folder: the case and claim messages the caller wrote to others
+   * (not internal notes), newest first, keyset-paginated both ways, each with
+   * its conversation's subject, the other parties and whether it is held.
+   * It takes no filters: they are the filters of items that reached the caller.
+   */
+  async sent(caller: Caller, query: ListInboxQueryDto): Promise<SentPageView> {
+    const unsupported = SENT_UNFILTERED.find((name) => query[name] !== undefined);
+    if (unsupported) throw DomainError.invalid(unsupported, `${unsupported} does not apply to the Sent folder`);
+    const limit = query.limit ?? 50;
+    const cursor = query.cursor ? decodePageCursor(query.cursor, true) : undefined;
+    const direction = cursor?.direction ?? 'older';
+    const params: unknown[] = [caller.id, limit + 1];
+    const bound = cursor
+      ? {
+          at: `$${params.push(new Date(cursor.at))}::timestamptz`,
+          seq: `$${params.push(cursor.seq)}`,
+          kind: cursor.kind!,
+        }
+      : undefined;
+    const rows = await readOnPool<SentRow>(this.db, sentPageSql('$1', '$2', direction, bound), params);
+    const { page, nextCursor, prevCursor } = pageOf(rows, limit, direction, cursor !== undefined, (row, to) =>
+      encodePageCursor({ at: row.created_at.toISOString(), seq: String(row.seq), direction: to, kind: row.kind }),
+    );
+    return { items: page.map((row) => toSentView(row, caller.id)), nextCursor, prevCursor };
   }
 
   /** One of the caller's items with its whole body; anyone else's, or a hidden one, is not found. */
@@ -154,6 +252,8 @@ export class InboxService {
   async bulk(caller: Caller, action: 'read' | 'unread' | 'delete' | 'restore', dto: BulkDto): Promise<BulkResultView> {
     if ((dto.ids === undefined) === (dto.filter === undefined))
       throw DomainError.invalid('ids', 'give either ids or filter');
+    if (dto.filter?.in === 'sent')
+      throw DomainError.invalid('filter.in', 'Messages in Sent cannot be marked read or unread, deleted or restored');
     await this.broadcasts.deliver(caller.id);
     const now = await this.clock.now();
     const params: unknown[] = [];

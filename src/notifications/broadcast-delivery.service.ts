@@ -6,12 +6,42 @@ import { readOnPool } from '../common/database/prepared.js';
 import { transaction } from '../common/transaction.js';
 import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
 import {
+  AUDIENCE_SIZE,
+  BROADCAST_HISTORY,
   DELIVER_BROADCASTS,
   DELIVERY_POSITION,
   ENSURE_COUNTERS,
   LOCK_DELIVERY_POSITION,
   SET_DELIVERY_POSITION,
 } from './broadcasts.queries.js';
+
+/** A broadcast sent, as its history shows it. */
+export interface SentBroadcast {
+  id: string;
+  /** Its number: broadcasts are numbered in the order they were sent. */
+  seq: number;
+  category: 'promotions' | 'notices';
+  subject: string;
+  audience: 'all' | 'buyers' | 'sellers';
+  /** Users of the audience when it was sent. */
+  recipients: number;
+  /** Of those, how many have it in their Message Center so far. */
+  delivered: number;
+  sentBy: string | null;
+  sentAt: string;
+}
+
+interface HistoryRow {
+  id: string;
+  seq: string;
+  category: SentBroadcast['category'];
+  subject: string;
+  audience: SentBroadcast['audience'];
+  recipients: number;
+  delivered: number;
+  created_by: string | null;
+  created_at: Date;
+}
 
 /** How many users' positions an instance keeps before it starts over. */
 const MAX_KEPT = 100_000;
@@ -47,6 +77,32 @@ export class BroadcastDelivery implements OnModuleInit {
       },
       reset: () => this.forgetLatest(),
     });
+  }
+
+  /** How many a broadcast would reach if sent now, and how many of them by email (its preview). */
+  async audienceSize(
+    category: SentBroadcast['category'],
+    audience: SentBroadcast['audience'],
+  ): Promise<{ recipients: number; emails: number }> {
+    // Rarely run: unprepared, leaving the prepared-statement names to the hot paths.
+    const [size]: { recipients: number; emails: number }[] = await this.db.query(AUDIENCE_SIZE, [category, audience]);
+    return size;
+  }
+
+  /** Broadcasts sent, newest first: `limit` of them before number `before` (all the newest without it). */
+  async history(limit: number, before?: number): Promise<SentBroadcast[]> {
+    const rows: HistoryRow[] = await this.db.query(BROADCAST_HISTORY, [limit, before ?? null]);
+    return rows.map((row) => ({
+      id: row.id,
+      seq: Number(row.seq),
+      category: row.category,
+      subject: row.subject,
+      audience: row.audience,
+      recipients: row.recipients,
+      delivered: row.delivered,
+      sentBy: row.created_by,
+      sentAt: row.created_at.toISOString(),
+    }));
   }
 
   /** A broadcast was sent (told by this instance itself, before its NOTIFY arrives). */

@@ -29,6 +29,44 @@ const broadcastItemIdSql = (broadcastId: string, userId: string): string => {
   return `(substr(${hash}, 1, 12) || '8' || substr(${hash}, 14, 3) || substr('89ab', get_byte(decode(${hash}, 'hex'), 8) % 4 + 1, 1) || substr(${hash}, 18))::uuid`;
 };
 
+/**
+ * Who a broadcast of `category` to `audience` (placeholders) reaches, as
+ * `(id, wants_email)`: everyone in the audience who is not disabled; those
+ * who accept the category (notices always) get an email too.
+ */
+const audienceSql = (category: string, audience: string): string =>
+  `SELECT u.id, (${category} = 'notices' OR COALESCE(p.email, true)) AS wants_email
+    FROM users u LEFT JOIN email_preferences p ON p.user_id = u.id AND p.category = ${category}
+   WHERE u.disabled_at IS NULL AND ${inAudienceSql(audience, 'u.role::text')}`;
+
+/** How many a broadcast of category $1 to audience $2 would reach now, and how many of them by email: the preview before sending. */
+export const AUDIENCE_SIZE = `
+WITH audience AS (
+  ${audienceSql('$1', '$2')}
+)
+SELECT count(*)::int AS recipients, (count(*) FILTER (WHERE wants_email))::int AS emails FROM audience`;
+
+/**
+ * Broadcasts sent, newest first ($1 how many, $2 the number of the one
+ * before, or null for the newest): who sent each, and how many recipients
+ * have it in their Message Center so far (a user's counters row says how
+ * far that user is delivered; the others get it when they next look).
+ */
+export const BROADCAST_HISTORY = `
+WITH page AS (
+  SELECT id, seq, category, subject, audience, recipients, created_by, created_at FROM broadcasts
+   WHERE $2::bigint IS NULL OR seq < $2::bigint ORDER BY seq DESC LIMIT $1
+),
+delivered AS (
+  SELECT p.id, count(*)::int AS delivered
+    FROM page p
+    JOIN users u ON u.broadcast_seq_at_join < p.seq AND ${inAudienceSql('p.audience', 'u.role::text')}
+    JOIN inbox_counters c ON c.user_id = u.id AND c.broadcast_seq >= p.seq
+   GROUP BY p.id
+)
+SELECT p.id, p.seq, p.category, p.subject, p.audience, p.recipients, p.created_by, p.created_at, COALESCE(d.delivered, 0) AS delivered
+  FROM page p LEFT JOIN delivered d ON d.id = p.id ORDER BY p.seq DESC`;
+
 /** Broadcasts take turns: a table lock that readers do not wait for, so they commit in the order of their numbers. */
 export const LOCK_BROADCASTS = `LOCK TABLE broadcasts IN EXCLUSIVE MODE`;
 
@@ -47,9 +85,7 @@ export const SET_RECIPIENTS = `UPDATE broadcasts SET recipients = $2 WHERE id = 
  */
 export const BROADCAST_EMAILS = `
 WITH audience AS (
-  SELECT u.id, ($2 = 'notices' OR COALESCE(p.email, true)) AS wants_email
-    FROM users u LEFT JOIN email_preferences p ON p.user_id = u.id AND p.category = $2
-   WHERE u.disabled_at IS NULL AND ${inAudienceSql('$6', 'u.role::text')}
+  ${audienceSql('$2', '$6')}
 ),
 emailed AS (
   INSERT INTO outbox (kind, category, recipient_id, dedupe_key, payload, next_attempt_at, created_at)

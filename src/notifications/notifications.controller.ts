@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Public, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import {
@@ -39,18 +39,12 @@ export class NotificationsController {
   @Post('unsubscribe')
   @HttpCode(200)
   @ApiBody({ type: UnsubscribeBodyDto, description: 'RFC 8058: List-Unsubscribe=One-Click (form-encoded)' })
-  @ApiOkResponse({ description: 'Unsubscribed (also when already unsubscribed); no login, no redirect' })
+  @ApiOkResponse({
+    description:
+      'Unsubscribed (also when already unsubscribed); no login, no redirect. A GET on the same link shows a page asking to confirm (the portal).',
+  })
   unsubscribe(@Query('token') token: string | undefined): Promise<{ unsubscribed: true; category: string }> {
     return this.notifications.unsubscribe(token);
-  }
-
-  @Public()
-  @Get('unsubscribe')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'A confirmation page; changes nothing' })
-  confirm(@Query('token') token: string | undefined): Promise<string> {
-    return this.notifications.confirmationPage(token);
   }
 
   @Post('admin/broadcasts')

@@ -106,14 +106,10 @@ export class NotificationsService {
     return { unsubscribed: true, category: claim.category };
   }
 
-  /** What a GET on the link shows: the confirmation page, changing nothing. */
-  async confirmationPage(token: string | undefined): Promise<string> {
+  /** What an unsubscribe link would turn off, changing nothing (the page a GET on the link shows); a bad token is 400. */
+  async unsubscribeTarget(token: string | undefined): Promise<{ category: Category }> {
     const claim = this.claimOf(token, await this.clock.now());
-    const safeToken = encodeURIComponent(token!);
-    return `<!doctype html><html><head><meta charset="utf-8"><title>Unsubscribe</title></head><body>
-<h1>Unsubscribe from ${claim.category.replace('_', ' ')} email?</h1>
-<form method="post" action="/unsubscribe?token=${safeToken}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
-</body></html>`;
+    return { category: claim.category };
   }
 
   /**

@@ -150,7 +150,8 @@ describe('claim templates', () => {
       dueAt: '2026-04-01T00:00:00.000Z',
     });
     expect(email.text).toContain('Refund: $25.99, funded by the marketplace.');
-    expect(email.text).toContain('The seller may appeal until Wed, 01 Apr 2026 00:00:00 GMT.');
+    // Written to the seller, who may appeal a grant: "you", not "the seller"; the instant in UTC when no zone is given.
+    expect(email.text).toMatch(/\nYou may appeal until Wed,? 1 Apr 2026,? 00:00 UTC\./);
     expect(
       renderEmail({
         ...base,

@@ -32,6 +32,7 @@ interface Claimed {
   case_subject: string | null;
   message_body: string | null;
   item_id: string | null;
+  recipient_zone: string | null;
 }
 
 export interface DispatchResult {
@@ -145,6 +146,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
     const rendered = renderEmail({
       ...payloadContext(row.kind, payload, row.created_at),
       recipientName: row.recipient_name,
+      readerZone: row.recipient_zone,
       caseId: row.case_id,
       caseSubject: row.case_subject,
       caseUrl: row.case_id ? `${base}/app/cases/${row.case_id}` : null,

@@ -1,5 +1,6 @@
 import { replyWindowPolicyAt, type ReplyWindowPolicy } from '../../config/policies.js';
 import { formatMoney, type Money } from '../common/money.js';
+import { type CaseNoticeKind, NOTICE_CATEGORIES, type Recipient } from './categories.js';
 
 /**
  * One template per notice kind, each with a subject that says what happened,
@@ -33,18 +34,67 @@ export interface TemplateContext {
   /** An order event: the marketplace's order id and what happened. */
   orderRef?: string | null;
   orderEvent?: string | null;
+  /** Who appealed, for a `claim_appealed` notice. */
+  appealedBy?: string | null;
+  /** The reader's time zone (a seller's calendar), for the instants a notice names; UTC when unknown. */
+  readerZone?: string | null;
   /** The reply window the notice is about, for the days it names. */
   replyWindow: Pick<ReplyWindowPolicy, 'atRiskAfterBusinessDays' | 'lateAfterBusinessDays'>;
 }
 
 const words = (value: string | null | undefined) => (value ?? '').replace(/_/g, ' ');
 
+const INSTANT_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as a reader reads it: in the reader's time zone (a seller's
+ * calendar) with its abbreviation, in UTC when the reader's zone is not known.
+ */
+export function formatInstant(at: string | Date, zone?: string | null): string {
+  const timeZone = zone || 'UTC';
+  let format = INSTANT_FORMATS.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone,
+        timeZoneName: 'short',
+      });
+    } catch {
+      // A zone this runtime does not know: the instant in UTC is still right.
+      return formatInstant(at, 'UTC');
+    }
+    INSTANT_FORMATS.set(timeZone, format);
+  }
+  return format.format(new Date(at));
+}
+
+/**
+ * Who reads the notice: the role its payload names, or, for a kind only one
+ * recipient ever gets (and rows written before the payload named it), that one.
+ */
+function readerOf(c: TemplateContext): Recipient | null {
+  if (c.role === 'buyer' || c.role === 'seller' || c.role === 'agent') return c.role;
+  const recipients = Object.keys(NOTICE_CATEGORIES[c.kind as CaseNoticeKind] ?? {}) as Recipient[];
+  return recipients.length === 1 ? recipients[0] : null;
+}
+
+/** Each claim notice as its reader reads it: the buyer's claim is "your claim" to the buyer, "the claim" to the seller. */
 function claimParts(c: TemplateContext): Parts | null {
+  const reader = readerOf(c);
+  const seller = reader === 'seller';
   const claim = c.claimReason ? `your claim (${words(c.claimReason)})` : 'your claim';
   const theClaim = c.claimReason ? `the claim (${words(c.claimReason)})` : 'the claim';
-  const due = c.dueAt ? new Date(c.dueAt).toUTCString() : null;
+  const readersClaim = seller ? theClaim : claim;
+  const due = c.dueAt ? formatInstant(c.dueAt, c.readerZone) : null;
   const money = c.money ? formatMoney(c.money) : null;
-  const seller = c.role === 'seller';
+  const other = seller ? 'buyer' : 'seller';
   switch (c.kind) {
     case 'claim_filed':
       return seller
@@ -64,25 +114,25 @@ function claimParts(c: TemplateContext): Parts | null {
           };
     case 'claim_message':
       return {
-        subject: `New message on ${seller ? theClaim : claim}`,
-        lines: [`There is a new message on ${seller ? theClaim : claim}:`, c.messageExcerpt ?? ''],
+        subject: `New message on ${readersClaim}`,
+        lines: [`There is a new message on ${readersClaim}:`, c.messageExcerpt ?? ''],
       };
-    case 'claim_info_requested':
-      return c.infoFrom === c.role
-        ? {
-            subject: 'We need more information about a claim',
-            lines: [
-              `Our team needs more information about ${seller ? theClaim : claim}.`,
-              c.messageExcerpt ?? '',
-              due ? `Please answer by ${due}.` : '',
-            ],
-          }
-        : {
-            subject: `Our team asked the ${words(c.infoFrom) || 'other party'} for information`,
-            lines: [
-              `Our team asked the ${words(c.infoFrom) || 'other party'} for more information about ${seller ? theClaim : claim}.`,
-            ],
-          };
+    case 'claim_info_requested': {
+      if (c.infoFrom === reader)
+        return {
+          subject: 'We need more information about a claim',
+          lines: [
+            `Our team needs more information from you about ${readersClaim}.`,
+            c.messageExcerpt ?? '',
+            due ? `Please answer by ${due}.` : '',
+          ],
+        };
+      const asked = c.infoFrom === 'buyer' || c.infoFrom === 'seller' ? `the ${c.infoFrom}` : 'the other party';
+      return {
+        subject: `Our team asked ${asked} for information`,
+        lines: [`Our team asked ${asked} for more information about ${readersClaim}.`],
+      };
+    }
     case 'claim_no_seller_response':
       return c.outcome === 'granted'
         ? {
@@ -97,37 +147,53 @@ function claimParts(c: TemplateContext): Parts | null {
           };
     case 'claim_decided': {
       const granted = c.outcome === 'granted';
+      // The party the decision went against may appeal it: the seller a grant, the buyer a denial.
+      const appellant = granted ? 'seller' : 'buyer';
+      const funder = c.funding === 'marketplace' ? 'the marketplace' : seller ? 'you' : 'the seller';
       return {
         subject: `Decision on ${seller ? 'a claim' : 'your claim'}: ${granted ? 'granted' : 'denied'}`,
         lines: [
           `${seller ? 'The claim' : 'Your claim'} was ${granted ? 'granted' : 'denied'}.`,
-          granted && money
-            ? `Refund: ${money}, funded by ${c.funding === 'marketplace' ? 'the marketplace' : 'the seller'}.`
+          granted && money ? `Refund: ${money}, funded by ${funder}.` : '',
+          due
+            ? `${appellant === (seller ? 'seller' : 'buyer') ? 'You' : `The ${appellant}`} may appeal until ${due}.`
             : '',
-          due ? `The ${granted ? 'seller' : 'buyer'} may appeal until ${due}.` : '',
         ],
       };
     }
-    case 'claim_appealed':
+    case 'claim_appealed': {
+      const by = c.appealedBy === 'buyer' || c.appealedBy === 'seller' ? c.appealedBy : null;
+      if (by === null)
+        return {
+          subject: `${seller ? 'A claim' : 'Your claim'} was appealed`,
+          lines: [`The decision on ${readersClaim} was appealed; another agent will decide it.`],
+        };
+      const who = by === other ? `The ${other}` : 'You';
       return {
-        subject: `${seller ? 'A claim' : 'Your claim'} was appealed`,
-        lines: [`The decision on ${seller ? theClaim : claim} was appealed; another agent will decide it.`],
+        subject: `${who} appealed the decision on ${seller ? 'a claim' : 'your claim'}`,
+        lines: [`${who} appealed the decision on ${readersClaim}; another agent will decide it.`],
       };
+    }
     case 'claim_appeal_decided':
       return {
         subject: `Appeal decided: ${c.appealOutcome === 'reversed' ? 'the decision was reversed' : 'the decision stands'}`,
         lines: [
-          `The appeal on ${seller ? theClaim : claim} was decided: the decision was ${c.appealOutcome === 'reversed' ? 'reversed' : 'upheld'}${c.outcome ? `, so the claim is ${words(c.outcome)}` : ''}.`,
+          `The appeal on ${readersClaim} was decided: the decision was ${c.appealOutcome === 'reversed' ? 'reversed' : 'upheld'}${c.outcome ? `, so the claim is ${words(c.outcome)}` : ''}.`,
         ],
       };
     case 'claim_refunded_by_seller':
-      return {
-        subject: 'The seller refunded your order',
-        lines: [`The seller refunded ${money ?? 'your order'}, so ${seller ? theClaim : claim} is closed.`],
-      };
+      return seller
+        ? {
+            subject: `You refunded the buyer${money ? ` ${money}` : ''}`,
+            lines: [`A refund${money ? ` of ${money}` : ''} was issued to the buyer, so ${theClaim} is closed.`],
+          }
+        : {
+            subject: `The seller refunded your order${money ? ` ${money}` : ''}`,
+            lines: [`The seller refunded ${money ?? 'your order'}, so ${claim} is closed.`],
+          };
     case 'claim_withdrawn':
       return {
-        subject: 'A claim was withdrawn',
+        subject: seller ? 'A claim was withdrawn' : 'You withdrew your claim',
         lines: [
           `${seller ? 'The buyer withdrew the claim' : 'You withdrew your claim'}${c.claimReason ? ` (${words(c.claimReason)})` : ''}.`,
         ],
@@ -170,8 +236,10 @@ interface Parts {
 function parts(c: TemplateContext): Parts {
   const claim = claimParts(c);
   if (claim) return claim;
-  const about = c.caseSubject ? `“${headerSafe(c.caseSubject, 80)}”` : 'your case';
-  const since = c.thresholdAt ? ` (since ${new Date(c.thresholdAt).toUTCString()})` : '';
+  const reader = readerOf(c);
+  // The case is the buyer's own; to the seller and to an agent it is "the case".
+  const about = c.caseSubject ? `“${headerSafe(c.caseSubject, 80)}”` : reader === 'buyer' ? 'your case' : 'the case';
+  const since = c.thresholdAt ? ` (since ${formatInstant(c.thresholdAt, c.readerZone)})` : '';
   const atRisk = businessDays(c.replyWindow.atRiskAfterBusinessDays);
   const late = businessDays(c.replyWindow.lateAfterBusinessDays);
   switch (c.kind) {
@@ -183,7 +251,12 @@ function parts(c: TemplateContext): Parts {
     case 'new_message':
       return {
         subject: `New message about ${about}`,
-        lines: [`There is a new message in ${about}:`, c.messageExcerpt ?? ''],
+        lines: [`The ${reader === 'seller' ? 'buyer' : 'seller'} wrote in ${about}:`, c.messageExcerpt ?? ''],
+      };
+    case 'support_message':
+      return {
+        subject: `Customer service wrote about ${about}`,
+        lines: [`Our customer service team wrote in ${about}:`, c.messageExcerpt ?? ''],
       };
     case 'reply_window_at_risk':
       return {
@@ -194,7 +267,7 @@ function parts(c: TemplateContext): Parts {
         ],
       };
     case 'reply_window_late':
-      return c.role === 'buyer'
+      return reader === 'buyer'
         ? {
             subject: `The seller has not replied yet: ${about}`,
             lines: [
@@ -213,21 +286,21 @@ function parts(c: TemplateContext): Parts {
       return {
         subject: `Support is now handling ${about}`,
         lines: [
-          `${about} has been passed to our support team.`,
+          `${capitalised(about)} has been passed to our support team.`,
           'An agent will be in touch; you can keep writing in the case.',
         ],
       };
     case 'escalation_resolved':
       return {
         subject: `Support finished with ${about}`,
-        lines: [`Our support team has finished with ${about}${c.outcome ? ` (${c.outcome.replace(/_/g, ' ')})` : ''}.`],
+        lines: [`Our support team has finished with ${about}${c.outcome ? ` (${words(c.outcome)})` : ''}.`],
       };
     case 'escalation_assigned':
       return {
         subject: `An escalation was assigned to you: ${about}`,
         lines: [
           `You now hold the escalation of ${about}.`,
-          c.dueAt ? `First action due ${new Date(c.dueAt).toUTCString()}.` : '',
+          c.dueAt ? `First action due ${formatInstant(c.dueAt, c.readerZone)}.` : '',
         ],
       };
     case 'order_event': {
@@ -239,14 +312,19 @@ function parts(c: TemplateContext): Parts {
         return_received: `The seller received your return of ${order}`,
       };
       const subject = said[c.orderEvent ?? ''] ?? `Your ${order} was updated`;
-      return { subject, lines: [`${subject}${c.thresholdAt ? ` (${new Date(c.thresholdAt).toUTCString()})` : ''}.`] };
+      return {
+        subject,
+        lines: [`${subject}${c.thresholdAt ? ` (${formatInstant(c.thresholdAt, c.readerZone)})` : ''}.`],
+      };
     }
     case 'broadcast':
       return { subject: headerSafe(c.broadcastSubject ?? 'News from the marketplace'), lines: [c.broadcastBody ?? ''] };
     default:
-      return { subject: `An update on ${about}`, lines: ['There is an update on your case.'] };
+      return { subject: `An update on ${about}`, lines: [`There is an update on ${about}.`] };
   }
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 /** Money in a stored payload, only when it is what the API counts in (whole minor units of an ISO 4217 code), so a template can always format it. */
@@ -273,6 +351,7 @@ export function payloadContext(
     funding: text(payload.funding),
     appealOutcome: text(payload.appealOutcome),
     infoFrom: text(payload.infoFrom),
+    appealedBy: text(payload.by),
     orderRef: text(payload.externalId),
     orderEvent: text(payload.event),
     broadcastSubject: text(payload.subject),

@@ -8,12 +8,15 @@ import { AuthService } from '../auth/auth.service.js';
 import { UpdateEmailPreferencesDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { SellersService } from '../sellers/sellers.service.js';
+import { UpdateProfileDto } from '../users/users.dto.js';
+import { UsersService } from '../users/users.service.js';
 import { PortalPages } from './portal-pages.js';
 import { clearSessionCookie, cookieOptionsFor } from '../auth/browser-session.js';
 import { formDto, PortalController, redirectTo } from './portal.js';
+import { ProfilePage } from './views/profile.js';
 import { PerformancePage, SettingsPage } from './views/settings.js';
 
-/** Everyone's settings (email preferences, password) and the seller's performance. */
+/** Everyone's settings (email preferences, password) and profile (name, time zone), and the seller's performance. */
 @PortalController()
 @Controller('app')
 export class AccountPagesController {
@@ -22,8 +25,33 @@ export class AccountPagesController {
     private readonly notifications: NotificationsService,
     private readonly sellers: SellersService,
     private readonly auth: AuthService,
+    private readonly users: UsersService,
     private readonly config: AppConfig,
   ) {}
+
+  @Get('profile')
+  async profile(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [ctx, user] = await Promise.all([
+      this.pages.context(caller, 'settings', request),
+      this.users.findView(caller.id),
+    ]);
+    return ProfilePage({ ctx, user });
+  }
+
+  /** The same change as `PUT /me`; "Not chosen" (an empty choice) clears the time zone. */
+  @Post('profile')
+  async updateProfile(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const timeZone = form.timeZone === '' ? null : form.timeZone;
+    await this.users.updateProfile(
+      caller,
+      await formDto(UpdateProfileDto, { displayName: form.displayName, timeZone }),
+    );
+    redirectTo(reply, '/app/profile', 'Profile saved');
+  }
 
   @Get('settings')
   async settings(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {

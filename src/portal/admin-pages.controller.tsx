@@ -7,10 +7,13 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { ClosureDto } from '../calendar/calendar.dto.js';
 import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
 import { toSegmentViews } from '../calendar/calendar.mappers.js';
+import { FIRST_YEAR, LAST_YEAR } from '../calendar/holiday-source.js';
+import { instantOfLocal, localInputValue } from '../calendar/local-time.js';
 import { ClockAdminService } from '../clock/clock-admin.service.js';
 import { AdvanceClockDto } from '../clock/clock.dto.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { BroadcastDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { CreateUserDto } from '../users/users.dto.js';
@@ -20,8 +23,20 @@ import type { Role } from '../users/user.entity.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { PortalPages } from './portal-pages.js';
 import { field, formDto, PortalController, redirectTo } from './portal.js';
-import { AuditPage, BroadcastsPage, CalendarsPage, ClockPage, DeliveriesPage, UsersPage } from './views/admin.js';
-import type { Preview } from './views/admin.js';
+import {
+  AuditPage,
+  BroadcastPreviewPage,
+  BroadcastsPage,
+  CalendarsPage,
+  ClockPage,
+  DeliveriesPage,
+  UsersPage,
+} from './views/admin.js';
+import type { BroadcastDraft, Preview } from './views/admin.js';
+import type { PageContext } from './views/layout.js';
+
+/** Broadcasts on a page of the history. */
+const HISTORY_PAGE = 20;
 
 /** The administrator's pages: users, calendars with closures and a deadline preview, broadcasts, failed deliveries, the audit log, the simulated clock. */
 @PortalController()
@@ -33,6 +48,7 @@ export class AdminPagesController {
     private readonly users: UsersService,
     private readonly calendars: CalendarAdminService,
     private readonly notifications: NotificationsService,
+    private readonly broadcasts: BroadcastDelivery,
     private readonly webhooks: WebhooksService,
     private readonly audit: AuditService,
     @Optional() private readonly clock?: ClockAdminService,
@@ -96,22 +112,32 @@ export class AdminPagesController {
     let preview: Preview | undefined;
     const start = field(query, 'start');
     if (start !== undefined) {
-      const at = new Date(/Z|[+-]\d\d:\d\d$/.test(start) ? start : `${start}Z`);
+      // A time the form sends is on the calendar's wall clock; one with an offset (a link, a script) is an instant.
+      const at = /(Z|[+-]\d\d:\d\d)$/.test(start) ? new Date(start) : instantOfLocal(start, calendar.timeZone);
       const days = Number(field(query, 'days') ?? '2');
-      if (Number.isNaN(at.getTime())) throw DomainError.invalid('start', 'start must be a date and time');
+      const year = at?.getUTCFullYear() ?? NaN;
+      if (at === undefined || Number.isNaN(year) || year < FIRST_YEAR || year > LAST_YEAR)
+        throw DomainError.invalid('start', `start must be a date and time in ${calendar.timeZone}`);
       if (!Number.isInteger(days) || days < 1 || days > 30)
         throw DomainError.invalid('days', 'days must be a whole number from 1 to 30');
       // The calendar's own engine, closures included: the preview is what a case opened then would get.
       const { engine } = await this.calendars.current(calendar.id, caller);
       const deadline = engine.addBusinessDays(at, days);
       const skipped = toSegmentViews(engine.explain(at, deadline)).filter((segment) => !segment.counted);
-      preview = { start: at.toISOString(), days, deadline: deadline.toISOString(), skipped };
+      preview = {
+        start: at.toISOString(),
+        local: localInputValue(at, calendar.timeZone),
+        days,
+        deadline: deadline.toISOString(),
+        skipped,
+      };
     }
     const [ctx, sellers] = await Promise.all([
       this.pages.context(caller, 'calendars', request),
       this.users.list('seller', 500),
     ]);
-    return CalendarsPage({ ctx, calendar, sellers, selected, preview });
+    const localNow = localInputValue(ctx.now, calendar.timeZone);
+    return CalendarsPage({ ctx, calendar, sellers, selected, preview, localNow });
   }
 
   @Post('calendars/:id/closures')
@@ -143,24 +169,67 @@ export class AdminPagesController {
   }
 
   @Get('broadcasts')
-  async broadcastsPage(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    return BroadcastsPage({ ctx: await this.pages.context(caller, 'broadcasts', request) });
+  async broadcastsPage(
+    @Query('before') before: unknown,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const ctx = await this.pages.context(caller, 'broadcasts', request);
+    return this.composePage(ctx, typeof before === 'string' && /^\d{1,15}$/.test(before) ? Number(before) : undefined);
   }
 
+  /** A broadcast is not sent from its form: first how it will look and how many it reaches (BroadcastPreviewPage). */
   @Post('broadcasts')
+  async previewBroadcast(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const dto = await broadcastOf(form);
+    const [ctx, size] = await Promise.all([
+      this.pages.context(caller, 'broadcasts', request),
+      this.broadcasts.audienceSize(dto.category, dto.audience),
+    ]);
+    return BroadcastPreviewPage({ ctx, draft: dto, ...size });
+  }
+
+  /** Back from the preview to the form, with what was written. */
+  @Post('broadcasts/edit')
+  async editBroadcast(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const text = (name: string) => (typeof form[name] === 'string' ? form[name] : '');
+    const draft: BroadcastDraft = {
+      category: text('category'),
+      audience: text('audience'),
+      subject: text('subject').slice(0, 200),
+      body: text('body').slice(0, 20_000),
+    };
+    return this.composePage(await this.pages.context(caller, 'broadcasts', request), undefined, draft);
+  }
+
+  @Post('broadcasts/send')
   async broadcast(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const dto = await formDto(BroadcastDto, {
-      category: form.category,
-      audience: form.audience,
-      subject: form.subject,
-      body: form.body,
-    });
-    const sent = await this.notifications.broadcast(caller, dto);
-    redirectTo(reply, '/app/admin/broadcasts', `Sent to ${sent.recipients} people, ${sent.emails} by email`);
+    const sent = await this.notifications.broadcast(caller, await broadcastOf(form));
+    redirectTo(
+      reply,
+      '/app/admin/broadcasts',
+      `Sent to ${sent.recipients === 1 ? '1 person' : `${sent.recipients} people`}, ${sent.emails} by email`,
+    );
+  }
+
+  private async composePage(ctx: PageContext, before?: number, draft?: BroadcastDraft): Promise<string> {
+    const history = await this.broadcasts.history(HISTORY_PAGE + 1, before);
+    const shown = history.slice(0, HISTORY_PAGE);
+    const names = await this.pages.names(shown.map((sent) => sent.sentBy));
+    const olderThan = history.length > HISTORY_PAGE ? shown[shown.length - 1].seq : undefined;
+    return BroadcastsPage({ ctx, history: shown, names, olderThan, draft });
   }
 
   @Get('deliveries')
@@ -203,12 +272,22 @@ export class AdminPagesController {
   ): Promise<string> {
     const dto = await formDto(AuditQueryDto, {
       action: field(query, 'action'),
+      subjectType: field(query, 'subjectType'),
+      actorId: field(query, 'actorId'),
       cursor: field(query, 'cursor'),
       limit: 50,
     });
-    const [ctx, page] = await Promise.all([this.pages.context(caller, 'audit', request), this.audit.list(dto)]);
-    const names = await this.pages.names(page.items.map((entry) => entry.actorId));
-    return AuditPage({ ctx, page, names, action: dto.action });
+    const [ctx, page, actorIds] = await Promise.all([
+      this.pages.context(caller, 'audit', request),
+      this.audit.browse(dto, field(query, 'newer')),
+      this.audit.actors(),
+    ]);
+    const names = await this.pages.names(actorIds);
+    const actors = actorIds
+      .map((id) => ({ id, name: names.get(id) ?? id }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    const { action, subjectType, actorId } = dto;
+    return AuditPage({ ctx, page, filters: { action, subjectType, actorId }, actors });
   }
 
   @Get('clock')
@@ -228,6 +307,10 @@ export class AdminPagesController {
     redirectTo(reply, '/app/admin/clock', 'The clock moved forward');
   }
 }
+
+/** A broadcast form's fields, checked by the API's DTO. */
+const broadcastOf = (form: Record<string, unknown>): Promise<BroadcastDto> =>
+  formDto(BroadcastDto, { category: form.category, audience: form.audience, subject: form.subject, body: form.body });
 
 const calendarPage = (key: unknown): string =>
   typeof key === 'string' && (key === 'marketplace' || isUuid(key))

@@ -16,7 +16,7 @@ import { ListEscalationsQueryDto } from '../support/support.dto.js';
 import { SupportQueueService } from '../support/support-queue.service.js';
 import { escalationAllowedActions } from '../support/escalation-actions.js';
 import { PortalPages } from './portal-pages.js';
-import { field, formDto, messageFields, PortalController, redirectTo } from './portal.js';
+import { field, formDto, HELD_NOTICE, messageFields, PortalController, redirectTo } from './portal.js';
 import { CaseListPage, CasePage, NewCasePage, Why } from './views/cases.js';
 
 const CASE_ACTIONS = {
@@ -72,7 +72,9 @@ export class CasePagesController {
   ): Promise<string> {
     const dto = await formDto(ListCasesQueryDto, {
       status: field(query, 'status'),
+      q: field(query, 'q'),
       cursor: field(query, 'cursor'),
+      before: field(query, 'before'),
       limit: 25,
     });
     const [ctx, page] = await Promise.all([
@@ -86,7 +88,16 @@ export class CasePagesController {
         : caller.role === 'buyer'
           ? 'Your conversations with sellers'
           : 'Cases';
-    return CaseListPage({ ctx, page, names, status: dto.status, title, section, base: `/app/${section}` });
+    return CaseListPage({
+      ctx,
+      page,
+      names,
+      status: dto.status,
+      q: dto.q || undefined,
+      title,
+      section,
+      base: `/app/${section}`,
+    });
   }
 
   @Get('cases/new')
@@ -136,18 +147,19 @@ export class CasePagesController {
       this.queries.sla(caller, id),
       this.queries.messages(caller, id),
     ]);
-    const [names, escalations, fileClaimHref] = await Promise.all([
+    const [names, escalations, fileClaimHref, order] = await Promise.all([
       this.pages.names([view.buyerId, view.sellerId, ...messages.map((message) => message.authorId)]),
       canSeeEscalation(caller)
         ? this.support.list(await formDto(ListEscalationsQueryDto, { caseId: view.id, limit: 20 }))
         : undefined,
       this.fileClaimHref(caller, view),
+      view.orderId ? this.orders.view(view.orderId, caller) : undefined,
     ]);
     const items = escalations?.items.map((item) => ({
       ...item,
       allowedActions: escalationAllowedActions(item, caller),
     }));
-    return CasePage({ ctx, view, sla, messages, names, fileClaimHref, escalations: items });
+    return CasePage({ ctx, view, sla, messages, names, order, fileClaimHref, escalations: items });
   }
 
   /**
@@ -179,7 +191,8 @@ export class CasePagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const fields = messageFields(form);
-    await this.cases.postMessage(caller, id, await formDto(PostMessageDto, fields), uploads);
+    const message = await this.cases.postMessage(caller, id, await formDto(PostMessageDto, fields), uploads);
+    if (message.quarantined) return redirectTo(reply, `/app/cases/${id}#message-${message.id}`, HELD_NOTICE);
     redirectTo(reply, `/app/cases/${id}`, fields.internal ? 'Internal note added' : 'Sent');
   }
 

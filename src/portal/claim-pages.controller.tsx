@@ -7,6 +7,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { ClaimQueriesService } from '../claims/claim-queries.service.js';
 import {
   BodyDto,
+  BuyerOrdersQueryDto,
   ClaimMessageDto,
   DecideAppealDto,
   DecideDto,
@@ -21,9 +22,12 @@ import { isUuid } from '../common/ids.js';
 import { parseMoney } from '../common/money.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { PortalPages } from './portal-pages.js';
-import { field, formDto, messageFields, PortalController, redirectTo } from './portal.js';
+import { field, formDto, HELD_NOTICE, messageFields, PortalController, redirectTo } from './portal.js';
 import { ClaimListPage, ClaimPage, NewClaimPage } from './views/claims.js';
 import { OrdersPage } from './views/orders.js';
+
+/** Orders on one page of the orders page. */
+const ORDERS_PER_PAGE = 10;
 
 type Step = (claims: ClaimsService, caller: Caller, id: string, form: Record<string, unknown>) => Promise<unknown>;
 
@@ -79,19 +83,33 @@ export class ClaimPagesController {
 
   @Get('orders')
   @Roles('buyer')
-  async ordersPage(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const recent = await this.orders.recentOfBuyer(caller.id, 30);
-    const [ctx, names, eligibility] = await Promise.all([
+  async ordersPage(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const dto = await formDto(BuyerOrdersQueryDto, {
+      q: field(query, 'q'),
+      after: field(query, 'after'),
+      before: field(query, 'before'),
+    });
+    const page = await this.queries.buyerOrders(caller, dto, ORDERS_PER_PAGE);
+    const [ctx, shown, eligibility] = await Promise.all([
       this.pages.context(caller, 'orders', request),
-      this.pages.names(recent.map((order) => order.sellerId)),
+      Promise.all(page.orderIds.map((id) => this.orders.view(id, caller))),
       // One query for every order's eligibility, however many orders the page shows.
-      this.claims.eligibilityForOrders(
-        caller,
-        recent.map((order) => order.id),
-      ),
+      this.claims.eligibilityForOrders(caller, page.orderIds),
     ]);
+    const names = await this.pages.names(shown.map((order) => order.sellerId));
     const byOrder = new Map(eligibility.map((view) => [view.orderId, view]));
-    return OrdersPage({ ctx, names, orders: recent.map((order) => ({ order, eligibility: byOrder.get(order.id)! })) });
+    return OrdersPage({
+      ctx,
+      names,
+      search: dto.q?.trim() || undefined,
+      older: page.older,
+      newer: page.newer,
+      orders: shown.map((order) => ({ order, eligibility: byOrder.get(order.id)! })),
+    });
   }
 
   @Get('claims')
@@ -167,6 +185,7 @@ export class ClaimPagesController {
       claim.buyerId,
       claim.sellerId,
       ...messages.map((message) => message.authorId),
+      ...events.map((event) => event.actorId),
     ]);
     return ClaimPage({ ctx, claim, messages, events, names });
   }
@@ -180,7 +199,8 @@ export class ClaimPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const fields = messageFields(form);
-    await this.claims.postMessage(caller, id, await formDto(ClaimMessageDto, fields), uploads);
+    const message = await this.claims.postMessage(caller, id, await formDto(ClaimMessageDto, fields), uploads);
+    if (message.quarantined) return redirectTo(reply, `/app/claims/${id}#message-${message.id}`, HELD_NOTICE);
     redirectTo(reply, `/app/claims/${id}`, fields.internal ? 'Internal note added' : 'Sent');
   }
 

@@ -11,10 +11,12 @@ import { InboxStreamService } from '../inbox/inbox-stream.service.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { PortalPages } from './portal-pages.js';
 import { field, formDto, PortalController, redirectTo } from './portal.js';
-import { InboxPage, ItemList, ItemPage } from './views/inbox.js';
+import { InboxPage, ItemList, ItemPage, SentPage } from './views/inbox.js';
 import type { InboxFilters } from './views/inbox.js';
 import { UnreadBadge } from './views/layout.js';
 
+/** Messages on a Message Center page. */
+const PAGE_SIZE = 25;
 const BULK_ACTIONS = ['read', 'unread', 'delete', 'restore'] as const;
 type BulkAction = (typeof BULK_ACTIONS)[number];
 const DONE: Record<BulkAction, string> = {
@@ -55,23 +57,29 @@ export class InboxPagesController {
     @Req() request: FastifyRequest,
   ): Promise<string> {
     const filters = await filtersOf(query);
+    const dto = await formDto(ListInboxQueryDto, { ...filters, cursor: field(query, 'cursor'), limit: PAGE_SIZE });
+    if (filters.in === 'sent') {
+      const [ctx, page, counts] = await Promise.all([
+        this.pages.context(caller, 'inbox', request),
+        this.inbox.sent(caller, dto),
+        this.inbox.counts(caller),
+      ]);
+      return SentPage({ ctx, page, counts });
+    }
     const [ctx, page, counts] = await Promise.all([
       this.pages.context(caller, 'inbox', request),
-      this.inbox.list(
-        caller,
-        await formDto(ListInboxQueryDto, { ...filters, cursor: field(query, 'cursor'), limit: 25 }),
-      ),
+      this.inbox.list(caller, dto),
       this.inbox.counts(caller),
     ]);
     return InboxPage({ ctx, filters, page, counts });
   }
 
-  /** The list alone, re-fetched when the live stream says an item arrived. */
+  /** The first page of the list alone, re-fetched when the live stream says an item arrived. */
   @Get('inbox/items')
   async items(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller): Promise<string> {
     const filters = await filtersOf(query);
-    const page = await this.inbox.list(caller, await formDto(ListInboxQueryDto, { ...filters, limit: 25 }));
-    return ItemList({ items: page.items, trash: filters.in === 'trash' });
+    const page = await this.inbox.list(caller, await formDto(ListInboxQueryDto, { ...filters, limit: PAGE_SIZE }));
+    return ItemList({ items: page.items, filters });
   }
 
   @Get('inbox/badge')

@@ -17,6 +17,7 @@ import {
   loginCsrfCookieName,
   loginCsrfHolds,
   newLoginCsrf,
+  PAGE_FIELD,
   safeNext,
   setLoginCsrfCookie,
   setSessionCookie,
@@ -186,6 +187,7 @@ function LoginPage(props: {
         <form method="post" action="/app/login">
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="next" value={props.next} />
+          <input type="hidden" name={PAGE_FIELD} value={`/app/login?next=${encodeURIComponent(props.next)}`} />
           <label for="email">Email</label>
           <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} />
           <label for="password">Password</label>

@@ -26,7 +26,7 @@ export class PortalPages {
     const now = await this.clock.now();
     const notice = request?.flash;
     if (!caller) return { now, simulatedClock: this.simulatedClock, section, notice };
-    const [names, counts] = await Promise.all([this.names([caller.id]), this.inbox.counts(caller)]);
+    const [person, counts] = await Promise.all([this.users.viewerOf(caller.id), this.inbox.counts(caller)]);
     return {
       now,
       simulatedClock: this.simulatedClock,
@@ -35,9 +35,11 @@ export class PortalPages {
       viewer: {
         id: caller.id,
         role: caller.role,
-        displayName: names.get(caller.id) ?? '',
+        displayName: person?.displayName ?? '',
+        timeZone: person?.timeZone ?? undefined,
         csrf: csrfTokenOf(this.config.jwtSecret, caller.tokenId ?? ''),
         unread: counts.unread.total,
+        page: request ? pageOf(request) : undefined,
       },
     };
   }
@@ -45,5 +47,22 @@ export class PortalPages {
   /** Display names of users, for showing who is who. */
   names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
     return this.users.displayNames(ids);
+  }
+}
+
+/**
+ * The page a request shows: its own address, or for a part of a page that
+ * htmx fetched (a list refreshed in place) the address of the page around it.
+ */
+function pageOf(request: FastifyRequest): string | undefined {
+  const partial = request.headers['hx-request'] === 'true' && request.headers['hx-boosted'] !== 'true';
+  if (!partial) return request.url;
+  const current = request.headers['hx-current-url'];
+  if (typeof current !== 'string') return undefined;
+  try {
+    const url = new URL(current);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return undefined;
   }
 }

@@ -5,8 +5,22 @@ import { DomainError } from '../common/domain-error.js';
 import { toProblem } from '../common/problem.filter.js';
 import type { Problem } from '../common/problem.filter.js';
 import { PortalPages } from './portal-pages.js';
+import { fieldLabel, humanFieldMessage, refusedFormPage } from './refused-form.js';
 import { Layout } from './views/layout.js';
 import type { PageContext } from './views/layout.js';
+
+/** Refusals a person can act on in the form itself: what they typed, a conflict with the current state, a size, a limit. */
+const REFUSALS = new Set([400, 409, 413, 422, 429]);
+
+/** A limit's refusal in words: what was limited, and when to try again, in minutes once it is more than a minute. */
+export function tryAgainIn(detail: string | undefined, seconds: number): string {
+  const what = (detail ?? 'Too many attempts').replace(/[;,.]?\s*try again in \d+ seconds?\.?$/i, '');
+  const wait =
+    seconds <= 60
+      ? `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
+      : `${Math.ceil(seconds / 60)} ${Math.ceil(seconds / 60) === 1 ? 'minute' : 'minutes'}`;
+  return `${what}. Please try again in ${wait}.`;
+}
 
 const TITLES: Record<number, string> = {
   400: 'Please check what you entered',
@@ -42,11 +56,28 @@ export class PortalFilter implements ExceptionFilter {
       if (htmx) return void reply.status(200).header('HX-Redirect', login).send();
       return void reply.status(303).header('Location', login).send();
     }
-    const { body, retryAfterSeconds } = toProblem(exception, this.logger);
+    const { body: problem, retryAfterSeconds } = toProblem(exception, this.logger);
+    const body =
+      retryAfterSeconds === undefined ? problem : { ...problem, detail: tryAgainIn(problem.detail, retryAfterSeconds) };
     if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(retryAfterSeconds));
     reply.status(body.status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
+    if (REFUSALS.has(body.status)) {
+      // A refused form: its page again, with what was typed and each error beside its field.
+      const page = await refusedFormPage(request, reply, body).catch((error: unknown) => {
+        this.logger.warn(`The page of a refused form could not be shown: ${String(error)}`);
+        return undefined;
+      });
+      if (page !== undefined) {
+        if (htmx) reply.header('HX-Retarget', 'body').header('HX-Reswap', 'innerHTML').header('HX-Push-Url', 'false');
+        return void reply.send(page);
+      }
+    }
+    if (htmx && request.method === 'GET' && request.headers['hx-boosted'] !== 'true') {
+      // A part of a page refreshed in place (a list, the unread badge): a failure leaves the page as it is.
+      return void reply.header('HX-Reswap', 'none').send(await ErrorNotice({ problem: body }));
+    }
     if (htmx && request.method !== 'GET') {
-      // A form sent in place: the message goes where notices go, and the form keeps what was typed.
+      // A form whose page is gone: the message goes where notices go, and the form keeps what was typed.
       return void reply
         .header('HX-Retarget', '#flash')
         .header('HX-Reswap', 'innerHTML')
@@ -62,15 +93,18 @@ export class PortalFilter implements ExceptionFilter {
   }
 }
 
+/** Why a change was refused: the field errors in words for people, or the reason when no field is at fault; said once. */
 function ErrorNotice(props: { problem: Problem }): JSX.Element {
   const { problem } = props;
+  const errors = problem.errors ?? [];
   return (
     <div class="error" role="alert">
-      <p safe>{problem.detail}</p>
-      {!!problem.errors && (
+      {errors.length === 0 ? (
+        <p safe>{problem.detail}</p>
+      ) : (
         <ul>
-          {problem.errors.map((error) => (
-            <li safe>{`${error.field}: ${error.message}`}</li>
+          {errors.map((error) => (
+            <li safe>{`${fieldLabel(error.field)}: ${humanFieldMessage(error.field, error.message)}`}</li>
           ))}
         </ul>
       )}

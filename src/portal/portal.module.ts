@@ -20,6 +20,8 @@ import { InboxPagesController } from './inbox-pages.controller.js';
 import { PortalAssetsController, PortalAuthController } from './portal-auth.controller.js';
 import { PortalPages } from './portal-pages.js';
 import { PortalFilter } from './portal.filter.js';
+import { UnsubscribePagesController } from './unsubscribe-pages.controller.js';
+import { PortalNotFoundController } from './not-found.js';
 
 /**
  * The portal: server-rendered pages for people under /app, calling the same
@@ -49,6 +51,8 @@ import { PortalFilter } from './portal.filter.js';
     SupportPagesController,
     AccountPagesController,
     AdminPagesController,
+    UnsubscribePagesController,
+    PortalNotFoundController,
   ],
   providers: [PortalPages, PortalFilter],
 })

@@ -56,6 +56,10 @@ export const field = (form: Record<string, unknown>, name: string): string | und
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 };
 
+/** The notice after sending a message the content policy held: not "Sent", and where to look. */
+export const HELD_NOTICE =
+  'Held for review: the other party does not see this message yet. See below for what to change.';
+
 /** Where a page goes after a change (303, so a reload never repeats it), with a one-off notice for the next page. */
 export function redirectTo(reply: FastifyReply, path: string, notice?: string): void {
   if (notice) setFlash(reply, notice);

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CaseQueriesService } from '../cases/case-queries.service.js';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { DecideReportDto, ReportsQueryDto } from '../inbox/inbox.dto.js';
 import { InboxReportsService } from '../inbox/inbox-reports.service.js';
 import { AssignDto, ListEscalationsQueryDto, ResolveEscalationDto } from '../support/support.dto.js';
+import { SupportContextService } from '../support/support-context.service.js';
 import { SupportQueueService } from '../support/support-queue.service.js';
 import { escalationAllowedActions } from '../support/escalation-actions.js';
 import { PortalPages } from './portal-pages.js';
@@ -22,7 +22,7 @@ export class SupportPagesController {
     private readonly pages: PortalPages,
     private readonly queue: SupportQueueService,
     private readonly reports: InboxReportsService,
-    private readonly cases: CaseQueriesService,
+    private readonly context: SupportContextService,
   ) {}
 
   @Get('queue')
@@ -40,13 +40,16 @@ export class SupportPagesController {
       limit: 50,
     });
     const [ctx, page] = await Promise.all([this.pages.context(caller, 'queue', request), this.queue.list(dto)]);
-    const caseIds = page.items.map((item) => item.caseId).filter((id): id is string => id !== null);
-    const [subjects, names] = await Promise.all([
-      this.cases.subjects(caseIds),
-      this.pages.names(page.items.map((item) => item.assigneeId)),
+    const about = await this.context.escalations(
+      caller,
+      page.items.map((item) => item.id),
+    );
+    const names = await this.pages.names([
+      ...page.items.map((item) => item.assigneeId),
+      ...[...about.values()].flatMap((row) => [row.buyerId, row.sellerId]),
     ]);
     const items = page.items.map((item) => ({ ...item, allowedActions: escalationAllowedActions(item, caller) }));
-    return QueuePage({ ctx, tab, page: { items, nextCursor: page.nextCursor }, subjects, names });
+    return QueuePage({ ctx, tab, page: { items, nextCursor: page.nextCursor }, about, names });
   }
 
   @Post('escalations/:id/assign')
@@ -99,7 +102,19 @@ export class SupportPagesController {
       this.pages.context(caller, 'reports', request),
       this.reports.list(status),
     ]);
-    return ReportsPage({ ctx, reports, status });
+    const [about, names] = await Promise.all([
+      this.context.reports(
+        caller,
+        reports.map((report) => report.id),
+      ),
+      this.pages.names(reports.flatMap((report) => [report.senderId, report.reporterId])),
+    ]);
+    return ReportsPage({
+      ctx,
+      reports: reports.map((report) => ({ ...report, about: about.get(report.id) })),
+      status,
+      names,
+    });
   }
 
   @Post('reports/:id/:decision')

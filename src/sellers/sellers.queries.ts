@@ -5,7 +5,10 @@ export const RESPONSE_BUCKET_HOURS = [1, 4, 8, 24, 48] as const;
  * "Seller performance" (docs/domain.md), in SQL over the stored facts (messages,
  * reply cycles with their business-time response, escalations, flags), for
  * 7, 30 and 90 days in one statement ($4: the distribution's bucket starts, in minutes). A buyer message counts in the window it
- * was sent in, a cycle in the window it opened in, whenever the answer came.
+ * was sent in, a cycle (and the flag and escalations raised on it) in the window it opened in, whenever the answer came, so
+ * the figures of one window agree: every decided cycle is exactly one of on time, answered late or missed
+ * (past its deadline with no answer: still open, or closed by a resolution, support or a claim), and a flag
+ * is raised on a cycle the sweep found past its deadline unanswered (answered late or missed since).
  */
 export const PERFORMANCE = `
 WITH windows AS (SELECT d AS days, $2::timestamptz - make_interval(days => d) AS since FROM unnest($3::int[]) d),
@@ -24,23 +27,31 @@ cycles AS (
   SELECT y.opened_at, y.response_business_minutes,
          (y.outcome = 'answered' AND y.closed_at < y.due_at) AS on_time,
          (y.outcome = 'answered' AND y.closed_at >= y.due_at) AS late_reply,
-         ((y.closed_at IS NULL AND y.due_at <= $2) OR (y.outcome IN ('answered', 'resolved', 'handled_by_support', 'claim_filed') AND y.closed_at >= y.due_at)) AS late
+         ((y.closed_at IS NULL AND y.due_at <= $2) OR (y.outcome IN ('resolved', 'handled_by_support', 'claim_filed', 'no_response_needed') AND y.closed_at >= y.due_at)) AS missed
     FROM reply_cycles y JOIN seller_cases c ON c.id = y.case_id
+   -- "No response needed" takes a cycle out of the metrics, unless the seller had already been flagged for it: a flag stands.
    WHERE y.outcome IS DISTINCT FROM 'no_response_needed'
+      OR EXISTS (SELECT 1 FROM seller_flags f WHERE f.cycle_id = y.id)
+),
+flagged_cycles AS (
+  SELECT y.opened_at FROM seller_flags f JOIN reply_cycles y ON y.id = f.cycle_id
+   WHERE f.seller_id = $1
 )
 SELECT w.days, w.since,
        (SELECT count(*) FROM buyer_messages b WHERE b.created_at >= w.since)::int AS buyer_messages,
        (SELECT count(*) FROM buyer_messages b WHERE b.created_at >= w.since AND b.within_24h)::int AS answered_within_24h,
-       (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND (y.on_time OR y.late))::int AS reply_cycles,
+       (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND (y.on_time OR y.late_reply OR y.missed))::int AS reply_cycles,
        (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND y.on_time)::int AS on_time,
        (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND y.late_reply)::int AS late_replies,
+       (SELECT count(*) FROM cycles y WHERE y.opened_at >= w.since AND y.missed)::int AS missed_replies,
        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y.response_business_minutes) / 60 FROM cycles y WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL) AS median_hours,
        (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY y.response_business_minutes) / 60 FROM cycles y WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL) AS p90_hours,
        (SELECT array_agg(COALESCE(h.n, 0) ORDER BY b.i) FROM generate_series(0, ${RESPONSE_BUCKET_HOURS.length}) b(i)
           LEFT JOIN (SELECT width_bucket(y.response_business_minutes, $4::int[]) AS i, count(*)::int AS n FROM cycles y
                       WHERE y.opened_at >= w.since AND y.response_business_minutes IS NOT NULL GROUP BY 1) h ON h.i = b.i) AS distribution,
-       (SELECT count(*) FROM escalations e JOIN seller_cases c ON c.id = e.case_id WHERE e.reason IN ('missed_reply_window', 'buyer_request') AND e.created_at >= w.since)::int AS escalations,
-       (SELECT count(*) FROM seller_flags f WHERE f.seller_id = $1 AND f.created_at >= w.since)::int AS flags
+       (SELECT count(*) FROM escalations e JOIN seller_cases c ON c.id = e.case_id LEFT JOIN reply_cycles y ON y.id = e.cycle_id
+         WHERE e.reason IN ('missed_reply_window', 'buyer_request') AND COALESCE(y.opened_at, e.created_at) >= w.since)::int AS escalations,
+       (SELECT count(*) FROM flagged_cycles f WHERE f.opened_at >= w.since)::int AS flags
   FROM windows w ORDER BY w.days`;
 
 /**

@@ -7,7 +7,7 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { ClaimPolicies } from '../claims/claim-policies.js';
 import { CLAIM_RATE, PERFORMANCE, RESPONSE_BUCKET_HOURS } from './sellers.queries.js';
-import { ClaimRateView, PerformanceView, PerformanceWindowView, Standing } from './sellers.dto.js';
+import { ClaimRateView, PerformanceView, PerformanceWindowView, Standing, StandingReasonView } from './sellers.dto.js';
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
 const hours = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 100) / 100);
@@ -50,6 +50,7 @@ export class SellersService {
         replies,
       })),
       lateReplies: row.late_replies as number,
+      missedReplies: row.missed_replies as number,
       escalations: row.escalations as number,
       flags: row.flags as number,
     }));
@@ -75,14 +76,38 @@ export class SellersService {
       onTimeReplyRate: policy.onTimeReplyRate,
       orderDefectRate: policy.orderDefectRate,
     };
-    let standing: Standing = 'good';
-    const tooManyClaims = [claims.claimRate, claims.orderDefectRate].some(
-      (share) => share !== null && share >= thresholds.orderDefectRate,
-    );
-    if (tooManyClaims || (judged.onTimeReplyRate !== null && judged.onTimeReplyRate < thresholds.onTimeReplyRate))
-      standing = 'flagged';
-    else if (judged.responseWithin24hRate !== null && judged.responseWithin24hRate < thresholds.responseWithin24hRate)
-      standing = 'at_risk';
-    return { sellerId, standing, thresholds, windows, claims };
+    const judgedDays = policy.standingWindowDays;
+    const flaggedBy: StandingReasonView[] = [
+      ...(judged.onTimeReplyRate !== null && judged.onTimeReplyRate < thresholds.onTimeReplyRate
+        ? [
+            {
+              metric: 'onTimeReplyRate' as const,
+              value: judged.onTimeReplyRate,
+              threshold: thresholds.onTimeReplyRate,
+              days: judgedDays,
+            },
+          ]
+        : []),
+      ...(['claimRate', 'orderDefectRate'] as const).flatMap((metric) => {
+        const share = claims[metric];
+        return share !== null && share >= thresholds.orderDefectRate
+          ? [{ metric, value: share, threshold: thresholds.orderDefectRate, days: defectDays }]
+          : [];
+      }),
+    ];
+    const atRiskBy: StandingReasonView[] =
+      judged.responseWithin24hRate !== null && judged.responseWithin24hRate < thresholds.responseWithin24hRate
+        ? [
+            {
+              metric: 'responseWithin24hRate',
+              value: judged.responseWithin24hRate,
+              threshold: thresholds.responseWithin24hRate,
+              days: judgedDays,
+            },
+          ]
+        : [];
+    const standing: Standing = flaggedBy.length > 0 ? 'flagged' : atRiskBy.length > 0 ? 'at_risk' : 'good';
+    const standingReasons = standing === 'flagged' ? flaggedBy : atRiskBy;
+    return { sellerId, standing, standingWindowDays: judgedDays, standingReasons, thresholds, windows, claims };
   }
 }

@@ -4,6 +4,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TimelineModule } from '../timeline/timeline.module.js';
 import { EscalationsModule } from '../escalations/escalations.module.js';
 import { SupportController } from './support.controller.js';
+import { SupportContextService } from './support-context.service.js';
 import { SupportQueueService } from './support-queue.service.js';
 import { SupportSweepJob } from './support-sweep.job.js';
 
@@ -11,7 +12,7 @@ import { SupportSweepJob } from './support-sweep.job.js';
 @Module({
   imports: [CasesModule, EscalationsModule, TimelineModule, NotificationsModule],
   controllers: [SupportController],
-  providers: [SupportQueueService, SupportSweepJob],
-  exports: [SupportQueueService],
+  providers: [SupportQueueService, SupportContextService, SupportSweepJob],
+  exports: [SupportQueueService, SupportContextService],
 })
 export class SupportQueueModule {}

@@ -20,6 +20,10 @@ export class User {
   @Column('text', { name: 'display_name' })
   displayName: string;
 
+  /** The person's own time zone (IANA), for showing them times; null until chosen. A seller's deadlines use its calendar's zone instead. */
+  @Column('text', { name: 'time_zone', nullable: true })
+  timeZone: string | null;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
 

@@ -4,6 +4,7 @@ import { IsDefined, IsEmail, IsIn, IsString, MaxLength, MinLength, ValidateIf, V
 import { WEEKDAY_NAMES } from '../calendar/business-calendar.js';
 import type { WeekdayName } from '../calendar/business-calendar.js';
 import { CalendarSettingsDto } from '../calendar/calendar.dto.js';
+import { IsTimeZone } from '../calendar/calendar.validators.js';
 import { ROLES } from './user.entity.js';
 import type { Role } from './user.entity.js';
 import { trim, visible } from '../../lib/transforms.js';
@@ -51,6 +52,36 @@ export class CreateUserDto {
   seller?: CalendarSettingsDto;
 }
 
+/**
+ * `PUT /me`: what people change about themselves. A field left out stays as
+ * it is; `timeZone: null` clears the choice. The display name follows the
+ * same rules as at creation (the marketplace look-alike rule for the
+ * caller's role is checked by the service, which knows the role).
+ */
+export class UpdateProfileDto {
+  @ApiPropertyOptional({ example: 'Ada Lovelace', description: 'Shown to others; the same rules as in POST /users' })
+  // Not IsOptional: it would let null through, and a name cannot be cleared.
+  @ValidateIf((dto: UpdateProfileDto) => dto.displayName !== undefined)
+  @Transform(visible)
+  @SingleLine()
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  displayName?: string;
+
+  @ApiPropertyOptional({
+    example: 'Europe/Berlin',
+    nullable: true,
+    type: String,
+    description:
+      "Your own IANA time zone, for showing you times; null clears it. A seller's reply deadlines stay on its business calendar's zone",
+  })
+  @ValidateIf((dto: UpdateProfileDto) => dto.timeZone !== null && dto.timeZone !== undefined)
+  @Transform(trim)
+  @IsTimeZone()
+  timeZone?: string | null;
+}
+
 export class SellerCalendarView {
   @ApiProperty() timeZone: string;
   @ApiProperty() country: string;
@@ -67,5 +98,9 @@ export class UserView {
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty() displayName: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({
+    description: 'The IANA time zone the user chose for showing times (PUT /me); absent until chosen',
+  })
+  timeZone?: string;
   @ApiPropertyOptional({ type: SellerCalendarView }) seller?: SellerCalendarView;
 }

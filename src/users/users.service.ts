@@ -11,7 +11,8 @@ import { CalendarsService } from '../calendar/calendars.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
-import { CreateUserDto, UserView } from './users.dto.js';
+import { CreateUserDto, UpdateProfileDto, UserView } from './users.dto.js';
+import { marketplaceLookalike } from './display-name.js';
 import { User } from './user.entity.js';
 import type { Role } from './user.entity.js';
 import { END_SESSIONS, SET_PASSWORD } from './users.queries.js';
@@ -24,6 +25,7 @@ export function toUserView(user: User, calendar?: StoredDefinition): UserView {
     displayName: user.displayName,
     createdAt: user.createdAt.toISOString(),
   };
+  if (user.timeZone) view.timeZone = user.timeZone;
   if (calendar) {
     view.seller = {
       timeZone: calendar.timeZone,
@@ -98,6 +100,12 @@ export class UsersService {
     return new Map(users.map((user) => [user.id, user.displayName]));
   }
 
+  /** What a page shows of the person looking at it: their name, and the time zone they chose (if they did). */
+  async viewerOf(id: string): Promise<{ displayName: string; timeZone: string | null } | undefined> {
+    const user = await this.users.findOne({ where: { id }, select: { id: true, displayName: true, timeZone: true } });
+    return user ? { displayName: user.displayName, timeZone: user.timeZone ?? null } : undefined;
+  }
+
   /** Users newest first, optionally of one role, with whether each is disabled (for the admin's list). */
   async list(role: Role | undefined, limit: number): Promise<(UserView & { disabled: boolean })[]> {
     const users = await this.users.find({
@@ -111,6 +119,45 @@ export class UsersService {
   async findView(id: string): Promise<UserView> {
     const user = isUuid(id) ? await this.users.findOneBy({ id }) : null;
     if (!user) throw DomainError.notFound('User');
+    const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
+    return toUserView(user, calendar);
+  }
+
+  /**
+   * The caller changes its own display name or time zone (`PUT /me`, the
+   * profile page). The look-alike rule depends on the role, which only the
+   * caller's record says, so it is checked here rather than in the DTO.
+   */
+  async updateProfile(caller: Caller, dto: UpdateProfileDto): Promise<UserView> {
+    if (dto.displayName !== undefined) {
+      const reason = marketplaceLookalike(dto.displayName, caller.role);
+      if (reason) throw DomainError.invalid('displayName', `displayName ${reason}`);
+    }
+    const now = await this.clock.now();
+    const changes: Partial<Pick<User, 'displayName' | 'timeZone'>> = {};
+    if (dto.displayName !== undefined) changes.displayName = dto.displayName;
+    if (dto.timeZone !== undefined) changes.timeZone = dto.timeZone;
+    const user = await this.users.manager.transaction(async (tx) => {
+      const found = await tx.findOne(User, { where: { id: caller.id }, lock: { mode: 'pessimistic_write' } });
+      if (!found) throw DomainError.notFound('User');
+      const before = { displayName: found.displayName, timeZone: found.timeZone };
+      if (Object.keys(changes).length === 0) return found;
+      await tx.update(User, { id: caller.id }, { ...changes, updatedAt: now });
+      Object.assign(found, changes, { updatedAt: now });
+      await this.audit.record(
+        tx,
+        caller,
+        {
+          action: 'user.profile_changed',
+          subjectType: 'user',
+          subjectId: caller.id,
+          before,
+          after: { displayName: found.displayName, timeZone: found.timeZone },
+        },
+        now,
+      );
+      return found;
+    });
     const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
     return toUserView(user, calendar);
   }

@@ -1,24 +1,57 @@
 // Parley's portal: small enhancements on top of pages that work without them.
-// Times in the viewer's own time zone, live countdowns against the application's
+// Times in the viewer's chosen (or the browser's) time zone, live countdowns against the application's
 // clock (which may be simulated), and "select all" for bulk actions.
 (function () {
   'use strict';
-  var offset = 0;
 
-  function readClock(root) {
-    var marker = root.querySelector ? root.querySelector('[data-now]') : null;
-    if (marker) offset = Date.parse(marker.getAttribute('data-now')) - Date.now();
+  // The application's time, as the page that is shown was rendered with it (`data-now` on <main>), and when that
+  // was read here. A simulated clock (`data-clock="simulated"`) stands still between pages: it moves only when an
+  // admin moves it, so a countdown must not run down on its own; a real clock runs on with the browser's.
+  var clock = { stamp: null, at: 0, readAt: 0, frozen: false };
+  // While htmx puts back a page from its history cache, that page's `data-now` is as old as the snapshot: keep the
+  // clock as last read from the server.
+  var restoring = false;
+
+  function readClock() {
+    var main = document.querySelector('main[data-now]');
+    if (!main || restoring) return;
+    var stamp = main.getAttribute('data-now');
+    // The same page's time again (swaps inside it, the live stream): keep the reading, or the countdowns jump back.
+    if (stamp === clock.stamp) return;
+    var at = Date.parse(stamp);
+    if (isNaN(at)) return;
+    clock = { stamp: stamp, at: at, readAt: Date.now(), frozen: main.getAttribute('data-clock') === 'simulated' };
   }
 
-  var format = new Intl.DateTimeFormat(undefined, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  });
+  function appNow() {
+    if (clock.stamp === null) return Date.now();
+    return clock.frozen ? clock.at : clock.at + (Date.now() - clock.readAt);
+  }
+
+  // Times in the zone the viewer chose on their profile (`data-zone` on <main>), else in the browser's.
+  var formats = {};
+  function formatIn(zone) {
+    var key = zone || '';
+    if (!formats[key]) {
+      var options = {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      };
+      if (zone) options.timeZone = zone;
+      try {
+        formats[key] = new Intl.DateTimeFormat(undefined, options);
+      } catch {
+        // A zone this browser does not know: its own zone, still with the zone's name shown.
+        formats[key] = formatIn('');
+      }
+    }
+    return formats[key];
+  }
 
   function remaining(ms) {
     var late = ms < 0;
@@ -32,7 +65,7 @@
   }
 
   function tick() {
-    var now = Date.now() + offset;
+    var now = appNow();
     document.querySelectorAll('[data-countdown]').forEach(function (el) {
       var text = remaining(Date.parse(el.getAttribute('data-countdown')) - now);
       if (el.textContent !== text) el.textContent = text;
@@ -40,31 +73,43 @@
   }
 
   function enhance(root) {
-    readClock(document);
+    readClock();
+    var main = document.querySelector('main');
+    var format = formatIn(main ? main.getAttribute('data-zone') : '');
     root.querySelectorAll('time[data-local]').forEach(function (el) {
       var at = Date.parse(el.getAttribute('datetime'));
       if (!isNaN(at)) el.textContent = format.format(at);
       el.removeAttribute('data-local');
     });
-    root.querySelectorAll('input[data-select-all]').forEach(function (box) {
-      if (box.dataset.ready) return;
-      box.dataset.ready = '1';
-      box.addEventListener('change', function () {
-        var form = box.form || box.closest('form');
-        if (!form) return;
-        form.querySelectorAll('input[name="ids"]').forEach(function (item) {
-          item.checked = box.checked;
-        });
-      });
-    });
     tick();
   }
+
+  // One listener for every "select all" box, present or yet to come (swapped in, or put back from htmx's history).
+  document.addEventListener('change', function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('input[data-select-all]')) return;
+    var form = box.form || box.closest('form');
+    if (!form) return;
+    form.querySelectorAll('input[name="ids"]').forEach(function (item) {
+      item.checked = box.checked;
+    });
+  });
 
   document.addEventListener('DOMContentLoaded', function () {
     enhance(document);
   });
   document.addEventListener('htmx:load', function (event) {
     enhance(event.target || document);
+  });
+  document.addEventListener('htmx:historyCacheHit', function () {
+    restoring = true;
+  });
+  document.addEventListener('htmx:historyRestore', function () {
+    restoring = false;
+    // The restored page's time is taken as read, so that a later swap inside it does not bring it back.
+    var main = document.querySelector('main[data-now]');
+    if (main) clock.stamp = main.getAttribute('data-now');
+    tick();
   });
   setInterval(tick, 1000);
 })();

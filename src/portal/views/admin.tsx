@@ -1,10 +1,15 @@
-import type { AuditPageView } from '../../audit/audit.dto.js';
+import { actionLabel, AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES, subjectTypeLabel } from '../../audit/audit-actions.js';
+import type { AuditBrowseView } from '../../audit/audit.service.js';
 import type { CalendarView } from '../../calendar/calendar.dto.js';
+import { HOLIDAY_COUNTRY_CHOICES, TIME_ZONE_CHOICES } from '../../calendar/region-choices.js';
+import type { SentBroadcast } from '../../notifications/broadcast-delivery.service.js';
 import type { OutboxItemView } from '../../notifications/notifications.dto.js';
 import type { UserView } from '../../users/users.dto.js';
 import { ROLES } from '../../users/user.entity.js';
 import type { DeliveryView, WebhookView } from '../../webhooks/webhooks.dto.js';
-import { Csrf, FilterSelect, formatIn, humanise, Layout, NextPage, PostButton, TableHead, Time } from './layout.js';
+import { formatDateRange } from './dates.js';
+import { VerifiedBadge } from './inbox.js';
+import { Csrf, FilterSelect, formatIn, humanise, Layout, PostButton, TableHead, Time } from './layout.js';
 import type { PageContext } from './layout.js';
 
 export function UsersPage(props: {
@@ -81,11 +86,36 @@ export function UsersPage(props: {
             <fieldset>
               <legend>For a seller: business calendar</legend>
               <label for="timeZone">Time zone</label>
-              <input id="timeZone" name="timeZone" type="text" placeholder="Europe/Berlin" />
+              <select id="timeZone" name="timeZone">
+                <option value="">Choose a time zone</option>
+                {TIME_ZONE_CHOICES.map((zone) => (
+                  <option value={zone} safe>
+                    {zone}
+                  </option>
+                ))}
+              </select>
               <label for="country">Holiday country</label>
-              <input id="country" name="country" type="text" placeholder="DE" maxlength="3" />
+              <select id="country" name="country">
+                <option value="">Choose a country</option>
+                <option value="none">No public holidays</option>
+                {HOLIDAY_COUNTRY_CHOICES.map((country) => (
+                  <option value={country.code} safe>
+                    {`${country.name} (${country.code})`}
+                  </option>
+                ))}
+              </select>
               <label for="subdivision">Region (optional)</label>
-              <input id="subdivision" name="subdivision" type="text" placeholder="BY" maxlength="10" />
+              <input
+                id="subdivision"
+                name="subdivision"
+                type="text"
+                placeholder="BY"
+                maxlength="10"
+                aria-describedby="subdivision-hint"
+              />
+              <p id="subdivision-hint" class="muted">
+                The region's code when its holidays differ from the country's, such as BY (Bavaria) in Germany.
+              </p>
             </fieldset>
             <p class="actions">
               <button type="submit">Create user</button>
@@ -98,7 +128,9 @@ export function UsersPage(props: {
 }
 
 export interface Preview {
+  /** The instant the message arrives, and the same as the calendar's wall clock (`2026-12-24T09:00`). */
   start: string;
+  local: string;
   days: number;
   deadline: string;
   skipped: { from: string; to: string; reason?: string; name?: string }[];
@@ -110,13 +142,16 @@ export function CalendarsPage(props: {
   sellers: { id: string; displayName: string }[];
   selected: string;
   preview?: Preview;
+  /** The preview form's time when there is no preview yet: now, on the calendar's wall clock. */
+  localNow: string;
 }): JSX.Element {
   const { ctx, calendar, preview } = props;
   const viewer = ctx.viewer!;
   const key = props.selected;
   const zone = calendar.timeZone;
+  const country = HOLIDAY_COUNTRY_CHOICES.find((choice) => choice.code === calendar.country);
   const holidays = calendar.country
-    ? `${calendar.country}${calendar.subdivision ? `-${calendar.subdivision}` : ''}`
+    ? `${country ? `${country.name} (${country.code})` : calendar.country}${calendar.subdivision ? `, region ${calendar.subdivision}` : ''}`
     : 'none';
   const hours = calendar.openingHours
     ? Object.entries(calendar.openingHours)
@@ -168,7 +203,7 @@ export function CalendarsPage(props: {
           <ul>
             {calendar.closures.map((closure) => (
               <li>
-                <span safe>{`${closure.name}: ${closure.from} – ${closure.to}`}</span>{' '}
+                <span safe>{`${closure.name}: ${formatDateRange(closure.from, closure.to)}`}</span>{' '}
                 <PostButton
                   viewer={viewer}
                   action={`/app/admin/calendars/${calendar.id}/closures/${closure.id}/remove?calendar=${key}`}
@@ -196,13 +231,18 @@ export function CalendarsPage(props: {
           <h2 id="preview">Deadline preview</h2>
           <form method="get" action="/app/admin/calendars">
             <input type="hidden" name="calendar" value={key} />
-            <label for="start">Message arrives (UTC)</label>
+            <label for="start" safe>{`Message arrives (${zone} time)`}</label>
             <input
               id="start"
               name="start"
               type="datetime-local"
-              value={preview ? preview.start.slice(0, 16) : ctx.now.toISOString().slice(0, 16)}
+              required
+              value={preview ? preview.local : props.localNow}
+              aria-describedby="start-hint"
             />
+            <p id="start-hint" class="muted" safe>
+              {`The calendar's own clock: the date and time in ${zone}, which is what its deadlines count in.`}
+            </p>
             <label for="days">Business days</label>
             <input id="days" name="days" type="number" min="1" max="30" value={String(preview?.days ?? 2)} />
             <p class="actions">
@@ -214,11 +254,15 @@ export function CalendarsPage(props: {
           {preview ? (
             <div>
               <p>
-                Due{' '}
-                <time datetime={preview.deadline} safe>
-                  {formatIn(new Date(preview.deadline), zone)}
+                Arrives{' '}
+                <time datetime={preview.start} safe>
+                  {formatIn(new Date(preview.start), zone)}
                 </time>
-                .
+                , due{' '}
+                <time datetime={preview.deadline} class="deadline" safe>
+                  {formatIn(new Date(preview.deadline), zone)}
+                </time>{' '}
+                <span class="muted" safe>{`(${zone})`}</span>
               </p>
               {preview.skipped.length > 0 && (
                 <ul class="segments">
@@ -239,8 +283,41 @@ export function CalendarsPage(props: {
   );
 }
 
-export function BroadcastsPage(props: { ctx: PageContext }): JSX.Element {
+/** What a broadcast form holds: typed by the admin, echoed back into forms (escaped) until it is sent. */
+export interface BroadcastDraft {
+  category: string;
+  audience: string;
+  subject: string;
+  body: string;
+}
+
+const AUDIENCES: [string, string][] = [
+  ['all', 'Everyone'],
+  ['buyers', 'Buyers'],
+  ['sellers', 'Sellers'],
+];
+const BROADCAST_CATEGORIES: [string, string][] = [
+  ['notices', 'Notice (always emailed)'],
+  ['promotions', 'Promotion'],
+];
+const AUDIENCE_WORDS: Record<string, string> = { all: 'everyone', buyers: 'buyers', sellers: 'sellers' };
+
+/** Who sent a broadcast, by name. */
+const senderName = (names: Map<string, string>, id: string | null): string =>
+  id === null ? 'Unknown' : (names.get(id) ?? 'A removed user');
+
+const people = (count: number): string => `${count} ${count === 1 ? 'person' : 'people'}`;
+
+export function BroadcastsPage(props: {
+  ctx: PageContext;
+  history: SentBroadcast[];
+  names: Map<string, string>;
+  /** The next page of the history: broadcasts numbered below this. */
+  olderThan?: number;
+  draft?: BroadcastDraft;
+}): JSX.Element {
   const viewer = props.ctx.viewer!;
+  const draft = props.draft;
   return (
     <Layout ctx={props.ctx} title="Broadcasts">
       <h1>Broadcasts</h1>
@@ -248,27 +325,139 @@ export function BroadcastsPage(props: { ctx: PageContext }): JSX.Element {
         <Csrf viewer={viewer} />
         <p>
           A broadcast lands in the Message Center of everyone in the audience; email goes to those who accept email for
-          its category.
+          its category. You will see how it looks and how many people it reaches before it is sent.
         </p>
         <label for="category">Category</label>
         <select id="category" name="category">
-          <option value="notices">Notice (always emailed)</option>
-          <option value="promotions">Promotion</option>
+          {BROADCAST_CATEGORIES.map(([value, text]) => (
+            <option value={value} selected={draft?.category === value} safe>
+              {text}
+            </option>
+          ))}
         </select>
         <label for="audience">Audience</label>
         <select id="audience" name="audience">
-          <option value="all">Everyone</option>
-          <option value="buyers">Buyers</option>
-          <option value="sellers">Sellers</option>
+          {AUDIENCES.map(([value, text]) => (
+            <option value={value} selected={draft?.audience === value} safe>
+              {text}
+            </option>
+          ))}
         </select>
         <label for="subject">Subject</label>
-        <input id="subject" name="subject" type="text" required maxlength="200" />
+        <input id="subject" name="subject" type="text" required maxlength="200" value={draft?.subject ?? ''} />
         <label for="body">Message</label>
-        <textarea id="body" name="body" required maxlength="20000"></textarea>
+        <textarea id="body" name="body" required maxlength="20000" safe>
+          {draft?.body ?? ''}
+        </textarea>
         <p class="actions">
-          <button type="submit">Send broadcast</button>
+          <button type="submit">Preview</button>
         </p>
       </form>
+      <section aria-labelledby="history">
+        <h2 id="history">Sent</h2>
+        {props.history.length === 0 ? <p class="muted">No broadcasts yet.</p> : ''}
+        {props.history.length > 0 && (
+          <table class="stack broadcast-history">
+            <TableHead columns={['Sent', 'By', 'Subject', 'Audience', 'In Message Centers']} />
+            <tbody>
+              {props.history.map((sent) => (
+                <tr>
+                  <td data-label="Sent">
+                    <Time at={sent.sentAt} />
+                  </td>
+                  <td data-label="By" safe>
+                    {senderName(props.names, sent.sentBy)}
+                  </td>
+                  <td data-label="Subject">
+                    <span safe>{sent.subject}</span>{' '}
+                    <span class="muted" safe>{`(${sent.category === 'notices' ? 'notice' : 'promotion'})`}</span>
+                  </td>
+                  <td data-label="Audience" safe>
+                    {`${humanise(AUDIENCE_WORDS[sent.audience] ?? sent.audience)}: ${people(sent.recipients)}`}
+                  </td>
+                  <td data-label="In Message Centers" safe>
+                    {`${sent.delivered} of ${sent.recipients}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {props.history.length > 0 && (
+          <p class="muted">A broadcast reaches a Message Center when its reader next looks; email goes out at once.</p>
+        )}
+        {props.olderThan !== undefined && (
+          <p class="pager">
+            <a href={`/app/admin/broadcasts?before=${props.olderThan}`}>Older →</a>
+          </p>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** The draft's fields, carried by the confirmation page's forms unchanged. */
+function DraftFields(props: { draft: BroadcastDraft }): JSX.Element {
+  const { draft } = props;
+  return (
+    <>
+      <input type="hidden" name="category" value={draft.category} />
+      <input type="hidden" name="audience" value={draft.audience} />
+      <input type="hidden" name="subject" value={draft.subject} />
+      <input type="hidden" name="body" value={draft.body} />
+    </>
+  );
+}
+
+/** A broadcast before it is sent: how the message will look, who it reaches, and the one button that sends it. */
+export function BroadcastPreviewPage(props: {
+  ctx: PageContext;
+  draft: BroadcastDraft;
+  recipients: number;
+  emails: number;
+}): JSX.Element {
+  const { ctx, draft, recipients, emails } = props;
+  const viewer = ctx.viewer!;
+  const audience = AUDIENCE_WORDS[draft.audience] ?? draft.audience;
+  return (
+    <Layout ctx={ctx} title="Check the broadcast">
+      <h1>Check the broadcast</h1>
+      <p>It will look like this in each Message Center:</p>
+      <article class="card broadcast-preview" aria-label="The message as people will see it">
+        <h2 safe>{draft.subject}</h2>
+        <p class="from">
+          From <strong>Marketplace</strong>
+          <VerifiedBadge /> · <Time at={ctx.now} />
+        </p>
+        <p class="body" safe>
+          {draft.body}
+        </p>
+      </article>
+      <p safe>
+        {recipients === 0
+          ? `Nobody is in the audience (${audience}) now.`
+          : `It goes to ${audience}: ${people(recipients)} now, ${emails} of them by email ${
+              draft.category === 'notices' ? '(notices are always emailed)' : '(those who accept promotions)'
+            }.`}
+      </p>
+      <div class="actions">
+        {recipients > 0 && (
+          <form method="post" action="/app/admin/broadcasts/send" class="inline-form">
+            <Csrf viewer={viewer} />
+            <DraftFields draft={draft} />
+            <button type="submit" safe>
+              {`Send to ${people(recipients)}`}
+            </button>
+          </form>
+        )}
+        <form method="post" action="/app/admin/broadcasts/edit" class="inline-form">
+          <Csrf viewer={viewer} />
+          <DraftFields draft={draft} />
+          <button type="submit" class="secondary">
+            Change the message
+          </button>
+        </form>
+      </div>
     </Layout>
   );
 }
@@ -323,47 +512,129 @@ export function DeliveriesPage(props: {
   );
 }
 
+/** The audit log's filters, as chosen on the page. */
+export interface AuditFilters {
+  action?: string;
+  subjectType?: string;
+  actorId?: string;
+}
+
 export function AuditPage(props: {
   ctx: PageContext;
-  page: AuditPageView;
-  names: Map<string, string>;
-  action?: string;
+  page: AuditBrowseView;
+  filters: AuditFilters;
+  /** Who can be chosen: the users with entries in the log, by name. */
+  actors: { id: string; name: string }[];
 }): JSX.Element {
-  const { ctx, page, names } = props;
+  const { ctx, page, filters } = props;
+  const actions = Object.entries(AUDIT_ACTIONS) as [string, string][];
+  if (filters.action && !Object.hasOwn(AUDIT_ACTIONS, filters.action)) actions.push([filters.action, filters.action]);
+  const pageLink = (cursor: { cursor?: string; newer?: string }) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries({ ...filters, ...cursor })) if (value) query.set(key, value);
+    return `/app/admin/audit?${query.toString()}`;
+  };
   return (
     <Layout ctx={ctx} title="Audit log">
       <h1>Audit log</h1>
-      <form method="get" action="/app/admin/audit" class="actions">
-        <label for="action" class="inline">
-          Action
-        </label>
-        <input id="action" name="action" type="text" value={props.action ?? ''} placeholder="user.disabled" />
-        <button type="submit" class="secondary">
-          Filter
-        </button>
+      <form method="get" action="/app/admin/audit" class="card audit-filters">
+        <div>
+          <label for="audit-action">Action</label>
+          <select id="audit-action" name="action">
+            <option value="">Any action</option>
+            {actions.map(([value, text]) => (
+              <option value={value} selected={filters.action === value} safe>
+                {text}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="audit-kind">On</label>
+          <select id="audit-kind" name="subjectType">
+            <option value="">Anything</option>
+            {Object.entries(AUDIT_SUBJECT_TYPES).map(([value, text]) => (
+              <option value={value} selected={filters.subjectType === value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="audit-actor">By</label>
+          <select id="audit-actor" name="actorId">
+            <option value="">Anyone</option>
+            {props.actors.map((actor) => (
+              <option value={actor.id} selected={filters.actorId === actor.id} safe>
+                {actor.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <p class="actions">
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+          {(!!filters.action || !!filters.subjectType || !!filters.actorId) && (
+            <a href="/app/admin/audit">Show everything</a>
+          )}
+        </p>
       </form>
-      <table class="stack">
-        <TableHead columns={['When', 'Who', 'Action', 'Subject']} />
-        <tbody>
-          {page.items.map((entry) => (
-            <tr>
-              <td data-label="When">
-                <Time at={entry.at} />
-              </td>
-              <td data-label="Who" safe>
-                {entry.actorId === null ? 'system' : (names.get(entry.actorId) ?? entry.actorId)}
-              </td>
-              <td data-label="Action" safe>
-                {entry.action}
-              </td>
-              <td data-label="Subject" safe>
-                {`${entry.subjectType}${entry.subjectId ? ` ${entry.subjectId}` : ''}`}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <NextPage base="/app/admin/audit" params={{ action: props.action }} cursor={page.nextCursor} />
+      {page.items.length === 0 ? <p class="muted">No entries match.</p> : ''}
+      {page.items.length > 0 && (
+        <table class="stack">
+          <TableHead columns={['When', 'Who', 'Action', 'Subject']} />
+          <tbody>
+            {page.items.map((entry) => (
+              <tr>
+                <td data-label="When">
+                  <Time at={entry.at} />
+                </td>
+                <td data-label="Who">
+                  {entry.actorId === null ? (
+                    'System'
+                  ) : (
+                    <>
+                      <span safe>{entry.actorName ?? 'A removed user'}</span>{' '}
+                      <span class="muted" safe>{`(${humanise(entry.actorRole)})`}</span>
+                      <br />
+                      <span class="muted audit-id" safe>
+                        {entry.actorId}
+                      </span>
+                    </>
+                  )}
+                </td>
+                <td data-label="Action">
+                  <span safe>{actionLabel(entry.action)}</span>
+                  <br />
+                  <code class="muted audit-id" safe>
+                    {entry.action}
+                  </code>
+                </td>
+                <td data-label="Subject">
+                  <span
+                    safe
+                  >{`${subjectTypeLabel(entry.subjectType)}${entry.subjectName ? `: ${entry.subjectName}` : ''}`}</span>
+                  {!!entry.subjectId && (
+                    <>
+                      <br />
+                      <span class="muted audit-id" safe>
+                        {entry.subjectId}
+                      </span>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {(!!page.previousCursor || !!page.nextCursor) && (
+        <nav class="pager" aria-label="Pages of the audit log">
+          {!!page.previousCursor && <a href={pageLink({ newer: page.previousCursor })}>← Newer</a>}{' '}
+          {!!page.nextCursor && <a href={pageLink({ cursor: page.nextCursor })}>Older →</a>}
+        </nav>
+      )}
     </Layout>
   );
 }

@@ -2,22 +2,11 @@ import type { CaseAllowedAction } from '../../cases/case-actions.js';
 import type { CaseDetailView, CasePageView, MessageView, SlaDetailView } from '../../cases/cases.dto.js';
 import { TOPICS } from '../../cases/case.entity.js';
 import type { OrderView } from '../../orders/orders.dto.js';
+import { formatMoney } from '../../common/money.js';
 import { EscalationPanel } from './support.js';
 import type { EscalationItem } from './support.js';
 import { Conversation, MessageForm } from './conversation.js';
-import {
-  Countdown,
-  Csrf,
-  FilterSelect,
-  PostButton,
-  humanise,
-  Layout,
-  NextPage,
-  StateBadge,
-  TableHead,
-  Time,
-  formatIn,
-} from './layout.js';
+import { Countdown, Csrf, PostButton, humanise, Layout, StateBadge, TableHead, Time, formatIn } from './layout.js';
 import type { PageContext } from './layout.js';
 
 const TOPIC_NAMES: Record<string, string> = {
@@ -45,89 +34,157 @@ export function CaseListPage(props: {
   page: CasePageView;
   names: Map<string, string>;
   status?: string;
+  /** What the list was searched for, if anything. */
+  q?: string;
   title: string;
   section: string;
   base: string;
 }): JSX.Element {
-  const { ctx, page, names } = props;
+  const { ctx, page, names, q } = props;
   const seller = ctx.viewer!.role === 'seller';
+  const params = { status: props.status, q };
   return (
-    <Layout ctx={ctx} title={props.title}>
+    <Layout ctx={ctx} title={q ? `${props.title}: “${q}”` : props.title}>
       <h1 safe>{props.title}</h1>
       {seller && props.section === 'dashboard' && (
         <p class="muted">
           Open conversations, the nearest reply deadline first. Deadlines count business time on your calendar.
         </p>
       )}
-      <FilterSelect
-        action={props.base}
-        id="status"
-        label="Status"
-        name="status"
-        options={[['', seller ? 'Open' : 'All'], ...Object.entries(STATUS_NAMES)]}
-        selected={props.status}
-      />
-      {page.items.length === 0 ? (
-        <p class="muted">No cases here.</p>
-      ) : (
-        <table class="stack">
-          <TableHead
-            columns={[
-              'Subject',
-              seller ? 'Buyer' : ctx.viewer!.role === 'buyer' ? 'Seller' : 'Parties',
-              'Status',
-              'Reply due',
-            ]}
-          />
-          <tbody>
-            {page.items.map((item) => (
-              <tr>
-                <td data-label="Subject">
-                  <a href={`/app/cases/${item.id}`} safe>
-                    {item.subject}
-                  </a>
-                </td>
-                <td data-label={seller ? 'Buyer' : 'Seller'} safe>
-                  {seller
-                    ? (names.get(item.buyerId) ?? '')
-                    : ctx.viewer!.role === 'buyer'
-                      ? (names.get(item.sellerId) ?? '')
-                      : `${names.get(item.buyerId) ?? ''} → ${names.get(item.sellerId) ?? ''}`}
-                </td>
-                <td data-label="Status">
-                  <span safe>{statusName(item.status)}</span> <StateBadge state={item.sla.state} />
-                </td>
-                <td data-label="Reply due">
-                  {item.sla.dueAt ? (
-                    <>
-                      <Countdown until={item.sla.dueAt} now={ctx.now} />
-                      <br />
-                      <Time at={item.sla.dueAt} />
-                      {seller && (
-                        <details
-                          hx-get={`/app/cases/${item.id}/why`}
-                          hx-trigger="toggle once"
-                          hx-target="find .why"
-                          hx-swap="innerHTML"
-                        >
-                          <summary>Why this deadline</summary>
-                          <div class="why">
-                            <a href={`/app/cases/${item.id}#why`}>See the explanation</a>
-                          </div>
-                        </details>
-                      )}
-                    </>
-                  ) : (
-                    <span class="muted">No reply due</span>
-                  )}
-                </td>
-              </tr>
+      <form method="get" action={props.base} class="card case-search" role="search">
+        <div>
+          <label for="case-q">Search by subject or order number</label>
+          <input id="case-q" name="q" type="search" maxlength="200" value={q ?? ''} />
+        </div>
+        <div>
+          <label for="status">Status</label>
+          <select id="status" name="status">
+            {[['', seller ? 'Open' : 'All'], ...Object.entries(STATUS_NAMES)].map(([value, text]) => (
+              <option value={value} selected={props.status === value && value !== ''} safe>
+                {text}
+              </option>
             ))}
-          </tbody>
-        </table>
+          </select>
+        </div>
+        <button type="submit" class="secondary">
+          Search
+        </button>
+      </form>
+      {page.items.length === 0 ? (
+        <EmptyList q={q} status={props.status} seller={seller} base={props.base} />
+      ) : (
+        <>
+          {!!q && (
+            <p class="muted" safe>
+              {`Cases whose subject, listing or order number contains “${q}”${props.status ? ` (${statusName(props.status).toLowerCase()})` : ''}.`}
+            </p>
+          )}
+          <CaseTable ctx={ctx} page={page} names={names} />
+        </>
       )}
-      <NextPage base={props.base} params={{ status: props.status }} cursor={page.nextCursor} />
+      <Pager base={props.base} params={params} page={page} />
     </Layout>
+  );
+}
+
+/** What an empty list means: nothing matched what was asked for (said back, with a way out), or no cases at all. */
+function EmptyList(props: { q?: string; status?: string; seller: boolean; base: string }): JSX.Element {
+  const { q, status } = props;
+  const among = status
+    ? ` among the ${statusName(status).toLowerCase()} cases`
+    : props.seller
+      ? ' among the open cases'
+      : '';
+  if (!q)
+    return (
+      <p class="muted">{status ? 'No cases with this status.' : props.seller ? 'No open cases.' : 'No cases here.'}</p>
+    );
+  return (
+    <div class="card" role="status">
+      <p safe>{`No case matches “${q}”: searched the subjects, listing references and order numbers${among}.`}</p>
+      <p>
+        <a href={props.base}>Show all cases</a>
+      </p>
+    </div>
+  );
+}
+
+function CaseTable(props: { ctx: PageContext; page: CasePageView; names: Map<string, string> }): JSX.Element {
+  const { ctx, page, names } = props;
+  const role = ctx.viewer!.role;
+  const seller = role === 'seller';
+  const party = seller ? 'Buyer' : role === 'buyer' ? 'Seller' : 'Parties';
+  return (
+    <table class="stack">
+      <TableHead columns={['Subject', party, 'Status', 'Reply due']} />
+      <tbody>
+        {page.items.map((item) => (
+          <tr>
+            <td data-label="Subject">
+              <a href={`/app/cases/${item.id}`} safe>
+                {item.subject}
+              </a>
+            </td>
+            <td data-label={party} safe>
+              {seller
+                ? (names.get(item.buyerId) ?? '')
+                : role === 'buyer'
+                  ? (names.get(item.sellerId) ?? '')
+                  : `${names.get(item.buyerId) ?? ''} → ${names.get(item.sellerId) ?? ''}`}
+            </td>
+            <td data-label="Status">
+              <span safe>{statusName(item.status)}</span> <StateBadge state={item.sla.state} />
+            </td>
+            <td data-label="Reply due">
+              {item.sla.dueAt ? (
+                <>
+                  <Countdown until={item.sla.dueAt} now={ctx.now} />
+                  <br />
+                  <Time at={item.sla.dueAt} />
+                  {seller && (
+                    <details
+                      hx-get={`/app/cases/${item.id}/why`}
+                      hx-trigger="toggle once"
+                      hx-target="find .why"
+                      hx-swap="innerHTML"
+                    >
+                      <summary>Why this deadline</summary>
+                      <div class="why">
+                        <a href={`/app/cases/${item.id}#why`}>See the explanation</a>
+                      </div>
+                    </details>
+                  )}
+                </>
+              ) : (
+                <span class="muted">No reply due</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Links to the pages before and after this one, keeping the search and filters. */
+function Pager(props: {
+  base: string;
+  params: Record<string, string | undefined>;
+  page: { nextCursor: string | null; prevCursor: string | null };
+}): JSX.Element {
+  const { nextCursor, prevCursor } = props.page;
+  if (!nextCursor && !prevCursor) return <></>;
+  const href = (name: 'cursor' | 'before', cursor: string) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(props.params)) if (value) query.set(key, value);
+    query.set(name, cursor);
+    return `${props.base}?${query.toString()}`;
+  };
+  return (
+    <nav class="pager case-pager" aria-label="Pages">
+      {prevCursor ? <a href={href('before', prevCursor)}>← Previous page</a> : <span></span>}
+      {nextCursor ? <a href={href('cursor', nextCursor)}>Next page →</a> : <span></span>}
+    </nav>
   );
 }
 
@@ -182,11 +239,13 @@ export function CasePage(props: {
   sla: SlaDetailView;
   messages: MessageView[];
   names: Map<string, string>;
+  /** The order the case is about, if it is about one (a question before buying names a listing instead). */
+  order?: OrderView;
   /** Where the viewer may file a claim about the case's order now (the claim form), if anywhere. */
   fileClaimHref?: string;
   escalations?: EscalationItem[];
 }): JSX.Element {
-  const { ctx, view, sla, messages, names } = props;
+  const { ctx, view, sla, messages, names, order } = props;
   const viewer = ctx.viewer!;
   const role = viewer.role;
   return (
@@ -195,6 +254,7 @@ export function CasePage(props: {
         <a href={role === 'seller' ? '/app/dashboard' : role === 'agent' ? '/app/queue' : '/app/cases'}>← Back</a>
       </p>
       <h1 safe>{view.subject}</h1>
+      <AboutOrder order={order} listingRef={view.listingRef} buyer={role === 'buyer'} />
       <div class="grid two">
         <section aria-label="Conversation">
           <Conversation viewer={viewer} messages={messages} names={names} />
@@ -252,6 +312,37 @@ export function CasePage(props: {
         </aside>
       </div>
     </Layout>
+  );
+}
+
+/** What a buyer bought, as the order's lines read ("2 × Laptop sleeve, Charger"). */
+export const orderTitle = (order: OrderView): string =>
+  order.items.map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.title}` : item.title)).join(', ');
+
+/** The order a case is about: its number, what was bought and its total; for its buyer, a link to it on the orders page (found by its number). */
+function AboutOrder(props: { order?: OrderView; listingRef: string | null; buyer: boolean }): JSX.Element {
+  const { order } = props;
+  if (!order)
+    return props.listingRef ? (
+      <p class="case-order">
+        About listing <strong safe>{props.listingRef}</strong>, before an order
+      </p>
+    ) : (
+      <></>
+    );
+  const title = orderTitle(order);
+  return (
+    <p class="case-order">
+      About order <strong safe>{order.externalId}</strong>
+      {title ? <span safe>{` · ${title}`}</span> : ''}
+      <span safe>{` · ${formatMoney(order.total)}`}</span>
+      {props.buyer && (
+        <>
+          {' · '}
+          <a href={`/app/orders?q=${encodeURIComponent(order.externalId)}#order-${order.id}`}>See the order</a>
+        </>
+      )}
+    </p>
   );
 }
 

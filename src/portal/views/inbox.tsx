@@ -1,9 +1,17 @@
-import type { InboxCountsView, InboxItemDetailView, InboxItemView, InboxPageView } from '../../inbox/inbox.dto.js';
+import type {
+  InboxCountsView,
+  InboxItemDetailView,
+  InboxItemView,
+  InboxPageView,
+  SentItemView,
+  SentPageView,
+} from '../../inbox/inbox.dto.js';
 import { CATEGORIES } from '../../notifications/categories.js';
 import type { Category } from '../../notifications/categories.js';
-import { Csrf, Layout, NextPage, Time } from './layout.js';
+import { Csrf, Layout, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 import { AttachmentList } from './conversation.js';
+import { LinkedText } from './linked-text.js';
 
 export const CATEGORY_NAMES: Record<Category, string> = {
   order_updates: 'Order updates',
@@ -19,7 +27,7 @@ export interface InboxFilters {
   category?: Category;
   q?: string;
   unread?: boolean;
-  in?: 'inbox' | 'trash';
+  in?: 'inbox' | 'trash' | 'sent';
 }
 
 export function filterParams(filters: InboxFilters): Record<string, string | undefined> {
@@ -45,6 +53,65 @@ export function categoriesFor(role: Viewer['role']): Category[] {
   );
 }
 
+/** The Message Center's folders: every message, each category, Sent and Trash, with unread counts. */
+function Folders(props: { viewer: Viewer; filters: InboxFilters; counts: InboxCountsView }): JSX.Element {
+  const { viewer, filters, counts } = props;
+  const folder = filters.in ?? 'inbox';
+  const current = (yes: boolean) => (yes ? 'page' : undefined);
+  return (
+    <nav aria-label="Folders">
+      <ul class="folders">
+        <li>
+          <a href="/app/inbox" aria-current={current(folder === 'inbox' && !filters.category)}>
+            <span>All messages</span>
+            <span safe>{countText(counts.unread.total)}</span>
+          </a>
+        </li>
+        {categoriesFor(viewer.role).map((category) => (
+          <li>
+            <a href={hrefOf({ category })} aria-current={current(folder === 'inbox' && filters.category === category)}>
+              <span safe>{CATEGORY_NAMES[category]}</span>
+              <span safe>{countText(counts.unread[category])}</span>
+            </a>
+          </li>
+        ))}
+        <li>
+          <a href="/app/inbox?in=sent" aria-current={current(folder === 'sent')}>
+            <span>Sent</span>
+            <span></span>
+          </a>
+        </li>
+        <li>
+          <a href="/app/inbox?in=trash" aria-current={current(folder === 'trash')}>
+            <span>Trash</span>
+            <span safe>{countText(counts.trash)}</span>
+          </a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** Links to the newer and the older page beside this one, keeping the folder and filters. */
+export function Pager(props: {
+  filters: InboxFilters;
+  nextCursor: string | null;
+  prevCursor: string | null;
+}): JSX.Element {
+  if (!props.nextCursor && !props.prevCursor) return <></>;
+  const href = (cursor: string) => {
+    const query = new URLSearchParams(definedOnly(filterParams(props.filters)));
+    query.set('cursor', cursor);
+    return `/app/inbox?${query.toString()}`;
+  };
+  return (
+    <nav class="pager two-way" aria-label="Pages of messages">
+      {props.prevCursor ? <a href={href(props.prevCursor)}>← Newer</a> : <span></span>}
+      {props.nextCursor ? <a href={href(props.nextCursor)}>Older →</a> : <span></span>}
+    </nav>
+  );
+}
+
 export function InboxPage(props: {
   ctx: PageContext;
   filters: InboxFilters;
@@ -59,33 +126,7 @@ export function InboxPage(props: {
     <Layout ctx={ctx} title={`Messages: ${title}`}>
       <h1 safe>{`Messages: ${title}`}</h1>
       <div class="inbox-layout">
-        <nav aria-label="Folders">
-          <ul class="folders">
-            <li>
-              <a href="/app/inbox" aria-current={!trash && !filters.category ? 'page' : undefined}>
-                <span>All messages</span>
-                <span safe>{countText(counts.unread.total)}</span>
-              </a>
-            </li>
-            {categoriesFor(viewer.role).map((category) => (
-              <li>
-                <a
-                  href={hrefOf({ category })}
-                  aria-current={!trash && filters.category === category ? 'page' : undefined}
-                >
-                  <span safe>{CATEGORY_NAMES[category]}</span>
-                  <span safe>{countText(counts.unread[category])}</span>
-                </a>
-              </li>
-            ))}
-            <li>
-              <a href="/app/inbox?in=trash" aria-current={trash ? 'page' : undefined}>
-                <span>Trash</span>
-                <span safe>{countText(counts.trash)}</span>
-              </a>
-            </li>
-          </ul>
-        </nav>
+        <Folders viewer={viewer} filters={filters} counts={counts} />
         <section aria-label="Message list">
           <form method="get" action="/app/inbox" class="card" role="search">
             {filters.category && <input type="hidden" name="category" value={filters.category} />}
@@ -140,16 +181,71 @@ export function InboxPage(props: {
             <div
               id="items"
               hx-get={`/app/inbox/items?${new URLSearchParams(definedOnly(filterParams(filters))).toString()}`}
-              hx-trigger="sse:item, sse:reload"
+              hx-trigger={page.prevCursor ? undefined : 'sse:item, sse:reload'}
               hx-swap="innerHTML"
             >
-              <ItemList items={page.items} trash={trash} />
+              <ItemList items={page.items} filters={filters} />
             </div>
           </form>
-          <NextPage base="/app/inbox" params={filterParams(filters)} cursor={page.nextCursor} />
+          <Pager filters={filters} nextCursor={page.nextCursor} prevCursor={page.prevCursor} />
         </section>
       </div>
     </Layout>
+  );
+}
+
+/** The Sent folder: what the viewer wrote on cases and claims, newest first, each linking to its conversation. */
+export function SentPage(props: { ctx: PageContext; page: SentPageView; counts: InboxCountsView }): JSX.Element {
+  const { ctx, page, counts } = props;
+  const filters: InboxFilters = { in: 'sent' };
+  return (
+    <Layout ctx={ctx} title="Messages: Sent">
+      <h1>Messages: Sent</h1>
+      <div class="inbox-layout">
+        <Folders viewer={ctx.viewer!} filters={filters} counts={counts} />
+        <section aria-label="Message list">
+          <SentList items={page.items} />
+          <Pager filters={filters} nextCursor={page.nextCursor} prevCursor={page.prevCursor} />
+        </section>
+      </div>
+    </Layout>
+  );
+}
+
+const ROLE_WORDS = { buyer: 'buyer', seller: 'seller' } as const;
+
+function SentList(props: { items: SentItemView[] }): JSX.Element {
+  if (props.items.length === 0)
+    return <p class="muted">Nothing sent yet. Messages you write on your cases and claims appear here.</p>;
+  return (
+    <ul class="items sent">
+      {props.items.map((item) => {
+        const conversation = item.claimId ? `/app/claims/${item.claimId}` : `/app/cases/${item.caseId}`;
+        const to = item.to.map((party) => `${party.name} (${ROLE_WORDS[party.role]})`).join(', ') || 'customer service';
+        return (
+          <li class={item.held ? 'held' : undefined}>
+            <div>
+              <p class="from">
+                To <span safe>{to}</span>
+                {' · '}
+                <Time at={item.createdAt} />
+                {' · '}
+                {item.held ? <span class="state state-held">Held</span> : <span>Sent</span>}
+              </p>
+              <a class="subject" href={`${conversation}#message-${item.id}`} safe>
+                {`${item.claimId ? 'Claim' : 'Case'}: ${item.subject}`}
+              </a>
+              <p class="snippet" safe>
+                {item.snippet}
+              </p>
+              {item.held && (
+                <p class="snippet">The other party has not received it: open the conversation to see why.</p>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
@@ -158,8 +254,27 @@ const definedOnly = (params: Record<string, string | undefined>): Record<string,
 
 const countText = (n: number): string => (n > 0 ? String(n) : '');
 
-export function ItemList(props: { items: InboxItemView[]; trash: boolean }): JSX.Element {
-  if (props.items.length === 0) return <p class="muted">{props.trash ? 'Trash is empty.' : 'No messages here.'}</p>;
+/** What an empty list says: what was searched for (with a way back to the whole folder), or that the folder is empty. */
+function EmptyList(props: { filters: InboxFilters }): JSX.Element {
+  const { filters } = props;
+  if (filters.q !== undefined) {
+    const scope =
+      filters.in === 'trash' ? ' in Trash' : filters.category ? ` in ${CATEGORY_NAMES[filters.category]}` : '';
+    return (
+      <div class="empty-search" role="status">
+        <p safe>{`No ${filters.unread ? 'unread ' : ''}messages${scope} match “${filters.q}”.`}</p>
+        <p>
+          <a href={hrefOf({ ...filters, q: undefined })}>Clear the search</a>
+        </p>
+      </div>
+    );
+  }
+  if (filters.unread) return <p class="muted">No unread messages here.</p>;
+  return <p class="muted">{filters.in === 'trash' ? 'Trash is empty.' : 'No messages here.'}</p>;
+}
+
+export function ItemList(props: { items: InboxItemView[]; filters: InboxFilters }): JSX.Element {
+  if (props.items.length === 0) return <EmptyList filters={props.filters} />;
   return (
     <ul class="items">
       {props.items.map((item) => (
@@ -200,8 +315,8 @@ export function ItemPage(props: { ctx: PageContext; item: InboxItemDetailView })
           From <strong safe>{item.sender.name}</strong>
           {item.sender.verified ? <VerifiedBadge /> : ''} · <Time at={item.createdAt} />
         </p>
-        <p class="body" safe>
-          {item.body}
+        <p class="body">
+          <LinkedText text={item.body} />
         </p>
         <AttachmentList files={item.attachments} />
         <div class="actions">

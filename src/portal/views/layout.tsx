@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { Role } from '../../users/user.entity.js';
-import { CSRF_FIELD } from '../../auth/browser-session.js';
+import { CSRF_FIELD, PAGE_FIELD } from '../../auth/browser-session.js';
 
 /** Who is looking at a page, as the layout needs it. */
 export interface Viewer {
@@ -9,6 +9,10 @@ export interface Viewer {
   displayName: string;
   csrf: string;
   unread: number;
+  /** The address of the page shown, sent back with its forms so that a refused form shows this page again. */
+  page?: string;
+  /** The time zone the viewer chose on their profile; without one, times follow the browser's zone. */
+  timeZone?: string;
 }
 
 /** What every page shares: the viewer (absent on the sign-in page), the application's time, whether the clock is simulated. */
@@ -66,6 +70,25 @@ export const HOME: Record<Role, string> = {
   admin: '/app/admin/users',
 };
 
+/**
+ * htmx's settings: no injected indicator styles or eval (the CSP allows
+ * neither), and refused forms (4xx) swapped in like any page, since the
+ * server answers them with the form's page showing the errors.
+ */
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+  // Not 'style': htmx would copy a field's style attribute (set by the browser or an extension) onto its new version, which the CSP refuses.
+  attributesToSettle: ['class', 'width', 'height'],
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '[45]..', swap: true, error: true },
+    { code: '...', swap: false },
+  ],
+});
+
 export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
   const { ctx, title } = props;
   const viewer = ctx.viewer;
@@ -79,10 +102,7 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta
-            name="htmx-config"
-            content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
-          />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
           <title safe>{`${title} · Parley`}</title>
           <link rel="stylesheet" href="/app/assets/portal.css" />
           <script src="/app/assets/htmx.min.js" defer></script>
@@ -138,7 +158,12 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
               Simulated clock: it is <Time at={ctx.now} />
             </p>
           )}
-          <main id="main" data-now={ctx.now.toISOString()}>
+          <main
+            id="main"
+            data-now={ctx.now.toISOString()}
+            data-zone={viewer?.timeZone}
+            data-clock={ctx.simulatedClock ? 'simulated' : undefined}
+          >
             <div id="flash" role="status" aria-live="polite">
               {!!ctx.notice && (
                 <p class="notice" safe>
@@ -175,8 +200,14 @@ export function UnreadBadge(props: { count: number }): JSX.Element {
   );
 }
 
+/** What every form of a signed-in page carries: the session's CSRF token, and the page it is on (for showing a refusal there). */
 export function Csrf(props: { viewer: Viewer }): JSX.Element {
-  return <input type="hidden" name={CSRF_FIELD} value={props.viewer.csrf} />;
+  return (
+    <>
+      <input type="hidden" name={CSRF_FIELD} value={props.viewer.csrf} />
+      {!!props.viewer.page && <input type="hidden" name={PAGE_FIELD} value={props.viewer.page} />}
+    </>
+  );
 }
 
 const UTC_FORMAT = new Intl.DateTimeFormat('en-GB', {

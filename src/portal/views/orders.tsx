@@ -1,26 +1,61 @@
 import type { EligibilityView } from '../../claims/claims.dto.js';
 import type { OrderView } from '../../orders/orders.dto.js';
 import { formatMoney } from '../../common/money.js';
+import { earliestClaim } from './claims.js';
 import { humanise, Layout, Time } from './layout.js';
 import type { PageContext } from './layout.js';
+
+/** Links to the newer and older pages of the list, keeping the search. */
+function Pager(props: { search?: string; older: string | null; newer: string | null }): JSX.Element {
+  if (!props.older && !props.newer) return <></>;
+  const href = (direction: 'after' | 'before', cursor: string) => {
+    const query = new URLSearchParams();
+    if (props.search) query.set('q', props.search);
+    query.set(direction, cursor);
+    return `/app/orders?${query.toString()}`;
+  };
+  return (
+    <nav class="pager two-way" aria-label="Pages of orders">
+      {props.newer ? <a href={href('before', props.newer)}>← Newer orders</a> : <span></span>}
+      {props.older ? <a href={href('after', props.older)}>Older orders →</a> : <span></span>}
+    </nav>
+  );
+}
 
 /** A buyer's orders with what can be done about each: contact the seller, or file a claim once one is possible. */
 export function OrdersPage(props: {
   ctx: PageContext;
   orders: { order: OrderView; eligibility: EligibilityView }[];
   names: Map<string, string>;
+  search?: string;
+  older: string | null;
+  newer: string | null;
 }): JSX.Element {
-  const { ctx, orders, names } = props;
+  const { ctx, orders, names, search } = props;
   return (
     <Layout ctx={ctx} title="Your orders">
       <h1>Your orders</h1>
-      {orders.length === 0 && <p class="muted">No orders yet.</p>}
+      <form method="get" action="/app/orders" class="actions order-search" role="search">
+        <label for="q" class="inline">
+          Find an order
+        </label>
+        <input id="q" name="q" type="search" value={search ?? ''} maxlength="200" aria-describedby="q-hint" />
+        <button type="submit" class="secondary">
+          Search
+        </button>
+        {!!search && <a href="/app/orders">Show all</a>}
+      </form>
+      <p id="q-hint" class="muted">
+        By order number, what you bought, or the order’s id.
+      </p>
+      {orders.length === 0 &&
+        (search ? <p class="muted" safe>{`No orders match “${search}”.`}</p> : <p class="muted">No orders yet.</p>)}
+      {!!search && orders.length > 0 && <p safe>{`Orders matching “${search}”:`}</p>}
       {orders.map(({ order, eligibility }) => {
         const now = eligibility.reasons.some((reason) => reason.eligible);
-        const soonest = eligibility.reasons
-          .map((reason) => reason.eligibleAt)
-          .filter((at): at is string => typeof at === 'string')
-          .sort()[0];
+        const soonest = earliestClaim(eligibility);
+        const ended = eligibility.reasons.every((reason) => reason.code === 'window_closed');
+        const inProgress = eligibility.reasons.some((reason) => reason.code === 'open_claim');
         return (
           <article class="card" id={`order-${order.id}`} aria-labelledby={`order-title-${order.id}`}>
             <h2 id={`order-title-${order.id}`} safe>
@@ -56,6 +91,12 @@ export function OrdersPage(props: {
                 <span class="muted">
                   A claim becomes possible <Time at={soonest} />
                 </span>
+              ) : inProgress ? (
+                <a href="/app/claims">A claim about this order is in progress</a>
+              ) : ended ? (
+                <span class="muted">
+                  The time to claim ended <Time at={eligibility.reasons[0].windowClosesAt} />
+                </span>
               ) : (
                 ''
               )}
@@ -63,6 +104,7 @@ export function OrdersPage(props: {
           </article>
         );
       })}
+      <Pager search={search} older={props.older} newer={props.newer} />
     </Layout>
   );
 }

@@ -2,6 +2,8 @@ import type { ReportView } from '../../inbox/inbox.dto.js';
 import type { EscalationAllowedAction } from '../../support/escalation-actions.js';
 import type { EscalationView } from '../../support/support.dto.js';
 import { ESCALATION_OUTCOMES } from '../../support/support.dto.js';
+import type { EscalationAbout, ReportAbout } from '../../support/support-context.service.js';
+import { formatMoney } from '../../common/money.js';
 import { Countdown, Csrf, humanise, Layout, NextPage, PostButton, StateBadge, TableHead, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 
@@ -20,17 +22,39 @@ const OUTCOME_NAMES: Record<string, string> = {
 };
 
 /** What an escalation is about, linked to where the agent works on it. */
-function Subject(props: { escalation: EscalationView; subjects: Map<string, string> }): JSX.Element {
+function Subject(props: { escalation: EscalationView; about?: EscalationAbout }): JSX.Element {
   const { escalation } = props;
-  if (escalation.claimId) return <a href={`/app/claims/${escalation.claimId}`}>Claim</a>;
-  if (escalation.reportId) return <a href="/app/reports">Phishing report</a>;
-  if (escalation.caseId)
+  const subject: string | null = props.about?.subject ?? null;
+  const [href, text] = escalation.claimId
+    ? [`/app/claims/${escalation.claimId}`, subject === null ? 'Claim' : `Claim: ${subject}`]
+    : escalation.reportId
+      ? ['/app/reports', subject === null ? 'Phishing report' : `Phishing report: ${subject}`]
+      : escalation.caseId
+        ? [`/app/cases/${escalation.caseId}`, subject ?? 'Case']
+        : [null, '—'];
+  if (href === null) return <span>—</span>;
+  return (
+    <a href={href} safe>
+      {text}
+    </a>
+  );
+}
+
+/** The order an escalation is about (number and total), or the listing a question before buying names. */
+function OrderCell(props: { about?: EscalationAbout }): JSX.Element {
+  const { about } = props;
+  if (about?.order)
     return (
-      <a href={`/app/cases/${escalation.caseId}`} safe>
-        {props.subjects.get(escalation.caseId) ?? 'Case'}
-      </a>
+      <>
+        <span safe>{about.order.externalId}</span>
+        <br />
+        <span class="muted" safe>
+          {formatMoney(about.order.total)}
+        </span>
+      </>
     );
-  return <span>—</span>;
+  if (about?.listingRef) return <span safe>{`Listing ${about.listingRef}`}</span>;
+  return <span class="muted">—</span>;
 }
 
 /** An escalation with what the viewer may do to it now (support-queue `escalationAllowedActions`). */
@@ -79,10 +103,12 @@ export function QueuePage(props: {
   ctx: PageContext;
   tab: QueueTab;
   page: { items: EscalationItem[]; nextCursor: string | null };
-  subjects: Map<string, string>;
+  /** Each escalation's case, parties and order, by escalation id. */
+  about: Map<string, EscalationAbout>;
   names: Map<string, string>;
 }): JSX.Element {
-  const { ctx, tab, page, subjects, names } = props;
+  const { ctx, tab, page, about, names } = props;
+  const name = (id: string | null | undefined) => (id ? (names.get(id) ?? '') : '—');
   const viewer = ctx.viewer!;
   return (
     <Layout ctx={ctx} title="Support queue">
@@ -102,12 +128,21 @@ export function QueuePage(props: {
         <p class="muted">Nothing here.</p>
       ) : (
         <table class="stack">
-          <TableHead columns={['About', 'Reason', 'Due', 'Holder', 'Act']} />
+          <TableHead columns={['About', 'Buyer', 'Seller', 'Order', 'Reason', 'Due', 'Holder', 'Act']} />
           <tbody>
             {page.items.map((escalation) => (
               <tr>
                 <td data-label="About">
-                  <Subject escalation={escalation} subjects={subjects} />
+                  <Subject escalation={escalation} about={about.get(escalation.id)} />
+                </td>
+                <td data-label="Buyer" safe>
+                  {name(about.get(escalation.id)?.buyerId)}
+                </td>
+                <td data-label="Seller" safe>
+                  {name(about.get(escalation.id)?.sellerId)}
+                </td>
+                <td data-label="Order">
+                  <OrderCell about={about.get(escalation.id)} />
                 </td>
                 <td data-label="Reason">
                   <span safe>{humanise(escalation.reason)}</span> <StateBadge state={escalation.priority} />
@@ -172,8 +207,20 @@ export function EscalationPanel(props: { ctx: PageContext; escalations: Escalati
   );
 }
 
-export function ReportsPage(props: { ctx: PageContext; reports: ReportView[]; status: string }): JSX.Element {
-  const { ctx, reports } = props;
+/** Who sent a reported message: a user, or the marketplace itself for a notice. */
+const senderName = (report: ReportView, names: Map<string, string>): string =>
+  report.senderId ? (names.get(report.senderId) ?? '') : 'The marketplace (a notice)';
+
+/** A phishing report with who sent the message, who reported it, where the message is and what it said. */
+export type ReportItem = ReportView & { about?: ReportAbout };
+
+export function ReportsPage(props: {
+  ctx: PageContext;
+  reports: ReportItem[];
+  status: string;
+  names: Map<string, string>;
+}): JSX.Element {
+  const { ctx, reports, names } = props;
   const viewer = ctx.viewer!;
   return (
     <Layout ctx={ctx} title="Phishing reports">
@@ -191,30 +238,73 @@ export function ReportsPage(props: { ctx: PageContext; reports: ReportView[]; st
         ))}
       </nav>
       {reports.length === 0 && <p class="muted">No reports here.</p>}
-      {reports.map((report) => (
-        <article class="card">
-          <h2 safe>{report.subject}</h2>
-          <p class="muted">
-            Reported <Time at={report.createdAt} />
-            {report.reason ? <span safe>{` · “${report.reason}”`}</span> : ''}
-          </p>
-          <p class="body" safe>
-            {report.body}
-          </p>
-          {report.status === 'open' && (
-            <div class="actions">
-              {(['confirm', 'dismiss'] as const).map((decision) => (
-                <PostButton
-                  viewer={viewer}
-                  action={`/app/reports/${report.id}/${decision}`}
-                  label={decision === 'confirm' ? 'Confirm: quarantine it' : 'Dismiss: it is fine'}
-                  look={decision === 'confirm' ? 'danger' : 'secondary'}
-                />
-              ))}
-            </div>
-          )}
-        </article>
-      ))}
+      {reports.map((report) => {
+        const conversation = report.about?.conversation;
+        const body = report.about?.messageBody ?? report.body;
+        return (
+          <article class="card report" aria-labelledby={`report-${report.id}`}>
+            <h2 id={`report-${report.id}`} safe>
+              {report.subject || 'Reported message'}
+            </h2>
+            <dl class="facts">
+              <dt>Sent by</dt>
+              <dd safe>{senderName(report, names)}</dd>
+              <dt>Reported by</dt>
+              <dd safe>{names.get(report.reporterId) ?? ''}</dd>
+              <dt>Reported</dt>
+              <dd>
+                <Time at={report.createdAt} />
+              </dd>
+              {!!report.reason && (
+                <>
+                  <dt>Why</dt>
+                  <dd safe>{`“${report.reason}”`}</dd>
+                </>
+              )}
+              <dt>Conversation</dt>
+              <dd>
+                {conversation ? (
+                  <a href={`/app/${conversation.kind === 'claim' ? 'claims' : 'cases'}/${conversation.id}`}>
+                    {conversation.kind === 'claim' ? 'Open the claim' : 'Open the case'}
+                  </a>
+                ) : (
+                  <span class="muted">None: a marketplace notice</span>
+                )}
+              </dd>
+            </dl>
+            <h3 class="report-message-heading">
+              The reported message
+              {report.about?.sentAt ? (
+                <>
+                  {', sent '}
+                  <Time at={report.about.sentAt} />
+                </>
+              ) : (
+                ''
+              )}
+            </h3>
+            {body ? (
+              <blockquote class="body report-message" safe>
+                {body}
+              </blockquote>
+            ) : (
+              <p class="muted">The message is no longer there.</p>
+            )}
+            {report.status === 'open' && (
+              <div class="actions">
+                {(['confirm', 'dismiss'] as const).map((decision) => (
+                  <PostButton
+                    viewer={viewer}
+                    action={`/app/reports/${report.id}/${decision}`}
+                    label={decision === 'confirm' ? 'Confirm: quarantine it' : 'Dismiss: it is fine'}
+                    look={decision === 'confirm' ? 'danger' : 'secondary'}
+                  />
+                ))}
+              </div>
+            )}
+          </article>
+        );
+      })}
     </Layout>
   );
 }

@@ -1,0 +1,317 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD, DEMO_START, seedDemo } from '../src/demo/seed.js';
+import { listen, startTestApp, TestApp } from './support/app.js';
+import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import { orderWithCase } from './support/claims.js';
+import { createUser, TestUser } from './support/factories.js';
+import { remaining } from '../src/portal/views/layout.js';
+
+/** Every refusal by the Content-Security-Policy, as a console error naming what was refused and where. */
+const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (event) => console.error(
+  'CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' at ' +
+  event.sourceFile + ':' + event.lineNumber + ' (' + event.sample + ')'), true);`;
+
+/**
+ * `npm run demo`'s marketplace walked in Chromium by each of its roles: every
+ * page of the role's navigation and its main detail pages, each checked with
+ * axe-core and at 375 px (screenshots kept as
+ * test-artifacts/portal/walkthrough-<role>-<page>.png), with no console error
+ * and no Content-Security-Policy violation on the way, through boosted
+ * navigation, form posts and live (SSE) updates.
+ */
+describe('the demo, walked by role', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  const users = new Map<string, TestUser>();
+  const contexts: BrowserContext[] = [];
+
+  /** A signed-in page of its own for a demo account, with what its console and the CSP report kept in `problems`. */
+  const pageFor = async (role: string, problems: string[]): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    // Injected through the debugging protocol, so the page's own CSP (no inline script) does not stop the listener.
+    await context.addInitScript(REPORT_CSP_VIOLATIONS);
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+    await signIn(page, base, users.get(role)!);
+    return page;
+  };
+
+  /** Follows a link of the main navigation (a boosted request, no full load) and checks the page it leads to. */
+  const nav = async (page: Page, label: string, name: string) => {
+    // "Messages" carries its unread count.
+    const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${label}`) });
+    const href = (await link.getAttribute('href'))!;
+    await link.click();
+    await page.waitForURL((url) => url.pathname === href);
+    await page.locator(`header nav a[href="${href}"][aria-current="page"]`).waitFor({ timeout: 5000 });
+    await checkPage(page, `walkthrough-${name}`);
+  };
+
+  /** Opens the first item of a list by its link (`/app/cases/…`), and checks the detail page. */
+  const open = async (page: Page, prefix: string, name: string) => {
+    const link = page.locator(`main a[href^="${prefix}"]:not([href$="/new"])`).first();
+    const href = (await link.getAttribute('href'))!.replace(/#.*$/, '');
+    await link.click();
+    await page.waitForURL((url) => url.pathname === href);
+    await checkPage(page, `walkthrough-${name}`);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        CLOCK_MODE: 'simulated',
+        CLOCK_START: DEMO_START,
+        POST_RATE_LIMIT_PER_MINUTE: '100000',
+        LOGIN_RATE_LIMIT_PER_IP: '1000',
+      },
+    });
+    base = await listen(t);
+    // As `npm run demo` does: its admin first, then the marketplace filled through the API.
+    const admin = await createUser(t.sql, 'admin', { email: 'admin@demo.parley', password: DEMO_PASSWORD });
+    const accounts = await seedDemo(
+      { baseUrl: base, adminId: admin.id, tokenFor: (id) => t.tokenFor({ id, role: '' }) },
+      () => undefined,
+    );
+    users.set('admin', admin);
+    // The seller with the most claims, the buyer of the oldest claim, the agent who decided claims: each has every kind of page to show.
+    const [{ seller, buyer, agent }] = (
+      await t.sql.query(`
+        SELECT (SELECT seller_id FROM claims GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS seller,
+               (SELECT buyer_id FROM claims ORDER BY created_at, id LIMIT 1) AS buyer,
+               (SELECT decided_by FROM claims WHERE decided_by IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS agent`)
+    ).rows as { seller: string; buyer: string; agent: string }[];
+    for (const [role, id] of [
+      ['seller', seller],
+      ['buyer', buyer],
+      ['agent', agent],
+    ]) {
+      const account = accounts.find((a) => a.id === id)!;
+      users.set(role, { id, email: account.email, role: account.role as TestUser['role'], password: DEMO_PASSWORD });
+    }
+    browser = await launchBrowser();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
+  it('as a buyer: messages, orders, cases, claims, settings, a case, a claim and a message; replies on a case', async () => {
+    const problems: string[] = [];
+    const page = await pageFor('buyer', problems);
+    await checkPage(page, 'walkthrough-buyer-messages');
+    await open(page, '/app/inbox/', 'buyer-message');
+    await nav(page, 'Orders', 'buyer-orders');
+    await nav(page, 'Claims', 'buyer-claims');
+    await open(page, '/app/claims/', 'buyer-claim');
+    await nav(page, 'Cases', 'buyer-cases');
+    await open(page, '/app/cases/', 'buyer-case');
+    await page.getByLabel('Reply').fill('Thank you, I will wait for the courier.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Thank you, I will wait for the courier.').waitFor();
+    await nav(page, 'Settings', 'buyer-settings');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('as a seller: dashboard, messages, cases, claims, performance, settings, a case, a claim and a message', async () => {
+    const problems: string[] = [];
+    const page = await pageFor('seller', problems);
+    await checkPage(page, 'walkthrough-seller-dashboard');
+    await nav(page, 'Messages', 'seller-messages');
+    await open(page, '/app/inbox/', 'seller-message');
+    await nav(page, 'Cases', 'seller-cases');
+    await open(page, '/app/cases/', 'seller-case');
+    await nav(page, 'Claims', 'seller-claims');
+    await open(page, '/app/claims/', 'seller-claim');
+    await nav(page, 'Performance', 'seller-performance');
+    await nav(page, 'Settings', 'seller-settings');
+    await page.getByLabel('Promotions').uncheck();
+    await page.getByRole('button', { name: 'Save email settings' }).click();
+    await page.getByText('Email settings saved').waitFor();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('as an agent: queue, claims, reports, messages, settings, a case, a claim and a message', async () => {
+    const problems: string[] = [];
+    const page = await pageFor('agent', problems);
+    await checkPage(page, 'walkthrough-agent-queue');
+    await open(page, '/app/cases/', 'agent-case');
+    await nav(page, 'Claims', 'agent-claims');
+    await open(page, '/app/claims/', 'agent-claim');
+    await nav(page, 'Reports', 'agent-reports');
+    await nav(page, 'Messages', 'agent-messages');
+    await open(page, '/app/inbox/', 'agent-message');
+    await nav(page, 'Settings', 'agent-settings');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('as an admin: users, calendars, broadcasts, deliveries, audit log, messages, clock, settings; a broadcast arrives live', async () => {
+    const problems: string[] = [];
+    const buyerPage = await pageFor('buyer', problems);
+    await buyerPage.waitForFunction(() => (globalThis as unknown as { htmx?: unknown }).htmx !== undefined);
+    const page = await pageFor('admin', problems);
+    await checkPage(page, 'walkthrough-admin-users');
+    await nav(page, 'Calendars', 'admin-calendars');
+    await nav(page, 'Broadcasts', 'admin-broadcasts');
+    await page.getByLabel('Audience').selectOption('buyers');
+    await page.getByLabel('Subject').fill('Walkthrough: opening hours at Easter');
+    await page.getByLabel('Message').fill('Support answers every day over Easter.');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await checkPage(page, 'walkthrough-admin-broadcast-preview');
+    await page.getByRole('button', { name: /^Send to \d+ (people|person)$/ }).click();
+    await page.getByText(/^Sent to \d+ people/).waitFor();
+    // The buyer's open Message Center shows it without a reload.
+    await buyerPage.locator('#items').getByRole('link', { name: 'Walkthrough: opening hours at Easter' }).waitFor();
+    await nav(page, 'Deliveries', 'admin-deliveries');
+    await nav(page, 'Audit log', 'admin-audit');
+    await nav(page, 'Messages', 'admin-messages');
+    await open(page, '/app/inbox/', 'admin-message');
+    await nav(page, 'Clock', 'admin-clock');
+    await nav(page, 'Settings', 'admin-settings');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('a countdown follows the simulated clock: still while it stands, moved when the admin moves it, without a reload', async () => {
+    const problems: string[] = [];
+    const page = await pageFor('seller', problems);
+    // The browser's own clock, under the test's control: the page must not count down on it while the application's clock stands.
+    await page.clock.install();
+    await page.goto(`${base}/app/dashboard`);
+    const countdown = page.locator('main [data-countdown]').first();
+    const until = (await countdown.getAttribute('data-countdown'))!;
+    const due = Date.parse(until);
+    const appTime = async () => Date.parse((await page.locator('main').getAttribute('data-now'))!);
+    const before = await appTime();
+    await expect(countdown.textContent()).resolves.toBe(remaining(due - before));
+    await page.clock.fastForward('02:00:00');
+    await expect(countdown.textContent()).resolves.toBe(remaining(due - before));
+    await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
+
+    const admin = await pageFor('admin', problems);
+    await admin.goto(`${base}/app/admin/clock`);
+    await admin.getByRole('button', { name: 'Advance 1 day' }).click();
+    await admin.getByText('The clock moved forward').waitFor();
+
+    // Boosted navigation away and back: the same page, now on the moved clock.
+    await nav(page, 'Cases', 'seller-cases-after-a-day');
+    await nav(page, 'Dashboard', 'seller-dashboard-after-a-day');
+    expect(await appTime()).toBe(before + 86_400_000);
+    const same = page.locator(`main [data-countdown="${until}"]`).first();
+    await expect(same.textContent()).resolves.toBe(remaining(due - before - 86_400_000));
+    await page.clock.fastForward('00:10:00');
+    await expect(same.textContent()).resolves.toBe(remaining(due - before - 86_400_000));
+    await expect(page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).resolves.toBe(true);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
+/**
+ * The page script on a clock that runs (not simulated): a countdown runs with
+ * the browser's time from the application's time the page was rendered at,
+ * and keeps running through swaps inside the page (the live stream's), which
+ * carry no new time of their own; times are shown in the viewer's chosen zone.
+ */
+describe('the page script on a running clock', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
+    t.clock.set('2026-03-02T17:00:00Z');
+    base = await listen(t);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('runs on with the browser from the page’s time, and a live update does not set it back', async () => {
+    const admin = await createUser(t.sql, 'admin');
+    const buyer = await createUser(t.sql, 'buyer');
+    const seller = await createUser(t.sql, 'seller');
+    await orderWithCase(t, admin, buyer, seller);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      // The browser's clock is months away from the application's: only the difference since the page was read counts.
+      await page.clock.install();
+      await signIn(page, base, seller);
+      await page.waitForFunction(() => (globalThis as unknown as { htmx?: unknown }).htmx !== undefined);
+      const countdown = page.locator('main [data-countdown]').first();
+      const left = Date.parse((await countdown.getAttribute('data-countdown'))!) - Date.parse('2026-03-02T17:00:00Z');
+      // What the page may show `ms` from its deadline: the browser's time moved on a few milliseconds since it was read.
+      const shows = async (ms: number) =>
+        expect([remaining(ms), remaining(ms - 1000)]).toContain(await countdown.textContent());
+      await shows(left);
+      await page.clock.fastForward('01:00:00');
+      await shows(left - 3_600_000);
+
+      const unread = async () =>
+        (
+          await t.http
+            .get('/inbox/counts')
+            .set('Authorization', `Bearer ${t.tokenFor(seller)}`)
+            .expect(200)
+        ).body.unread.total as number;
+      const before = await unread();
+      await t.http
+        .post('/admin/broadcasts')
+        .set('Authorization', `Bearer ${t.tokenFor(admin)}`)
+        .send({
+          category: 'notices',
+          subject: 'Spring hours',
+          body: 'We answer on Saturdays too.',
+          audience: 'sellers',
+        })
+        .expect(201);
+      await page
+        .locator('#unread-badge')
+        .getByText(String(before + 1), { exact: true })
+        .waitFor({ timeout: 5000 });
+      await page.clock.fastForward('00:00:02');
+      await shows(left - 3_602_000);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows times in the zone the viewer chose on their profile, whatever the browser’s zone', async () => {
+    const admin = await createUser(t.sql, 'admin');
+    const buyer = await createUser(t.sql, 'buyer');
+    const seller = await createUser(t.sql, 'seller');
+    const { caseId } = await orderWithCase(t, admin, buyer, seller);
+    await t.http
+      .put('/me')
+      .set('Authorization', `Bearer ${t.tokenFor(buyer)}`)
+      .send({ timeZone: 'Asia/Tokyo' })
+      .expect(200);
+    const context = await browser.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, base, buyer);
+      await page.goto(`${base}/app/cases/${caseId}`);
+      const opened = await t.sql.query(`SELECT created_at FROM cases WHERE id = $1`, [caseId]);
+      const at = (opened.rows[0] as { created_at: Date }).created_at.toISOString();
+      // 17:00 UTC is 02:00 the next morning in Tokyo (GMT+9), and 12:00 in New York.
+      await expect(page.locator(`main time[datetime="${at}"]`).first().textContent()).resolves.toMatch(
+        /Tue, Mar 3, 2026, 02:00 AM GMT\+9/,
+      );
+    } finally {
+      await context.close();
+    }
+  });
+});
