@@ -12,7 +12,7 @@ console.log(
   `broadcast: ${result.broadcastRecipients.toLocaleString('en-US')} recipients queued in ${result.broadcastSeconds.toFixed(2)} s`,
 );
 console.log(
-  `parley: ${Math.round(result.parleyEmailsPerSecond).toLocaleString('en-US')} emails/s (${result.sent.toLocaleString('en-US')} sent)`,
+  `parley: ${Math.round(result.parleyEmailsPerSecond).toLocaleString('en-US')} emails/s (${result.sent.toLocaleString('en-US')} sent, ${result.caseNotices.toLocaleString('en-US')} of them case notices)`,
 );
 console.log(`bare nodemailer loop: ${Math.round(result.bareEmailsPerSecond).toLocaleString('en-US')} emails/s`);
 console.log(

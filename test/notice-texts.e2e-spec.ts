@@ -1,4 +1,4 @@
-import { formatInstant } from '../src/notifications/templates.js';
+import { formatInstant } from '../src/common/instant-format.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { fileClaim, orderWithCase } from './support/claims.js';
 import { createUser, TestUser } from './support/factories.js';
@@ -130,5 +130,31 @@ describe('notice texts, as each party receives them', () => {
       const decided = await readBy(user, claim.id, 'claim_appeal_decided');
       aboutTheReader(role, decided.item, decided.email);
     }
+  });
+
+  it('a zone the reader chose on its profile: its emails name instants in it, over a seller’s calendar’s', async () => {
+    const buyer = await createUser(t.sql, 'buyer');
+    const seller = await createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE' });
+    await t.http.put('/me').set('Authorization', as(buyer)).send({ timeZone: 'Asia/Tokyo' }).expect(200);
+    await t.http.put('/me').set('Authorization', as(seller)).send({ timeZone: 'America/New_York' }).expect(200);
+    t.clock.set('2026-03-02T09:00:00Z');
+    const { orderId } = await orderWithCase(t, admin, buyer, seller);
+    t.clock.advance(5 * DAY);
+    const claim = await fileClaim(t, buyer, orderId);
+    await post(seller, `/claims/${claim.id}/respond`, { body: 'Not my fault.' }).expect(200);
+    await post(agent, `/claims/${claim.id}/decide`, { outcome: 'denied', note: 'No evidence.' }).expect(200);
+    const [{ appeal_until: appealUntil }] = (
+      await t.sql.query(`SELECT appeal_until FROM claims WHERE id = $1`, [claim.id])
+    ).rows as { appeal_until: Date }[];
+    await dispatch();
+
+    const toBuyer = await readBy(buyer, claim.id, 'claim_decided');
+    const toSeller = await readBy(seller, claim.id, 'claim_decided');
+    expect(formatInstant(appealUntil, 'Asia/Tokyo')).toMatch(/GMT\+9$/);
+    expect(toBuyer.email).toContain(`You may appeal until ${formatInstant(appealUntil, 'Asia/Tokyo')}.`);
+    expect(toBuyer.email).not.toContain('UTC');
+    // A seller's own choice is how it reads times; its calendar's zone still sets its deadlines.
+    expect(toSeller.email).toContain(`The buyer may appeal until ${formatInstant(appealUntil, 'America/New_York')}.`);
+    expect(toSeller.email).not.toMatch(/CES?T/);
   });
 });

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { listen, startTestApp, TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import type { TestApp } from './support/app.js';
+import { checkPage, portalInBrowser } from './support/browser.js';
 import { createUser, TestUser } from './support/factories.js';
 
 const HOUR = 3_600_000;
@@ -13,41 +13,20 @@ const DAY = 24 * HOUR;
  * for the file; each test signs in with a browser context of its own.
  */
 describe('account pages in a browser', () => {
-  let browser: Browser;
-  let t: TestApp;
-  let base: string;
-  let admin: TestUser;
-  let buyer: TestUser;
-  let seller: TestUser;
-  const contexts: BrowserContext[] = [];
+  const portal = portalInBrowser({
+    app: 'per-file',
+    users: { admin: {}, buyer: {}, seller: { timeZone: 'America/Los_Angeles' } },
+  });
+  const { pageFor } = portal;
+  let t: TestApp, base: string, admin: TestUser, buyer: TestUser, seller: TestUser;
+  beforeAll(() => {
+    ({ t, base } = portal);
+    ({ admin, buyer, seller } = portal.users);
+  });
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
 
-  const pageFor = async (user: TestUser): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signIn(page, base, user);
-    return page;
-  };
   const fact = (page: Page, term: string, section = page.locator('main')) =>
     section.locator('dl.facts dt', { hasText: term }).first().locator('xpath=following-sibling::dd[1]').textContent();
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    admin = await createUser(t.sql, 'admin');
-    buyer = await createUser(t.sql, 'buyer');
-    seller = await createUser(t.sql, 'seller', { timeZone: 'America/Los_Angeles' });
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
 
   it('the profile shows name, email and time zone, and changes the name and zone', async () => {
     const page = await pageFor(seller);

@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { csrfTokenOf } from '../src/auth/browser-session.js';
-import { listen, startTestApp, TEST_JWT_SECRET } from './support/app.js';
+import { TEST_JWT_SECRET } from './support/app.js';
 import type { TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import { checkPage, portalInBrowser } from './support/browser.js';
 import { createUser } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 
@@ -13,22 +12,13 @@ import type { TestUser } from './support/factories.js';
  * broadcasts previewed and confirmed before they go, then in the history.
  */
 describe('admin pages in a browser', () => {
-  let browser: Browser;
-  let t: TestApp;
-  let base: string;
-  let admin: TestUser;
-  const contexts: BrowserContext[] = [];
+  const portal = portalInBrowser({ users: { admin: {} } });
+  const { pageFor } = portal;
+  let t: TestApp, base: string, admin: TestUser;
 
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
   const named = async (user: TestUser, name: string) =>
     void (await t.sql.query('UPDATE users SET display_name = $2 WHERE id = $1', [user.id, name]));
-  const pageFor = async (user: TestUser): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signIn(page, base, user);
-    return page;
-  };
   /** The cookie and CSRF token of a session, as a browser without JavaScript would send them. */
   const session = (user: TestUser) => {
     const token = t.tokenFor(user);
@@ -36,23 +26,10 @@ describe('admin pages in a browser', () => {
     return { cookie: `parley_session=${token}`, csrf: csrfTokenOf(TEST_JWT_SECRET, jti) };
   };
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
   beforeEach(async () => {
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    admin = await createUser(t.sql, 'admin');
+    ({ t, base } = portal);
+    ({ admin } = portal.users);
     await named(admin, 'Ada Admin');
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    await t.close();
   });
 
   it('creates a seller with a time zone and a country chosen from lists, whose values are the codes the API takes', async () => {
@@ -273,5 +250,36 @@ describe('admin pages in a browser', () => {
     await page.reload();
     await expect(row.locator('td[data-label="In Message Centers"]').textContent()).resolves.toBe('1 of 2');
     await checkPage(page, 'admin-ux-broadcasts');
+
+    // Twenty-two more: the history pages older and back newer, 20 a page.
+    for (let n = 1; n <= 22; n++)
+      await t.sql.query(
+        `INSERT INTO broadcasts (category, subject, body, audience, recipients, created_by, created_at) VALUES ('notices', $1, 'b', 'all', 0, $2, $3)`,
+        [`Notice ${n}`, admin.id, new Date(Date.parse('2026-03-02T17:00:00Z') + n * 60_000)],
+      );
+    const subjects = () =>
+      page.locator('table.broadcast-history td[data-label="Subject"] > span:first-child').allTextContents();
+    const newestFirst = [...Array.from({ length: 22 }, (_, i) => `Notice ${22 - i}`), 'Spring sale'];
+    await page.goto(`${base}/app/admin/broadcasts`);
+    expect(await subjects()).toEqual(newestFirst.slice(0, 20));
+    expect(await page.getByRole('link', { name: '← Newer' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await page.getByRole('link', { name: '← Newer' }).waitFor();
+    expect(await subjects()).toEqual(newestFirst.slice(20));
+    expect(await page.getByRole('link', { name: 'Older →' }).count()).toBe(0);
+    await checkPage(page, 'admin-ux-broadcasts-older');
+    await page.getByRole('link', { name: '← Newer' }).click();
+    await page.getByRole('link', { name: 'Older →' }).waitFor();
+    expect(await subjects()).toEqual(newestFirst.slice(0, 20));
+    expect(await page.getByRole('link', { name: '← Newer' }).count()).toBe(0);
+    for (const [query, message] of [
+      ['before=abc', 'Before: This is not a page of the history'],
+      ['after=-1', 'After: This is not a page of the history'],
+      ['before=3&after=1', 'After: This cannot be given with before'],
+    ] as const) {
+      const response = await page.goto(`${base}/app/admin/broadcasts?${query}`);
+      expect(response?.status()).toBe(400);
+      await expect(page.locator('main').innerText()).resolves.toContain(message);
+    }
   });
 });

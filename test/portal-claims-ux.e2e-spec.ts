@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { listen, startTestApp, TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import type { TestApp } from './support/app.js';
+import { checkPage, portalInBrowser } from './support/browser.js';
 import { fileClaim, orderWithCase } from './support/claims.js';
 import { createOrder, createUser, TestUser } from './support/factories.js';
 
@@ -17,25 +17,14 @@ const ISO_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
  * both ways. Every page visited passes axe and the 375 px check.
  */
 describe('portal: claims, eligibility and orders as a person reads them', () => {
-  let browser: Browser;
-  let t: TestApp;
-  let base: string;
-  let admin: TestUser;
-  let buyer: TestUser;
-  let seller: TestUser;
-  let agent: TestUser;
-  const contexts: BrowserContext[] = [];
+  // Each test on a fresh database, from a Monday morning in California.
+  const portal = portalInBrowser();
+  const { pageFor } = portal;
+  let t: TestApp, base: string, admin: TestUser, buyer: TestUser, seller: TestUser, agent: TestUser;
 
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
   const post = (user: TestUser, path: string, body: Record<string, unknown> = {}) =>
     t.http.post(path).set('Authorization', as(user)).send(body);
-  const pageFor = async (user: TestUser, options: BrowserContextOptions = {}): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signIn(page, base, user);
-    return page;
-  };
   const text = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
 
   /** A claim filed on an order the buyer contacted the seller about 5 days ago; the seller answered when `answered`. */
@@ -47,26 +36,9 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     return claim.id;
   };
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  beforeEach(async () => {
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    // Monday morning in California.
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    admin = await createUser(t.sql, 'admin');
-    buyer = await createUser(t.sql, 'buyer');
-    seller = await createUser(t.sql, 'seller');
-    agent = await createUser(t.sql, 'agent');
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    await t.close();
+  beforeEach(() => {
+    ({ t, base } = portal);
+    ({ admin, buyer, seller, agent } = portal.users);
   });
 
   it('awaiting the seller: the seller’s deadline counts down; once answered it is gone and the history says from → to', async () => {
@@ -324,13 +296,48 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     const cookiePage = await pageFor(buyer);
     for (const [query, message] of [
       [`q=${'a'.repeat(201)}`, 'The search can be at most 200 characters'],
-      ['after=not-a-cursor', 'after is not a page of your orders'],
-      ['before=not-a-cursor', 'before is not a page of your orders'],
-      ['after=x&before=y', 'before cannot be given with after'],
+      ['after=not-a-cursor', 'After: This is not a page of your orders'],
+      ['before=not-a-cursor', 'Before: This is not a page of your orders'],
+      ['after=x&before=y', 'Before: This cannot be given with after'],
     ] as const) {
       const response = await cookiePage.goto(`${base}/app/orders?${query}`);
       expect(response?.status()).toBe(400);
       expect(await text(cookiePage, 'main')).toContain(message);
     }
   });
+
+  it('claims: the list pages older and back newer, keeping the status filter', async () => {
+    const orders = await Promise.all(
+      Array.from({ length: 26 }, () => orderWithCase(t, admin, buyer, seller).then((made) => made.orderId)),
+    );
+    t.clock.advance(5 * DAY);
+    const filed: string[] = [];
+    for (const orderId of orders) {
+      filed.push((await fileClaim(t, buyer, orderId)).id);
+      t.clock.advance(60_000);
+    }
+    const newestFirst = filed.map((id) => `/app/claims/${id}`).reverse();
+    const page = await pageFor(buyer);
+    const shown = () =>
+      page.locator('tbody td[data-label="Claim"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+
+    await page.goto(`${base}/app/claims?status=awaiting_seller`);
+    expect(await shown()).toEqual(newestFirst.slice(0, 25));
+    await expect(page.getByRole('link', { name: '← Newer' }).count()).resolves.toBe(0);
+    await page.getByRole('navigation', { name: 'Pages of claims' }).getByRole('link', { name: 'Older →' }).click();
+    await page.waitForURL((url) => url.searchParams.has('cursor'));
+    expect(new URL(page.url()).searchParams.get('status')).toBe('awaiting_seller');
+    expect(await shown()).toEqual(newestFirst.slice(25));
+    await expect(page.getByRole('link', { name: 'Older →' }).count()).resolves.toBe(0);
+    await checkPage(page, 'claims-ux-list-older');
+    await page.getByRole('link', { name: '← Newer' }).click();
+    await page.waitForURL((url) => url.searchParams.has('before'));
+    expect(new URL(page.url()).searchParams.get('status')).toBe('awaiting_seller');
+    expect(await shown()).toEqual(newestFirst.slice(0, 25));
+    await expect(page.getByRole('link', { name: '← Newer' }).count()).resolves.toBe(0);
+
+    const response = await page.goto(`${base}/app/claims?before=not-a-cursor`);
+    expect(response?.status()).toBe(400);
+    expect(await text(page, 'main')).toContain('Before: This is not a page of this list');
+  }, 90_000);
 });

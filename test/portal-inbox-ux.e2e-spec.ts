@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { listen, startTestApp, TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import type { TestApp } from './support/app.js';
+import { checkPage, portalInBrowser } from './support/browser.js';
 import { fileClaim, orderWithCase } from './support/claims.js';
-import { createUser, TestUser } from './support/factories.js';
+import type { TestUser } from './support/factories.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -32,23 +32,11 @@ interface Page_<T> {
  * staff names shown once. Every page is checked with axe and at 375 px.
  */
 describe('Message Center and conversations in a browser', () => {
-  let browser: Browser;
-  let t: TestApp;
-  let base: string;
-  let admin: TestUser;
-  let buyer: TestUser;
-  let seller: TestUser;
-  let agent: TestUser;
-  const contexts: BrowserContext[] = [];
+  const portal = portalInBrowser();
+  const { pageFor } = portal;
+  let t: TestApp, base: string, admin: TestUser, buyer: TestUser, seller: TestUser, agent: TestUser;
 
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
-  const pageFor = async (user: TestUser): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signIn(page, base, user);
-    return page;
-  };
   const name = (user: TestUser, displayName: string) =>
     t.sql.query(`UPDATE users SET display_name = $2 WHERE id = $1`, [user.id, displayName]);
   const post = (user: TestUser, path: string, body: string) =>
@@ -69,26 +57,11 @@ describe('Message Center and conversations in a browser', () => {
     ).body;
   const texts = (page: Page, selector: string) => page.locator(selector).allTextContents();
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    admin = await createUser(t.sql, 'admin');
-    buyer = await createUser(t.sql, 'buyer');
-    seller = await createUser(t.sql, 'seller');
-    agent = await createUser(t.sql, 'agent');
+    ({ t, base } = portal);
+    ({ admin, buyer, seller, agent } = portal.users);
     await name(buyer, 'Anna Buyer');
     await name(seller, 'Sam Seller');
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    await t.close();
   });
 
   it('Sent lists the messages I wrote, newest first, to whom and about what, and links to each', async () => {

@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signUnsubscribeToken } from '../src/notifications/unsubscribe-token.js';
-import { listen, startTestApp, TEST_JWT_SECRET, TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import { TEST_JWT_SECRET, TestApp } from './support/app.js';
+import { checkPage, portalInBrowser, signIn } from './support/browser.js';
 import { createUser, TestUser } from './support/factories.js';
 
 const NOW = '2026-03-02T17:00:00Z';
@@ -14,11 +13,9 @@ const NOW = '2026-03-02T17:00:00Z';
  * problem+json).
  */
 describe('pages reached by a link', () => {
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let buyer: TestUser;
+  const portal = portalInBrowser({ app: 'per-file', start: NOW, users: {} });
+  const { newPage } = portal;
+  let t: TestApp, base: string, buyer: TestUser;
 
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
   const promotionsEmail = async (user: TestUser): Promise<boolean> =>
@@ -26,26 +23,12 @@ describe('pages reached by a link', () => {
       .email as boolean;
   const linkFor = (user: TestUser, at = new Date(NOW)) =>
     `/unsubscribe?token=${signUnsubscribeToken(TEST_JWT_SECRET, { userId: user.id, category: 'promotions' }, at)}`;
-  const newPage = async (): Promise<Page> => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    return context.newPage();
-  };
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    t.clock.set(NOW);
-    base = await listen(t);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  beforeAll(() => {
+    ({ t, base } = portal);
   });
   beforeEach(async () => {
     buyer = await createUser(t.sql, 'buyer');
-  });
-  afterEach(async () => {
-    await context?.close();
   });
 
   describe('an email’s unsubscribe link', () => {

@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Role } from '../src/users/user.entity.js';
 import { csrfTokenOf } from '../src/auth/browser-session.js';
-import { listen, startTestApp, TestApp, TEST_JWT_SECRET } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import { TestApp, TEST_JWT_SECRET } from './support/app.js';
+import { checkPage, portalInBrowser, signIn } from './support/browser.js';
 import { fileClaim, orderWithCase } from './support/claims.js';
-import { createOrder, createUser, TestUser } from './support/factories.js';
+import { createOrder, TestUser } from './support/factories.js';
 
 const DAY = 86_400_000;
 
@@ -34,28 +34,23 @@ interface Refusal {
  * was typed still there and no earlier notice left standing.
  */
 describe('refused forms say why, in place', () => {
-  let browser: Browser;
-  let t: TestApp;
-  let base: string;
-  const users = {} as Record<Role, TestUser>;
+  const portal = portalInBrowser({ app: 'per-file', env: { POST_RATE_LIMIT_PER_MINUTE: '100000' } });
+  let browser: Browser, t: TestApp, base: string, users: Record<Role, TestUser>;
   let caseId: string;
   /** A case for each run (with and without JavaScript) that someone else resolves while its page is open. */
   const resolvable: Record<string, string> = {};
   let reviewedClaimId: string;
+  /** A claim support denied: the buyer may appeal. */
+  let deniedClaimId: string;
   let claimableOrderId: string;
   let claimId: string;
   let freeOrderId: string;
   let itemId: string;
   let escalationCaseId: string;
-  const contexts: BrowserContext[] = [];
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    for (const role of ['admin', 'buyer', 'seller', 'agent'] as const) users[role] = await createUser(t.sql, role);
+    ({ browser, t, base, users } = portal);
     const { buyer, seller, admin } = users;
     ({ caseId } = await orderWithCase(t, admin, buyer, seller));
     const claimed = await orderWithCase(t, admin, buyer, seller);
@@ -63,6 +58,7 @@ describe('refused forms say why, in place', () => {
     // A case the seller leaves unanswered: a claim about its order becomes possible.
     claimableOrderId = (await orderWithCase(t, admin, buyer, seller)).orderId;
     const reviewed = await orderWithCase(t, admin, buyer, seller);
+    const denied = await orderWithCase(t, admin, buyer, seller);
     freeOrderId = (await createOrder(t.http, t.tokenFor(admin), buyer.id, seller.id, {})).id;
     t.clock.advance(6 * DAY);
     await t.http.post('/admin/jobs/sla-sweep/run').set('Authorization', as(admin)).expect(200);
@@ -75,6 +71,17 @@ describe('refused forms say why, in place', () => {
       .set('Authorization', as(seller))
       .send({ body: 'It was packed well.' })
       .expect(200);
+    deniedClaimId = (await fileClaim(t, buyer, denied.orderId)).id;
+    await t.http
+      .post(`/claims/${deniedClaimId}/respond`)
+      .set('Authorization', as(seller))
+      .send({ body: 'It arrived whole.' })
+      .expect(200);
+    await t.http
+      .post(`/claims/${deniedClaimId}/decide`)
+      .set('Authorization', as(users.agent))
+      .send({ outcome: 'denied', note: 'The photos show no damage.' })
+      .expect(200);
     await t.http
       .post(`/cases/${caseId}/messages`)
       .set('Authorization', as(seller))
@@ -82,11 +89,6 @@ describe('refused forms say why, in place', () => {
       .expect(201);
     const inbox = await t.http.get('/inbox?limit=50').set('Authorization', as(buyer)).expect(200);
     itemId = (inbox.body.items as { id: string }[])[0].id;
-  });
-  afterAll(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    await t?.close();
-    await browser?.close();
   });
 
   const refusals = (run: string): Refusal[] => [
@@ -122,7 +124,7 @@ describe('refused forms say why, in place', () => {
       url: () => `/app/claims/new?orderId=${claimableOrderId}`,
       form: 'form[action="/app/claims"]',
       fill: { amount: '5000', body: 'The parcel never came.' },
-      says: /order total/i,
+      says: /^This must not exceed the order total, \$25\.99$/,
       beside: 'amount',
     },
     {
@@ -149,7 +151,7 @@ describe('refused forms say why, in place', () => {
       url: () => '/app/inbox',
       form: 'form#bulk',
       button: 'Delete',
-      says: /choose|select|ids/i,
+      says: /Select at least one message, or apply the action to every message matching this view/,
     },
     {
       name: 'a wrong current password',
@@ -159,6 +161,60 @@ describe('refused forms say why, in place', () => {
       fill: { currentPassword: 'not my password at all', newPassword: 'a brand new long password' },
       says: /^This is not your current password/,
       beside: 'currentPassword',
+    },
+    {
+      name: 'a decision without its note',
+      role: 'agent',
+      url: () => `/app/claims/${reviewedClaimId}`,
+      form: `form[action="/app/claims/${reviewedClaimId}/decide"]`,
+      fill: { outcome: 'denied', note: '' },
+      says: /Please fill this in/,
+      beside: 'note',
+    },
+    {
+      name: 'an appeal without a reason',
+      role: 'buyer',
+      url: () => `/app/claims/${deniedClaimId}`,
+      form: `form[action="/app/claims/${deniedClaimId}/appeal"]`,
+      fill: { body: '' },
+      says: /Please fill this in/,
+      beside: 'body',
+    },
+    {
+      name: 'a profile time zone that does not exist',
+      role: 'seller',
+      url: () => '/app/profile',
+      form: 'form[method="post"][action="/app/profile"]',
+      fill: { timeZone: 'Europe/Munich' },
+      says: /IANA time zone/,
+      beside: 'timeZone',
+    },
+    {
+      name: 'a Message Center search with too many words',
+      role: 'buyer',
+      url: () => '/app/inbox',
+      form: 'form[method="get"][action="/app/inbox"]',
+      fill: { q: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') },
+      says: /Search with at most 256 characters/,
+      beside: 'q',
+    },
+    {
+      name: 'an orders search that is too long',
+      role: 'buyer',
+      url: () => '/app/orders',
+      form: 'form[method="get"][action="/app/orders"]',
+      fill: { q: 'x'.repeat(201) },
+      says: /at most 200 characters/,
+      beside: 'q',
+    },
+    {
+      name: 'a deadline preview over more days than allowed',
+      role: 'admin',
+      url: () => `/app/admin/calendars?calendar=${users.seller.id}`,
+      form: 'form[method="get"]:has([name="days"])',
+      fill: { days: '31' },
+      says: /from 1 to 30/,
+      beside: 'days',
     },
     {
       name: 'a display name that poses as the marketplace',
@@ -181,7 +237,7 @@ describe('refused forms say why, in place', () => {
           .send({})
           .expect(200);
       },
-      says: /resolved|can’t|cannot|not possible/i,
+      says: /Cannot resolve a case that is resolved/,
     },
     {
       name: 'a refund above the order total',
@@ -189,7 +245,7 @@ describe('refused forms say why, in place', () => {
       url: () => `/app/claims/${claimId}`,
       form: `form[action="/app/claims/${claimId}/refund"]`,
       fill: { amount: '99.00' },
-      says: /order total/i,
+      says: /^This must not exceed the order total, \$25\.99$/,
       beside: 'amount',
     },
     {
@@ -313,7 +369,6 @@ describe('refused forms say why, in place', () => {
             viewport: { width: 1280, height: 900 },
             javaScriptEnabled: javaScript,
           });
-          contexts.push(context);
           page = await context.newPage();
           if (signedIn) await signIn(page, base, users[role]);
           pages.set(key, page);
@@ -427,7 +482,6 @@ describe('refused forms say why, in place', () => {
 
   it('clears an earlier notice: "Created …" does not stay beside the refusal of the next user', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
     const page = await context.newPage();
     await signIn(page, base, users.admin);
     await page.goto(`${base}/app/admin/users`);

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_START, seedDemo } from '../src/demo/seed.js';
-import { listen, startTestApp, TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import type { TestApp } from './support/app.js';
+import { checkPage, portalInBrowser, signIn } from './support/browser.js';
 import { orderWithCase } from './support/claims.js';
 import { createUser, TestUser } from './support/factories.js';
 import { remaining } from '../src/portal/views/layout.js';
@@ -20,19 +20,22 @@ const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolatio
  * navigation, form posts and live (SSE) updates.
  */
 describe('the demo, walked by role', () => {
-  let t: TestApp;
+  // As `npm run demo` runs: on the simulated clock, its admin first (then the marketplace, below).
+  const portal = portalInBrowser({
+    app: 'per-file',
+    simulated: true,
+    start: DEMO_START,
+    env: { POST_RATE_LIMIT_PER_MINUTE: '100000' },
+    users: { admin: { email: 'admin@demo.parley', password: DEMO_PASSWORD } },
+  });
   let base: string;
-  let browser: Browser;
   const users = new Map<string, TestUser>();
-  const contexts: BrowserContext[] = [];
 
   /** A signed-in page of its own for a demo account, with what its console and the CSP report kept in `problems`. */
   const pageFor = async (role: string, problems: string[]): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
+    const page = await portal.newPage();
     // Injected through the debugging protocol, so the page's own CSP (no inline script) does not stop the listener.
-    await context.addInitScript(REPORT_CSP_VIOLATIONS);
-    const page = await context.newPage();
+    await page.addInitScript(REPORT_CSP_VIOLATIONS);
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
     });
@@ -62,17 +65,10 @@ describe('the demo, walked by role', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        CLOCK_MODE: 'simulated',
-        CLOCK_START: DEMO_START,
-        POST_RATE_LIMIT_PER_MINUTE: '100000',
-        LOGIN_RATE_LIMIT_PER_IP: '1000',
-      },
-    });
-    base = await listen(t);
-    // As `npm run demo` does: its admin first, then the marketplace filled through the API.
-    const admin = await createUser(t.sql, 'admin', { email: 'admin@demo.parley', password: DEMO_PASSWORD });
+    const { t } = portal;
+    const { admin } = portal.users;
+    base = portal.base;
+    // The marketplace filled through the API, as `npm run demo` does.
     const accounts = await seedDemo(
       { baseUrl: base, adminId: admin.id, tokenFor: (id) => t.tokenFor({ id, role: '' }) },
       () => undefined,
@@ -93,15 +89,7 @@ describe('the demo, walked by role', () => {
       const account = accounts.find((a) => a.id === id)!;
       users.set(role, { id, email: account.email, role: account.role as TestUser['role'], password: DEMO_PASSWORD });
     }
-    browser = await launchBrowser();
   }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
 
   it('as a buyer: messages, orders, cases, claims, settings, a case, a claim and a message; replies on a case', async () => {
     const problems: string[] = [];
@@ -219,19 +207,10 @@ describe('the demo, walked by role', () => {
  * carry no new time of their own; times are shown in the viewer's chosen zone.
  */
 describe('the page script on a running clock', () => {
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestApp({ env: { POST_RATE_LIMIT_PER_MINUTE: '10000', LOGIN_RATE_LIMIT_PER_IP: '1000' } });
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  const portal = portalInBrowser({ app: 'per-file', users: {} });
+  let t: TestApp, base: string;
+  beforeAll(() => {
+    ({ t, base } = portal);
   });
 
   it('runs on with the browser from the page’s time, and a live update does not set it back', async () => {
@@ -239,54 +218,49 @@ describe('the page script on a running clock', () => {
     const buyer = await createUser(t.sql, 'buyer');
     const seller = await createUser(t.sql, 'seller');
     await orderWithCase(t, admin, buyer, seller);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
-    try {
-      const page = await context.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      // The browser's clock is months away from the application's: only the difference since the page was read counts.
-      await page.clock.install();
-      await signIn(page, base, seller);
-      await page.waitForFunction(() => (globalThis as unknown as { htmx?: unknown }).htmx !== undefined);
-      const countdown = page.locator('main [data-countdown]').first();
-      const left = Date.parse((await countdown.getAttribute('data-countdown'))!) - Date.parse('2026-03-02T17:00:00Z');
-      // What the page may show `ms` from its deadline: the browser's time moved on a few milliseconds since it was read.
-      const shows = async (ms: number) =>
-        expect([remaining(ms), remaining(ms - 1000)]).toContain(await countdown.textContent());
-      await shows(left);
-      await page.clock.fastForward('01:00:00');
-      await shows(left - 3_600_000);
+    const page = await portal.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    // The browser's clock is months away from the application's: only the difference since the page was read counts.
+    await page.clock.install();
+    await signIn(page, base, seller);
+    await page.waitForFunction(() => (globalThis as unknown as { htmx?: unknown }).htmx !== undefined);
+    const countdown = page.locator('main [data-countdown]').first();
+    const left = Date.parse((await countdown.getAttribute('data-countdown'))!) - Date.parse('2026-03-02T17:00:00Z');
+    // What the page may show `ms` from its deadline: the browser's time moved on a few milliseconds since it was read.
+    const shows = async (ms: number) =>
+      expect([remaining(ms), remaining(ms - 1000)]).toContain(await countdown.textContent());
+    await shows(left);
+    await page.clock.fastForward('01:00:00');
+    await shows(left - 3_600_000);
 
-      const unread = async () =>
-        (
-          await t.http
-            .get('/inbox/counts')
-            .set('Authorization', `Bearer ${t.tokenFor(seller)}`)
-            .expect(200)
-        ).body.unread.total as number;
-      const before = await unread();
-      await t.http
-        .post('/admin/broadcasts')
-        .set('Authorization', `Bearer ${t.tokenFor(admin)}`)
-        .send({
-          category: 'notices',
-          subject: 'Spring hours',
-          body: 'We answer on Saturdays too.',
-          audience: 'sellers',
-        })
-        .expect(201);
-      await page
-        .locator('#unread-badge')
-        .getByText(String(before + 1), { exact: true })
-        .waitFor({ timeout: 5000 });
-      await page.clock.fastForward('00:00:02');
-      await shows(left - 3_602_000);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const unread = async () =>
+      (
+        await t.http
+          .get('/inbox/counts')
+          .set('Authorization', `Bearer ${t.tokenFor(seller)}`)
+          .expect(200)
+      ).body.unread.total as number;
+    const before = await unread();
+    await t.http
+      .post('/admin/broadcasts')
+      .set('Authorization', `Bearer ${t.tokenFor(admin)}`)
+      .send({
+        category: 'notices',
+        subject: 'Spring hours',
+        body: 'We answer on Saturdays too.',
+        audience: 'sellers',
+      })
+      .expect(201);
+    await page
+      .locator('#unread-badge')
+      .getByText(String(before + 1), { exact: true })
+      .waitFor({ timeout: 5000 });
+    await page.clock.fastForward('00:00:02');
+    await shows(left - 3_602_000);
+    expect(problems).toEqual([]);
   });
 
   it('shows times in the zone the viewer chose on their profile, whatever the browser’s zone', async () => {
@@ -299,19 +273,13 @@ describe('the page script on a running clock', () => {
       .set('Authorization', `Bearer ${t.tokenFor(buyer)}`)
       .send({ timeZone: 'Asia/Tokyo' })
       .expect(200);
-    const context = await browser.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
-    try {
-      const page = await context.newPage();
-      await signIn(page, base, buyer);
-      await page.goto(`${base}/app/cases/${caseId}`);
-      const opened = await t.sql.query(`SELECT created_at FROM cases WHERE id = $1`, [caseId]);
-      const at = (opened.rows[0] as { created_at: Date }).created_at.toISOString();
-      // 17:00 UTC is 02:00 the next morning in Tokyo (GMT+9), and 12:00 in New York.
-      await expect(page.locator(`main time[datetime="${at}"]`).first().textContent()).resolves.toMatch(
-        /Tue, Mar 3, 2026, 02:00 AM GMT\+9/,
-      );
-    } finally {
-      await context.close();
-    }
+    const page = await portal.pageFor(buyer, { timezoneId: 'America/New_York', locale: 'en-US' });
+    await page.goto(`${base}/app/cases/${caseId}`);
+    const opened = await t.sql.query(`SELECT created_at FROM cases WHERE id = $1`, [caseId]);
+    const at = (opened.rows[0] as { created_at: Date }).created_at.toISOString();
+    // 17:00 UTC is 02:00 the next morning in Tokyo (GMT+9), and 12:00 in New York.
+    await expect(page.locator(`main time[datetime="${at}"]`).first().textContent()).resolves.toMatch(
+      /Tue, Mar 3, 2026, 02:00 AM GMT\+9/,
+    );
   });
 });

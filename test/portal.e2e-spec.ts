@@ -1,6 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { listen, startTestApp, TestApp } from './support/app.js';
-import { checkPage, launchBrowser, signIn } from './support/browser.js';
+import type { TestApp } from './support/app.js';
+import { checkPage, portalInBrowser } from './support/browser.js';
 import { orderWithCase } from './support/claims.js';
 import { createOrder, createUser, TestUser } from './support/factories.js';
 
@@ -12,60 +11,23 @@ const DAY = 24 * 3_600_000;
  * under test-artifacts/portal.
  */
 describe('portal in a browser', () => {
-  let browser: Browser;
-  let t: TestApp;
-  let base: string;
-  let admin: TestUser;
-  let buyer: TestUser;
-  let seller: TestUser;
-  let agent: TestUser;
-  const contexts: BrowserContext[] = [];
+  // Each scenario starts from a clean database and a clock on a Monday morning in California; one named
+  // "(simulated clock)" runs as `npm run demo` does, on the clock kept in the database.
+  const portal = portalInBrowser({ simulated: (name) => name.includes('(simulated clock)') });
+  const { pageFor } = portal;
+  let t: TestApp, base: string, admin: TestUser, buyer: TestUser, seller: TestUser, agent: TestUser;
+  beforeEach(() => {
+    ({ t, base } = portal);
+    ({ admin, buyer, seller, agent } = portal.users);
+  });
 
   const as = (user: TestUser) => `Bearer ${t.tokenFor(user)}`;
-  /** A signed-in page of its own (its own cookies) for a user. */
-  const pageFor = async (user: TestUser): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signIn(page, base, user);
-    return page;
-  };
   const broadcast = (subject: string) =>
     t.http
       .post('/admin/broadcasts')
       .set('Authorization', as(admin))
       .send({ category: 'promotions', subject, body: `${subject}: everything half price`, audience: 'buyers' })
       .expect(201);
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  // Each scenario starts from a clean database and a clock on a Monday morning in California.
-  beforeEach(async () => {
-    // A scenario named "(simulated clock)" runs as `npm run demo` does, on the clock kept in the database.
-    const simulated = expect.getState().currentTestName?.includes('(simulated clock)') ?? false;
-    t = await startTestApp({
-      env: {
-        POST_RATE_LIMIT_PER_MINUTE: '10000',
-        LOGIN_RATE_LIMIT_PER_IP: '1000',
-        ...(simulated ? { CLOCK_MODE: 'simulated', CLOCK_START: '2026-03-02T17:00:00Z' } : {}),
-      },
-    });
-    t.clock.set('2026-03-02T17:00:00Z');
-    base = await listen(t);
-    admin = await createUser(t.sql, 'admin');
-    buyer = await createUser(t.sql, 'buyer');
-    seller = await createUser(t.sql, 'seller');
-    agent = await createUser(t.sql, 'agent');
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    await t.close();
-  });
 
   it('a buyer asks a question; the seller sees it on the dashboard with its countdown and replies', async () => {
     await createOrder(t.http, t.tokenFor(admin), buyer.id, seller.id);
@@ -346,9 +308,7 @@ describe('portal in a browser', () => {
     await stranger.getByRole('heading', { name: 'Page not found' }).waitFor();
     await checkPage(stranger, 'not-found');
 
-    const context = await browser.newContext();
-    contexts.push(context);
-    const fresh = await context.newPage();
+    const fresh = await portal.newPage();
     await fresh.goto(`${base}/app/cases/${caseId}`);
     expect(new URL(fresh.url()).pathname).toBe('/app/login');
     await checkPage(fresh, 'login');

@@ -91,7 +91,7 @@ export class AuditService {
     } else {
       const params: unknown[] = [];
       const conditions = auditFilterSql(query, params);
-      const { key, id } = decodeCursor(newer, 'serial');
+      const { key, id } = decodeCursor(newer, 'serial', 'newer');
       conditions.push(auditBeforeSql(`$${params.push(key)}`, `$${params.push(id)}`));
       const rows: AuditRow[] = await this.db.query(
         auditPageSql(conditions, `$${params.push(limit + 1)}`, 'oldest'),

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { hydrate } from '../common/database/hydrate.js';
 import { DomainError } from '../common/domain-error.js';
 import { BusinessCalendar } from './business-calendar.js';
 import { CalendarSettingsDto } from './calendar.dto.js';
 import { CalendarRecord, CalendarVersion, StoredDefinition } from './calendar.entity.js';
+import { VERSION_IN_FORCE } from './calendar.queries.js';
 import { definitionOf } from './calendar.mappers.js';
 
 /** A calendar version ready to compute with. */
@@ -97,15 +99,10 @@ export class CalendarsService {
 
   /** The latest version in force at `at`; before the first version took effect, the first one. */
   async resolve(manager: EntityManager, calendarId: string, at: Date): Promise<ResolvedCalendar> {
-    const version = await manager
-      .createQueryBuilder(CalendarVersion, 'v')
-      .where('v.calendar_id = :calendarId', { calendarId })
-      .orderBy('(v.effective_from <= :at)', 'DESC')
-      .addOrderBy('CASE WHEN v.effective_from <= :at THEN v.version ELSE -v.version END', 'DESC')
-      .setParameter('at', at)
-      .limit(1)
-      .getOne();
-    if (!version) throw DomainError.notFound('Calendar');
+    // The same rule as set-based paths use (sellerCalendarZoneSql), from one place.
+    const [row] = await manager.query<Record<string, unknown>[]>(VERSION_IN_FORCE, [calendarId, at]);
+    if (!row) throw DomainError.notFound('Calendar');
+    const version = hydrate(manager, CalendarVersion, row);
     return {
       id: calendarId,
       version: version.version,

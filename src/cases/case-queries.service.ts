@@ -57,7 +57,7 @@ export class CaseQueriesService {
     const limit = query.limit ?? 20;
     const backward = query.before !== undefined;
     const given = query.before ?? query.cursor;
-    const cursor = given === undefined ? undefined : decodeCursor(given);
+    const cursor = given === undefined ? undefined : decodeCursor(given, 'uuid', backward ? 'before' : 'cursor');
     const bySeller = caller.role === 'seller';
     const { sql, params } = caseListSql({
       buyerId: caller.role === 'buyer' ? caller.id : undefined,

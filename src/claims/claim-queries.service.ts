@@ -41,28 +41,43 @@ export class ClaimQueriesService {
     private readonly clock: Clock,
   ) {}
 
-  /** Newest first, keyset-paginated. */
+  /**
+   * Newest first, keyset-paginated on the party's index (claims_buyer_idx, claims_seller_idx, claims_created_idx):
+   * after `cursor` or, paging back, before `before`, read on the same index the other way.
+   */
   async list(caller: Caller, query: ListClaimsQueryDto): Promise<ClaimPageView> {
+    if (query.cursor !== undefined && query.before !== undefined)
+      throw DomainError.invalid('before', 'before and cursor cannot be used together: give one of them');
     const limit = query.limit ?? 50;
+    const backward = query.before !== undefined;
+    const cursor = backward ? pageKey('before', query.before) : pageKey('cursor', query.cursor);
     const builder = this.db.getRepository(Claim).createQueryBuilder('c').where('true');
     if (caller.role === 'buyer') builder.andWhere('c.buyer_id = :me', { me: caller.id });
     else if (caller.role === 'seller') builder.andWhere('c.seller_id = :me', { me: caller.id });
     if (query.status) builder.andWhere('c.status = :status', { status: query.status });
     if (query.reason) builder.andWhere('c.reason = :reason', { reason: query.reason });
-    if (query.cursor) {
-      const { key, id } = decodeCursor(query.cursor);
-      builder.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', { at: key, id });
-    }
+    if (cursor)
+      builder.andWhere(`(c.created_at, c.id) ${backward ? '>' : '<'} (:at::timestamptz, :id::uuid)`, {
+        at: cursor.key,
+        id: cursor.id,
+      });
+    const direction = backward ? 'ASC' : 'DESC';
     const rows = await builder
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
+      .orderBy('c.created_at', direction)
+      .addOrderBy('c.id', direction)
       .limit(limit + 1)
       .getMany();
-    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    const read = rows.slice(0, limit);
+    const page = backward ? read.reverse() : read;
+    const keyOf = (claim: Claim) => encodeCursor(claim.createdAt.toISOString(), claim.id);
+    const first = page[0];
     const last = page[page.length - 1];
+    // Paging forward, a page reached through a cursor has one before it; paging back, the one after it is where the reader came from.
     return {
       items: page.map(toClaimView),
-      nextCursor: rows.length > limit ? encodeCursor(last.createdAt.toISOString(), last.id) : null,
+      nextCursor: last && (backward || more) ? keyOf(last) : null,
+      prevCursor: first && (backward ? more : cursor !== null) ? keyOf(first) : null,
     };
   }
 
@@ -123,10 +138,19 @@ export class ClaimQueriesService {
 
 /** The keyset of a cursor `buyerOrders` gave, or a 400 naming the parameter it came in. */
 function cursorKey(field: 'after' | 'before', cursor: string | undefined): { key: string; id: string } | null {
+  return pageKey(field, cursor, `${field} is not a page of your orders; start again from the first page`);
+}
+
+/** The keyset of a cursor this service gave, or a 400 naming the parameter it came in. */
+function pageKey(
+  field: string,
+  cursor: string | undefined,
+  message = `${field} is not a page of this list; start again from the first page`,
+): { key: string; id: string } | null {
   if (cursor === undefined) return null;
   try {
     return decodeCursor(cursor);
   } catch {
-    throw DomainError.invalid(field, `${field} is not a page of your orders; start again from the first page`);
+    throw DomainError.invalid(field, message);
   }
 }

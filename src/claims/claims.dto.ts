@@ -219,7 +219,16 @@ export class ListClaimsQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+  @ApiPropertyOptional({ description: 'prevCursor of the next page: the page before it (not with cursor)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  before?: string;
 }
 
 export class MoneyView {
@@ -333,7 +342,14 @@ export class ClaimDetailView extends ClaimView {
 
 export class ClaimPageView {
   @ApiProperty({ type: [ClaimView] }) items: ClaimView[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the page after this one' })
+  nextCursor: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as before for the page before this one; null on the first page',
+  })
+  prevCursor: string | null;
 }
 
 export class ClaimMessageView {

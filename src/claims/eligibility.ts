@@ -105,6 +105,11 @@ export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): Reaso
     detail: `The filing window closes at ${windowCloses.toISOString()}, before a claim would be possible`,
   } as const;
 
+  // Without a case, contacting the seller now starts the seller's time: worked out once for every reason.
+  const answerIfContactedNow = contactUntil
+    ? undefined
+    : addPolicyDuration(facts.now, policy.contactSellerFirst, facts.sellerCalendar);
+
   return CLAIM_REASONS.map((reason): ReasonEligibility => {
     const never = (rule: EligibilityRule, code: EligibilityCode, detail: string): ReasonEligibility => ({
       reason,
@@ -124,9 +129,8 @@ export function eligibility(facts: EligibilityFacts, policy: ClaimPolicy): Reaso
       );
     }
     if (!contactUntil) {
-      // Contacting the seller now starts the seller's time: when it would end after the window, no claim can follow.
-      if (addPolicyDuration(facts.now, policy.contactSellerFirst, facts.sellerCalendar) >= windowCloses)
-        return { reason, ...closesFirst };
+      // When the seller's time would end after the window, no claim can follow.
+      if (answerIfContactedNow! >= windowCloses) return { reason, ...closesFirst };
       return never(
         'contact_seller_first',
         'contact_seller',

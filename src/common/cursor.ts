@@ -9,8 +9,12 @@ export function encodeCursor(key: string, id: string): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
 
-/** The key and id of a cursor this service issued; anything else is a 400 naming `cursor`. */
-export function decodeCursor(cursor: string, idKind: 'uuid' | 'serial' = 'uuid'): { key: string; id: string } {
+/** The key and id of a cursor this service issued; anything else is a 400 naming the parameter it came in (`field`). */
+export function decodeCursor(
+  cursor: string,
+  idKind: 'uuid' | 'serial' = 'uuid',
+  field = 'cursor',
+): { key: string; id: string } {
   try {
     const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const idOk = typeof id === 'string' && (idKind === 'uuid' ? isUuid(id) : /^\d{1,18}$/.test(id));
@@ -18,7 +22,7 @@ export function decodeCursor(cursor: string, idKind: 'uuid' | 'serial' = 'uuid')
   } catch {
     // the 400 below
   }
-  throw DomainError.invalid('cursor', 'cursor is not one this endpoint returned');
+  throw DomainError.invalid(field, `${field} is not one this endpoint returned`);
 }
 
 /**

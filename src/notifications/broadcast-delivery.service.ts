@@ -7,7 +7,8 @@ import { transaction } from '../common/transaction.js';
 import { INBOX_CHANNEL } from '../inbox/inbox.queries.js';
 import {
   AUDIENCE_SIZE,
-  BROADCAST_HISTORY,
+  BROADCAST_HISTORY_NEWER,
+  BROADCAST_HISTORY_OLDER,
   DELIVER_BROADCASTS,
   DELIVERY_POSITION,
   ENSURE_COUNTERS,
@@ -29,6 +30,15 @@ export interface SentBroadcast {
   delivered: number;
   sentBy: string | null;
   sentAt: string;
+}
+
+/** A page of the broadcast history and where the pages either side of it start (null at an end). */
+export interface BroadcastHistoryPage {
+  items: SentBroadcast[];
+  /** The next page: broadcasts numbered below this (`before`). */
+  olderThan: number | null;
+  /** The page before: broadcasts numbered above this (`after`). */
+  newerThan: number | null;
 }
 
 interface HistoryRow {
@@ -89,10 +99,19 @@ export class BroadcastDelivery implements OnModuleInit {
     return size;
   }
 
-  /** Broadcasts sent, newest first: `limit` of them before number `before` (all the newest without it). */
-  async history(limit: number, before?: number): Promise<SentBroadcast[]> {
-    const rows: HistoryRow[] = await this.db.query(BROADCAST_HISTORY, [limit, before ?? null]);
-    return rows.map((row) => ({
+  /**
+   * A page of the broadcasts sent, newest first: `limit` of them numbered below `at.before` (the newest without it) or,
+   * paging back, the `limit` numbered nearest above `at.after`; with the numbers that the pages either side start from.
+   */
+  async history(limit: number, at: { before?: number; after?: number } = {}): Promise<BroadcastHistoryPage> {
+    const newer = at.after !== undefined;
+    const rows: HistoryRow[] = await this.db.query(newer ? BROADCAST_HISTORY_NEWER : BROADCAST_HISTORY_OLDER, [
+      limit + 1,
+      (newer ? at.after : at.before) ?? null,
+    ]);
+    const more = rows.length > limit;
+    // Rows come newest first either way; the extra row, read to tell whether another page follows, lies at the far end.
+    const items = (newer ? rows.slice(-limit) : rows.slice(0, limit)).map((row): SentBroadcast => ({
       id: row.id,
       seq: Number(row.seq),
       category: row.category,
@@ -103,6 +122,14 @@ export class BroadcastDelivery implements OnModuleInit {
       sentBy: row.created_by,
       sentAt: row.created_at.toISOString(),
     }));
+    const first = items[0];
+    const last = items[items.length - 1];
+    // The number the reader came from lies on the side it came from, so that side has a page.
+    return {
+      items,
+      olderThan: last && (newer || more) ? last.seq : null,
+      newerThan: first && (newer ? more : at.before !== undefined) ? first.seq : null,
+    };
   }
 
   /** A broadcast was sent (told by this instance itself, before its NOTIFY arrives). */

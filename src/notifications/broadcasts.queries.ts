@@ -47,15 +47,20 @@ WITH audience AS (
 SELECT count(*)::int AS recipients, (count(*) FILTER (WHERE wants_email))::int AS emails FROM audience`;
 
 /**
- * Broadcasts sent, newest first ($1 how many, $2 the number of the one
- * before, or null for the newest): who sent each, and how many recipients
- * have it in their Message Center so far (a user's counters row says how
- * far that user is delivered; the others get it when they next look).
+ * Broadcasts sent, newest first ($1 how many, $2 a broadcast's number or
+ * null): `older` reads those numbered below $2 (all the newest without it),
+ * `newer` those above it, nearest first, on the unique index of `seq`; each
+ * with who sent it and how many recipients have it in their Message Center
+ * so far (a user's counters row says how far that user is delivered; the
+ * others get it when they next look).
  */
-export const BROADCAST_HISTORY = `
+function broadcastHistorySql(direction: 'older' | 'newer'): string {
+  const [keyset, order] =
+    direction === 'older' ? ['$2::bigint IS NULL OR seq < $2::bigint', 'DESC'] : ['seq > $2::bigint', 'ASC'];
+  return `
 WITH page AS (
   SELECT id, seq, category, subject, audience, recipients, created_by, created_at FROM broadcasts
-   WHERE $2::bigint IS NULL OR seq < $2::bigint ORDER BY seq DESC LIMIT $1
+   WHERE ${keyset} ORDER BY seq ${order} LIMIT $1
 ),
 delivered AS (
   SELECT p.id, count(*)::int AS delivered
@@ -66,6 +71,10 @@ delivered AS (
 )
 SELECT p.id, p.seq, p.category, p.subject, p.audience, p.recipients, p.created_by, p.created_at, COALESCE(d.delivered, 0) AS delivered
   FROM page p LEFT JOIN delivered d ON d.id = p.id ORDER BY p.seq DESC`;
+}
+
+export const BROADCAST_HISTORY_OLDER = broadcastHistorySql('older');
+export const BROADCAST_HISTORY_NEWER = broadcastHistorySql('newer');
 
 /** Broadcasts take turns: a table lock that readers do not wait for, so they commit in the order of their numbers. */
 export const LOCK_BROADCASTS = `LOCK TABLE broadcasts IN EXCLUSIVE MODE`;

@@ -1,5 +1,6 @@
 import { NOTICE_CATEGORIES, type NoticeKind } from './categories.js';
-import { CASE_SUBJECT_SLOT, formatInstant, noticeText, payloadContext, renderEmail } from './templates.js';
+import { formatInstant } from '../common/instant-format.js';
+import { CASE_SUBJECT_SLOT, noticeText, payloadContext, renderEmail } from './templates.js';
 
 /**
  * Every notice kind, rendered for every role that receives it, reads as

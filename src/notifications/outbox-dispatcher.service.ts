@@ -32,6 +32,7 @@ interface Claimed {
   case_subject: string | null;
   message_body: string | null;
   item_id: string | null;
+  /** The zone the reader chose, else a seller's calendar's; null: UTC. */
   recipient_zone: string | null;
 }
 

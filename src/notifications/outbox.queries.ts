@@ -1,3 +1,4 @@
+import { sellerCalendarZoneSql } from '../calendar/calendar.queries.js';
 import { inboxDeliverCtes } from '../inbox/inbox.queries.js';
 import { categorySql } from './categories.js';
 import { CASE_SUBJECT_SLOT } from './templates.js';
@@ -54,9 +55,8 @@ ${inboxDeliverCtes('notice_items')}`;
 /**
  * Claims a batch for sending: due pending rows, and rows whose sender's
  * lease ran out (it crashed), skipping rows another dispatcher holds; leases
- * them and returns each with what its email needs (the reader's time zone
- * when it has one). $1 now, $2 batch size,
- * $3 lease end.
+ * them and returns each with what its email needs, the reader's time zone
+ * among it (null: UTC). $1 now, $2 batch size, $3 lease end.
  */
 export const CLAIM_BATCH = `
 WITH due AS (
@@ -75,23 +75,17 @@ SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_i
        c.subject AS case_subject, COALESCE(m.visible_body, cm.visible_body) AS message_body,
        -- A broadcast's item may not exist yet (it is made when the recipient next looks); its id is known beforehand.
        COALESCE(i.id, (l.payload->>'itemId')::uuid) AS item_id,
-       z.zone AS recipient_zone
+       -- The reader's time zone, for the instants an email names: the one the user chose, else a seller's calendar's as in
+       -- force now. A broadcast names none, and is most of the volume: its calendar is not looked up. COALESCE evaluates
+       -- the lookup only for a row whose user chose no zone.
+       COALESCE(u.time_zone, CASE WHEN l.kind <> 'broadcast' THEN ${sellerCalendarZoneSql('l.recipient_id', '$1')} END) AS recipient_zone
   FROM leased l
   JOIN users u ON u.id = l.recipient_id
   LEFT JOIN email_preferences p ON p.user_id = l.recipient_id AND p.category = l.category
   LEFT JOIN cases c ON c.id = l.case_id
   LEFT JOIN messages m ON m.id = (l.payload->>'messageId')::uuid
   LEFT JOIN claim_messages cm ON cm.id = (l.payload->>'claimMessageId')::uuid
-  LEFT JOIN inbox_items i ON i.outbox_id = l.id
-  -- The reader's time zone, for the instants an email names: a seller's, its calendar's as in force now (as CalendarsService.resolve picks it).
-  -- A broadcast names none, and is most of the volume: not looked up.
-  LEFT JOIN LATERAL (
-    SELECT v.definition->>'timeZone' AS zone
-      FROM calendars k JOIN calendar_versions v ON v.calendar_id = k.id
-     WHERE k.seller_id = l.recipient_id AND l.kind <> 'broadcast'
-     ORDER BY (v.effective_from <= $1) DESC, CASE WHEN v.effective_from <= $1 THEN v.version ELSE -v.version END DESC
-     LIMIT 1
-  ) z ON true`;
+  LEFT JOIN inbox_items i ON i.outbox_id = l.id`;
 
 /** A leased email that could not be sent goes back to pending, to be tried again at $2; $3 why it failed. */
 export const SEND_LATER = `UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'sending'`;

@@ -1,3 +1,4 @@
+import { formatInstant } from '../common/instant-format.js';
 import { replyWindowPolicyAt, type ReplyWindowPolicy } from '../../config/policies.js';
 import { formatMoney, type Money } from '../common/money.js';
 import { type CaseNoticeKind, NOTICE_CATEGORIES, type Recipient } from './categories.js';
@@ -36,44 +37,13 @@ export interface TemplateContext {
   orderEvent?: string | null;
   /** Who appealed, for a `claim_appealed` notice. */
   appealedBy?: string | null;
-  /** The reader's time zone (a seller's calendar), for the instants a notice names; UTC when unknown. */
+  /** The reader's time zone for the instants a notice names: the zone they chose, else a seller's calendar's; UTC when unknown. */
   readerZone?: string | null;
   /** The reply window the notice is about, for the days it names. */
   replyWindow: Pick<ReplyWindowPolicy, 'atRiskAfterBusinessDays' | 'lateAfterBusinessDays'>;
 }
 
 const words = (value: string | null | undefined) => (value ?? '').replace(/_/g, ' ');
-
-const INSTANT_FORMATS = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * An instant as a reader reads it: in the reader's time zone (a seller's
- * calendar) with its abbreviation, in UTC when the reader's zone is not known.
- */
-export function formatInstant(at: string | Date, zone?: string | null): string {
-  const timeZone = zone || 'UTC';
-  let format = INSTANT_FORMATS.get(timeZone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat('en-GB', {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZone,
-        timeZoneName: 'short',
-      });
-    } catch {
-      // A zone this runtime does not know: the instant in UTC is still right.
-      return formatInstant(at, 'UTC');
-    }
-    INSTANT_FORMATS.set(timeZone, format);
-  }
-  return format.format(new Date(at));
-}
 
 /**
  * Who reads the notice: the role its payload names, or, for a kind only one

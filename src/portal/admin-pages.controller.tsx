@@ -170,12 +170,15 @@ export class AdminPagesController {
 
   @Get('broadcasts')
   async broadcastsPage(
-    @Query('before') before: unknown,
+    @Query() query: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
   ): Promise<string> {
+    const at = { before: historyPosition(query, 'before'), after: historyPosition(query, 'after') };
+    if (at.before !== undefined && at.after !== undefined)
+      throw DomainError.invalid('after', 'after cannot be given with before');
     const ctx = await this.pages.context(caller, 'broadcasts', request);
-    return this.composePage(ctx, typeof before === 'string' && /^\d{1,15}$/.test(before) ? Number(before) : undefined);
+    return this.composePage(ctx, at);
   }
 
   /** A broadcast is not sent from its form: first how it will look and how many it reaches (BroadcastPreviewPage). */
@@ -207,7 +210,7 @@ export class AdminPagesController {
       subject: text('subject').slice(0, 200),
       body: text('body').slice(0, 20_000),
     };
-    return this.composePage(await this.pages.context(caller, 'broadcasts', request), undefined, draft);
+    return this.composePage(await this.pages.context(caller, 'broadcasts', request), {}, draft);
   }
 
   @Post('broadcasts/send')
@@ -224,12 +227,14 @@ export class AdminPagesController {
     );
   }
 
-  private async composePage(ctx: PageContext, before?: number, draft?: BroadcastDraft): Promise<string> {
-    const history = await this.broadcasts.history(HISTORY_PAGE + 1, before);
-    const shown = history.slice(0, HISTORY_PAGE);
-    const names = await this.pages.names(shown.map((sent) => sent.sentBy));
-    const olderThan = history.length > HISTORY_PAGE ? shown[shown.length - 1].seq : undefined;
-    return BroadcastsPage({ ctx, history: shown, names, olderThan, draft });
+  private async composePage(
+    ctx: PageContext,
+    at: { before?: number; after?: number },
+    draft?: BroadcastDraft,
+  ): Promise<string> {
+    const history = await this.broadcasts.history(HISTORY_PAGE, at);
+    const names = await this.pages.names(history.items.map((sent) => sent.sentBy));
+    return BroadcastsPage({ ctx, history, names, draft });
   }
 
   @Get('deliveries')
@@ -316,3 +321,12 @@ const calendarPage = (key: unknown): string =>
   typeof key === 'string' && (key === 'marketplace' || isUuid(key))
     ? `/app/admin/calendars?calendar=${key}`
     : '/app/admin/calendars';
+
+/** A broadcast's number from the history's `before` or `after` parameter; anything else is a 400 naming it. */
+function historyPosition(query: Record<string, unknown>, name: 'before' | 'after'): number | undefined {
+  const value = field(query, name);
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value))
+    throw DomainError.invalid(name, `${name} is not a page of the history; start again from the first page`);
+  return Number(value);
+}

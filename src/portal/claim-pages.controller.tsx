@@ -121,6 +121,7 @@ export class ClaimPagesController {
     const dto = await formDto(ListClaimsQueryDto, {
       status: field(query, 'status'),
       cursor: field(query, 'cursor'),
+      before: field(query, 'before'),
       limit: 25,
     });
     const [ctx, page] = await Promise.all([

@@ -74,7 +74,12 @@ function submittedForm(request: FastifyRequest): SubmittedForm | undefined {
   return { page, action: `${url.pathname}${url.search}`, method: 'post', values };
 }
 
-/** An address under /app on this site, or undefined: a form can only name a page of the portal. */
+/**
+ * An address under /app on this site, or undefined: a form can only name a
+ * page of the portal, rendered for its own sender, so it can show them
+ * nothing they could not open themselves. (Every GET under /app must stay
+ * free of side effects, as it is: a refusal renders one.)
+ */
 function portalAddress(value: string | undefined): string | undefined {
   if (value === undefined || !value.startsWith('/app') || value.startsWith('//') || value.includes('\\'))
     return undefined;
@@ -177,14 +182,18 @@ function markErrors(form: HTMLElement, problem: Problem): void {
   }
   first?.setAttribute('autofocus', '');
   const placed = (problem.errors?.length ?? 0) - unplaced.length;
+  // Said once: the field errors in words (those no field shows, each with its name), else the reason.
   const summary =
     placed > 0
-      ? placed === 1
-        ? 'Please correct the marked field.'
-        : 'Please correct the marked fields.'
-      : (problem.detail ?? 'That didn’t work.');
+      ? `Please correct the marked ${placed === 1 ? 'field' : 'fields'}${unplaced.length > 0 ? ' and the following' : ''}.`
+      : unplaced.length > 0
+        ? 'Please check the following.'
+        : (problem.detail ?? 'That didn’t work.');
   const list = unplaced
-    .map((error) => `<li>${escapeText(humanFieldMessage(error.field, error.message))}</li>`)
+    .map(
+      (error) =>
+        `<li>${escapeText(`${fieldLabel(error.field)}: ${humanFieldMessage(error.field, error.message)}`)}</li>`,
+    )
     .join('');
   form.insertAdjacentHTML(
     'afterbegin',

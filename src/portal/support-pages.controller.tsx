@@ -37,6 +37,7 @@ export class SupportPagesController {
       status: QUEUE_TABS[tab].status,
       assignee: tab === 'mine' ? caller.id : undefined,
       cursor: field(query, 'cursor'),
+      before: field(query, 'before'),
       limit: 50,
     });
     const [ctx, page] = await Promise.all([this.pages.context(caller, 'queue', request), this.queue.list(dto)]);
@@ -49,7 +50,7 @@ export class SupportPagesController {
       ...[...about.values()].flatMap((row) => [row.buyerId, row.sellerId]),
     ]);
     const items = page.items.map((item) => ({ ...item, allowedActions: escalationAllowedActions(item, caller) }));
-    return QueuePage({ ctx, tab, page: { items, nextCursor: page.nextCursor }, about, names });
+    return QueuePage({ ctx, tab, page: { ...page, items }, about, names });
   }
 
   @Post('escalations/:id/assign')

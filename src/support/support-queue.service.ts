@@ -56,8 +56,16 @@ export class SupportQueueService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * A page of the queue, nearest deadline first: after `cursor` or, paging back, before `before` (the same order read
+   * the other way).
+   */
   async list(query: ListEscalationsQueryDto): Promise<EscalationPageView> {
+    if (query.cursor !== undefined && query.before !== undefined)
+      throw DomainError.invalid('before', 'before and cursor cannot be used together: give one of them');
     const limit = query.limit ?? 50;
+    const backward = query.before !== undefined;
+    const cursor = backward ? pageKey('before', query.before) : pageKey('cursor', query.cursor);
     const builder = this.db.getRepository(Escalation).createQueryBuilder('e').where('true');
     if (query.status) builder.andWhere('e.status = :status', { status: query.status });
     if (query.reason) builder.andWhere('e.reason = :reason', { reason: query.reason });
@@ -65,21 +73,28 @@ export class SupportQueueService {
     if (query.caseId) builder.andWhere('e.case_id = :caseId', { caseId: query.caseId });
     // Nearest deadline first; those whose clock is stopped (waiting on a party) after them.
     const deadline = `COALESCE(e.due_at, 'infinity'::timestamptz)`;
-    if (query.cursor) {
-      const { key, id } = decodeCursor(query.cursor);
-      builder.andWhere(`(${deadline}, e.id) > (:dueAt::timestamptz, :id::uuid)`, { dueAt: key, id });
-    }
+    if (cursor)
+      builder.andWhere(`(${deadline}, e.id) ${backward ? '<' : '>'} (:dueAt::timestamptz, :id::uuid)`, {
+        dueAt: cursor.key,
+        id: cursor.id,
+      });
+    const direction = backward ? 'DESC' : 'ASC';
     const rows = await builder
-      .orderBy(deadline, 'ASC')
-      .addOrderBy('e.id', 'ASC')
+      .orderBy(deadline, direction)
+      .addOrderBy('e.id', direction)
       .limit(limit + 1)
       .getMany();
-    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    const read = rows.slice(0, limit);
+    const page = backward ? read.reverse() : read;
+    const keyOf = (e: Escalation) => encodeCursor(e.dueAt ? e.dueAt.toISOString() : 'infinity', e.id);
+    const first = page[0];
     const last = page[page.length - 1];
+    // Paging forward, a page reached through a cursor has one before it; paging back, the one after it is where the reader came from.
     return {
       items: page.map(toView),
-      nextCursor:
-        rows.length > limit ? encodeCursor(last.dueAt ? last.dueAt.toISOString() : 'infinity', last.id) : null,
+      nextCursor: last && (backward || more) ? keyOf(last) : null,
+      prevCursor: first && (backward ? more : cursor !== null) ? keyOf(first) : null,
     };
   }
 
@@ -241,4 +256,14 @@ function conflict(escalation: Escalation, action: string, why = `it is ${escalat
   return new DomainError('forbidden_transition', `Cannot ${action} this escalation: ${why}`, {
     extensions: { currentState: escalation.status, action },
   });
+}
+
+/** The keyset of a cursor `list` gave, or a 400 naming the parameter it came in. */
+function pageKey(field: 'cursor' | 'before', cursor: string | undefined): { key: string; id: string } | null {
+  if (cursor === undefined) return null;
+  try {
+    return decodeCursor(cursor);
+  } catch {
+    throw DomainError.invalid(field, `${field} is not a page of the queue; start again from the first page`);
+  }
 }

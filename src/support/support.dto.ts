@@ -30,7 +30,16 @@ export class ListEscalationsQueryDto {
   @Min(1)
   @IsInt()
   limit?: number;
-  @ApiPropertyOptional() @IsOptional() @MaxLength(500) @IsString() cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @MaxLength(500)
+  @IsString()
+  cursor?: string;
+  @ApiPropertyOptional({ description: 'prevCursor of the next page: the page before it (not with cursor)' })
+  @IsOptional()
+  @MaxLength(500)
+  @IsString()
+  before?: string;
 }
 
 export class AssignDto {
@@ -110,5 +119,12 @@ export class EscalationView {
 
 export class EscalationPageView {
   @ApiProperty({ type: [EscalationView] }) items: EscalationView[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the page after this one' })
+  nextCursor: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as before for the page before this one; null on the first page',
+  })
+  prevCursor: string | null;
 }

@@ -2,14 +2,14 @@ import { actionLabel, AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES, subjectTypeLabel } fro
 import type { AuditBrowseView } from '../../audit/audit.service.js';
 import type { CalendarView } from '../../calendar/calendar.dto.js';
 import { HOLIDAY_COUNTRY_CHOICES, TIME_ZONE_CHOICES } from '../../calendar/region-choices.js';
-import type { SentBroadcast } from '../../notifications/broadcast-delivery.service.js';
+import type { BroadcastHistoryPage } from '../../notifications/broadcast-delivery.service.js';
 import type { OutboxItemView } from '../../notifications/notifications.dto.js';
 import type { UserView } from '../../users/users.dto.js';
 import { ROLES } from '../../users/user.entity.js';
 import type { DeliveryView, WebhookView } from '../../webhooks/webhooks.dto.js';
 import { formatDateRange } from './dates.js';
 import { VerifiedBadge } from './inbox.js';
-import { Csrf, FilterSelect, formatIn, humanise, Layout, PostButton, TableHead, Time } from './layout.js';
+import { Csrf, FilterSelect, formatIn, humanise, Layout, Pager, PostButton, TableHead, Time } from './layout.js';
 import type { PageContext } from './layout.js';
 
 export function UsersPage(props: {
@@ -310,10 +310,9 @@ const people = (count: number): string => `${count} ${count === 1 ? 'person' : '
 
 export function BroadcastsPage(props: {
   ctx: PageContext;
-  history: SentBroadcast[];
+  /** A page of the history, with the pages either side: broadcasts numbered above `newerThan`, below `olderThan`. */
+  history: BroadcastHistoryPage;
   names: Map<string, string>;
-  /** The next page of the history: broadcasts numbered below this. */
-  olderThan?: number;
   draft?: BroadcastDraft;
 }): JSX.Element {
   const viewer = props.ctx.viewer!;
@@ -355,12 +354,12 @@ export function BroadcastsPage(props: {
       </form>
       <section aria-labelledby="history">
         <h2 id="history">Sent</h2>
-        {props.history.length === 0 ? <p class="muted">No broadcasts yet.</p> : ''}
-        {props.history.length > 0 && (
+        {props.history.items.length === 0 ? <p class="muted">No broadcasts yet.</p> : ''}
+        {props.history.items.length > 0 && (
           <table class="stack broadcast-history">
             <TableHead columns={['Sent', 'By', 'Subject', 'Audience', 'In Message Centers']} />
             <tbody>
-              {props.history.map((sent) => (
+              {props.history.items.map((sent) => (
                 <tr>
                   <td data-label="Sent">
                     <Time at={sent.sentAt} />
@@ -383,14 +382,15 @@ export function BroadcastsPage(props: {
             </tbody>
           </table>
         )}
-        {props.history.length > 0 && (
+        {props.history.items.length > 0 && (
           <p class="muted">A broadcast reaches a Message Center when its reader next looks; email goes out at once.</p>
         )}
-        {props.olderThan !== undefined && (
-          <p class="pager">
-            <a href={`/app/admin/broadcasts?before=${props.olderThan}`}>Older →</a>
-          </p>
-        )}
+        <Pager
+          base="/app/admin/broadcasts"
+          label="Pages of sent broadcasts"
+          previous={{ param: 'after', cursor: props.history.newerThan }}
+          next={{ param: 'before', cursor: props.history.olderThan }}
+        />
       </section>
     </Layout>
   );
@@ -529,11 +529,6 @@ export function AuditPage(props: {
   const { ctx, page, filters } = props;
   const actions = Object.entries(AUDIT_ACTIONS) as [string, string][];
   if (filters.action && !Object.hasOwn(AUDIT_ACTIONS, filters.action)) actions.push([filters.action, filters.action]);
-  const pageLink = (cursor: { cursor?: string; newer?: string }) => {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries({ ...filters, ...cursor })) if (value) query.set(key, value);
-    return `/app/admin/audit?${query.toString()}`;
-  };
   return (
     <Layout ctx={ctx} title="Audit log">
       <h1>Audit log</h1>
@@ -629,12 +624,13 @@ export function AuditPage(props: {
           </tbody>
         </table>
       )}
-      {(!!page.previousCursor || !!page.nextCursor) && (
-        <nav class="pager" aria-label="Pages of the audit log">
-          {!!page.previousCursor && <a href={pageLink({ newer: page.previousCursor })}>← Newer</a>}{' '}
-          {!!page.nextCursor && <a href={pageLink({ cursor: page.nextCursor })}>Older →</a>}
-        </nav>
-      )}
+      <Pager
+        base="/app/admin/audit"
+        label="Pages of the audit log"
+        params={{ ...filters }}
+        previous={{ param: 'newer', cursor: page.previousCursor }}
+        next={{ param: 'cursor', cursor: page.nextCursor }}
+      />
     </Layout>
   );
 }

@@ -6,7 +6,18 @@ import { formatMoney } from '../../common/money.js';
 import { EscalationPanel } from './support.js';
 import type { EscalationItem } from './support.js';
 import { Conversation, MessageForm } from './conversation.js';
-import { Countdown, Csrf, PostButton, humanise, Layout, StateBadge, TableHead, Time, formatIn } from './layout.js';
+import {
+  Countdown,
+  Csrf,
+  Pager,
+  PostButton,
+  humanise,
+  Layout,
+  StateBadge,
+  TableHead,
+  Time,
+  formatIn,
+} from './layout.js';
 import type { PageContext } from './layout.js';
 
 const TOPIC_NAMES: Record<string, string> = {
@@ -82,7 +93,13 @@ export function CaseListPage(props: {
           <CaseTable ctx={ctx} page={page} names={names} />
         </>
       )}
-      <Pager base={props.base} params={params} page={page} />
+      <Pager
+        base={props.base}
+        label="Pages of cases"
+        params={params}
+        previous={{ param: 'before', cursor: page.prevCursor, text: '← Previous page' }}
+        next={{ param: 'cursor', cursor: page.nextCursor, text: 'Next page →' }}
+      />
     </Layout>
   );
 }
@@ -163,28 +180,6 @@ function CaseTable(props: { ctx: PageContext; page: CasePageView; names: Map<str
         ))}
       </tbody>
     </table>
-  );
-}
-
-/** Links to the pages before and after this one, keeping the search and filters. */
-function Pager(props: {
-  base: string;
-  params: Record<string, string | undefined>;
-  page: { nextCursor: string | null; prevCursor: string | null };
-}): JSX.Element {
-  const { nextCursor, prevCursor } = props.page;
-  if (!nextCursor && !prevCursor) return <></>;
-  const href = (name: 'cursor' | 'before', cursor: string) => {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(props.params)) if (value) query.set(key, value);
-    query.set(name, cursor);
-    return `${props.base}?${query.toString()}`;
-  };
-  return (
-    <nav class="pager case-pager" aria-label="Pages">
-      {prevCursor ? <a href={href('before', prevCursor)}>← Previous page</a> : <span></span>}
-      {nextCursor ? <a href={href('cursor', nextCursor)}>Next page →</a> : <span></span>}
-    </nav>
   );
 }
 

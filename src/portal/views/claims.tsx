@@ -14,7 +14,7 @@ import type {
 import { CLAIM_STATUSES } from '../../claims/claim-status.js';
 import type { OrderView } from '../../orders/orders.dto.js';
 import { formatMoney, moneyInputValue } from '../../common/money.js';
-import { Countdown, Csrf, FilterSelect, humanise, Layout, NextPage, StateBadge, TableHead, Time } from './layout.js';
+import { Countdown, Csrf, FilterSelect, humanise, Layout, Pager, StateBadge, TableHead, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 import { Conversation, MessageForm } from './conversation.js';
 
@@ -84,7 +84,13 @@ export function ClaimListPage(props: {
           </tbody>
         </table>
       )}
-      <NextPage base="/app/claims" params={{ status: props.status }} cursor={page.nextCursor} />
+      <Pager
+        base="/app/claims"
+        label="Pages of claims"
+        params={{ status: props.status }}
+        previous={{ param: 'before', cursor: page.prevCursor }}
+        next={{ param: 'cursor', cursor: page.nextCursor }}
+      />
     </Layout>
   );
 }

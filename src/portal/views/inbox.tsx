@@ -8,7 +8,7 @@ import type {
 } from '../../inbox/inbox.dto.js';
 import { CATEGORIES } from '../../notifications/categories.js';
 import type { Category } from '../../notifications/categories.js';
-import { Csrf, Layout, Time } from './layout.js';
+import { Csrf, Layout, Pager, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 import { AttachmentList } from './conversation.js';
 import { LinkedText } from './linked-text.js';
@@ -92,23 +92,20 @@ function Folders(props: { viewer: Viewer; filters: InboxFilters; counts: InboxCo
   );
 }
 
-/** Links to the newer and the older page beside this one, keeping the folder and filters. */
-export function Pager(props: {
+/** The newer and the older page beside this one, keeping the folder (Sent too) and filters; both directions take `cursor`. */
+function InboxPager(props: {
   filters: InboxFilters;
   nextCursor: string | null;
   prevCursor: string | null;
 }): JSX.Element {
-  if (!props.nextCursor && !props.prevCursor) return <></>;
-  const href = (cursor: string) => {
-    const query = new URLSearchParams(definedOnly(filterParams(props.filters)));
-    query.set('cursor', cursor);
-    return `/app/inbox?${query.toString()}`;
-  };
   return (
-    <nav class="pager two-way" aria-label="Pages of messages">
-      {props.prevCursor ? <a href={href(props.prevCursor)}>← Newer</a> : <span></span>}
-      {props.nextCursor ? <a href={href(props.nextCursor)}>Older →</a> : <span></span>}
-    </nav>
+    <Pager
+      base="/app/inbox"
+      label="Pages of messages"
+      params={{ ...filterParams(props.filters), in: props.filters.in === 'inbox' ? undefined : props.filters.in }}
+      previous={{ param: 'cursor', cursor: props.prevCursor }}
+      next={{ param: 'cursor', cursor: props.nextCursor }}
+    />
   );
 }
 
@@ -187,7 +184,7 @@ export function InboxPage(props: {
               <ItemList items={page.items} filters={filters} />
             </div>
           </form>
-          <Pager filters={filters} nextCursor={page.nextCursor} prevCursor={page.prevCursor} />
+          <InboxPager filters={filters} nextCursor={page.nextCursor} prevCursor={page.prevCursor} />
         </section>
       </div>
     </Layout>
@@ -205,7 +202,7 @@ export function SentPage(props: { ctx: PageContext; page: SentPageView; counts: 
         <Folders viewer={ctx.viewer!} filters={filters} counts={counts} />
         <section aria-label="Message list">
           <SentList items={page.items} />
-          <Pager filters={filters} nextCursor={page.nextCursor} prevCursor={page.prevCursor} />
+          <InboxPager filters={filters} nextCursor={page.nextCursor} prevCursor={page.prevCursor} />
         </section>
       </div>
     </Layout>

@@ -1,6 +1,7 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { Role } from '../../users/user.entity.js';
 import { CSRF_FIELD, PAGE_FIELD } from '../../auth/browser-session.js';
+import { formatInstant } from '../../common/instant-format.js';
 
 /** Who is looking at a page, as the layout needs it. */
 export interface Viewer {
@@ -210,21 +211,11 @@ export function Csrf(props: { viewer: Viewer }): JSX.Element {
   );
 }
 
-const UTC_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
-
 /** An instant: the absolute time in `datetime`, shown in UTC until the page's script rewrites it in the viewer's own time zone. */
 export function Time(props: { at: Date | string | null | undefined; zone?: string }): JSX.Element {
   if (!props.at) return <span>—</span>;
   const at = typeof props.at === 'string' ? new Date(props.at) : props.at;
-  const text = props.zone ? formatIn(at, props.zone) : `${UTC_FORMAT.format(at)} UTC`;
+  const text = props.zone ? formatIn(at, props.zone) : formatInstant(at, 'UTC');
   return (
     <time datetime={at.toISOString()} data-local={props.zone ? undefined : ''} safe>
       {text}
@@ -232,17 +223,9 @@ export function Time(props: { at: Date | string | null | undefined; zone?: strin
   );
 }
 
-/** An instant in a named zone (a seller's calendar), with the zone's abbreviation. */
+/** An instant in a named zone (a seller's calendar), with the zone's abbreviation, without the year. */
 export function formatIn(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: zone,
-    timeZoneName: 'short',
-  }).format(at);
+  return formatInstant(at, zone, { year: false });
 }
 
 /** How long until (or since) a deadline, in words, updated every second by the page's script against the application's clock. */
@@ -285,20 +268,45 @@ export function StateBadge(props: { state: string }): JSX.Element {
 
 export const humanise = (value: string): string => value.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
-/** A "next page" link keeping the current filters. */
-export function NextPage(props: {
+/** One side of a Pager: the query parameter that carries its cursor, the cursor (null at that end) and the link's words. */
+export interface PagerSide {
+  param: string;
+  cursor: string | number | null;
+  text?: string;
+}
+
+/**
+ * Links to the page before and the page after this one of a list, each
+ * keeping the page's other query parameters (search, filters, tab); shown
+ * only when there is somewhere to go. Every paged list of the portal uses it.
+ */
+export function Pager(props: {
   base: string;
-  params: Record<string, string | undefined>;
-  cursor: string | null;
+  /** What the links are, for screen readers ("Pages of claims"). */
+  label: string;
+  params?: Record<string, string | undefined>;
+  previous: PagerSide;
+  next: PagerSide;
 }): JSX.Element {
-  if (!props.cursor) return <></>;
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(props.params)) if (value) query.set(key, value);
-  query.set('cursor', props.cursor);
+  const { previous, next } = props;
+  if (previous.cursor === null && next.cursor === null) return <></>;
+  const link = (side: PagerSide, text: string) => {
+    if (side.cursor === null) return <span></span>;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(props.params ?? {}))
+      if (value && key !== previous.param && key !== next.param) query.set(key, value);
+    query.set(side.param, String(side.cursor));
+    return (
+      <a href={`${props.base}?${query.toString()}`} safe>
+        {side.text ?? text}
+      </a>
+    );
+  };
   return (
-    <p class="pager">
-      <a href={`${props.base}?${query.toString()}`}>Older →</a>
-    </p>
+    <nav class="pager two-way" aria-label={props.label}>
+      {link(previous, '← Newer')}
+      {link(next, 'Older →')}
+    </nav>
   );
 }
 

@@ -2,25 +2,8 @@ import type { EligibilityView } from '../../claims/claims.dto.js';
 import type { OrderView } from '../../orders/orders.dto.js';
 import { formatMoney } from '../../common/money.js';
 import { earliestClaim } from './claims.js';
-import { humanise, Layout, Time } from './layout.js';
+import { humanise, Layout, Pager, Time } from './layout.js';
 import type { PageContext } from './layout.js';
-
-/** Links to the newer and older pages of the list, keeping the search. */
-function Pager(props: { search?: string; older: string | null; newer: string | null }): JSX.Element {
-  if (!props.older && !props.newer) return <></>;
-  const href = (direction: 'after' | 'before', cursor: string) => {
-    const query = new URLSearchParams();
-    if (props.search) query.set('q', props.search);
-    query.set(direction, cursor);
-    return `/app/orders?${query.toString()}`;
-  };
-  return (
-    <nav class="pager two-way" aria-label="Pages of orders">
-      {props.newer ? <a href={href('before', props.newer)}>← Newer orders</a> : <span></span>}
-      {props.older ? <a href={href('after', props.older)}>Older orders →</a> : <span></span>}
-    </nav>
-  );
-}
 
 /** A buyer's orders with what can be done about each: contact the seller, or file a claim once one is possible. */
 export function OrdersPage(props: {
@@ -104,7 +87,13 @@ export function OrdersPage(props: {
           </article>
         );
       })}
-      <Pager search={search} older={props.older} newer={props.newer} />
+      <Pager
+        base="/app/orders"
+        label="Pages of orders"
+        params={{ q: search }}
+        previous={{ param: 'before', cursor: props.newer, text: '← Newer orders' }}
+        next={{ param: 'after', cursor: props.older, text: 'Older orders →' }}
+      />
     </Layout>
   );
 }

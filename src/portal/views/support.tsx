@@ -4,7 +4,7 @@ import type { EscalationView } from '../../support/support.dto.js';
 import { ESCALATION_OUTCOMES } from '../../support/support.dto.js';
 import type { EscalationAbout, ReportAbout } from '../../support/support-context.service.js';
 import { formatMoney } from '../../common/money.js';
-import { Countdown, Csrf, humanise, Layout, NextPage, PostButton, StateBadge, TableHead, Time } from './layout.js';
+import { Countdown, Csrf, humanise, Layout, Pager, PostButton, StateBadge, TableHead, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 
 export const QUEUE_TABS = {
@@ -102,7 +102,7 @@ export function AssignButton(props: { viewer: Viewer; escalation: EscalationItem
 export function QueuePage(props: {
   ctx: PageContext;
   tab: QueueTab;
-  page: { items: EscalationItem[]; nextCursor: string | null };
+  page: { items: EscalationItem[]; nextCursor: string | null; prevCursor: string | null };
   /** Each escalation's case, parties and order, by escalation id. */
   about: Map<string, EscalationAbout>;
   names: Map<string, string>;
@@ -179,7 +179,13 @@ export function QueuePage(props: {
           </tbody>
         </table>
       )}
-      <NextPage base="/app/queue" params={{ view: tab }} cursor={page.nextCursor} />
+      <Pager
+        base="/app/queue"
+        label="Pages of the queue"
+        params={{ view: tab }}
+        previous={{ param: 'before', cursor: page.prevCursor, text: '← Previous page' }}
+        next={{ param: 'cursor', cursor: page.nextCursor, text: 'Next page →' }}
+      />
     </Layout>
   );
 }
