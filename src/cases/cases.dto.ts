@@ -1,3 +1,4 @@
+import { PageCursors } from '../common/page-cursors.dto.js';
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -180,16 +181,8 @@ export class CaseDetailView extends CaseView {
   allowedActions: CaseAllowedAction[];
 }
 
-export class CasePageView {
+export class CasePageView extends PageCursors {
   @ApiProperty({ type: [CaseView] }) items: CaseView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the page after this one' })
-  nextCursor: string | null;
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'Pass as before for the page before this one; null on the first page',
-  })
-  prevCursor: string | null;
 }
 
 export class MessageView {

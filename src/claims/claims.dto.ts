@@ -1,3 +1,4 @@
+import { PageCursors } from '../common/page-cursors.dto.js';
 import { HELD_REASONS, type HeldReason } from '../conversations/message-view.js';
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -340,16 +341,8 @@ export class ClaimDetailView extends ClaimView {
   allowedActions: ClaimAllowedAction[];
 }
 
-export class ClaimPageView {
+export class ClaimPageView extends PageCursors {
   @ApiProperty({ type: [ClaimView] }) items: ClaimView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the page after this one' })
-  nextCursor: string | null;
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'Pass as before for the page before this one; null on the first page',
-  })
-  prevCursor: string | null;
 }
 
 export class ClaimMessageView {

@@ -1,3 +1,4 @@
+import { PageCursors } from '../common/page-cursors.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
@@ -117,14 +118,6 @@ export class EscalationView {
   reportId?: string | null;
 }
 
-export class EscalationPageView {
+export class EscalationPageView extends PageCursors {
   @ApiProperty({ type: [EscalationView] }) items: EscalationView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the page after this one' })
-  nextCursor: string | null;
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'Pass as before for the page before this one; null on the first page',
-  })
-  prevCursor: string | null;
 }
