@@ -1,4 +1,4 @@
-import { PageCursors } from '../common/page-cursors.dto.js';
+import { PageCursors, PageQuery } from '../common/page-cursors.dto.js';
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -92,7 +92,7 @@ export class PostMessageDto {
   internal?: boolean;
 }
 
-export class ListCasesQueryDto {
+export class ListCasesQueryDto extends PageQuery {
   @ApiPropertyOptional({
     enum: CASE_STATUSES,
     description: 'Default for sellers: the open ones (awaiting_seller, awaiting_buyer, escalated)',
@@ -126,18 +126,6 @@ export class ListCasesQueryDto {
   @MaxLength(200)
   @IsString()
   q?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'prevCursor of the next page: the page before it (not with cursor)' })
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  before?: string;
 }
 
 export class SlaView {

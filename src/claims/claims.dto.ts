@@ -1,4 +1,4 @@
-import { PageCursors } from '../common/page-cursors.dto.js';
+import { PageCursors, PageQuery } from '../common/page-cursors.dto.js';
 import { HELD_REASONS, type HeldReason } from '../conversations/message-view.js';
 import { AttachmentView } from '../attachments/attachments.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -210,7 +210,7 @@ export class BuyerOrdersQueryDto {
   @IsOptional() @IsString() @MaxLength(500) before?: string;
 }
 
-export class ListClaimsQueryDto {
+export class ListClaimsQueryDto extends PageQuery {
   @ApiPropertyOptional({ enum: CLAIM_STATUSES }) @IsOptional() @IsIn(CLAIM_STATUSES) status?: ClaimStatus;
   @ApiPropertyOptional({ enum: CLAIM_REASONS }) @IsOptional() @IsIn(CLAIM_REASONS) reason?: ClaimReason;
   @ApiPropertyOptional({ maximum: 100, default: 50 })
@@ -220,16 +220,6 @@ export class ListClaimsQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-  @ApiPropertyOptional({ description: 'prevCursor of the next page: the page before it (not with cursor)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  before?: string;
 }
 
 export class MoneyView {

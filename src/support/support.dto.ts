@@ -1,4 +1,4 @@
-import { PageCursors } from '../common/page-cursors.dto.js';
+import { PageCursors, PageQuery } from '../common/page-cursors.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
@@ -10,7 +10,7 @@ import type { Party } from '../notifications/categories.js';
 export const ESCALATION_OUTCOMES = ['returned_to_seller', 'answered_by_support', 'case_resolved'] as const;
 export type EscalationOutcome = (typeof ESCALATION_OUTCOMES)[number];
 
-export class ListEscalationsQueryDto {
+export class ListEscalationsQueryDto extends PageQuery {
   @ApiPropertyOptional({ enum: ESCALATION_STATUSES })
   @IsOptional()
   @IsIn(ESCALATION_STATUSES)
@@ -31,16 +31,6 @@ export class ListEscalationsQueryDto {
   @Min(1)
   @IsInt()
   limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  cursor?: string;
-  @ApiPropertyOptional({ description: 'prevCursor of the next page: the page before it (not with cursor)' })
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  before?: string;
 }
 
 export class AssignDto {
