@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import { LEASE_MS, OutboxDispatcherService } from '../src/notifications/outbox-dispatcher.service.js';
 import { startTestApp } from './support/app.js';
-import { createTestDatabase, TestDatabase } from './support/database.js';
+import { createTestDatabase, TestDatabase, testPool } from './support/database.js';
 import { createUser } from './support/factories.js';
 import { RunningProcess, startProcess } from './support/parley-process.js';
 import { TestSmtpServer } from './support/smtp.js';
@@ -20,7 +20,7 @@ describe('a dispatcher killed mid-batch', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sql = new pg.Pool({ connectionString: database.url, max: 2 });
+    sql = testPool(database.url);
     smtp = await new TestSmtpServer().start();
     smtp.delayMs = 250;
     for (let i = 0; i < EMAILS; i++) {

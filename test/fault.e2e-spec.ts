@@ -54,8 +54,6 @@ describe('the database going away and coming back', () => {
       database,
       env: { SCHEDULER_ENABLED: 'true', DATA_DIR: root, POST_RATE_LIMIT_PER_MINUTE: '100000' },
     });
-    // Idle connections of the test's own pool die with the server: expected, not a failure.
-    t.sql.on('error', () => undefined);
     [buyer, seller, admin] = [
       await createUser(t.sql, 'buyer'),
       await createUser(t.sql, 'seller'),

@@ -1,7 +1,7 @@
 import { tokenClaims } from '../src/auth/auth.service.js';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
-import { createTestDatabase, TestDatabase } from './support/database.js';
+import { createTestDatabase, TestDatabase, testPool } from './support/database.js';
 import { createUser } from './support/factories.js';
 import { RunningProcess, startProcess } from './support/parley-process.js';
 
@@ -16,7 +16,7 @@ describe('the SLA sweep on several instances', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sql = new pg.Pool({ connectionString: database.url, max: 2 });
+    sql = testPool(database.url);
     const buyer = await createUser(sql, 'buyer');
     const seller = await createUser(sql, 'seller');
     // 5,000 cases whose reply cycles passed all three levels a day ago, loaded set-based.

@@ -170,6 +170,11 @@ describe('applyContentPolicy in time linear in the text', () => {
     // A few milliseconds on a quiet machine; the bound leaves room for a loaded one (the old code took up to 600 ms).
     expect(short).toBeLessThan(50);
     // Linear is 4 times (5–6 with the collector's share), quadratic 16; under 2 ms the collector's share is most of it.
-    expect(work(text(40_000)) / Math.max(short, 2)).toBeLessThan(10);
+    // The best of three pairs: a collection landing in one pair on a busy machine passes 10 now and then (10.3 once
+    // in CI), a quadratic cost stays at 16 in every pair.
+    let growth = Infinity;
+    for (let pair = 0; pair < 3 && growth >= 10; pair++)
+      growth = Math.min(growth, work(text(40_000)) / Math.max(pair === 0 ? short : work(text(10_000)), 2));
+    expect(growth).toBeLessThan(10);
   });
 });

@@ -9,7 +9,7 @@ import { createApp } from '../../src/app.js';
 import { Clock } from '../../src/common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { ClaimPolicy } from '../../config/policies.js';
-import { createTestDatabase, TestDatabase } from './database.js';
+import { createTestDatabase, TestDatabase, testPool } from './database.js';
 import { ManualClock } from './manual-clock.js';
 
 export const TEST_JWT_SECRET = 'parley-test-secret-0123456789abcdef0123456789';
@@ -64,7 +64,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  const sql = testPool(database.url);
   const jwt = app.get(JwtService);
   return {
     app,

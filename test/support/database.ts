@@ -84,3 +84,15 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     drop: () => onServer((client) => dropOwnDatabase(client, name, runId)),
   };
 }
+
+/**
+ * A small pool for a test's own statements on `url`. An idle connection that the server ends (a database dropped
+ * with FORCE, a terminated backend) is only taken out of the pool: without a listener, pg-pool's `error` event
+ * would be thrown in whatever test runs at that moment, in any file of the same worker. A query on a dead
+ * connection still fails where it is made.
+ */
+export function testPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  return pool;
+}
