@@ -95,13 +95,20 @@ describe('benchmark smoke runs', () => {
     );
   }, 120_000);
 
-  it('bench:sweep sweeps a copy with Parley and with bare SQL, the same rows, and shows the claim plan', async () => {
+  it('bench:sweep sweeps a copy with Parley and with bare SQL, checks they wrote the same rows, times each phase, and shows the claim plan', async () => {
     const result = await runSweepBench({
       serverUrl: process.env.PARLEY_TEST_SERVER_URL,
       openCases: 2_000,
       dueCases: 200,
     });
     expect(result.swept).toMatchObject({ atRisk: 200, late: 200, escalated: 200 });
+    // Both sides wrote the same rows, table by table, and each phase of a batch was timed on both.
+    expect(result.differences).toEqual([]);
+    expect(result.phases.find((phase) => phase.phase === 'Message Center items')).toMatchObject({
+      parleyMs: expect.any(Number),
+      bareMs: expect.any(Number),
+    });
+    expect(result.phases.reduce((sum, phase) => sum + phase.parleyMs, 0)).toBeGreaterThan(0);
     expect(result.parleyRowsPerSecond).toBeGreaterThan(0);
     expect(result.bareRowsPerSecond).toBeGreaterThan(0);
     expect(result.usesIndex).toBe(true);

@@ -7,11 +7,14 @@
 
 /**
  * The columns a set-based writer selects for `escalationsInsertFrom`, in this
- * order: case_id, cycle_id, reason, priority, due_at, at. Append `RETURNING`.
+ * order: case_id, cycle_id, reason, priority, due_at, at; with `ids`, the
+ * escalation's id (chosen by the writer, who can then name it without
+ * reading it back) comes first. Append `RETURNING`.
  */
-export function escalationsInsertFrom(select: string): string {
-  return `INSERT INTO escalations (case_id, cycle_id, reason, priority, status, due_at, created_at, updated_at)
-  SELECT case_id, cycle_id, reason, priority, 'open', due_at, at, at FROM (${select}) AS escalation_rows (case_id, cycle_id, reason, priority, due_at, at)`;
+export function escalationsInsertFrom(select: string, { ids = false } = {}): string {
+  const columns = `${ids ? 'id, ' : ''}case_id, cycle_id, reason, priority`;
+  return `INSERT INTO escalations (${columns}, status, due_at, created_at, updated_at)
+  SELECT ${columns}, 'open', due_at, at, at FROM (${select}) AS escalation_rows (${columns}, due_at, at)`;
 }
 
 /**

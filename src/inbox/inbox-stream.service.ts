@@ -7,7 +7,7 @@ import { problem } from '../common/problem.filter.js';
 import { DatabaseEvents } from '../common/database/database-events.js';
 import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { countsOf, ItemRow, toItemView } from './inbox.service.js';
-import { COUNTERS, INBOX_CHANNEL, ITEMS_AFTER_SEQ } from './inbox.queries.js';
+import { COUNTERS, INBOX_CHANNEL, inboxNoticeUsers, ITEMS_AFTER_SEQ } from './inbox.queries.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { SESSIONS_CHANNEL } from '../auth/session-cache.js';
@@ -30,8 +30,8 @@ interface Subscriber {
 
 /**
  * Live Message Center updates over Server-Sent Events (docs/inbox.md). Every
- * delivery, bulk change or report NOTIFYs `parley_inbox` with the user's id
- * (a broadcast with `*`) in its own transaction, so each instance hears of
+ * delivery, bulk change or report NOTIFYs `parley_inbox` with the users' ids
+ * (comma-separated; a broadcast with `*`) in its own transaction, so each instance hears of
  * every change on its one LISTEN connection (DatabaseEvents) once it commits; it then sends
  * each open stream of that user the items after the last one the stream has
  * (`id:` is the item's per-user sequence number, so a client reconnecting
@@ -207,10 +207,11 @@ export class InboxStreamService implements OnApplicationShutdown {
     this.listening ??= Promise.all([
       this.events.subscribe(INBOX_CHANNEL, {
         message: (payload) => {
+          const users = inboxNoticeUsers(payload);
           const targets =
-            payload === '*'
+            users === '*'
               ? [...this.subscribers.values()]
-              : [this.subscribers.get(payload)].filter((set) => set !== undefined);
+              : users.map((userId) => this.subscribers.get(userId)).filter((set) => set !== undefined);
           for (const users of targets) for (const subscriber of users) this.refresh(subscriber);
         },
         reset: () => {

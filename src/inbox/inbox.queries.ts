@@ -2,9 +2,19 @@ import { DomainError } from '../common/domain-error.js';
 import { CATEGORIES } from '../notifications/categories.js';
 import type { Folder, InboxFilterDto } from './inbox.dto.js';
 
-/** An item's full-text search vector from its subject, sender name and body (SQL expressions): subject first, then sender, then body. */
-export function searchVectorSql(subject: string, senderName: string, body: string): string {
-  return `setweight(to_tsvector('parley_search', ${subject}), 'A') || setweight(to_tsvector('parley_search', ${senderName}), 'B') || setweight(to_tsvector('parley_search', left(${body}, 20000)), 'C')`;
+/**
+ * An item's full-text search vector from its subject, sender name and body (SQL expressions): subject first, then
+ * sender, then body. `known` gives vectors already made of the subject or body (null where not: the text's is made).
+ */
+export function searchVectorSql(
+  subject: string,
+  senderName: string,
+  body: string,
+  known: { subject?: string; body?: string } = {},
+): string {
+  const vector = (text: string, made?: string) =>
+    made ? `COALESCE(${made}, to_tsvector('parley_search', ${text}))` : `to_tsvector('parley_search', ${text})`;
+  return `setweight(${vector(subject, known.subject)}, 'A') || setweight(${vector(senderName)}, 'B') || setweight(${vector(`left(${body}, 20000)`, known.body)}, 'C')`;
 }
 
 /** The counter column of a category's unread items. */
@@ -23,16 +33,43 @@ export const INBOX_CHANNEL = 'parley_inbox';
  * makes one user's deliveries take turns, so item sequence numbers grow in
  * commit order, which the live stream resumes from), unread counts grow by
  * category, and the items take the sequence numbers just reserved. Defines
- * `<prefix>_per_user`, `<prefix>_counted` and `<prefix>_items` (RETURNING
- * user_id, seq); splice into a statement's WITH list. With `ids`, the source
- * also has an `id` column: the items' ids, chosen by the caller (a
- * broadcast's are known before its items exist).
+ * `<prefix>_per_user`, `<prefix>_counted`, `<prefix>_numbered` and
+ * `<prefix>_items` (RETURNING user_id, seq); splice into a statement's WITH
+ * list. With `ids`, the source also has an `id` column: the items' ids,
+ * chosen by the caller (a broadcast's are known before its items exist).
+ * With `search`, it has a `search` column too: the items' search vectors,
+ * made by the caller.
+ *
+ * The items meet their users' reserved numbers without a join: the counters
+ * rows are put beside the items, sorted by user (a counters row after its
+ * user's items), and a window hands each item its number. A join of two CTEs
+ * is planned on row estimates PostgreSQL cannot make for them, and a nested
+ * loop over thousands of rows on each side once cost a sweep batch seconds.
  */
-export function inboxDeliverCtes(source: string, prefix = 'delivery', { ids = false } = {}): string {
+export function inboxDeliverCtes(source: string, prefix = 'delivery', { ids = false, search = false } = {}): string {
   const perCategory = CATEGORIES.map(
     (category) => `count(*) FILTER (WHERE category = '${category}')::int AS ${unreadColumn(category)}`,
   ).join(', ');
   const columns = CATEGORIES.map(unreadColumn);
+  const carried = [
+    ...(ids ? ['id'] : []),
+    'outbox_id',
+    'category',
+    'kind',
+    'sender_kind',
+    'sender_id',
+    'sender_name',
+    'subject',
+    'body',
+    'case_id',
+    'order_id',
+    'claim_id',
+    'message_id',
+    'at',
+    'ord',
+    ...(search ? ['search'] : []),
+  ];
+  const itemColumns = carried.filter((column) => !['ord', 'at', 'search'].includes(column));
   return `${prefix}_per_user AS (
   SELECT user_id, count(*)::int AS n, ${perCategory} FROM ${source} GROUP BY user_id
 ),
@@ -42,18 +79,47 @@ ${prefix}_counted AS (
   ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + EXCLUDED.seq, ${columns.map((column) => `${column} = c.${column} + EXCLUDED.${column}`).join(', ')}
   RETURNING c.user_id, c.seq
 ),
+${prefix}_numbered AS (
+  SELECT *, max(reserved) OVER mine - count(*) FILTER (WHERE NOT counter) OVER mine + row_number() OVER mine AS seq
+    FROM (SELECT false AS counter, user_id, NULL::bigint AS reserved, ${carried.join(', ')} FROM ${source}
+          UNION ALL
+          SELECT true, user_id, seq, ${carried.map(() => 'NULL').join(', ')} FROM ${prefix}_counted) AS side_by_side
+  WINDOW mine AS (PARTITION BY user_id ORDER BY counter, ord ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+),
 ${prefix}_items AS (
-  INSERT INTO inbox_items (${ids ? 'id, ' : ''}outbox_id, user_id, seq, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, created_at, search)
-  SELECT ${ids ? 's.id, ' : ''}s.outbox_id, s.user_id, k.seq - u.n + row_number() OVER (PARTITION BY s.user_id ORDER BY s.ord), s.category, s.kind, s.sender_kind, s.sender_id, s.sender_name,
-         s.subject, s.body, s.case_id, s.order_id, s.claim_id, s.message_id, s.at, ${searchVectorSql('s.subject', 's.sender_name', 's.body')}
-    FROM ${source} s JOIN ${prefix}_counted k ON k.user_id = s.user_id JOIN ${prefix}_per_user u ON u.user_id = s.user_id
+  INSERT INTO inbox_items (${itemColumns.join(', ')}, user_id, seq, created_at, search)
+  SELECT ${itemColumns.join(', ')}, user_id, seq, at, ${search ? 'search' : searchVectorSql('subject', 'sender_name', 'body')}
+    FROM ${prefix}_numbered WHERE NOT counter
   RETURNING user_id, seq
 )`;
 }
 
-/** An expression (for the final SELECT) that tells the live streams of every instance which users have new items; evaluates to how many. */
+/** How many user ids one notification names: 200 ids of 36 characters and their commas stay under NOTIFY's 8,000 bytes. */
+export const USERS_PER_NOTICE = 200;
+
+/**
+ * An expression (for a final SELECT) that tells the live streams of every
+ * instance which of the users in `users` (a query of `user_id` rows) have
+ * changes; evaluates to how many users. One notification names up to
+ * USERS_PER_NOTICE of them, comma-separated (`inboxNoticeUsers` reads it):
+ * a sweep batch reaching 2,000 users sends 10, where one each cost a tenth of
+ * the batch's time.
+ */
+export function notifyUsersSql(users: string): string {
+  return `(SELECT COALESCE(sum(n), 0)::int FROM (
+     SELECT count(*) AS n, pg_notify('${INBOX_CHANNEL}', string_agg(user_id::text, ',')) IS NOT NULL
+       FROM (SELECT user_id, (row_number() OVER () - 1) / ${USERS_PER_NOTICE} AS part FROM (SELECT DISTINCT user_id FROM (${users}) AS changed) AS distinct_users) AS numbered
+      GROUP BY part) AS notices)`;
+}
+
+/** `notifyUsersSql` for the users who got the items of a delivery (`inboxDeliverCtes`) with this prefix. */
 export function inboxNotifySql(prefix = 'delivery'): string {
-  return `(SELECT count(pg_notify('${INBOX_CHANNEL}', user_id::text)) FROM (SELECT DISTINCT user_id FROM ${prefix}_items) AS notified_users)`;
+  return notifyUsersSql(`SELECT user_id FROM ${prefix}_items`);
+}
+
+/** The users an `INBOX_CHANNEL` notification names, or `'*'` for everyone. */
+export function inboxNoticeUsers(payload: string): string[] | '*' {
+  return payload === '*' ? '*' : payload.split(',');
 }
 
 /**
@@ -137,7 +203,7 @@ counted AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM changed)::int AS updated, (SELECT count(*) FROM counted)::int AS counters,
-       (SELECT count(pg_notify('${INBOX_CHANNEL}', user_id::text)) FROM deltas) AS notified`;
+       ${notifyUsersSql('SELECT user_id FROM deltas')} AS notified`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sellerCalendarZoneSql } from '../calendar/calendar.queries.js';
-import { inboxDeliverCtes } from '../inbox/inbox.queries.js';
+import { inboxDeliverCtes, searchVectorSql } from '../inbox/inbox.queries.js';
 import { categorySql } from './categories.js';
 import { CASE_SUBJECT_SLOT } from './templates.js';
 
@@ -7,6 +7,39 @@ import { CASE_SUBJECT_SLOT } from './templates.js';
 export interface MessagesShown {
   case?: string;
   claim?: string;
+}
+
+/**
+ * A notice text cut around the case's subject, once per distinct text of a
+ * statement (`notice_templates`): `<field>_parts` (how many pieces the
+ * subject's slot cuts it into), the vector of the words before the word that
+ * holds the slot (`<field>_before`), that word's text before and after the
+ * slot (`<field>_lead`, `<field>_trail`), and the vector of the words after
+ * it (`<field>_after`). The cuts are at white space, which parts words in
+ * every locale (quotation marks do not: in some they are letters). A text
+ * with the subject once, or not at all, then has its vector composed
+ * (`composedVector`): a sweep's 5,000 notices have the words of their few
+ * texts looked up once each, not 5,000 times.
+ */
+function templateVectors(field: 'title' | 'text'): string {
+  const cut = `regexp_match(${field}, '^(.*\\s)?(\\S*)${CASE_SUBJECT_SLOT.replace(/[{}]/g, '\\$&')}(\\S*)(\\s.*)?$')`;
+  return `cardinality(string_to_array(${field}, '${CASE_SUBJECT_SLOT}')) AS ${field}_parts,
+         to_tsvector('parley_search', COALESCE((${cut})[1], CASE WHEN strpos(${field}, '${CASE_SUBJECT_SLOT}') = 0 THEN ${field} END, '')) AS ${field}_before,
+         COALESCE((${cut})[2], '') AS ${field}_lead, COALESCE((${cut})[3], '') AS ${field}_trail,
+         to_tsvector('parley_search', COALESCE((${cut})[4], '')) AS ${field}_after`;
+}
+
+/**
+ * A notice text's search vector from its template's pieces and the quoted
+ * subject (`quoted.subject`): `||` moves the right side's positions past the
+ * left side's last, so the result is the vector of the whole text (the texts
+ * are far below the 20,000 characters indexed); null where the text has the
+ * subject more than once, or is not a template (the vector is then made from
+ * the text).
+ */
+function composedVector(field: 'title' | 'text'): string {
+  return `CASE t.${field}_parts WHEN 1 THEN t.${field}_before
+           WHEN 2 THEN t.${field}_before || to_tsvector('parley_search', t.${field}_lead || quoted.subject || t.${field}_trail) || t.${field}_after END`;
 }
 
 /**
@@ -27,29 +60,44 @@ export function noticesInsertFrom(select: string, shows: MessagesShown = {}): st
   const caseSubject = `CASE WHEN n.party = 'buyer' THEN COALESCE(c.subject_original, c.subject) ELSE c.subject END`;
   const quotedSubject = `COALESCE(left(${caseSubject}, 80), 'your case')`;
   return `notice_rows AS (
-  SELECT * FROM (${select}) AS notice_rows (kind, party, recipient_id, case_id, dedupe_key, payload, at, sender_kind, sender_id, title, text)
+  SELECT gen_random_uuid() AS outbox_id, ${categorySql('kind', 'party')} AS category, *
+    FROM (${select}) AS notice_rows (kind, party, recipient_id, case_id, dedupe_key, payload, at, sender_kind, sender_id, title, text)
 ),
 notified AS (
-  INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
-  SELECT kind, ${categorySql('kind', 'party')}, recipient_id, case_id, dedupe_key, payload, at, at FROM notice_rows
+  INSERT INTO outbox (id, kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
+  SELECT outbox_id, kind, category, recipient_id, case_id, dedupe_key, payload, at, at FROM notice_rows
   ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id, dedupe_key, category
+  RETURNING id
 ),
-notice_items AS (
-  SELECT o.id AS outbox_id, n.recipient_id AS user_id, o.category, n.kind, n.sender_kind, n.sender_id,
+notice_templates AS (
+  SELECT title, text, ${templateVectors('title')}, ${templateVectors('text')}
+    FROM (SELECT DISTINCT title, text FROM notice_rows WHERE title IS NOT NULL) AS distinct_texts
+),
+notice_texts AS (
+  SELECT n.outbox_id, n.recipient_id AS user_id, n.category, n.kind, n.sender_kind, n.sender_id,
          CASE n.sender_kind WHEN 'marketplace' THEN 'Marketplace' WHEN 'support' THEN 'Customer service' ELSE COALESCE(s.display_name, 'A user') END AS sender_name,
-         COALESCE(replace(n.title, '${CASE_SUBJECT_SLOT}', ${quotedSubject}), ${caseSubject}, '') AS subject,
-         COALESCE(replace(n.text, '${CASE_SUBJECT_SLOT}', ${quotedSubject}), m.visible_body, cm.visible_body, '') AS body,
+         COALESCE(replace(n.title, '${CASE_SUBJECT_SLOT}', quoted.subject), ${caseSubject}, '') AS subject,
+         COALESCE(replace(n.text, '${CASE_SUBJECT_SLOT}', quoted.subject), m.visible_body, cm.visible_body, '') AS body,
+         ${composedVector('title')} AS subject_vector, ${composedVector('text')} AS body_vector,
          n.case_id, COALESCE((n.payload->>'orderId')::uuid, c.order_id) AS order_id, COALESCE((n.payload->>'claimId')::uuid, c.claim_id) AS claim_id,
          COALESCE(n.payload->>'messageId', n.payload->>'claimMessageId')::uuid AS message_id, n.at, n.dedupe_key AS ord
-    FROM notified o
-    JOIN notice_rows n ON n.dedupe_key = o.dedupe_key
+    FROM notice_rows n
+    LEFT JOIN notice_templates t ON t.title = n.title AND t.text = n.text
     LEFT JOIN users s ON s.id = n.sender_id
     LEFT JOIN cases c ON c.id = n.case_id
+    CROSS JOIN LATERAL (SELECT ${quotedSubject} AS subject) AS quoted
     LEFT JOIN ${messages} m ON m.id = (n.payload->>'messageId')::uuid
     LEFT JOIN ${claimMessages} cm ON cm.id = (n.payload->>'claimMessageId')::uuid
+   -- Only the notices whose outbox row was written (a used dedupe key writes none). Not a join of the two CTEs:
+   -- inside IS TRUE the test stays a hashed lookup in the ids written, whatever PostgreSQL guesses of their number.
+   WHERE (n.outbox_id IN (SELECT id FROM notified)) IS TRUE
 ),
-${inboxDeliverCtes('notice_items')}`;
+notice_items AS (
+  SELECT outbox_id, user_id, category, kind, sender_kind, sender_id, sender_name, subject, body, case_id, order_id, claim_id, message_id, at, ord,
+         ${searchVectorSql('subject', 'sender_name', 'body', { subject: 'subject_vector', body: 'body_vector' })} AS search
+    FROM notice_texts
+),
+${inboxDeliverCtes('notice_items', 'delivery', { search: true })}`;
 }
 
 /**

@@ -9,7 +9,8 @@ import { escalationsInsertFrom } from '../escalations/escalations.queries.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
 import { webhookEventsInsertFrom } from '../webhooks/webhooks.js';
 
-const escalateFromLevel = transitionSql('escalate', 'a.status');
+const escalateFrom = (status: string) => transitionSql('escalate', status);
+const LEVEL_NUMBER = (level: string) => `CASE ${level} WHEN 'at_risk' THEN 1 WHEN 'late' THEN 2 ELSE 3 END`;
 
 /**
  * One batch of the SLA sweep as a single statement. It claims due cases with
@@ -47,10 +48,12 @@ marked AS (
   INSERT INTO sla_actions (case_id, cycle_id, level, threshold_at, acted_at)
   SELECT case_id, cycle_id, level, at, $1 FROM levels ORDER BY case_id, n
   ON CONFLICT (cycle_id, level) DO NOTHING
-  RETURNING case_id, cycle_id, level
+  RETURNING case_id, cycle_id, level, threshold_at
 ),
 acted AS (
-  SELECT l.* FROM levels l JOIN marked m ON m.cycle_id = l.cycle_id AND m.level = l.level
+  SELECT m.case_id, m.cycle_id, c.buyer_id, c.seller_id, c.status, ${LEVEL_NUMBER('m.level')} AS n, m.level, m.threshold_at AS at,
+         CASE WHEN m.level = 'escalated' AND ${escalateFrom('c.status').allowed} THEN gen_random_uuid() END AS escalation_id
+    FROM marked m JOIN cases c ON c.id = m.case_id
 ),
 flagged AS (
   INSERT INTO seller_flags (seller_id, case_id, cycle_id, reason, created_at)
@@ -59,15 +62,15 @@ flagged AS (
   RETURNING seller_id, case_id, cycle_id
 ),
 escalated AS (
-  ${escalationsInsertFrom(`SELECT a.case_id, a.cycle_id, 'missed_reply_window', 'normal', $3::timestamptz, $1::timestamptz FROM acted a WHERE a.level = 'escalated' AND ${escalateFromLevel.allowed}`)}
+  ${escalationsInsertFrom(`SELECT a.escalation_id, a.case_id, a.cycle_id, 'missed_reply_window', 'normal', $3::timestamptz, $1::timestamptz FROM acted a WHERE a.escalation_id IS NOT NULL`, { ids: true })}
   RETURNING id, case_id
 ),
 events AS (
   ${timelineInsertFrom(`
     SELECT a.case_id, 'sla_' || a.level, NULL::uuid, 'system', false, $1::timestamptz,
            jsonb_build_object('cycleId', a.cycle_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')})
-             || CASE WHEN e.id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('escalationId', e.id, 'from', a.status, 'to', ${escalateFromLevel.next}) END
-      FROM acted a LEFT JOIN escalated e ON e.case_id = a.case_id AND a.level = 'escalated'
+             || CASE WHEN a.escalation_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('escalationId', a.escalation_id, 'from', a.status, 'to', ${escalateFrom('a.status').next}) END
+      FROM acted a
      ORDER BY a.case_id, a.n`)}
   RETURNING 1
 ),
@@ -92,8 +95,9 @@ hooks AS (
 ),
 advanced AS (
   ${advanceSlaLevelsSql(
-    `SELECT c.id, COALESCE(m.level, c.sla_level), EXISTS (SELECT 1 FROM acted a WHERE a.case_id = c.id AND a.level = 'escalated')
-       FROM claimed c LEFT JOIN (SELECT case_id, max(n) AS level FROM levels GROUP BY case_id) m ON m.case_id = c.id`,
+    `SELECT c.id, GREATEST(c.sla_level, CASE WHEN c.escalate_at <= $1 THEN 3 WHEN c.due_at <= $1 THEN 2 WHEN c.warn_at <= $1 THEN 1 ELSE 0 END),
+            (c.id IN (SELECT case_id FROM acted WHERE level = 'escalated')) IS TRUE
+       FROM claimed c`,
     '$1',
   )}
   RETURNING 1
@@ -108,6 +112,9 @@ SELECT (SELECT count(*) FROM claimed)::int AS claimed,
        ${inboxNotifySql()} AS notified_users,
        (SELECT count(*) FROM hooks)::int AS hooks,
        (SELECT count(*) FROM advanced)::int AS advanced`;
+
+/** A row if any case is due ($1 now): the index on next_action_at answers in a page or two. */
+export const ANY_DUE = `SELECT 1 FROM cases WHERE next_action_at <= $1 LIMIT 1`;
 
 /** Candidates for taking a failed batch one case at a time. */
 export const SWEEP_CANDIDATES = `SELECT id FROM cases WHERE next_action_at <= $1 AND id <> ALL ($3::uuid[]) ORDER BY next_action_at LIMIT $2`;
