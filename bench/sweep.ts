@@ -44,10 +44,10 @@ for (const scenario of scenarios) {
     `the Parley process's own processor time during its sweep: ${fmt(result.parleyProcessCpuMs)} ms (${((result.parleyProcessCpuMs / 1000 / result.parleySeconds) * 100).toFixed(1)}% of the sweep's ${result.parleySeconds.toFixed(1)} s)`,
   );
   console.log(
-    `empty sweep over ${fmt(openCases)} open cases: ${result.emptySweepSqlMs.toFixed(1)} ms for its statement, ${result.emptySweepMs.toFixed(1)} ms for the whole job through HTTP (medians of 5; target < 20 ms); claim plan:`,
+    `empty sweep over ${fmt(openCases)} open cases: ${result.emptySweepSqlMs.toFixed(1)} ms for its look for due cases, ${result.emptySweepMs.toFixed(1)} ms for the whole job through HTTP (medians of 5; target < 20 ms); plans of that look and of the claim:`,
   );
   for (const line of result.emptyClaimPlan) console.log(`  ${line}`);
-  console.log(`claim uses cases_next_action_idx: ${result.usesIndex ? 'yes' : 'NO'}`);
+  console.log(`the look and the claim use cases_next_action_idx: ${result.usesIndex ? 'yes' : 'NO'}`);
   console.log(`parley sweep: ${fmt(result.parleyRowsPerSecond)} cases/s (${result.parleySeconds.toFixed(2)} s)`);
   console.log(`bare SQL:     ${fmt(result.bareRowsPerSecond)} cases/s (${result.bareSeconds.toFixed(2)} s)`);
   console.log(`ratio parley/bare (${scenario}): ${result.ratio.toFixed(2)}x (target ≥ ${targets[scenario]}x)`);

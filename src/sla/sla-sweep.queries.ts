@@ -113,8 +113,14 @@ SELECT (SELECT count(*) FROM claimed)::int AS claimed,
        (SELECT count(*) FROM hooks)::int AS hooks,
        (SELECT count(*) FROM advanced)::int AS advanced`;
 
-/** A row if any case is due ($1 now): the index on next_action_at answers in a page or two. */
-export const ANY_DUE = `SELECT 1 FROM cases WHERE next_action_at <= $1 LIMIT 1`;
+/**
+ * A row if any case is due ($1 now), from the first entry of the index on
+ * next_action_at. The ORDER BY keeps it on the index: without it, statistics
+ * from before a sweep (a tenth of the cases due) make a sequential scan that
+ * stops at the first due row look cheaper, and with nothing due it read all
+ * 1,000,000 cases (200 ms).
+ */
+export const ANY_DUE = `SELECT 1 FROM cases WHERE next_action_at <= $1 ORDER BY next_action_at LIMIT 1`;
 
 /** Candidates for taking a failed batch one case at a time. */
 export const SWEEP_CANDIDATES = `SELECT id FROM cases WHERE next_action_at <= $1 AND id <> ALL ($3::uuid[]) ORDER BY next_action_at LIMIT $2`;
