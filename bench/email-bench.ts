@@ -10,6 +10,7 @@ import { sellerCalendarZoneSql } from '../src/calendar/calendar.queries.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { payloadContext, renderEmail } from '../src/notifications/templates.js';
 import { startProcess } from '../test/support/parley-process.js';
+import { nodeArgs } from './compare.js';
 import { freePort, startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 export interface EmailBenchOptions {
@@ -176,17 +177,20 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
       `queued ${queued.length.toLocaleString('en-US')} emails, ${caseNotices.toLocaleString('en-US')} of them case notices`,
     );
 
-    const parley = await startProcess({
-      DATABASE_URL: url,
-      JWT_SECRET,
-      LOG_LEVEL: 'warn',
-      SCHEDULER_ENABLED: 'false',
-      SMTP_URL: sink.url,
-      MAIL_FROM: FROM,
-      PUBLIC_URL,
-      ADMIN_EMAIL: 'bench-admin@bench.test',
-      ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    });
+    const parley = await startProcess(
+      {
+        DATABASE_URL: url,
+        JWT_SECRET,
+        LOG_LEVEL: 'warn',
+        SCHEDULER_ENABLED: 'false',
+        SMTP_URL: sink.url,
+        MAIL_FROM: FROM,
+        PUBLIC_URL,
+        ADMIN_EMAIL: 'bench-admin@bench.test',
+        ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+      },
+      { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
+    );
     let parleyRate: number;
     let sent: number;
     let broadcastRecipients = 0;

@@ -14,6 +14,8 @@ import { sqlIso } from '../src/timeline/timeline.js';
 import { explainRolledBack, phaseTimes } from './plan-phases.js';
 import { readFile } from 'node:fs/promises';
 import { startProcess } from '../test/support/parley-process.js';
+import { nodeArgs } from './compare.js';
+import { join } from 'node:path';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 export interface SweepBenchOptions {
@@ -272,16 +274,19 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
     }));
     for (const copy of copies.slice(2)) await admin.query(`DROP DATABASE ${copy} WITH (FORCE)`);
 
-    const parley = await startProcess({
-      DATABASE_URL: urlOf(name),
-      JWT_SECRET,
-      LOG_LEVEL: 'warn',
-      SCHEDULER_ENABLED: 'false',
-      CLOCK_MODE: 'simulated',
-      CLOCK_START: NOW,
-      ADMIN_EMAIL: 'bench-admin@bench.test',
-      ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    });
+    const parley = await startProcess(
+      {
+        DATABASE_URL: urlOf(name),
+        JWT_SECRET,
+        LOG_LEVEL: 'warn',
+        SCHEDULER_ENABLED: 'false',
+        CLOCK_MODE: 'simulated',
+        CLOCK_START: NOW,
+        ADMIN_EMAIL: 'bench-admin@bench.test',
+        ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+      },
+      { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
+    );
     try {
       const adminId = await onDatabase(
         urlOf(name),
