@@ -54,6 +54,8 @@ acted AS (
   SELECT m.case_id, m.cycle_id, c.buyer_id, c.seller_id, c.status, ${LEVEL_NUMBER('m.level')} AS n, m.level, m.threshold_at AS at,
          CASE WHEN m.level = 'escalated' AND ${escalateFrom('c.status').allowed} THEN gen_random_uuid() END AS escalation_id
     FROM marked m JOIN cases c ON c.id = m.case_id
+   -- In level order, whatever the join: the notices are written in this order, and a case's go out in it.
+   ORDER BY m.case_id, n
 ),
 flagged AS (
   INSERT INTO seller_flags (seller_id, case_id, cycle_id, reason, created_at)
