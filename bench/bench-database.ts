@@ -75,3 +75,18 @@ export async function topStatements(db: pg.Client, limit = 12): Promise<string[]
       `${String(row.calls).padStart(7)} calls ${String(row.total_ms).padStart(7)} ms total ${String(row.mean_ms).padStart(8)} ms mean ${String(row.plan_ms).padStart(7)} ms planning  ${row.query}`,
   );
 }
+
+/**
+ * Gives every seller a business calendar (America/Los_Angeles, weekdays, US-CA holidays) in force since 2000, as the
+ * benchmarks' sellers have: one statement for the calendars, one for their first versions.
+ */
+export async function seedSellerCalendars(db: Pick<pg.Client, 'query'>): Promise<void> {
+  await db.query(
+    `INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`,
+  );
+  await db.query(
+    `INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
+     SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01'
+       FROM calendars WHERE kind = 'seller'`,
+  );
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { withBenchDatabase } from './bench-database.js';
+import { withBenchDatabase, seedSellerCalendars } from './bench-database.js';
 import { onDatabase } from '../test/support/database.js';
 import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
 
@@ -69,14 +69,7 @@ async function seed(url: string, options: CasesBenchOptions, cases: number): Pro
        FROM generate_series(1, $1) i`,
       [options.buyers],
     );
-    await db.query(
-      `INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`,
-    );
-    await db.query(
-      `INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
-     SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01'
-       FROM calendars`,
-    );
+    await seedSellerCalendars(db);
     // Case i: the hot seller's for i ≤ hotSellerCases, else one of the others. 70 % wait for the seller (an open cycle, opened
     // in the last 11 hours, so its first deadline is ahead and the sweep has nothing due although its index holds them all).
     await db.query('BEGIN');

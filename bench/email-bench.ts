@@ -11,6 +11,7 @@ import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { payloadContext, renderEmail } from '../src/notifications/templates.js';
 import { startProcess } from '../test/support/parley-process.js';
 import { nodeArgs } from './compare.js';
+import { seedSellerCalendars } from './bench-database.js';
 import { freePort, startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 export interface EmailBenchOptions {
@@ -53,14 +54,7 @@ export async function seedEmailQueue(db: pg.Client, emails: number): Promise<voi
        FROM generate_series(0, $1 - 1) i`,
     [emails],
   );
-  await db.query(
-    `INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`,
-  );
-  await db.query(
-    `INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
-     SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01'
-       FROM calendars`,
-  );
+  await seedSellerCalendars(db);
   // A case notice's case: to a seller (5–7), with buyer i − 5; to a buyer (8, 9), with seller i − 3.
   await db.query(
     `CREATE TEMP TABLE plan AS

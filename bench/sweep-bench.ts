@@ -15,6 +15,7 @@ import { explainRolledBack, phaseTimes } from './plan-phases.js';
 import { readFile } from 'node:fs/promises';
 import { startProcess } from '../test/support/parley-process.js';
 import { nodeArgs } from './compare.js';
+import { seedSellerCalendars } from './bench-database.js';
 import { join } from 'node:path';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
@@ -175,11 +176,7 @@ export async function seed(
                     SELECT md5('s' || i)::uuid, 's' || i || '@bench.test', 'x', 'seller', 'S', '2025-01-01', '2025-01-01' FROM generate_series(1, 1000) i`);
     await db.query(`INSERT INTO users (id, email, password_hash, role, display_name, created_at, updated_at)
                     SELECT md5('b' || i)::uuid, 'b' || i || '@bench.test', 'x', 'buyer', 'B', '2025-01-01', '2025-01-01' FROM generate_series(1, 10000) i`);
-    await db.query(
-      `INSERT INTO calendars (id, kind, seller_id, created_at) SELECT md5('cal' || id)::uuid, 'seller', id, '2000-01-01' FROM users WHERE role = 'seller'`,
-    );
-    await db.query(`INSERT INTO calendar_versions (calendar_id, version, effective_from, definition, note, created_at)
-                    SELECT id, 1, '2000-01-01', '{"timeZone":"America/Los_Angeles","workingDays":[1,2,3,4,5],"holidays":{"country":"US","subdivision":"CA"},"closures":[]}', 'bench', '2000-01-01' FROM calendars WHERE kind = 'seller'`);
+    await seedSellerCalendars(db);
     // Case i is past escalateAt for i ≤ dueCases (all of one seller's with oneSeller); the others opened today, nothing due yet.
     await db.query('BEGIN');
     await db.query(

@@ -85,9 +85,8 @@ describe('notice texts, as each party receives them', () => {
     aboutTheReader('seller', toSeller.item, toSeller.email);
   });
 
-  it('a denial and its appeal: who may appeal, in the reader’s zone, and who appealed', async () => {
-    const buyer = await createUser(t.sql, 'buyer');
-    const seller = await createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE' });
+  /** A claim the seller answered and an agent denied, its notices sent; with the end of its appeal window. */
+  const deniedClaim = async (buyer: TestUser, seller: TestUser) => {
     t.clock.set('2026-03-02T09:00:00Z');
     const { orderId } = await orderWithCase(t, admin, buyer, seller);
     t.clock.advance(5 * DAY);
@@ -98,6 +97,13 @@ describe('notice texts, as each party receives them', () => {
       await t.sql.query(`SELECT appeal_until FROM claims WHERE id = $1`, [claim.id])
     ).rows as { appeal_until: Date }[];
     await dispatch();
+    return { claim, appealUntil };
+  };
+
+  it('a denial and its appeal: who may appeal, in the reader’s zone, and who appealed', async () => {
+    const buyer = await createUser(t.sql, 'buyer');
+    const seller = await createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE' });
+    const { claim, appealUntil } = await deniedClaim(buyer, seller);
 
     const deniedToBuyer = await readBy(buyer, claim.id, 'claim_decided');
     const deniedToSeller = await readBy(seller, claim.id, 'claim_decided');
@@ -137,16 +143,7 @@ describe('notice texts, as each party receives them', () => {
     const seller = await createUser(t.sql, 'seller', { timeZone: 'Europe/Berlin', country: 'DE' });
     await t.http.put('/me').set('Authorization', as(buyer)).send({ timeZone: 'Asia/Tokyo' }).expect(200);
     await t.http.put('/me').set('Authorization', as(seller)).send({ timeZone: 'America/New_York' }).expect(200);
-    t.clock.set('2026-03-02T09:00:00Z');
-    const { orderId } = await orderWithCase(t, admin, buyer, seller);
-    t.clock.advance(5 * DAY);
-    const claim = await fileClaim(t, buyer, orderId);
-    await post(seller, `/claims/${claim.id}/respond`, { body: 'Not my fault.' }).expect(200);
-    await post(agent, `/claims/${claim.id}/decide`, { outcome: 'denied', note: 'No evidence.' }).expect(200);
-    const [{ appeal_until: appealUntil }] = (
-      await t.sql.query(`SELECT appeal_until FROM claims WHERE id = $1`, [claim.id])
-    ).rows as { appeal_until: Date }[];
-    await dispatch();
+    const { claim, appealUntil } = await deniedClaim(buyer, seller);
 
     const toBuyer = await readBy(buyer, claim.id, 'claim_decided');
     const toSeller = await readBy(seller, claim.id, 'claim_decided');
