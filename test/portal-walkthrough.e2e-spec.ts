@@ -140,6 +140,28 @@ describe('the demo, walked by role', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('every claim, and a case in each state, fits a 375 px screen (as the agent sees them)', async () => {
+    const problems: string[] = [];
+    const page = await pageFor('agent', problems);
+    await page.setViewportSize({ width: 375, height: 800 });
+    const { rows } = await portal.t.sql.query<{ path: string }>(`
+      SELECT '/app/claims/' || id AS path FROM claims
+      UNION ALL SELECT '/app/cases/' || id FROM (SELECT DISTINCT ON (status) id FROM cases ORDER BY status, id) c`);
+    expect(rows.length).toBeGreaterThan(10);
+    const tooWide: string[] = [];
+    for (const { path } of rows) {
+      await page.goto(`${base}${path}`);
+      const width = await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+            .scrollWidth,
+      );
+      if (width > 375) tooWide.push(`${path}: ${width}px`);
+    }
+    expect(tooWide).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('as an admin: users, calendars, broadcasts, deliveries, audit log, messages, clock, settings; a broadcast arrives live', async () => {
     const problems: string[] = [];
     const buyerPage = await pageFor('buyer', problems);
