@@ -6,6 +6,14 @@ import type { Folder, InboxFilterDto } from './inbox.dto.js';
  * An item's full-text search vector from its subject, sender name and body (SQL expressions): subject first, then
  * sender, then body. `known` gives vectors already made of the subject or body (null where not: the text's is made).
  */
+/**
+ * The search vector of a text: its words as `parley_search_text` reads them
+ * (every character of Japanese, Chinese or Korean text a word of its own,
+ * typographic quotation marks between words) in the `parley_search`
+ * configuration (no stemming, accents ignored).
+ */
+export const searchVector = (text: string): string => `to_tsvector('parley_search', parley_search_text(${text}))`;
+
 export function searchVectorSql(
   subject: string,
   senderName: string,
@@ -13,7 +21,7 @@ export function searchVectorSql(
   known: { subject?: string; body?: string } = {},
 ): string {
   const vector = (text: string, made?: string) =>
-    made ? `COALESCE(${made}, to_tsvector('parley_search', ${text}))` : `to_tsvector('parley_search', ${text})`;
+    made ? `COALESCE(${made}, ${searchVector(text)})` : searchVector(text);
   return `setweight(${vector(subject, known.subject)}, 'A') || setweight(${vector(senderName)}, 'B') || setweight(${vector(`left(${body}, 20000)`, known.body)}, 'C')`;
 }
 
@@ -287,10 +295,16 @@ export function parseSearch(q: string): ParsedSearch {
   }
   return {
     websearch: items
-      .map((item) => (item === 'or' ? 'or' : `${item.exclude ? '-' : ''}"${item.words.join(' ')}"`))
+      .map((item) => (item === 'or' ? 'or' : `${item.exclude ? '-' : ''}"${item.words.map(spacedOut).join(' ')}"`))
       .join(' '),
   };
 }
+
+/** Han, kana and Hangul, written without spaces between words (as `parley_search_text` in the database knows them). */
+const UNSPACED = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af])/gu;
+
+/** A search word as the items' vectors hold it: each character of unspaced scripts a word of its own, so 配送 is the phrase 配 送. */
+const spacedOut = (word: string): string => word.replace(UNSPACED, ' $1 ').trim().replace(/\s+/gu, ' ');
 
 /** The reporter's earlier report of an item, if any: one report per item and reporter. */
 export const EARLIER_REPORT = `SELECT id, status FROM inbox_reports WHERE item_id = $1 AND reporter_id = $2`;
@@ -315,7 +329,7 @@ export const BODY_SNIPPET = `left(i.body, ${SNIPPET_CHARS})`;
  */
 export function searchSnippetSql(websearch: string): string {
   const query = `websearch_to_tsquery('parley_search', ${websearch})`;
-  return `CASE WHEN to_tsvector('parley_search', ${BODY_SNIPPET}) @@ ${query}
+  return `CASE WHEN ${searchVector(BODY_SNIPPET)} @@ ${query}
     THEN ts_headline('parley_search', ${BODY_SNIPPET}, ${query}, 'StartSel=«, StopSel=», HighlightAll=true')
     ELSE regexp_replace(ts_headline('parley_search', left(i.body, 5000), ${query}, 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=1'), '^(?=.*«)', '… ')
   END`;
