@@ -142,6 +142,22 @@ export class Environment {
   @IsBoolean()
   SCHEDULER_ENABLED: boolean = true;
 
+  /**
+   * The language pages and emails are in for a person who has not chosen one
+   * (and whose browser asks for none that Parley speaks): a BCP 47 tag of a
+   * catalogue in src/i18n/locales (`en`, `de`, `fr`, `es`, `ja`, `ar`).
+   */
+  @IsString()
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+    message: 'MARKETPLACE_DEFAULT_LOCALE must be a BCP 47 language tag such as en or de',
+  })
+  MARKETPLACE_DEFAULT_LOCALE: string = 'en';
+
+  /** `true` serves the pseudo-locale `en-XA` (accented, 40 % longer English) for finding untranslated text and cramped layouts. */
+  @Transform(boolean)
+  @IsBoolean()
+  PSEUDO_LOCALE: boolean = false;
+
   /** Time zone of the marketplace calendar (support and buyer-protection deadlines). */
   @IsString()
   MARKETPLACE_TIME_ZONE: string = 'America/Los_Angeles';

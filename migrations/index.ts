@@ -13,6 +13,8 @@ import { LazyBroadcasts1765411200000 } from './1765411200000-lazy-broadcasts.js'
 import { InboxHiddenItems1765497600000 } from './1765497600000-inbox-hidden-items.js';
 import { ConversationCore1765584000000 } from './1765584000000-conversation-core.js';
 import { MessageOrder1765756800000 } from './1765756800000-message-order.js';
+import { UserLocale1765843200000 } from './1765843200000-user-locale.js';
+import { SearchWords1765929600000 } from './1765929600000-search-words.js';
 import { UserTimeZone1765670400000 } from './1765670400000-user-time-zone.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
@@ -33,4 +35,6 @@ export const migrations = [
   ConversationCore1765584000000,
   UserTimeZone1765670400000,
   MessageOrder1765756800000,
+  UserLocale1765843200000,
+  SearchWords1765929600000,
 ];

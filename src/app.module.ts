@@ -1,3 +1,4 @@
+import { I18nModule } from './i18n/i18n.module.js';
 import { errSerializer, logTransport } from './common/log-format.js';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -82,6 +83,7 @@ export class AppModule {
         }),
         ClockModule.forRoot(config.env.CLOCK_MODE, overrides.clock),
         DatabaseEventsModule,
+        I18nModule,
         JobsModule,
         AccessModule,
         AuditModule,

@@ -144,6 +144,8 @@ describe('auth', () => {
         role: 'seller',
         displayName: 'Test seller',
         createdAt: expect.stringMatching(/Z$/),
+        locale: 'en',
+        localeChosen: false,
         seller: {
           timeZone: 'Europe/Berlin',
           country: 'DE',

@@ -42,6 +42,9 @@ describe('POST /users', () => {
       role: 'seller',
       displayName: 'The Shop',
       createdAt: new Date('2026-03-02T18:00:00Z').toISOString(),
+      // No language chosen yet: the marketplace's default applies.
+      locale: 'en',
+      localeChosen: false,
       seller: {
         timeZone: 'America/Los_Angeles',
         country: 'US',

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = {
   'user.disabled': 'User disabled',
   'user.enabled': 'User enabled',
   'user.profile_changed': 'Profile changed',
+  'user.locale_set': 'Language set for a user',
   'calendar.settings_changed': 'Calendar settings changed',
   'calendar.closure_added': 'Closure added',
   'calendar.closure_removed': 'Closure removed',

@@ -42,20 +42,44 @@ function source(country: string, subdivision: string | null | undefined): Holida
   );
 }
 
+/** The language code `date-holidays` files a language under (it has Japanese as `jp`). */
+const DATA_LANGUAGE: Readonly<Record<string, string>> = { ja: 'jp' };
+
 /**
  * The public holidays `date-holidays` lists for a country (and subdivision) in
- * a year, each closing the local date of its `date` field. Names in English
- * where the data has them (the country's variant of English first). Cached per country, subdivision and year.
+ * a year, each closing the local date of its `date` field. Names in
+ * `language` (a BCP 47 language: `de`, `ja`) where the data has that
+ * language for the country, otherwise in English (the country's variant of
+ * English first). Cached per country, subdivision, year and language.
  */
-export function publicHolidays(country: string, subdivision: string | null | undefined, year: number): PublicHoliday[] {
+export function publicHolidays(
+  country: string,
+  subdivision: string | null | undefined,
+  year: number,
+  language = 'en',
+): PublicHoliday[] {
   if (year < FIRST_YEAR || year > LAST_YEAR) return [];
-  return remember(years, `${country}-${subdivision ?? ''}-${year}`, MAX_YEARS, () => {
+  return remember(years, `${country}-${subdivision ?? ''}-${year}-${language}`, MAX_YEARS, () => {
     const holidays = source(country, subdivision);
+    const languages = holidays.getLanguages();
     // The country's own English where it has one (US "Labor Day"), otherwise the data's English names.
-    const language = holidays.getLanguages().find((code) => code.startsWith('en')) ?? 'en';
+    const english = languages.find((code) => code.startsWith('en')) ?? 'en';
+    const wanted = DATA_LANGUAGE[language] ?? language;
+    const named = !language.startsWith('en') && languages.includes(wanted) ? wanted : english;
     return holidays
-      .getHolidays(year, language)
+      .getHolidays(year, named)
       .filter((holiday) => holiday.type === 'public')
       .map((holiday) => ({ day: parseIsoDate(holiday.date)!, date: holiday.date.slice(0, 10), name: holiday.name }));
   });
+}
+
+/** A holiday's name in a reader's language (`publicHolidays`' rules), by the local date it closes; undefined when none closes it. */
+export function holidayName(
+  country: string,
+  subdivision: string | null | undefined,
+  date: string,
+  language: string,
+): string | undefined {
+  const year = Number(date.slice(0, 4));
+  return publicHolidays(country, subdivision, year, language).find((holiday) => holiday.date === date)?.name;
 }

@@ -24,6 +24,10 @@ export class User {
   @Column('text', { name: 'time_zone', nullable: true })
   timeZone: string | null;
 
+  /** The language the person chose (a served BCP 47 tag); null: the browser's, else the marketplace's default. */
+  @Column('text', { nullable: true })
+  locale: string | null;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
 

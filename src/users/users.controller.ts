@@ -1,8 +1,15 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
-import { CreateUserDto, UserView } from './users.dto.js';
+import { AdminUpdateUserDto, CreateUserDto, UserView } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -17,6 +24,13 @@ export class UsersController {
   @ApiConflictResponse({ description: 'The email is taken' })
   register(@Body() dto: CreateUserDto, @CurrentCaller() caller: Caller): Promise<UserView> {
     return this.users.register(caller, dto);
+  }
+
+  @Put(':id')
+  @ApiOkResponse({ type: UserView, description: "The user's language set for them (null clears the choice); audited" })
+  @ApiBadRequestResponse({ description: 'A locale Parley does not speak, or not a BCP 47 tag' })
+  update(@Param('id') id: string, @Body() dto: AdminUpdateUserDto, @CurrentCaller() caller: Caller): Promise<UserView> {
+    return this.users.adminUpdate(caller, id, dto);
   }
 
   @Post(':id/disable')

@@ -80,6 +80,29 @@ export class UpdateProfileDto {
   @Transform(trim)
   @IsTimeZone()
   timeZone?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'de',
+    nullable: true,
+    type: String,
+    description:
+      'Your language, a BCP 47 tag of one Parley speaks (en, de, fr, es, ja, ar; de-AT is stored as de): pages and emails are in it. null clears the choice (pages then follow the browser)',
+  })
+  @ValidateIf((dto: UpdateProfileDto) => dto.locale !== null && dto.locale !== undefined)
+  @Transform(trim)
+  @MaxLength(35)
+  @IsString()
+  locale?: string | null;
+}
+
+/** `PUT /users/:id` (admin): a person's language, set for them (null clears it). */
+export class AdminUpdateUserDto {
+  @ApiPropertyOptional({ example: 'ja', nullable: true, type: String, description: 'As in PUT /me' })
+  @ValidateIf((dto: AdminUpdateUserDto) => dto.locale !== null && dto.locale !== undefined)
+  @Transform(trim)
+  @MaxLength(35)
+  @IsString()
+  locale?: string | null;
 }
 
 export class SellerCalendarView {
@@ -102,5 +125,15 @@ export class UserView {
     description: 'The IANA time zone the user chose for showing times (PUT /me); absent until chosen',
   })
   timeZone?: string;
+  @ApiProperty({
+    example: 'en',
+    description:
+      "The language pages and emails are in for this user: the one chosen (PUT /me), else the marketplace's default",
+  })
+  locale: string;
+  @ApiProperty({
+    description: 'Whether the user chose the language (false: the default applies, and pages follow the browser)',
+  })
+  localeChosen: boolean;
   @ApiPropertyOptional({ type: SellerCalendarView }) seller?: SellerCalendarView;
 }

@@ -11,19 +11,22 @@ import { CalendarsService } from '../calendar/calendars.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
-import { CreateUserDto, UpdateProfileDto, UserView } from './users.dto.js';
+import { AdminUpdateUserDto, CreateUserDto, UpdateProfileDto, UserView } from './users.dto.js';
 import { marketplaceLookalike } from './display-name.js';
 import { User } from './user.entity.js';
 import type { Role } from './user.entity.js';
+import { I18n } from '../i18n/i18n.service.js';
 import { END_SESSIONS, SET_PASSWORD } from './users.queries.js';
 
-export function toUserView(user: User, calendar?: StoredDefinition): UserView {
+export function toUserView(user: User, defaultLocale: string, calendar?: StoredDefinition): UserView {
   const view: UserView = {
     id: user.id,
     email: user.email,
     role: user.role,
     displayName: user.displayName,
     createdAt: user.createdAt.toISOString(),
+    locale: user.locale ?? defaultLocale,
+    localeChosen: user.locale !== null && user.locale !== undefined,
   };
   if (user.timeZone) view.timeZone = user.timeZone;
   if (calendar) {
@@ -49,7 +52,20 @@ export class UsersService {
     private readonly calendars: CalendarsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly i18n: I18n,
   ) {}
+
+  /** A locale as stored: the served tag it names (`de-AT` → `de`), null to clear; a tag Parley does not speak is refused, naming the field. */
+  private servedLocale(tag: string | null): string | null {
+    if (tag === null) return null;
+    const served = this.i18n.match(tag);
+    if (!served)
+      throw DomainError.invalid(
+        'locale',
+        `locale must be a language Parley speaks, as a BCP 47 tag: one of ${this.i18n.tags.join(', ')}`,
+      );
+    return served;
+  }
 
   /** Creates a user; a seller gets its business calendar in the same transaction. */
   async register(admin: Caller, dto: CreateUserDto): Promise<UserView> {
@@ -89,7 +105,7 @@ export class UsersService {
       if (isUniqueViolation(error)) throw new DomainError('conflict', `A user with email ${user.email} already exists`);
       throw error;
     }
-    return toUserView(user, calendar);
+    return toUserView(user, this.i18n.defaultLocale, calendar);
   }
 
   /** Display names of users by id, for showing who is who (unknown ids are left out). */
@@ -100,10 +116,17 @@ export class UsersService {
     return new Map(users.map((user) => [user.id, user.displayName]));
   }
 
-  /** What a page shows of the person looking at it: their name, and the time zone they chose (if they did). */
-  async viewerOf(id: string): Promise<{ displayName: string; timeZone: string | null } | undefined> {
-    const user = await this.users.findOne({ where: { id }, select: { id: true, displayName: true, timeZone: true } });
-    return user ? { displayName: user.displayName, timeZone: user.timeZone ?? null } : undefined;
+  /** What a page shows of the person looking at it: their name, and the time zone and language they chose (if they did). */
+  async viewerOf(
+    id: string,
+  ): Promise<{ displayName: string; timeZone: string | null; locale: string | null } | undefined> {
+    const user = await this.users.findOne({
+      where: { id },
+      select: { id: true, displayName: true, timeZone: true, locale: true },
+    });
+    return user
+      ? { displayName: user.displayName, timeZone: user.timeZone ?? null, locale: user.locale ?? null }
+      : undefined;
   }
 
   /** Users newest first, optionally of one role, with whether each is disabled (for the admin's list). */
@@ -113,14 +136,14 @@ export class UsersService {
       order: { createdAt: 'DESC', id: 'DESC' },
       take: limit,
     });
-    return users.map((user) => ({ ...toUserView(user), disabled: user.disabledAt !== null }));
+    return users.map((user) => ({ ...toUserView(user, this.i18n.defaultLocale), disabled: user.disabledAt !== null }));
   }
 
   async findView(id: string): Promise<UserView> {
     const user = isUuid(id) ? await this.users.findOneBy({ id }) : null;
     if (!user) throw DomainError.notFound('User');
     const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
-    return toUserView(user, calendar);
+    return toUserView(user, this.i18n.defaultLocale, calendar);
   }
 
   /**
@@ -134,13 +157,14 @@ export class UsersService {
       if (reason) throw DomainError.invalid('displayName', `displayName ${reason}`);
     }
     const now = await this.clock.now();
-    const changes: Partial<Pick<User, 'displayName' | 'timeZone'>> = {};
+    const changes: Partial<Pick<User, 'displayName' | 'timeZone' | 'locale'>> = {};
     if (dto.displayName !== undefined) changes.displayName = dto.displayName;
     if (dto.timeZone !== undefined) changes.timeZone = dto.timeZone;
+    if (dto.locale !== undefined) changes.locale = this.servedLocale(dto.locale);
     const user = await this.users.manager.transaction(async (tx) => {
       const found = await tx.findOne(User, { where: { id: caller.id }, lock: { mode: 'pessimistic_write' } });
       if (!found) throw DomainError.notFound('User');
-      const before = { displayName: found.displayName, timeZone: found.timeZone };
+      const before = { displayName: found.displayName, timeZone: found.timeZone, locale: found.locale };
       if (Object.keys(changes).length === 0) return found;
       await tx.update(User, { id: caller.id }, { ...changes, updatedAt: now });
       Object.assign(found, changes, { updatedAt: now });
@@ -152,14 +176,37 @@ export class UsersService {
           subjectType: 'user',
           subjectId: caller.id,
           before,
-          after: { displayName: found.displayName, timeZone: found.timeZone },
+          after: { displayName: found.displayName, timeZone: found.timeZone, locale: found.locale },
         },
         now,
       );
       return found;
     });
     const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
-    return toUserView(user, calendar);
+    return toUserView(user, this.i18n.defaultLocale, calendar);
+  }
+
+  /** An admin sets a person's language (`PUT /users/:id`); null clears the choice. */
+  async adminUpdate(admin: Caller, id: string, dto: AdminUpdateUserDto): Promise<UserView> {
+    const locale = dto.locale === undefined ? undefined : this.servedLocale(dto.locale);
+    const now = await this.clock.now();
+    const user = await this.users.manager.transaction(async (tx) => {
+      const found = isUuid(id) ? await tx.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!found) throw DomainError.notFound('User');
+      if (locale === undefined || locale === found.locale) return found;
+      const before = { locale: found.locale };
+      await tx.update(User, { id }, { locale, updatedAt: now });
+      Object.assign(found, { locale, updatedAt: now });
+      await this.audit.record(
+        tx,
+        admin,
+        { action: 'user.locale_set', subjectType: 'user', subjectId: id, before, after: { locale } },
+        now,
+      );
+      return found;
+    });
+    const calendar = user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined;
+    return toUserView(user, this.i18n.defaultLocale, calendar);
   }
 
   /** Disables or enables an account (admin): a disabled user cannot sign in and every token it holds stops working at once. */
@@ -194,6 +241,7 @@ export class UsersService {
     });
     return toUserView(
       user,
+      this.i18n.defaultLocale,
       user.role === 'seller' ? (await this.calendars.forSeller(null, user.id)).definition : undefined,
     );
   }
