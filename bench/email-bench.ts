@@ -1,3 +1,4 @@
+import { I18n } from '../src/i18n/i18n.service.js';
 import { tokenClaims } from '../src/auth/auth.service.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +10,7 @@ import { runMigrations, withSchemaLock } from '../src/common/database/migrate.js
 import { sellerCalendarZoneSql } from '../src/calendar/calendar.queries.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
 import { payloadContext, renderEmail } from '../src/notifications/templates.js';
-import { startProcess } from '../test/support/parley-process.js';
-import { nodeArgs } from './compare.js';
+import { startParley } from './compare.js';
 import { seedSellerCalendars } from './bench-database.js';
 import { freePort, startThrowawayPostgres } from '../test/support/postgres-server.js';
 
@@ -113,6 +113,7 @@ interface Queued {
   created_at: Date;
   email: string;
   display_name: string;
+  locale: string | null;
   case_subject: string | null;
   message_body: string | null;
   item_id: string | null;
@@ -121,7 +122,7 @@ interface Queued {
 
 /** Each queued email with what it says, as the dispatcher reads it (CLAIM_BATCH), in the order of its recipients. */
 const QUEUED = `
-SELECT o.id, o.kind, o.payload, o.case_id, o.created_at, u.email, u.display_name, c.subject AS case_subject, m.visible_body AS message_body, i.id AS item_id,
+SELECT o.id, o.kind, o.payload, o.case_id, o.created_at, u.email, u.display_name, u.locale, c.subject AS case_subject, m.visible_body AS message_body, i.id AS item_id,
        COALESCE(u.time_zone, CASE WHEN o.kind <> 'broadcast' THEN ${sellerCalendarZoneSql('o.recipient_id', 'now()')} END) AS zone
   FROM outbox o
   JOIN users u ON u.id = o.recipient_id
@@ -171,20 +172,14 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
       `queued ${queued.length.toLocaleString('en-US')} emails, ${caseNotices.toLocaleString('en-US')} of them case notices`,
     );
 
-    const parley = await startProcess(
-      {
-        DATABASE_URL: url,
-        JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        SCHEDULER_ENABLED: 'false',
-        SMTP_URL: sink.url,
-        MAIL_FROM: FROM,
-        PUBLIC_URL,
-        ADMIN_EMAIL: 'bench-admin@bench.test',
-        ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-      },
-      { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
-    );
+    const parley = await startParley({
+      DATABASE_URL: url,
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      SMTP_URL: sink.url,
+      MAIL_FROM: FROM,
+      PUBLIC_URL,
+    });
     let parleyRate: number;
     let sent: number;
     let broadcastRecipients = 0;
@@ -234,12 +229,15 @@ export async function runEmailBench(options: EmailBenchOptions): Promise<EmailBe
     }
 
     const transport = nodemailer.createTransport(`${sink.url}?${POOL}`);
+    const i18n = I18n.standalone();
     const began = process.hrtime.bigint();
     // The same messages as the dispatcher's (its compose): every category in the mix is one nobody can unsubscribe from.
     await Promise.all(
       queued.map((row, i) => {
         const email = renderEmail({
           ...payloadContext(row.kind, row.payload, row.created_at),
+          // The reader's language, looked up as the dispatcher does.
+          i18n: i18n.for(row.locale),
           recipientName: row.display_name,
           readerZone: row.zone,
           caseId: row.case_id,

@@ -1,3 +1,4 @@
+import { I18n } from '../src/i18n/i18n.service.js';
 import { request as httpRequest } from 'node:http';
 import { tokenClaims } from '../src/auth/auth.service.js';
 import { randomBytes } from 'node:crypto';
@@ -13,10 +14,8 @@ import { CASE_SUBJECT_SLOT } from '../src/notifications/templates.js';
 import { sqlIso } from '../src/timeline/timeline.js';
 import { explainRolledBack, phaseTimes } from './plan-phases.js';
 import { readFile } from 'node:fs/promises';
-import { startProcess } from '../test/support/parley-process.js';
-import { nodeArgs } from './compare.js';
+import { startParley } from './compare.js';
 import { seedSellerCalendars } from './bench-database.js';
-import { join } from 'node:path';
 import { startThrowawayPostgres } from '../test/support/postgres-server.js';
 
 export interface SweepBenchOptions {
@@ -61,7 +60,7 @@ export const NOW = '2026-03-20T18:00:00Z';
  * texts, search vectors made from the whole texts) with their counters, and
  * webhook events, and is moved to escalated. No batches, no SKIP LOCKED, no
  * ON CONFLICT. `sameRows` checks that both runs wrote the same rows.
- * $1 now, $2 the notice texts by `kind:party` (slaNoticeTexts), $3 the due
+ * $1 now, $2 the notice texts by `kind:party` and locale, the recipient's picked as Parley does (slaNoticeTexts), $3 the due
  * date of new escalations, $4 how many cases at most (null: all that are due).
  */
 export const BARE = `
@@ -81,12 +80,13 @@ events AS (INSERT INTO case_events (case_id, type, actor_id, actor_role, interna
                   || CASE WHEN e.id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('escalationId', e.id, 'from', l.status, 'to', 'escalated') END
              FROM levels l LEFT JOIN escalated e ON e.case_id = l.case_id AND l.level = 'escalated' RETURNING 1),
 notices AS (SELECT l.case_id, l.level, l.at, l.cycle_id, r.kind, r.role, r.recipient, r.category,
-                   replace($2::jsonb -> (r.kind || ':' || r.role) ->> 'title', '${CASE_SUBJECT_SLOT}', left(l.subject, 80)) AS subject,
-                   replace($2::jsonb -> (r.kind || ':' || r.role) ->> 'text', '${CASE_SUBJECT_SLOT}', left(l.subject, 80)) AS body
+                   replace(COALESCE($2::jsonb -> (r.kind || ':' || r.role) -> 'titles' ->> u.locale, $2::jsonb -> (r.kind || ':' || r.role) -> 'titles' ->> ''), '${CASE_SUBJECT_SLOT}', left(l.subject, 80)) AS subject,
+                   replace(COALESCE($2::jsonb -> (r.kind || ':' || r.role) -> 'texts' ->> u.locale, $2::jsonb -> (r.kind || ':' || r.role) -> 'texts' ->> ''), '${CASE_SUBJECT_SLOT}', left(l.subject, 80)) AS body
               FROM levels l CROSS JOIN LATERAL (VALUES
                 ('at_risk', 'reply_window_at_risk', 'seller', l.seller_id, 'notices'), ('late', 'reply_window_late', 'seller', l.seller_id, 'notices'),
                 ('late', 'reply_window_late', 'buyer', l.buyer_id, 'customer_service'), ('escalated', 'case_escalated', 'seller', l.seller_id, 'customer_service'),
                 ('escalated', 'case_escalated', 'buyer', l.buyer_id, 'customer_service')) AS r (level, kind, role, recipient, category)
+              LEFT JOIN users u ON u.id = r.recipient
              WHERE r.level = l.level),
 notified AS (INSERT INTO outbox (kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
              SELECT kind, category, recipient, case_id, ${slaNoticeKeySql('cycle_id', 'level', 'role')},
@@ -215,7 +215,7 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
   const copies = [name, `${name}_bare`, `${name}_phases`, `${name}_bare_phases`];
   const urlOf = (database: string) => Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
   const admin = new pg.Client({ connectionString: serverUrl });
-  const texts = slaNoticeTexts(new Date(NOW));
+  const texts = slaNoticeTexts(new Date(NOW), I18n.standalone());
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -271,19 +271,13 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
     }));
     for (const copy of copies.slice(2)) await admin.query(`DROP DATABASE ${copy} WITH (FORCE)`);
 
-    const parley = await startProcess(
-      {
-        DATABASE_URL: urlOf(name),
-        JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        SCHEDULER_ENABLED: 'false',
-        CLOCK_MODE: 'simulated',
-        CLOCK_START: NOW,
-        ADMIN_EMAIL: 'bench-admin@bench.test',
-        ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-      },
-      { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
-    );
+    const parley = await startParley({
+      DATABASE_URL: urlOf(name),
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      CLOCK_MODE: 'simulated',
+      CLOCK_START: NOW,
+    });
     try {
       const adminId = await onDatabase(
         urlOf(name),

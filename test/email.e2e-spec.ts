@@ -159,7 +159,8 @@ describe('email through the outbox', () => {
     expect(mail.envelopeTo).toEqual([buyer.email]);
     expect(mail.parsed.headers.has('x-evil')).toBe(false);
     expect(mail.parsed.bcc).toBeUndefined();
-    expect(mail.raw).not.toMatch(/^Bcc:/im);
+    // No header line of its own (the body may wrap anywhere: a line of it is no header).
+    expect(mail.raw.split(/\r?\n\r?\n/)[0]).not.toMatch(/^Bcc:/im);
     expect(mail.parsed.subject).toBe('Support finished with “Hi Bcc: evil@example.com X-Evil: 1”');
     await t.sql.query(`UPDATE users SET display_name = 'Test buyer' WHERE id = $1`, [buyer.id]);
   });

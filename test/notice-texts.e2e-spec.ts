@@ -1,8 +1,11 @@
-import { formatInstant } from '../src/common/instant-format.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { fileClaim, orderWithCase } from './support/claims.js';
 import { createUser, TestUser } from './support/factories.js';
 import { TestSmtpServer } from './support/smtp.js';
+import { englishMessages } from '../src/i18n/locales.js';
+
+/** An instant as the notices write it for an English reader in `zone`. */
+const formatInstant = (at: string | Date, zone: string | null) => englishMessages().dateTime(at, zone);
 
 const DAY = 24 * 3_600_000;
 

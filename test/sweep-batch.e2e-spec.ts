@@ -1,3 +1,4 @@
+import { I18n } from '../src/i18n/i18n.service.js';
 import pg from 'pg';
 import { NOW, seed } from '../bench/sweep-bench.js';
 import { INBOX_CHANNEL, searchVectorSql, USERS_PER_NOTICE } from '../src/inbox/inbox.queries.js';
@@ -53,7 +54,7 @@ describe('a sweep batch of many cases', () => {
   it('joins no two of its CTEs, so that no row estimate can make it a nested loop over thousands of rows', async () => {
     // 900 cases past all three levels, of 900 buyers and 900 sellers: 2,700 marks, 4,500 notices and items.
     await seed(t.database.url, { openCases: 900, dueCases: 900 });
-    const values = [NOW, 1000, NOW, null, [], slaNoticeTexts(new Date(NOW))];
+    const values = [NOW, 1000, NOW, null, [], slaNoticeTexts(new Date(NOW), I18n.standalone())];
     const { rows } = await t.sql.query(`EXPLAIN (FORMAT JSON) ${SWEEP_BATCH}`, values);
     const plan = (rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan;
     expect(joinsOfTwoCtes(plan)).toEqual([]);

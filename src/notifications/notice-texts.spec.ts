@@ -1,6 +1,9 @@
 import { NOTICE_CATEGORIES, type NoticeKind } from './categories.js';
-import { formatInstant } from '../common/instant-format.js';
 import { CASE_SUBJECT_SLOT, noticeText, payloadContext, renderEmail } from './templates.js';
+import { englishMessages } from '../i18n/locales.js';
+
+/** An instant as the notices write it for an English reader in `zone`. */
+const formatInstant = (at: string | Date, zone: string | null) => englishMessages().dateTime(at, zone);
 
 /**
  * Every notice kind, rendered for every role that receives it, reads as

@@ -43,8 +43,9 @@ export class NotificationsController {
     description:
       'Unsubscribed (also when already unsubscribed); no login, no redirect. A GET on the same link shows a page asking to confirm (the portal).',
   })
-  unsubscribe(@Query('token') token: string | undefined): Promise<{ unsubscribed: true; category: string }> {
-    return this.notifications.unsubscribe(token);
+  async unsubscribe(@Query('token') token: string | undefined): Promise<{ unsubscribed: true; category: string }> {
+    const { unsubscribed, category } = await this.notifications.unsubscribe(token);
+    return { unsubscribed, category };
   }
 
   @Post('admin/broadcasts')

@@ -100,16 +100,16 @@ export class NotificationsService {
   }
 
   /** RFC 8058 one-click unsubscribe: idempotent, no login; a forged or expired token is 400. */
-  async unsubscribe(token: string | undefined): Promise<{ unsubscribed: true; category: Category }> {
+  async unsubscribe(token: string | undefined): Promise<{ unsubscribed: true; category: Category; userId: string }> {
     const claim = this.claimOf(token, await this.clock.now());
     await this.setPreference(claim.userId, claim.category, false, await this.clock.now());
-    return { unsubscribed: true, category: claim.category };
+    return { unsubscribed: true, category: claim.category, userId: claim.userId };
   }
 
-  /** What an unsubscribe link would turn off, changing nothing (the page a GET on the link shows); a bad token is 400. */
-  async unsubscribeTarget(token: string | undefined): Promise<{ category: Category }> {
+  /** What an unsubscribe link would turn off, and whose it is, changing nothing (the page a GET on the link shows); a bad token is 400. */
+  async unsubscribeTarget(token: string | undefined): Promise<{ category: Category; userId: string }> {
     const claim = this.claimOf(token, await this.clock.now());
-    return { category: claim.category };
+    return { category: claim.category, userId: claim.userId };
   }
 
   /**

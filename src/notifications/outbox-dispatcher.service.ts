@@ -1,3 +1,4 @@
+import { I18n } from '../i18n/i18n.service.js';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { resolve } from 'node:path';
@@ -27,6 +28,7 @@ interface Claimed {
   case_id: string | null;
   recipient_email: string;
   recipient_name: string;
+  recipient_locale: string | null;
   recipient_id: string;
   wants_email: boolean | null;
   case_subject: string | null;
@@ -68,6 +70,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly i18n: I18n,
   ) {
     const env = config.env;
     this.mailer = new Mailer(env.MAIL_FROM, env.SMTP_URL, resolve(env.DATA_DIR, 'mail'));
@@ -146,6 +149,7 @@ export class OutboxDispatcherService implements OnModuleDestroy {
       : `${base}/unsubscribe?token=${signUnsubscribeToken(this.config.jwtSecret, { userId: row.recipient_id, category }, now)}`;
     const rendered = renderEmail({
       ...payloadContext(row.kind, payload, row.created_at),
+      i18n: this.i18n.for(row.recipient_locale),
       recipientName: row.recipient_name,
       readerZone: row.recipient_zone,
       caseId: row.case_id,

@@ -1,5 +1,5 @@
 import { sellerCalendarZoneSql } from '../calendar/calendar.queries.js';
-import { inboxDeliverCtes, searchVectorSql } from '../inbox/inbox.queries.js';
+import { inboxDeliverCtes, searchVector, searchVectorSql } from '../inbox/inbox.queries.js';
 import { categorySql } from './categories.js';
 import { CASE_SUBJECT_SLOT } from './templates.js';
 
@@ -24,9 +24,9 @@ export interface MessagesShown {
 function templateVectors(field: 'title' | 'text'): string {
   const cut = `regexp_match(${field}, '^(.*\\s)?(\\S*)${CASE_SUBJECT_SLOT.replace(/[{}]/g, '\\$&')}(\\S*)(\\s.*)?$')`;
   return `cardinality(string_to_array(${field}, '${CASE_SUBJECT_SLOT}')) AS ${field}_parts,
-         to_tsvector('parley_search', COALESCE((${cut})[1], CASE WHEN strpos(${field}, '${CASE_SUBJECT_SLOT}') = 0 THEN ${field} END, '')) AS ${field}_before,
+         ${searchVector(`COALESCE((${cut})[1], CASE WHEN strpos(${field}, '${CASE_SUBJECT_SLOT}') = 0 THEN ${field} END, '')`)} AS ${field}_before,
          COALESCE((${cut})[2], '') AS ${field}_lead, COALESCE((${cut})[3], '') AS ${field}_trail,
-         to_tsvector('parley_search', COALESCE((${cut})[4], '')) AS ${field}_after`;
+         ${searchVector(`COALESCE((${cut})[4], '')`)} AS ${field}_after`;
 }
 
 /**
@@ -39,13 +39,15 @@ function templateVectors(field: 'title' | 'text'): string {
  */
 function composedVector(field: 'title' | 'text'): string {
   return `CASE t.${field}_parts WHEN 1 THEN t.${field}_before
-           WHEN 2 THEN t.${field}_before || to_tsvector('parley_search', t.${field}_lead || quoted.subject || t.${field}_trail) || t.${field}_after END`;
+           WHEN 2 THEN t.${field}_before || ${searchVector(`t.${field}_lead || quoted.subject || t.${field}_trail`)} || t.${field}_after END`;
 }
 
 /**
  * The CTEs that turn notice rows into outbox rows (email) and Message Center
  * items in one go. `select` yields, in this order: kind, party, recipient_id,
- * case_id, dedupe_key, payload, at, sender_kind, sender_id, title, text.
+ * case_id, dedupe_key, payload, at, sender_kind, sender_id, titles, texts
+ * (jsonb: the item's title and text by locale, the default's under `''`, as
+ * `noticeTexts` makes them; null for an item that shows a message).
  * A notice whose dedupe key was already used makes neither. An item that
  * shows a message (title null) takes the case's subject as the recipient
  * sees it and the message as the recipient sees it; `{{case}}` in a title or
@@ -60,8 +62,13 @@ export function noticesInsertFrom(select: string, shows: MessagesShown = {}): st
   const caseSubject = `CASE WHEN n.party = 'buyer' THEN COALESCE(c.subject_original, c.subject) ELSE c.subject END`;
   const quotedSubject = `COALESCE(left(${caseSubject}, 80), 'your case')`;
   return `notice_rows AS (
-  SELECT gen_random_uuid() AS outbox_id, ${categorySql('kind', 'party')} AS category, *
-    FROM (${select}) AS notice_rows (kind, party, recipient_id, case_id, dedupe_key, payload, at, sender_kind, sender_id, title, text)
+  SELECT gen_random_uuid() AS outbox_id, ${categorySql('n.kind', 'n.party')} AS category,
+         n.kind, n.party, n.recipient_id, n.case_id, n.dedupe_key, n.payload, n.at, n.sender_kind, n.sender_id,
+         -- The title and text in the recipient's language, else the marketplace's default (under '').
+         COALESCE(n.titles ->> r.locale, n.titles ->> '') AS title, COALESCE(n.texts ->> r.locale, n.texts ->> '') AS text
+    FROM (${select}) AS n (kind, party, recipient_id, case_id, dedupe_key, payload, at, sender_kind, sender_id, titles, texts)
+    -- A lookup per notice, not a join: the notices keep the order they were given in (a case's go out in it).
+    CROSS JOIN LATERAL (SELECT (SELECT u.locale FROM users u WHERE u.id = n.recipient_id) AS locale) AS r
 ),
 notified AS (
   INSERT INTO outbox (id, kind, category, recipient_id, case_id, dedupe_key, payload, next_attempt_at, created_at)
@@ -119,7 +126,7 @@ WITH due AS (
   RETURNING o.*
 )
 SELECT l.id, l.kind, l.category, l.attempts, l.payload, l.case_id, l.recipient_id, l.created_at,
-       u.email AS recipient_email, u.display_name AS recipient_name, p.email AS wants_email,
+       u.email AS recipient_email, u.display_name AS recipient_name, u.locale AS recipient_locale, p.email AS wants_email,
        c.subject AS case_subject, COALESCE(m.visible_body, cm.visible_body) AS message_body,
        -- A broadcast's item may not exist yet (it is made when the recipient next looks); its id is known beforehand.
        COALESCE(i.id, (l.payload->>'itemId')::uuid) AS item_id,

@@ -4,7 +4,8 @@ import { FusedWrite } from '../common/database/fused-write.js';
 import { inboxNotifySql } from '../inbox/inbox.queries.js';
 import { categoryOf, CaseNoticeKind, MESSAGE_NOTICES, Recipient } from './categories.js';
 import { type MessagesShown, noticesInsertFrom } from './outbox.queries.js';
-import { noticeText } from './templates.js';
+import { I18n } from '../i18n/i18n.service.js';
+import { noticeTexts } from './templates.js';
 
 export type SenderKind = 'marketplace' | 'seller' | 'buyer' | 'support';
 
@@ -48,8 +49,8 @@ const NOTICE_COLUMN_TYPES = [
   'timestamptz',
   'text',
   'uuid',
-  'text',
-  'text',
+  'jsonb',
+  'jsonb',
 ];
 
 /**
@@ -61,6 +62,8 @@ const NOTICE_COLUMN_TYPES = [
 export class OutboxService {
   /** The message CTEs each write's notices show, gathered from every call (`enqueueIn`). */
   private readonly shown = new WeakMap<FusedWrite, MessagesShown>();
+
+  constructor(private readonly i18n: I18n) {}
 
   async enqueue(tx: EntityManager, ...notices: CaseNotice[]): Promise<void> {
     await this.enqueueIn(new FusedWrite(), notices).run(tx);
@@ -91,7 +94,13 @@ export class OutboxService {
       const texts = all.map((notice) =>
         MESSAGE_NOTICES.has(notice.kind)
           ? null
-          : noticeText(notice.kind, { role: notice.party, ...notice.payload }, notice.at, notice.caseId !== null),
+          : noticeTexts(
+              notice.kind,
+              { role: notice.party, ...notice.payload },
+              notice.at,
+              notice.caseId !== null,
+              this.i18n,
+            ),
       );
       const columns = [
         all.map((notice) => notice.kind),
@@ -103,8 +112,8 @@ export class OutboxService {
         all.map((notice) => notice.at),
         all.map((notice) => notice.from?.kind ?? 'marketplace'),
         all.map((notice) => notice.from?.id ?? null),
-        texts.map((text) => text?.title ?? null),
-        texts.map((text) => text?.text ?? null),
+        texts.map((text) => (text ? JSON.stringify(text.titles) : null)),
+        texts.map((text) => (text ? JSON.stringify(text.texts) : null)),
       ].map((column, index) => [column, NOTICE_COLUMN_TYPES[index]] as const);
       write.withList(noticesInsertFrom(write.rows(columns), shown));
       write.output(`${inboxNotifySql()} AS notified_users`);

@@ -1,6 +1,10 @@
-import { formatInstant } from '../common/instant-format.js';
 import { replyWindowPolicyAt, type ReplyWindowPolicy } from '../../config/policies.js';
-import { formatMoney, type Money } from '../common/money.js';
+import type { Money } from '../common/money.js';
+import type { ClaimReason } from '../claims/claim.entity.js';
+import type { MessageKey } from '../i18n/catalogues.js';
+import type { I18n } from '../i18n/i18n.service.js';
+import { englishMessages } from '../i18n/locales.js';
+import type { Messages } from '../i18n/messages.js';
 import { type CaseNoticeKind, NOTICE_CATEGORIES, type Recipient } from './categories.js';
 
 /**
@@ -39,94 +43,112 @@ export interface TemplateContext {
   appealedBy?: string | null;
   /** The reader's time zone for the instants a notice names: the zone they chose, else a seller's calendar's; UTC when unknown. */
   readerZone?: string | null;
+  /** The reader's language (English when not given). */
+  i18n?: Messages;
   /** The reply window the notice is about, for the days it names. */
   replyWindow: Pick<ReplyWindowPolicy, 'atRiskAfterBusinessDays' | 'lateAfterBusinessDays'>;
 }
 
-const words = (value: string | null | undefined) => (value ?? '').replace(/_/g, ' ');
-
-/**
- * Who reads the notice: the role its payload names, or, for a kind only one
- * recipient ever gets (and rows written before the payload named it), that one.
- */
+/** Who reads the notice: the role its payload names, or, for a kind only one recipient ever gets (and rows written before the payload named it), that one. */
 function readerOf(c: TemplateContext): Recipient | null {
   if (c.role === 'buyer' || c.role === 'seller' || c.role === 'agent') return c.role;
   const recipients = Object.keys(NOTICE_CATEGORIES[c.kind as CaseNoticeKind] ?? {}) as Recipient[];
   return recipients.length === 1 ? recipients[0] : null;
 }
 
+const REASONS: Readonly<Record<ClaimReason, MessageKey>> = {
+  item_not_received: 'notice.reason.item_not_received',
+  damaged_or_defective: 'notice.reason.damaged_or_defective',
+  not_as_described: 'notice.reason.not_as_described',
+  return_not_refunded: 'notice.reason.return_not_refunded',
+};
+
+/** A claim's reason in the reader's words, mid-sentence ("damaged or defective"); an unknown code as it is, without underscores. */
+function reasonWords(i18n: Messages, reason: string): string {
+  const key = REASONS[reason as ClaimReason];
+  return key ? i18n.t(key) : reason.replace(/_/g, ' ');
+}
+
 /** Each claim notice as its reader reads it: the buyer's claim is "your claim" to the buyer, "the claim" to the seller. */
-function claimParts(c: TemplateContext): Parts | null {
+function claimParts(c: TemplateContext, i18n: Messages): Parts | null {
   const reader = readerOf(c);
   const seller = reader === 'seller';
-  const claim = c.claimReason ? `your claim (${words(c.claimReason)})` : 'your claim';
-  const theClaim = c.claimReason ? `the claim (${words(c.claimReason)})` : 'the claim';
+  const reason = c.claimReason ? reasonWords(i18n, c.claimReason) : null;
+  const claim = reason ? i18n.t('notice.claim.yoursWithReason', { reason }) : i18n.t('notice.claim.yours');
+  const theClaim = reason ? i18n.t('notice.claim.theWithReason', { reason }) : i18n.t('notice.claim.the');
   const readersClaim = seller ? theClaim : claim;
-  const due = c.dueAt ? formatInstant(c.dueAt, c.readerZone) : null;
-  const money = c.money ? formatMoney(c.money) : null;
+  const due = c.dueAt ? i18n.dateTime(c.dueAt, c.readerZone) : null;
+  const money = c.money ? i18n.money(c.money) : null;
   const other = seller ? 'buyer' : 'seller';
+  const readerSide = seller ? 'seller' : 'buyer';
   switch (c.kind) {
     case 'claim_filed':
       return seller
         ? {
-            subject: 'A buyer filed a claim: please respond',
+            subject: i18n.t('notice.claimFiled.seller.subject'),
             lines: [
-              `A buyer filed ${theClaim} about an order${money ? ` for ${money}` : ''}.`,
-              `Respond or refund${due ? ` by ${due}` : ''}; without a response it goes to our team.`,
+              money
+                ? i18n.t('notice.claimFiled.seller.filedWithMoney', { claim: theClaim, money })
+                : i18n.t('notice.claimFiled.seller.filed', { claim: theClaim }),
+              due ? i18n.t('notice.claimFiled.seller.respondBy', { due }) : i18n.t('notice.claimFiled.seller.respond'),
             ],
           }
         : {
-            subject: 'Your claim was filed',
+            subject: i18n.t('notice.claimFiled.buyer.subject'),
             lines: [
-              `We received ${claim}.`,
-              `The seller has${due ? ` until ${due}` : ' a few days'} to respond; we will keep you posted.`,
+              i18n.t('notice.claimFiled.buyer.received', { claim }),
+              due
+                ? i18n.t('notice.claimFiled.buyer.sellerHasUntil', { due })
+                : i18n.t('notice.claimFiled.buyer.sellerHas'),
             ],
           };
     case 'claim_message':
       return {
-        subject: `New message on ${readersClaim}`,
-        lines: [`There is a new message on ${readersClaim}:`, c.messageExcerpt ?? ''],
+        subject: i18n.t('notice.claimMessage.subject', { claim: readersClaim }),
+        lines: [i18n.t('notice.claimMessage.line', { claim: readersClaim }), c.messageExcerpt ?? ''],
       };
     case 'claim_info_requested': {
       if (c.infoFrom === reader)
         return {
-          subject: 'We need more information about a claim',
+          subject: i18n.t('notice.claimInfo.fromYou.subject'),
           lines: [
-            `Our team needs more information from you about ${readersClaim}.`,
+            i18n.t('notice.claimInfo.fromYou.line', { claim: readersClaim }),
             c.messageExcerpt ?? '',
-            due ? `Please answer by ${due}.` : '',
+            due ? i18n.t('notice.claimInfo.fromYou.answerBy', { due }) : '',
           ],
         };
-      const asked = c.infoFrom === 'buyer' || c.infoFrom === 'seller' ? `the ${c.infoFrom}` : 'the other party';
+      const from = c.infoFrom === 'buyer' || c.infoFrom === 'seller' ? c.infoFrom : 'other';
       return {
-        subject: `Our team asked ${asked} for information`,
-        lines: [`Our team asked ${asked} for more information about ${readersClaim}.`],
+        subject: i18n.t('notice.claimInfo.other.subject', { from }),
+        lines: [i18n.t('notice.claimInfo.other.line', { from, claim: readersClaim })],
       };
     }
     case 'claim_no_seller_response':
       return c.outcome === 'granted'
         ? {
-            subject: 'A claim was granted: no response from you',
+            subject: i18n.t('notice.claimNoResponse.granted.subject'),
             lines: [
-              `You did not respond to ${theClaim} in time, so it was granted${money ? ` with a refund of ${money}` : ''}, funded by you.`,
+              money
+                ? i18n.t('notice.claimNoResponse.granted.lineWithMoney', { claim: theClaim, money })
+                : i18n.t('notice.claimNoResponse.granted.line', { claim: theClaim }),
             ],
           }
         : {
-            subject: 'A claim went to our team: no response from you',
-            lines: [`You did not respond to ${theClaim} in time; our team will now decide it.`],
+            subject: i18n.t('notice.claimNoResponse.review.subject'),
+            lines: [i18n.t('notice.claimNoResponse.review.line', { claim: theClaim })],
           };
     case 'claim_decided': {
-      const granted = c.outcome === 'granted';
+      const outcome = c.outcome === 'granted' ? 'granted' : 'denied';
       // The party the decision went against may appeal it: the seller a grant, the buyer a denial.
-      const appellant = granted ? 'seller' : 'buyer';
-      const funder = c.funding === 'marketplace' ? 'the marketplace' : seller ? 'you' : 'the seller';
+      const appellant = outcome === 'granted' ? 'seller' : 'buyer';
+      const funder = c.funding === 'marketplace' ? 'marketplace' : seller ? 'you' : 'seller';
       return {
-        subject: `Decision on ${seller ? 'a claim' : 'your claim'}: ${granted ? 'granted' : 'denied'}`,
+        subject: i18n.t('notice.claimDecided.subject', { reader: readerSide, outcome }),
         lines: [
-          `${seller ? 'The claim' : 'Your claim'} was ${granted ? 'granted' : 'denied'}.`,
-          granted && money ? `Refund: ${money}, funded by ${funder}.` : '',
+          i18n.t('notice.claimDecided.line', { reader: readerSide, outcome }),
+          outcome === 'granted' && money ? i18n.t('notice.claimDecided.refund', { money, funder }) : '',
           due
-            ? `${appellant === (seller ? 'seller' : 'buyer') ? 'You' : `The ${appellant}`} may appeal until ${due}.`
+            ? i18n.t('notice.claimDecided.appeal', { appellant: appellant === readerSide ? 'you' : appellant, due })
             : '',
         ],
       };
@@ -135,45 +157,65 @@ function claimParts(c: TemplateContext): Parts | null {
       const by = c.appealedBy === 'buyer' || c.appealedBy === 'seller' ? c.appealedBy : null;
       if (by === null)
         return {
-          subject: `${seller ? 'A claim' : 'Your claim'} was appealed`,
-          lines: [`The decision on ${readersClaim} was appealed; another agent will decide it.`],
+          subject: i18n.t('notice.claimAppealed.unknown.subject', { reader: readerSide }),
+          lines: [i18n.t('notice.claimAppealed.unknown.line', { claim: readersClaim })],
         };
-      const who = by === other ? `The ${other}` : 'You';
+      const who = by === other ? other : 'you';
       return {
-        subject: `${who} appealed the decision on ${seller ? 'a claim' : 'your claim'}`,
-        lines: [`${who} appealed the decision on ${readersClaim}; another agent will decide it.`],
+        subject: i18n.t('notice.claimAppealed.subject', { who, reader: readerSide }),
+        lines: [i18n.t('notice.claimAppealed.line', { who, claim: readersClaim })],
       };
     }
-    case 'claim_appeal_decided':
+    case 'claim_appeal_decided': {
+      const appeal = c.appealOutcome === 'reversed' ? 'reversed' : 'upheld';
       return {
-        subject: `Appeal decided: ${c.appealOutcome === 'reversed' ? 'the decision was reversed' : 'the decision stands'}`,
+        subject: i18n.t('notice.claimAppealDecided.subject', { appeal }),
         lines: [
-          `The appeal on ${readersClaim} was decided: the decision was ${c.appealOutcome === 'reversed' ? 'reversed' : 'upheld'}${c.outcome ? `, so the claim is ${words(c.outcome)}` : ''}.`,
+          c.outcome
+            ? i18n.t('notice.claimAppealDecided.lineWithOutcome', { claim: readersClaim, appeal, outcome: c.outcome })
+            : i18n.t('notice.claimAppealDecided.line', { claim: readersClaim, appeal }),
         ],
       };
+    }
     case 'claim_refunded_by_seller':
       return seller
         ? {
-            subject: `You refunded the buyer${money ? ` ${money}` : ''}`,
-            lines: [`A refund${money ? ` of ${money}` : ''} was issued to the buyer, so ${theClaim} is closed.`],
+            subject: money
+              ? i18n.t('notice.claimRefunded.seller.subjectWithMoney', { money })
+              : i18n.t('notice.claimRefunded.seller.subject'),
+            lines: [
+              money
+                ? i18n.t('notice.claimRefunded.seller.lineWithMoney', { money, claim: theClaim })
+                : i18n.t('notice.claimRefunded.seller.line', { claim: theClaim }),
+            ],
           }
         : {
-            subject: `The seller refunded your order${money ? ` ${money}` : ''}`,
-            lines: [`The seller refunded ${money ?? 'your order'}, so ${claim} is closed.`],
+            subject: money
+              ? i18n.t('notice.claimRefunded.buyer.subjectWithMoney', { money })
+              : i18n.t('notice.claimRefunded.buyer.subject'),
+            lines: [
+              money
+                ? i18n.t('notice.claimRefunded.buyer.lineWithMoney', { money, claim })
+                : i18n.t('notice.claimRefunded.buyer.line', { claim }),
+            ],
           };
     case 'claim_withdrawn':
       return {
-        subject: seller ? 'A claim was withdrawn' : 'You withdrew your claim',
+        subject: i18n.t(seller ? 'notice.claimWithdrawn.seller.subject' : 'notice.claimWithdrawn.buyer.subject'),
         lines: [
-          `${seller ? 'The buyer withdrew the claim' : 'You withdrew your claim'}${c.claimReason ? ` (${words(c.claimReason)})` : ''}.`,
+          seller
+            ? reason
+              ? i18n.t('notice.claimWithdrawn.seller.lineWithReason', { reason })
+              : i18n.t('notice.claimWithdrawn.seller.line')
+            : reason
+              ? i18n.t('notice.claimWithdrawn.buyer.lineWithReason', { reason })
+              : i18n.t('notice.claimWithdrawn.buyer.line'),
         ],
       };
     default:
       return null;
   }
 }
-
-const businessDays = (n: number) => `${n} business day${n === 1 ? '' : 's'}`;
 
 export interface RenderedEmail {
   subject: string;
@@ -204,97 +246,111 @@ interface Parts {
 }
 
 function parts(c: TemplateContext): Parts {
-  const claim = claimParts(c);
+  const i18n = c.i18n ?? englishMessages();
+  const claim = claimParts(c, i18n);
   if (claim) return claim;
   const reader = readerOf(c);
   // The case is the buyer's own; to the seller and to an agent it is "the case".
-  const about = c.caseSubject ? `“${headerSafe(c.caseSubject, 80)}”` : reader === 'buyer' ? 'your case' : 'the case';
-  const since = c.thresholdAt ? ` (since ${formatInstant(c.thresholdAt, c.readerZone)})` : '';
-  const atRisk = businessDays(c.replyWindow.atRiskAfterBusinessDays);
-  const late = businessDays(c.replyWindow.lateAfterBusinessDays);
+  const about = c.caseSubject
+    ? i18n.t('notice.case.quoted', { subject: headerSafe(c.caseSubject, 80) })
+    : i18n.t(reader === 'buyer' ? 'notice.case.yours' : 'notice.case.the');
+  const aboutAtStart = c.caseSubject
+    ? about
+    : i18n.t(reader === 'buyer' ? 'notice.case.yoursCapital' : 'notice.case.theCapital');
+  const since = c.thresholdAt ? i18n.dateTime(c.thresholdAt, c.readerZone) : null;
+  const atRisk = i18n.t('notice.businessDays', { days: c.replyWindow.atRiskAfterBusinessDays });
+  const late = i18n.t('notice.businessDays', { days: c.replyWindow.lateAfterBusinessDays });
   switch (c.kind) {
     case 'case_opened':
       return {
-        subject: `New question from a buyer: ${about}`,
-        lines: ['A buyer opened a case with you:', c.messageExcerpt ?? '', `Please reply within ${late}.`],
+        subject: i18n.t('notice.caseOpened.subject', { case: about }),
+        lines: [
+          i18n.t('notice.caseOpened.line'),
+          c.messageExcerpt ?? '',
+          i18n.t('notice.caseOpened.replyWithin', { late }),
+        ],
       };
     case 'new_message':
       return {
-        subject: `New message about ${about}`,
-        lines: [`The ${reader === 'seller' ? 'buyer' : 'seller'} wrote in ${about}:`, c.messageExcerpt ?? ''],
+        subject: i18n.t('notice.newMessage.subject', { case: about }),
+        lines: [
+          i18n.t('notice.newMessage.line', { writer: reader === 'seller' ? 'buyer' : 'seller', case: about }),
+          c.messageExcerpt ?? '',
+        ],
       };
     case 'support_message':
       return {
-        subject: `Customer service wrote about ${about}`,
-        lines: [`Our customer service team wrote in ${about}:`, c.messageExcerpt ?? ''],
+        subject: i18n.t('notice.supportMessage.subject', { case: about }),
+        lines: [i18n.t('notice.supportMessage.line', { case: about }), c.messageExcerpt ?? ''],
       };
     case 'reply_window_at_risk':
       return {
-        subject: `Reply soon: ${about} has waited ${atRisk}`,
+        subject: i18n.t('notice.atRisk.subject', { case: about, atRisk }),
         lines: [
-          `A buyer has waited ${atRisk} for your reply in ${about}${since}.`,
-          'Reply by the end of the next business day to stay on time.',
+          since
+            ? i18n.t('notice.atRisk.lineSince', { atRisk, case: about, time: since })
+            : i18n.t('notice.atRisk.line', { atRisk, case: about }),
+          i18n.t('notice.atRisk.advice'),
         ],
       };
     case 'reply_window_late':
       return reader === 'buyer'
         ? {
-            subject: `The seller has not replied yet: ${about}`,
-            lines: [
-              `The seller has not replied to ${about} within ${late}.`,
-              'You can ask our support team to step in from the case page, or file a claim if your order is eligible.',
-            ],
+            subject: i18n.t('notice.late.buyer.subject', { case: about }),
+            lines: [i18n.t('notice.late.buyer.line', { case: about, late }), i18n.t('notice.late.buyer.advice')],
           }
         : {
-            subject: `Your reply is late: ${about}`,
-            lines: [
-              `You have not replied to ${about} within ${late}. Late replies count against your seller performance.`,
-              'Reply now to avoid an escalation to support.',
-            ],
+            subject: i18n.t('notice.late.seller.subject', { case: about }),
+            lines: [i18n.t('notice.late.seller.line', { case: about, late }), i18n.t('notice.late.seller.advice')],
           };
     case 'case_escalated':
       return {
-        subject: `Support is now handling ${about}`,
-        lines: [
-          `${capitalised(about)} has been passed to our support team.`,
-          'An agent will be in touch; you can keep writing in the case.',
-        ],
+        subject: i18n.t('notice.escalated.subject', { case: about }),
+        lines: [i18n.t('notice.escalated.line', { case: aboutAtStart }), i18n.t('notice.escalated.advice')],
       };
     case 'escalation_resolved':
       return {
-        subject: `Support finished with ${about}`,
-        lines: [`Our support team has finished with ${about}${c.outcome ? ` (${words(c.outcome)})` : ''}.`],
+        subject: i18n.t('notice.escalationResolved.subject', { case: about }),
+        lines: [
+          c.outcome
+            ? i18n.t('notice.escalationResolved.lineWithOutcome', { case: about, outcome: c.outcome })
+            : i18n.t('notice.escalationResolved.line', { case: about }),
+        ],
       };
     case 'escalation_assigned':
       return {
-        subject: `An escalation was assigned to you: ${about}`,
+        subject: i18n.t('notice.escalationAssigned.subject', { case: about }),
         lines: [
-          `You now hold the escalation of ${about}.`,
-          c.dueAt ? `First action due ${formatInstant(c.dueAt, c.readerZone)}.` : '',
+          i18n.t('notice.escalationAssigned.line', { case: about }),
+          c.dueAt ? i18n.t('notice.escalationAssigned.due', { due: i18n.dateTime(c.dueAt, c.readerZone) }) : '',
         ],
       };
     case 'order_event': {
-      const order = c.orderRef ? `order ${headerSafe(c.orderRef, 60)}` : 'order';
-      const said: Record<string, string> = {
-        shipped: `Your ${order} has shipped`,
-        delivered: `Your ${order} was delivered`,
-        refunded: `Your ${order} was refunded`,
-        return_received: `The seller received your return of ${order}`,
-      };
-      const subject = said[c.orderEvent ?? ''] ?? `Your ${order} was updated`;
+      const order = c.orderRef
+        ? i18n.t('notice.order.ref', { ref: headerSafe(c.orderRef, 60) })
+        : i18n.t('notice.order.plain');
+      const subject = i18n.t('notice.order.event', { event: c.orderEvent ?? 'other', order });
       return {
         subject,
-        lines: [`${subject}${c.thresholdAt ? ` (${formatInstant(c.thresholdAt, c.readerZone)})` : ''}.`],
+        lines: [
+          since
+            ? i18n.t('notice.order.lineAt', { what: subject, time: since })
+            : i18n.t('notice.order.line', { what: subject }),
+        ],
       };
     }
     case 'broadcast':
-      return { subject: headerSafe(c.broadcastSubject ?? 'News from the marketplace'), lines: [c.broadcastBody ?? ''] };
+      return {
+        subject: headerSafe(c.broadcastSubject ?? i18n.t('notice.broadcast.subject')),
+        lines: [c.broadcastBody ?? ''],
+      };
     default:
-      return { subject: `An update on ${about}`, lines: [`There is an update on ${about}.`] };
+      return {
+        subject: i18n.t('notice.update.subject', { case: about }),
+        lines: [i18n.t('notice.update.line', { case: about })],
+      };
   }
 }
-
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 /** Money in a stored payload, only when it is what the API counts in (whole minor units of an ISO 4217 code), so a template can always format it. */
@@ -333,49 +389,70 @@ export function payloadContext(
 /** Where a Message Center item's title and text put the case's subject; the database fills in the recipient's view of it. */
 export const CASE_SUBJECT_SLOT = '{{case}}';
 
-/** A notice as a Message Center item: its title and its text (the email's subject and lines, without greeting or links). */
+/** A notice as a Message Center item in the reader's language: its title and its text (the email's subject and lines, without greeting or links). */
 export function noticeText(
   kind: string,
   payload: Record<string, unknown>,
   createdAt: Date,
   onCase: boolean,
+  i18n: Messages = englishMessages(),
 ): { title: string; text: string } {
   const { subject, lines } = parts({
     ...payloadContext(kind, payload, createdAt),
+    i18n,
     recipientName: '',
     caseSubject: onCase ? CASE_SUBJECT_SLOT : null,
   });
   return { title: headerSafe(subject, 200), text: lines.filter((line) => line !== '').join('\n') };
 }
 
+/**
+ * A notice's Message Center title and text in every served language, keyed
+ * by locale, with the default language also under `''`: the statement that
+ * writes the item picks the recipient's (`users.locale`), else the default.
+ */
+export function noticeTexts(
+  kind: string,
+  payload: Record<string, unknown>,
+  createdAt: Date,
+  onCase: boolean,
+  i18n: I18n,
+): { titles: Record<string, string>; texts: Record<string, string> } {
+  const titles: Record<string, string> = {};
+  const texts: Record<string, string> = {};
+  for (const tag of i18n.tags) {
+    const { title, text } = noticeText(kind, payload, createdAt, onCase, i18n.locales.messages(tag));
+    titles[tag] = title;
+    texts[tag] = text;
+  }
+  titles[''] = titles[i18n.defaultLocale];
+  texts[''] = texts[i18n.defaultLocale];
+  return { titles, texts };
+}
+
 export function renderEmail(context: TemplateContext): RenderedEmail {
+  const i18n = context.i18n ?? englishMessages();
   const { subject, lines } = parts(context);
-  const greeting = `Hello ${headerSafe(context.recipientName, 100)},`;
+  const greeting = i18n.t('email.greeting', { name: headerSafe(context.recipientName, 100) });
   const text = [greeting, '', ...lines.filter((line) => line !== ''), ''];
   const html = [
     `<p>${escapeHtml(greeting)}</p>`,
     ...lines.filter((line) => line !== '').map((line) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`),
   ];
-  if (context.claimUrl) {
-    text.push(`Open the claim: ${context.claimUrl}`);
-    html.push(`<p><a href="${escapeHtml(context.claimUrl)}">Open the claim</a></p>`);
-  } else if (context.caseUrl) {
-    text.push(`Open the case: ${context.caseUrl}`);
-    html.push(`<p><a href="${escapeHtml(context.caseUrl)}">Open the case</a></p>`);
-  }
-  if (context.itemUrl) {
-    text.push(`In your Message Center: ${context.itemUrl}`);
-    html.push(`<p><a href="${escapeHtml(context.itemUrl)}">See it in your Message Center</a></p>`);
-  }
+  const link = (url: string, words: MessageKey, textKey: MessageKey, style = '') => {
+    text.push(i18n.t(textKey, { url }));
+    html.push(`<p${style}><a href="${escapeHtml(url)}">${escapeHtml(i18n.t(words))}</a></p>`);
+  };
+  if (context.claimUrl) link(context.claimUrl, 'email.openClaim', 'email.openClaim.text');
+  else if (context.caseUrl) link(context.caseUrl, 'email.openCase', 'email.openCase.text');
+  if (context.itemUrl) link(context.itemUrl, 'email.item', 'email.item.text');
   if (context.unsubscribeUrl) {
-    text.push('', `Unsubscribe from these emails: ${context.unsubscribeUrl}`);
-    html.push(
-      `<p style="font-size:small"><a href="${escapeHtml(context.unsubscribeUrl)}">Unsubscribe from these emails</a></p>`,
-    );
+    text.push('');
+    link(context.unsubscribeUrl, 'email.unsubscribe', 'email.unsubscribe.text', ' style="font-size:small"');
   }
   return {
     subject: headerSafe(subject, 200),
     text: text.join('\n'),
-    html: `<!doctype html><html><body>${html.join('\n')}</body></html>`,
+    html: `<!doctype html><html lang="${escapeHtml(i18n.locale)}" dir="${i18n.direction}"><body>${html.join('\n')}</body></html>`,
   };
 }

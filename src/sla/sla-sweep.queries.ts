@@ -4,7 +4,8 @@ import { inboxNotifySql } from '../inbox/inbox.queries.js';
 import type { Party } from '../notifications/categories.js';
 import { noticesInsertFrom } from '../notifications/outbox.queries.js';
 import { slaNoticeKeySql } from '../notifications/outbox.service.js';
-import { noticeText } from '../notifications/templates.js';
+import type { I18n } from '../i18n/i18n.service.js';
+import { noticeTexts } from '../notifications/templates.js';
 import { escalationsInsertFrom } from '../escalations/escalations.queries.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
 import { webhookEventsInsertFrom } from '../webhooks/webhooks.js';
@@ -79,7 +80,7 @@ events AS (
 ${noticesInsertFrom(`
     SELECT r.kind, r.party, r.recipient, a.case_id, ${slaNoticeKeySql('a.cycle_id', 'a.level', 'r.party')},
            jsonb_build_object('caseId', a.case_id, 'level', a.level, 'thresholdAt', ${sqlIso('a.at')}, 'role', r.party), $1::timestamptz,
-           'marketplace', NULL::uuid, $6::jsonb -> (r.kind || ':' || r.party) ->> 'title', $6::jsonb -> (r.kind || ':' || r.party) ->> 'text'
+           'marketplace', NULL::uuid, $6::jsonb -> (r.kind || ':' || r.party) -> 'titles', $6::jsonb -> (r.kind || ':' || r.party) -> 'texts'
       FROM acted a
      CROSS JOIN LATERAL (VALUES
        ('at_risk', 'reply_window_at_risk', 'seller', a.seller_id),
@@ -127,8 +128,8 @@ export const ANY_DUE = `SELECT 1 FROM cases WHERE next_action_at <= $1 ORDER BY 
 /** Candidates for taking a failed batch one case at a time. */
 export const SWEEP_CANDIDATES = `SELECT id FROM cases WHERE next_action_at <= $1 AND id <> ALL ($3::uuid[]) ORDER BY next_action_at LIMIT $2`;
 
-/** The Message Center title and text of each notice the sweep sends, by `kind:party`, from the same templates as the emails ($6 of SWEEP_BATCH). */
-export function slaNoticeTexts(now: Date): string {
+/** The Message Center titles and texts of each notice the sweep sends in every language, by `kind:party`, from the same templates as the emails ($6 of SWEEP_BATCH). */
+export function slaNoticeTexts(now: Date, i18n: I18n): string {
   const kinds: [string, Party][] = [
     ['reply_window_at_risk', 'seller'],
     ['reply_window_late', 'seller'],
@@ -138,7 +139,7 @@ export function slaNoticeTexts(now: Date): string {
   ];
   return JSON.stringify(
     Object.fromEntries(
-      kinds.map(([kind, party]) => [`${kind}:${party}`, noticeText(kind, { role: party }, now, true)]),
+      kinds.map(([kind, party]) => [`${kind}:${party}`, noticeTexts(kind, { role: party }, now, true, i18n)]),
     ),
   );
 }

@@ -1,3 +1,4 @@
+import { I18n } from '../i18n/i18n.service.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -34,6 +35,7 @@ export class SlaSweepService {
     private readonly escalations: EscalationsService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly i18n: I18n,
   ) {}
 
   async sweep(batchSize = SWEEP_BATCH_SIZE): Promise<SweepResult> {
@@ -45,7 +47,7 @@ export class SlaSweepService {
       // marketplace calendar's deadline. A case that falls due after this look is the next run's.
       if ((await this.db.query<unknown[]>(ANY_DUE, [now])).length === 0) return result;
       const escalationDue = await this.escalations.firstDeadline(this.db.manager, now);
-      const texts = slaNoticeTexts(now);
+      const texts = slaNoticeTexts(now, this.i18n);
       const run = await sweepInBatches(
         {
           size: batchSize,
