@@ -209,14 +209,14 @@ describe('account pages in a browser', () => {
       if (answered < windows) expect(late).toBeGreaterThan(0);
     }
     const month30 = page.locator('[data-window="30"]');
-    await expect(month30.locator('strong').textContent()).resolves.toBe('33.3 %');
+    await expect(month30.locator('strong').textContent()).resolves.toBe('33.3%');
     await expect(month30.locator('[data-figure="late"]').textContent()).resolves.toMatch(
       /^2 late reply windows: 1 answered after the deadline, 1 not answered by it/,
     );
     // The standing says what set it and what the levels mean.
     const standing = page.locator('section', { has: page.getByRole('heading', { name: /Your standing/ }) });
     await expect(standing.locator('.state').first().textContent()).resolves.toBe('Flagged');
-    await expect(standing.textContent()).resolves.toContain('33.3 % of your reply windows in the last 30 days');
+    await expect(standing.textContent()).resolves.toContain('33.3% of your reply windows in the last 30 days');
     await expect(standing.textContent()).resolves.toContain('What moves it');
     // Charts scale to their card: a viewBox and the full width, no fixed pixel size.
     const charts = page.locator('svg.chart');

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { escapeHtml } from '@kitajs/html';
 import { csrfTokenOf } from '../src/auth/browser-session.js';
+import { Locales } from '../src/i18n/locales.js';
 import { TEST_JWT_SECRET } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { checkPage, portalInBrowser } from './support/browser.js';
@@ -12,7 +16,8 @@ import type { TestUser } from './support/factories.js';
  * broadcasts previewed and confirmed before they go, then in the history.
  */
 describe('admin pages in a browser', () => {
-  const portal = portalInBrowser({ users: { admin: {} } });
+  // The pseudo-locale is served too: a language to choose for someone while only the English catalogue exists.
+  const portal = portalInBrowser({ users: { admin: {} }, env: { PSEUDO_LOCALE: 'true' } });
   const { pageFor } = portal;
   let t: TestApp, base: string, admin: TestUser;
 
@@ -56,6 +61,66 @@ describe('admin pages in a browser', () => {
     const [created] = (await t.sql.query(`SELECT id FROM users WHERE email = 'shop@bergschuh.example'`)).rows;
     const calendar = await t.http.get(`/sellers/${created.id}/calendar`).set('Authorization', as(admin)).expect(200);
     expect(calendar.body).toMatchObject({ timeZone: 'Europe/Berlin', country: 'DE', subdivision: 'BY' });
+  });
+
+  it('sets a person’s language from the user list with a form that needs no browser, as PUT /users/:id would', async () => {
+    const chosen = existsSync(join(process.cwd(), 'src', 'i18n', 'locales', 'de.json')) ? 'de' : 'en-XA';
+    const language = new Locales({ pseudo: true }).messages(chosen).languageName;
+    const buyer = await createUser(t.sql, 'buyer');
+    const { cookie, csrf } = session(admin);
+    const choose = (locale: string) =>
+      t.http
+        .post(`/app/admin/users/${buyer.id}/locale`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrf, _page: '/app/admin/users', locale });
+    const formOf = async () => {
+      const list = await t.http.get('/app/admin/users').set('Cookie', cookie).expect(200);
+      const action = `action="/app/admin/users/${buyer.id}/locale"`;
+      return new RegExp(`<form method="post" ${action}[\\s\\S]*?</form>`).exec(list.text)?.[0] ?? '';
+    };
+    /** The notice the next page shows, from the flash cookie of a redirect. */
+    const noticeAfter = async (answer: { headers: Record<string, unknown> }) => {
+      const flash = ([answer.headers['set-cookie']].flat() as string[]).find((c) => c.startsWith('parley_flash='));
+      const next = await t.http
+        .get('/app/admin/users')
+        .set('Cookie', [cookie, flash!.split(';')[0]].join('; '))
+        .expect(200);
+      return /<p class="notice">([^<]*)<\/p>/.exec(next.text)?.[1];
+    };
+
+    const before = await formOf();
+    expect(before).toContain(`aria-label="Language of Test buyer"`);
+    expect(before).toContain('<option value="" selected>Not chosen (their browser’s language)</option>');
+    expect(before).toContain(`<option value="${chosen}" lang="${chosen}">${escapeHtml(language)}</option>`);
+
+    const saved = await choose(chosen).expect(303);
+    expect(saved.headers.location).toBe('/app/admin/users');
+    await expect(noticeAfter(saved)).resolves.toBe(escapeHtml(`Pages for ${buyer.email} are now in ${language}`));
+    expect((await t.sql.query('SELECT locale FROM users WHERE id = $1', [buyer.id])).rows).toEqual([
+      { locale: chosen },
+    ]);
+    const audited = await t.sql.query(
+      `SELECT actor_id, subject_id FROM audit_log WHERE action = 'user.locale_set' AND subject_id = $1`,
+      [buyer.id],
+    );
+    expect(audited.rows).toEqual([{ actor_id: admin.id, subject_id: buyer.id }]);
+    await expect(formOf()).resolves.toContain(`<option value="${chosen}" lang="${chosen}" selected>`);
+    const me = await t.http.get('/me').set('Authorization', as(buyer)).expect(200);
+    expect(me.body).toMatchObject({ locale: chosen, localeChosen: true });
+
+    // A language Parley does not speak is refused, and nothing changes.
+    await choose('tlh').expect(400);
+    expect((await t.sql.query('SELECT locale FROM users WHERE id = $1', [buyer.id])).rows).toEqual([
+      { locale: chosen },
+    ]);
+
+    // "Not chosen" clears it: the buyer's pages follow their browser again.
+    const cleared = await choose('').expect(303);
+    await expect(noticeAfter(cleared)).resolves.toBe(
+      escapeHtml(`Pages for ${buyer.email} now follow their browser’s language`),
+    );
+    expect((await t.sql.query('SELECT locale FROM users WHERE id = $1', [buyer.id])).rows).toEqual([{ locale: null }]);
   });
 
   it('refuses a time zone that does not exist when it is posted anyway, with a 400 naming the field', async () => {

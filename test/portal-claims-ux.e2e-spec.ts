@@ -46,7 +46,7 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     const buyerPage = await pageFor(buyer);
     await buyerPage.goto(`${base}/app/claims/${claimId}`);
     const waiting = await text(buyerPage, 'aside');
-    expect(waiting).toMatch(/Seller’s response due Tue, Mar 10, 2026, 05:00 PM UTC in (3 d 0 h|2 d 23 h)/);
+    expect(waiting).toMatch(/Seller’s response due Tue, 10 Mar 2026, 17:00 UTC in (3 d 0 h|2 d 23 h)/);
     await expect(buyerPage.locator('aside .countdown').count()).resolves.toBe(1);
     const sellerPage = await pageFor(seller);
     await sellerPage.goto(`${base}/app/claims/${claimId}`);
@@ -89,7 +89,7 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     const sellerPage = await pageFor(seller);
     await sellerPage.goto(`${base}/app/claims/${claimId}`);
     expect(await text(sellerPage, 'aside')).toMatch(
-      /You may appeal until Mon, Apr 6, 2026, 05:00 PM UTC in (30 d 0 h|29 d 23 h)/,
+      /You may appeal until Mon, 6 Apr 2026, 17:00 UTC in (30 d 0 h|29 d 23 h)/,
     );
 
     // The window ends, the sweep closes the claim; a month later its row is not "overdue".
@@ -119,7 +119,7 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     const sellerPage = await pageFor(seller);
     await sellerPage.goto(`${base}/app/claims/${claimId}`);
     const aside = await text(sellerPage, 'aside');
-    expect(aside).toMatch(/Withdrawn by the buyer on Sat, Mar 7, 2026, 05:00 PM UTC\./);
+    expect(aside).toMatch(/Withdrawn by the buyer on Sat, 7 Mar 2026, 17:00 UTC\./);
     expect(aside).not.toMatch(/response due|appeal|overdue/i);
     await expect(sellerPage.locator('.countdown').count()).resolves.toBe(0);
     await checkPage(sellerPage, 'claims-ux-withdrawn');
@@ -136,7 +136,7 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     const buyerPage = await pageFor(buyer);
     await buyerPage.goto(`${base}/app/claims/${refunded}`);
     const aside = await text(buyerPage, 'aside');
-    expect(aside).toMatch(/Refunded by the seller on Sat, Mar 7, 2026, 05:00 PM UTC: \$15\.00\./);
+    expect(aside).toMatch(/Refunded by the seller on Sat, 7 Mar 2026, 17:00 UTC: \$15\.00\./);
     expect(aside).not.toMatch(/response due|appeal|overdue/i);
     await expect(buyerPage.locator('.countdown').count()).resolves.toBe(0);
 
@@ -149,7 +149,7 @@ describe('portal: claims, eligibility and orders as a person reads them', () => 
     await buyerPage.goto(`${base}/app/claims/${appealed}`);
     const waiting = await text(buyerPage, 'aside');
     expect(waiting).toMatch(/Denied on .*\. No damage on the photos\./);
-    expect(waiting).toMatch(/Appealed by you on Fri, Mar 13, 2026, 05:00 PM UTC\./);
+    expect(waiting).toMatch(/Appealed by you on Fri, 13 Mar 2026, 17:00 UTC\./);
     expect(waiting).toContain('Now Our team is reviewing the appeal');
     expect(waiting).not.toMatch(/may appeal|response due|overdue/i);
     await expect(buyerPage.locator('.countdown').count()).resolves.toBe(0);

@@ -1,10 +1,14 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, DEMO_START, seedDemo } from '../src/demo/seed.js';
+import { DEMO_PASSWORD, DEMO_START } from '../src/demo/seed.js';
 import type { TestApp } from './support/app.js';
 import { checkPage, portalInBrowser, signIn } from './support/browser.js';
 import { orderWithCase } from './support/claims.js';
+import { seedDemoAccounts } from './support/demo.js';
 import { createUser, TestUser } from './support/factories.js';
-import { remaining } from '../src/portal/views/layout.js';
+import { englishMessages } from '../src/i18n/locales.js';
+
+/** A countdown's words in English, as the server writes them. */
+const remaining = (ms: number) => englishMessages().remaining(ms);
 
 /** Every refusal by the Content-Security-Policy, as a console error naming what was refused and where. */
 const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (event) => console.error(
@@ -29,7 +33,7 @@ describe('the demo, walked by role', () => {
     users: { admin: { email: 'admin@demo.parley', password: DEMO_PASSWORD } },
   });
   let base: string;
-  const users = new Map<string, TestUser>();
+  let users: Map<string, TestUser>;
 
   /** A signed-in page of its own for a demo account, with what its console and the CSP report kept in `problems`. */
   const pageFor = async (role: string, problems: string[]): Promise<Page> => {
@@ -65,30 +69,9 @@ describe('the demo, walked by role', () => {
   };
 
   beforeAll(async () => {
-    const { t } = portal;
-    const { admin } = portal.users;
     base = portal.base;
-    // The marketplace filled through the API, as `npm run demo` does.
-    const accounts = await seedDemo(
-      { baseUrl: base, adminId: admin.id, tokenFor: (id) => t.tokenFor({ id, role: '' }) },
-      () => undefined,
-    );
-    users.set('admin', admin);
-    // The seller with the most claims, the buyer of the oldest claim, the agent who decided claims: each has every kind of page to show.
-    const [{ seller, buyer, agent }] = (
-      await t.sql.query(`
-        SELECT (SELECT seller_id FROM claims GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS seller,
-               (SELECT buyer_id FROM claims ORDER BY created_at, id LIMIT 1) AS buyer,
-               (SELECT decided_by FROM claims WHERE decided_by IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS agent`)
-    ).rows as { seller: string; buyer: string; agent: string }[];
-    for (const [role, id] of [
-      ['seller', seller],
-      ['buyer', buyer],
-      ['agent', agent],
-    ]) {
-      const account = accounts.find((a) => a.id === id)!;
-      users.set(role, { id, email: account.email, role: account.role as TestUser['role'], password: DEMO_PASSWORD });
-    }
+    // The marketplace filled through the API, as `npm run demo` does; of each role, an account with every kind of page to show.
+    users = await seedDemoAccounts(portal);
   }, 90_000);
 
   it('as a buyer: messages, orders, cases, claims, settings, a case, a claim and a message; replies on a case', async () => {
@@ -299,9 +282,9 @@ describe('the page script on a running clock', () => {
     await page.goto(`${base}/app/cases/${caseId}`);
     const opened = await t.sql.query(`SELECT created_at FROM cases WHERE id = $1`, [caseId]);
     const at = (opened.rows[0] as { created_at: Date }).created_at.toISOString();
-    // 17:00 UTC is 02:00 the next morning in Tokyo (GMT+9), and 12:00 in New York.
+    // 17:00 UTC is 02:00 the next morning in Tokyo (GMT+9), and 12:00 in New York; English dates day first, as the server writes them.
     await expect(page.locator(`main time[datetime="${at}"]`).first().textContent()).resolves.toMatch(
-      /Tue, Mar 3, 2026, 02:00 AM GMT\+9/,
+      /Tue, 3 Mar 2026, 02:00 GMT\+9/,
     );
   });
 });

@@ -52,19 +52,22 @@ SELECT actor_id FROM actors WHERE actor_id IS NOT NULL LIMIT $1`;
 /**
  * What people call the users and subjects of a page of entries, in one
  * statement: $1 kinds and $2 ids (uuid), pairwise. A user by display name, a
- * calendar by its seller (or the marketplace), a broadcast by subject, a claim
- * by its order, an escalation by its case's subject, a webhook by its address.
+ * calendar by its seller (or `marketplace`), a broadcast by subject, a claim
+ * by its order (`order_ref`), an escalation by its case's subject (or its
+ * claim's order), a webhook by its address.
  */
 export const AUDIT_NAMES = `
 SELECT k.kind, k.id,
        CASE k.kind
          WHEN 'user' THEN u.display_name
-         WHEN 'calendar' THEN CASE WHEN c.kind = 'marketplace' THEN 'Marketplace' ELSE cu.display_name END
+         WHEN 'calendar' THEN CASE WHEN c.kind <> 'marketplace' THEN cu.display_name END
          WHEN 'broadcast' THEN b.subject
-         WHEN 'claim' THEN 'Order ' || cl.order_external_id
-         WHEN 'escalation' THEN COALESCE(ec.subject, 'Order ' || ecl.order_external_id)
+         WHEN 'escalation' THEN ec.subject
          WHEN 'webhook' THEN w.url
-       END AS name
+       END AS name,
+       -- Named by words of the page's language: the marketplace's calendar, and a claim (or an escalation of one) by its order.
+       k.kind = 'calendar' AND c.kind = 'marketplace' AS marketplace,
+       CASE k.kind WHEN 'claim' THEN cl.order_external_id WHEN 'escalation' THEN CASE WHEN ec.subject IS NULL THEN ecl.order_external_id END END AS order_ref
   FROM unnest($1::text[], $2::uuid[]) AS k(kind, id)
   LEFT JOIN users u ON k.kind = 'user' AND u.id = k.id
   LEFT JOIN calendars c ON k.kind = 'calendar' AND c.id = k.id

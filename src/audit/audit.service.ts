@@ -27,7 +27,7 @@ export interface AuditEntry {
 
 /** A page of the log as the admin's page shows it: who and what by name, and a way both back and forward. */
 export interface AuditBrowseView {
-  items: (AuditView & { actorName: string | null; subjectName: string | null })[];
+  items: (AuditView & { actorName: string | null; subjectName: SubjectName | null })[];
   /** Older entries follow. */
   nextCursor: string | null;
   /** Newer entries come before this page (it is not the first). */
@@ -50,6 +50,12 @@ interface AuditRow {
 }
 
 /** The owner of `audit_log`: admin and agent actions are recorded in the transaction that makes them. */
+/** What people call an entry's subject: a name as stored, the marketplace, or an order by its reference (the page says them in its language). */
+export type SubjectName =
+  | { name: string; marketplace?: never; orderRef?: never }
+  | { marketplace: true; name?: never; orderRef?: never }
+  | { orderRef: string; name?: never; marketplace?: never };
+
 @Injectable()
 export class AuditService {
   constructor(
@@ -105,7 +111,7 @@ export class AuditService {
     return {
       items: items.map((item) => ({
         ...item,
-        actorName: item.actorId ? (names.get(`user:${item.actorId}`) ?? null) : null,
+        actorName: item.actorId ? (names.get(`user:${item.actorId}`)?.name ?? null) : null,
         subjectName: item.subjectId ? (names.get(`${item.subjectType}:${item.subjectId}`) ?? null) : null,
       })),
       nextCursor,
@@ -120,7 +126,7 @@ export class AuditService {
   }
 
   /** Names of the actors and subjects of entries, keyed `kind:id`, in one statement. */
-  private async names(items: AuditView[]): Promise<Map<string, string>> {
+  private async names(items: AuditView[]): Promise<Map<string, SubjectName>> {
     const wanted = new Map<string, [string, string]>();
     for (const item of items) {
       if (item.actorId) wanted.set(`user:${item.actorId}`, ['user', item.actorId]);
@@ -129,11 +135,20 @@ export class AuditService {
     }
     if (wanted.size === 0) return new Map();
     const pairs = [...wanted.values()];
-    const rows: { kind: string; id: string; name: string | null }[] = await this.db.query(AUDIT_NAMES, [
-      pairs.map(([kind]) => kind),
-      pairs.map(([, id]) => id),
-    ]);
-    return new Map(rows.filter((row) => row.name !== null).map((row) => [`${row.kind}:${row.id}`, row.name!]));
+    const rows: { kind: string; id: string; name: string | null; marketplace: boolean; order_ref: string | null }[] =
+      await this.db.query(AUDIT_NAMES, [pairs.map(([kind]) => kind), pairs.map(([, id]) => id)]);
+    return new Map(
+      rows
+        .filter((row) => row.name !== null || row.marketplace || row.order_ref !== null)
+        .map((row) => [
+          `${row.kind}:${row.id}`,
+          row.marketplace
+            ? { marketplace: true }
+            : row.order_ref !== null
+              ? { orderRef: row.order_ref }
+              : { name: row.name! },
+        ]),
+    );
   }
 
   /** Newest first, keyset-paginated, with filters. */

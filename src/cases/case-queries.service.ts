@@ -111,6 +111,7 @@ export class CaseQueriesService {
     const base = toCaseView(record, await this.clock.now(), caller).sla;
     if (!record.cycleId) return { ...base, explanation: { segments: [] } };
     const { cycle, calendar } = await this.cycles.openCycleOf(this.db.manager, record);
+    const holidays = calendar.definition.holidays;
     return {
       ...base,
       basis: {
@@ -121,6 +122,7 @@ export class CaseQueriesService {
         openedAt: cycle.openedAt.toISOString(),
       },
       explanation: { segments: toSegmentViews(calendar.engine.explain(cycle.openedAt, cycle.escalateAt)) },
+      holidayRegion: holidays ? { country: holidays.country, subdivision: holidays.subdivision ?? null } : null,
     };
   }
 }

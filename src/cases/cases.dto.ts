@@ -210,4 +210,10 @@ export class SlaDetailView extends SlaView {
     description: `Segments from the cycle's start to escalateAt; reasons: ${EXCLUSION_REASONS.join(', ')}`,
   })
   explanation: { segments: SegmentView[] };
+  @ApiPropertyOptional({
+    description:
+      "Where the calendar's public holidays come from (date-holidays country and subdivision), so that a holiday can be named in the reader's language; null when it closes for none",
+    nullable: true,
+  })
+  holidayRegion?: { country: string; subdivision: string | null } | null;
 }

@@ -12,6 +12,14 @@ export type ErrorCode =
 export interface FieldError {
   field: string;
   message: string;
+  /**
+   * The rule that refused the value (`maxLength`, `isEmail`), when the message
+   * is that rule's own sentence: the portal's pages then say it in the
+   * reader's language. Not part of the API's problem (docs/api.md).
+   */
+  code?: string;
+  /** What the rule's sentence names (`{ max: 100 }`). */
+  args?: Record<string, string | number>;
 }
 
 /** An error raised by domain code; the problem filter maps its code to an HTTP status. */
@@ -29,7 +37,11 @@ export class DomainError extends Error {
     return new DomainError('not_found', `${what} not found`);
   }
 
-  static invalid(field: string, message: string): DomainError {
-    return new DomainError('invalid', message, { errors: [{ field, message }] });
+  /** Bad input in one field; `code` (with `args`) lets the portal say it in the reader's language (`errors.field.<code>`). */
+  static invalid(field: string, message: string, code?: string, args?: FieldError['args']): DomainError {
+    const error: FieldError = { field, message };
+    if (code !== undefined) error.code = code;
+    if (args !== undefined) error.args = args;
+    return new DomainError('invalid', message, { errors: [error] });
   }
 }

@@ -10,13 +10,14 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { SellersService } from '../sellers/sellers.service.js';
 import { UpdateProfileDto } from '../users/users.dto.js';
 import { UsersService } from '../users/users.service.js';
+import { I18n } from '../i18n/i18n.service.js';
 import { PortalPages } from './portal-pages.js';
 import { clearSessionCookie, cookieOptionsFor } from '../auth/browser-session.js';
 import { formDto, PortalController, redirectTo } from './portal.js';
 import { ProfilePage } from './views/profile.js';
 import { PerformancePage, SettingsPage } from './views/settings.js';
 
-/** Everyone's settings (email preferences, password) and profile (name, time zone), and the seller's performance. */
+/** Everyone's settings (email preferences, password) and profile (name, time zone, language), and the seller's performance. */
 @PortalController()
 @Controller('app')
 export class AccountPagesController {
@@ -27,6 +28,7 @@ export class AccountPagesController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly config: AppConfig,
+    private readonly i18n: I18n,
   ) {}
 
   @Get('profile')
@@ -35,22 +37,29 @@ export class AccountPagesController {
       this.pages.context(caller, 'settings', request),
       this.users.findView(caller.id),
     ]);
-    return ProfilePage({ ctx, user });
+    return ProfilePage({ ctx, user, languages: this.i18n.choices });
   }
 
-  /** The same change as `PUT /me`; "Not chosen" (an empty choice) clears the time zone. */
+  /**
+   * The same change as `PUT /me`; "Not chosen" (an empty choice) clears the
+   * time zone, and the language (pages then follow the browser's). The
+   * notice is in the language just chosen, as the next page is.
+   */
   @Post('profile')
   async updateProfile(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const timeZone = form.timeZone === '' ? null : form.timeZone;
+    const locale = form.locale === '' ? null : form.locale;
     await this.users.updateProfile(
       caller,
-      await formDto(UpdateProfileDto, { displayName: form.displayName, timeZone }),
+      await formDto(UpdateProfileDto, { displayName: form.displayName, timeZone, locale }),
     );
-    redirectTo(reply, '/app/profile', 'Profile saved');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/profile', i18n.t('account.profile.saved'));
   }
 
   @Get('settings')
@@ -67,6 +76,7 @@ export class AccountPagesController {
   async email(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const checked = new Set(form.email === undefined ? [] : Array.isArray(form.email) ? form.email : [form.email]);
@@ -77,13 +87,15 @@ export class AccountPagesController {
         .map(([category]) => [category, { email: checked.has(category) }]),
     );
     await this.notifications.updatePreferences(caller.id, await formDto(UpdateEmailPreferencesDto, { categories }));
-    redirectTo(reply, '/app/settings', 'Email settings saved');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/settings', i18n.t('settings.email.saved'));
   }
 
   @Post('settings/password')
   async password(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.auth.changePassword(
@@ -92,7 +104,9 @@ export class AccountPagesController {
     );
     // Every session ended with the old password, this one too: sign in again.
     clearSessionCookie(reply, cookieOptionsFor(this.config.env.PUBLIC_URL));
-    redirectTo(reply, '/app/login', 'Password changed: sign in with the new one');
+    // The sign-in page, signed out, is in the browser's language: so is its notice.
+    const i18n = await this.pages.messages(undefined, request);
+    redirectTo(reply, '/app/login', i18n.t('settings.password.changed'));
   }
 
   @Get('performance')

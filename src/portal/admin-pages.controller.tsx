@@ -7,16 +7,17 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { ClosureDto } from '../calendar/calendar.dto.js';
 import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
 import { toSegmentViews } from '../calendar/calendar.mappers.js';
-import { FIRST_YEAR, LAST_YEAR } from '../calendar/holiday-source.js';
+import { FIRST_YEAR, holidayName, LAST_YEAR } from '../calendar/holiday-source.js';
 import { instantOfLocal, localInputValue } from '../calendar/local-time.js';
 import { ClockAdminService } from '../clock/clock-admin.service.js';
 import { AdvanceClockDto } from '../clock/clock.dto.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { I18n } from '../i18n/i18n.service.js';
 import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { BroadcastDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { CreateUserDto } from '../users/users.dto.js';
+import { AdminUpdateUserDto, CreateUserDto } from '../users/users.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { ROLES } from '../users/user.entity.js';
 import type { Role } from '../users/user.entity.js';
@@ -51,6 +52,7 @@ export class AdminPagesController {
     private readonly broadcasts: BroadcastDelivery,
     private readonly webhooks: WebhooksService,
     private readonly audit: AuditService,
+    private readonly i18n: I18n,
     @Optional() private readonly clock?: ClockAdminService,
   ) {}
 
@@ -62,13 +64,14 @@ export class AdminPagesController {
   ): Promise<string> {
     const only = typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : undefined;
     const [ctx, users] = await Promise.all([this.pages.context(caller, 'users', request), this.users.list(only, 200)]);
-    return UsersPage({ ctx, users, role: only });
+    return UsersPage({ ctx, users, role: only, languages: this.i18n.choices });
   }
 
   @Post('users')
   async createUser(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const seller =
@@ -83,7 +86,29 @@ export class AdminPagesController {
       seller,
     });
     const user = await this.users.register(caller, dto);
-    redirectTo(reply, '/app/admin/users', `Created ${user.email}`.slice(0, 120));
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/admin/users', i18n.t('admin.users.notice.created', { email: user.email }).slice(0, 120));
+  }
+
+  /** A person's language, set for them by an admin (the empty choice clears it: their pages follow their browser). */
+  @Post('users/:id/locale')
+  async setLocale(
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const dto = await formDto(AdminUpdateUserDto, { locale: field(form, 'locale') ?? null });
+    const user = await this.users.adminUpdate(caller, id, dto);
+    const i18n = await this.pages.messages(caller, request);
+    const notice = user.localeChosen
+      ? i18n.t('admin.users.notice.languageSet', {
+          email: user.email,
+          language: this.i18n.locales.messages(user.locale).languageName,
+        })
+      : i18n.t('admin.users.notice.languageCleared', { email: user.email });
+    redirectTo(reply, '/app/admin/users', notice);
   }
 
   @Post('users/:id/:change')
@@ -91,11 +116,17 @@ export class AdminPagesController {
     @Param('id') id: string,
     @Param('change') change: string,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (change !== 'disable' && change !== 'enable') throw DomainError.notFound('Action');
     await this.users.setDisabled(caller, id, change === 'disable');
-    redirectTo(reply, '/app/admin/users', change === 'disable' ? 'User disabled' : 'User enabled');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(
+      reply,
+      '/app/admin/users',
+      i18n.t(change === 'disable' ? 'admin.users.notice.disabled' : 'admin.users.notice.enabled'),
+    );
   }
 
   @Get('calendars')
@@ -105,10 +136,13 @@ export class AdminPagesController {
     @Req() request: FastifyRequest,
   ): Promise<string> {
     const selected = field(query, 'calendar') ?? 'marketplace';
-    const calendar =
+    const [ctx, calendar, sellers] = await Promise.all([
+      this.pages.context(caller, 'calendars', request),
       selected === 'marketplace'
-        ? await this.calendars.view('marketplace', caller)
-        : await this.calendars.viewForSeller(selected, caller);
+        ? this.calendars.view('marketplace', caller)
+        : this.calendars.viewForSeller(selected, caller),
+      this.users.list('seller', 500),
+    ]);
     let preview: Preview | undefined;
     const start = field(query, 'start');
     if (start !== undefined) {
@@ -123,7 +157,16 @@ export class AdminPagesController {
       // The calendar's own engine, closures included: the preview is what a case opened then would get.
       const { engine } = await this.calendars.current(calendar.id, caller);
       const deadline = engine.addBusinessDays(at, days);
-      const skipped = toSegmentViews(engine.explain(at, deadline)).filter((segment) => !segment.counted);
+      // A holiday is named in the reader's language where the holiday data has it.
+      const language = ctx.i18n.locale.split('-')[0];
+      const { country, subdivision, timeZone } = calendar;
+      const skipped = toSegmentViews(engine.explain(at, deadline))
+        .filter((segment) => !segment.counted)
+        .map((segment) => {
+          if (segment.reason !== 'holiday' || !country) return segment;
+          const day = localInputValue(new Date(segment.from), timeZone).slice(0, 10);
+          return { ...segment, name: holidayName(country, subdivision, day, language) ?? segment.name };
+        });
       preview = {
         start: at.toISOString(),
         local: localInputValue(at, calendar.timeZone),
@@ -132,10 +175,6 @@ export class AdminPagesController {
         skipped,
       };
     }
-    const [ctx, sellers] = await Promise.all([
-      this.pages.context(caller, 'calendars', request),
-      this.users.list('seller', 500),
-    ]);
     const localNow = localInputValue(ctx.now, calendar.timeZone);
     return CalendarsPage({ ctx, calendar, sellers, selected, preview, localNow });
   }
@@ -146,6 +185,7 @@ export class AdminPagesController {
     @Query('calendar') back: unknown,
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.calendars.addClosure(
@@ -153,7 +193,8 @@ export class AdminPagesController {
       await formDto(ClosureDto, { name: form.name, from: form.from, to: form.to }),
       caller,
     );
-    redirectTo(reply, calendarPage(back), 'Closure added');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, calendarPage(back), i18n.t('admin.calendars.notice.closureAdded'));
   }
 
   @Post('calendars/:id/closures/:closureId/remove')
@@ -162,10 +203,12 @@ export class AdminPagesController {
     @Param('closureId') closureId: string,
     @Query('calendar') back: unknown,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.calendars.removeClosure(id, closureId, caller);
-    redirectTo(reply, calendarPage(back), 'Closure removed');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, calendarPage(back), i18n.t('admin.calendars.notice.closureRemoved'));
   }
 
   @Get('broadcasts')
@@ -217,13 +260,15 @@ export class AdminPagesController {
   async broadcast(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const sent = await this.notifications.broadcast(caller, await broadcastOf(form));
+    const i18n = await this.pages.messages(caller, request);
     redirectTo(
       reply,
       '/app/admin/broadcasts',
-      `Sent to ${sent.recipients === 1 ? '1 person' : `${sent.recipients} people`}, ${sent.emails} by email`,
+      i18n.t('admin.broadcasts.notice.sent', { recipients: sent.recipients, emails: sent.emails }),
     );
   }
 
@@ -254,19 +299,27 @@ export class AdminPagesController {
   }
 
   @Post('outbox/:id/retry')
-  async retryEmail(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async retryEmail(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.notifications.retry(id);
-    redirectTo(reply, '/app/admin/deliveries', 'The email will be sent again');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/admin/deliveries', i18n.t('admin.deliveries.notice.emailRetried'));
   }
 
   @Post('webhooks/deliveries/:id/retry')
   async retryWebhook(
     @Param('id') id: string,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.webhooks.retry(caller, id);
-    redirectTo(reply, '/app/admin/deliveries', 'The delivery will be tried again');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/admin/deliveries', i18n.t('admin.deliveries.notice.webhookRetried'));
   }
 
   @Get('audit')
@@ -290,7 +343,7 @@ export class AdminPagesController {
     const names = await this.pages.names(actorIds);
     const actors = actorIds
       .map((id) => ({ id, name: names.get(id) ?? id }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+      .sort((a, b) => a.name.localeCompare(b.name, ctx.i18n.formatLocale));
     const { action, subjectType, actorId } = dto;
     return AuditPage({ ctx, page, filters: { action, subjectType, actorId }, actors });
   }
@@ -305,11 +358,13 @@ export class AdminPagesController {
   async advance(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!this.clock) throw new NotFoundException('The clock is the system clock');
     await this.clock.advance(caller, await formDto(AdvanceClockDto, { seconds: Number(form.seconds) }));
-    redirectTo(reply, '/app/admin/clock', 'The clock moved forward');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/admin/clock', i18n.t('admin.clock.notice.advanced'));
   }
 }
 

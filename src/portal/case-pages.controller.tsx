@@ -16,21 +16,25 @@ import { ListEscalationsQueryDto } from '../support/support.dto.js';
 import { SupportQueueService } from '../support/support-queue.service.js';
 import { escalationAllowedActions } from '../support/escalation-actions.js';
 import { PortalPages } from './portal-pages.js';
-import { field, formDto, HELD_NOTICE, messageFields, PortalController, redirectTo } from './portal.js';
+import type { MessageKey } from '../i18n/catalogues.js';
+import { field, formDto, messageFields, PortalController, redirectTo } from './portal.js';
 import { CaseListPage, CasePage, NewCasePage, Why } from './views/cases.js';
 
 const CASE_ACTIONS = {
   'no-response-needed': {
     run: (s: CasesService, c: Caller, id: string) => s.noResponseNeeded(c, id),
-    done: 'Marked as needing no reply',
+    done: 'cases.notice.noResponseNeeded',
   },
-  resolve: { run: (s: CasesService, c: Caller, id: string) => s.resolve(c, id), done: 'The case is resolved' },
-  reopen: { run: (s: CasesService, c: Caller, id: string) => s.reopen(c, id), done: 'The case is open again' },
+  resolve: { run: (s: CasesService, c: Caller, id: string) => s.resolve(c, id), done: 'cases.notice.resolved' },
+  reopen: { run: (s: CasesService, c: Caller, id: string) => s.reopen(c, id), done: 'cases.notice.reopened' },
   escalate: {
     run: (s: CasesService, c: Caller, id: string) => s.escalate(c, id),
-    done: 'Customer service has your case',
+    done: 'cases.notice.escalated',
   },
-} as const;
+} as const satisfies Record<
+  string,
+  { run: (s: CasesService, c: Caller, id: string) => Promise<unknown>; done: MessageKey }
+>;
 
 /** Cases: the seller's dashboard, everyone's case list, the case page with its conversation and actions. */
 @PortalController()
@@ -82,12 +86,13 @@ export class CasePagesController {
       this.queries.list(caller, dto),
     ]);
     const names = await this.pages.names(page.items.flatMap((item) => [item.buyerId, item.sellerId]));
-    const title =
+    const title = ctx.i18n.t(
       section === 'dashboard'
-        ? 'Your open cases'
+        ? 'cases.list.title.dashboard'
         : caller.role === 'buyer'
-          ? 'Your conversations with sellers'
-          : 'Cases';
+          ? 'cases.list.title.buyer'
+          : 'cases.list.title.all',
+    );
     return CaseListPage({
       ctx,
       page,
@@ -108,13 +113,18 @@ export class CasePagesController {
     @Req() request: FastifyRequest,
   ): Promise<string> {
     if (typeof orderId !== 'string' || !isUuid(orderId))
-      throw DomainError.invalid('orderId', 'orderId must be the id of one of your orders');
+      throw DomainError.invalid('orderId', 'orderId must be the id of one of your orders', 'notYourOrder');
     const order = await this.orders.view(orderId, caller);
     const [ctx, names] = await Promise.all([
       this.pages.context(caller, 'orders', request),
       this.pages.names([order.sellerId]),
     ]);
-    return NewCasePage({ ctx, order, sellerId: order.sellerId, sellerName: names.get(order.sellerId) ?? 'the seller' });
+    return NewCasePage({
+      ctx,
+      order,
+      sellerId: order.sellerId,
+      sellerName: names.get(order.sellerId) ?? ctx.i18n.t('cases.new.theSeller'),
+    });
   }
 
   @Post('cases')
@@ -122,6 +132,7 @@ export class CasePagesController {
   async open(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const dto = await formDto(OpenCaseDto, {
@@ -132,7 +143,8 @@ export class CasePagesController {
       body: form.body,
     });
     const { view } = await this.cases.open(caller, dto, undefined);
-    redirectTo(reply, `/app/cases/${view.id}`, 'Your message was sent to the seller');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, `/app/cases/${view.id}`, i18n.t('cases.notice.opened'));
   }
 
   @Get('cases/:id')
@@ -178,8 +190,9 @@ export class CasePagesController {
 
   /** The explanation of a case's deadline alone, for the dashboard's "Why this deadline". */
   @Get('cases/:id/why')
-  async why(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<string> {
-    return Why({ sla: await this.queries.sla(caller, id) });
+  async why(@Param('id') id: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [sla, i18n] = await Promise.all([this.queries.sla(caller, id), this.pages.messages(caller, request)]);
+    return Why({ sla, i18n });
   }
 
   @Post('cases/:id/messages')
@@ -188,12 +201,15 @@ export class CasePagesController {
     @Body() form: Record<string, unknown>,
     @Uploads() uploads: Upload[],
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const fields = messageFields(form);
     const message = await this.cases.postMessage(caller, id, await formDto(PostMessageDto, fields), uploads);
-    if (message.quarantined) return redirectTo(reply, `/app/cases/${id}#message-${message.id}`, HELD_NOTICE);
-    redirectTo(reply, `/app/cases/${id}`, fields.internal ? 'Internal note added' : 'Sent');
+    const i18n = await this.pages.messages(caller, request);
+    if (message.quarantined)
+      return redirectTo(reply, `/app/cases/${id}#message-${message.id}`, i18n.t('conversation.notice.held'));
+    redirectTo(reply, `/app/cases/${id}`, i18n.t(fields.internal ? 'cases.notice.noteAdded' : 'cases.notice.sent'));
   }
 
   @Post('cases/:id/:action')
@@ -201,11 +217,13 @@ export class CasePagesController {
     @Param('id') id: string,
     @Param('action') action: string,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const step = Object.hasOwn(CASE_ACTIONS, action) ? CASE_ACTIONS[action as keyof typeof CASE_ACTIONS] : undefined;
     if (!step) throw DomainError.notFound('Action');
     await step.run(this.cases, caller, id);
-    redirectTo(reply, `/app/cases/${id}`, step.done);
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, `/app/cases/${id}`, i18n.t(step.done));
   }
 }

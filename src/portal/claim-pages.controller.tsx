@@ -20,30 +20,39 @@ import { ClaimsService } from '../claims/claims.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { parseMoney } from '../common/money.js';
+import type { MessageKey } from '../i18n/catalogues.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { PortalPages } from './portal-pages.js';
-import { field, formDto, HELD_NOTICE, messageFields, PortalController, redirectTo } from './portal.js';
+import { field, formDto, heldNotice, messageFields, PortalController, redirectTo } from './portal.js';
 import { ClaimListPage, ClaimPage, NewClaimPage } from './views/claims.js';
 import { OrdersPage } from './views/orders.js';
 
 /** Orders on one page of the orders page. */
 const ORDERS_PER_PAGE = 10;
 
-type Step = (claims: ClaimsService, caller: Caller, id: string, form: Record<string, unknown>) => Promise<unknown>;
+/** A step on a claim from a form; `locale` is the reader's, for reading amounts typed the locale's way. */
+type Step = (
+  claims: ClaimsService,
+  caller: Caller,
+  id: string,
+  form: Record<string, unknown>,
+  locale: string,
+) => Promise<unknown>;
 
-/** Each step a form can take on a claim, checked by the API's DTOs. */
-const STEPS: Record<string, { run: Step; done: string }> = {
+/** Each step a form can take on a claim, checked by the API's DTOs, and the notice after it. */
+const STEPS: Record<string, { run: Step; done: MessageKey }> = {
   respond: {
     run: async (s, c, id, f) => s.respond(c, id, await formDto(BodyDto, { body: f.body })),
-    done: 'Your response was sent',
+    done: 'claims.notice.responded',
   },
   refund: {
-    run: async (s, c, id, f) => s.refund(c, id, await formDto(RefundDto, { amount: parseMoney(f.amount, f.currency) })),
-    done: 'Refund recorded',
+    run: async (s, c, id, f, locale) =>
+      s.refund(c, id, await formDto(RefundDto, { amount: parseMoney(f.amount, f.currency, 'amount', locale) })),
+    done: 'claims.notice.refunded',
   },
   'request-info': {
     run: async (s, c, id, f) => s.requestInfo(c, id, await formDto(RequestInfoDto, { from: f.from, body: f.body })),
-    done: 'Information requested',
+    done: 'claims.notice.infoRequested',
   },
   decide: {
     run: async (s, c, id, f) =>
@@ -56,17 +65,17 @@ const STEPS: Record<string, { run: Step; done: string }> = {
           note: f.note,
         }),
       ),
-    done: 'Decision recorded',
+    done: 'claims.notice.decided',
   },
-  withdraw: { run: (s, c, id) => s.withdraw(c, id), done: 'The claim is withdrawn' },
+  withdraw: { run: (s, c, id) => s.withdraw(c, id), done: 'claims.notice.withdrawn' },
   appeal: {
     run: async (s, c, id, f) => s.appeal(c, id, await formDto(BodyDto, { body: f.body })),
-    done: 'Your appeal was sent',
+    done: 'claims.notice.appealed',
   },
   'decide-appeal': {
     run: async (s, c, id, f) =>
       s.decideAppeal(c, id, await formDto(DecideAppealDto, { outcome: f.outcome, note: f.note })),
-    done: 'Appeal decided',
+    done: 'claims.notice.appealDecided',
   },
 };
 
@@ -142,7 +151,7 @@ export class ClaimPagesController {
     const orderId = field(query, 'orderId');
     const caseId = field(query, 'caseId');
     if (!orderId || !isUuid(orderId))
-      throw DomainError.invalid('orderId', 'orderId must be the id of one of your orders');
+      throw DomainError.invalid('orderId', 'orderId must be the id of one of your orders', 'notYourOrder');
     const order = await this.orders.view(orderId, caller);
     const [ctx, eligibility] = await Promise.all([
       this.pages.context(caller, 'claims', request),
@@ -156,9 +165,12 @@ export class ClaimPagesController {
   async file(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const amount = field(form, 'amount') === undefined ? undefined : parseMoney(form.amount, form.currency);
+    const i18n = await this.pages.messages(caller, request);
+    const amount =
+      field(form, 'amount') === undefined ? undefined : parseMoney(form.amount, form.currency, 'amount', i18n.locale);
     const dto = await formDto(FileClaimDto, {
       orderId: form.orderId,
       reason: form.reason,
@@ -167,7 +179,7 @@ export class ClaimPagesController {
       body: form.body,
     });
     const { view } = await this.claims.file(caller, dto, undefined);
-    redirectTo(reply, `/app/claims/${view.id}`, 'Your claim was filed');
+    redirectTo(reply, `/app/claims/${view.id}`, i18n.t('claims.notice.filed'));
   }
 
   @Get('claims/:id')
@@ -197,12 +209,14 @@ export class ClaimPagesController {
     @Body() form: Record<string, unknown>,
     @Uploads() uploads: Upload[],
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const fields = messageFields(form);
     const message = await this.claims.postMessage(caller, id, await formDto(ClaimMessageDto, fields), uploads);
-    if (message.quarantined) return redirectTo(reply, `/app/claims/${id}#message-${message.id}`, HELD_NOTICE);
-    redirectTo(reply, `/app/claims/${id}`, fields.internal ? 'Internal note added' : 'Sent');
+    const i18n = await this.pages.messages(caller, request);
+    if (message.quarantined) return redirectTo(reply, `/app/claims/${id}#message-${message.id}`, heldNotice(i18n));
+    redirectTo(reply, `/app/claims/${id}`, i18n.t(fields.internal ? 'claims.notice.noteAdded' : 'claims.notice.sent'));
   }
 
   @Post('claims/:id/:step')
@@ -211,11 +225,13 @@ export class ClaimPagesController {
     @Param('step') name: string,
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const step = Object.hasOwn(STEPS, name) ? STEPS[name] : undefined;
     if (!step) throw DomainError.notFound('Action');
-    await step.run(this.claims, caller, id, form);
-    redirectTo(reply, `/app/claims/${id}`, step.done);
+    const i18n = await this.pages.messages(caller, request);
+    await step.run(this.claims, caller, id, form, i18n.locale);
+    redirectTo(reply, `/app/claims/${id}`, i18n.t(step.done));
   }
 }

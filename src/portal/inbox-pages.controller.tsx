@@ -5,6 +5,7 @@ import { AttachmentsService } from '../attachments/attachments.service.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import type { MessageKey } from '../i18n/catalogues.js';
 import { BulkDto, InboxFilterDto, ListInboxQueryDto, ReportDto } from '../inbox/inbox.dto.js';
 import { InboxReportsService } from '../inbox/inbox-reports.service.js';
 import { InboxStreamService } from '../inbox/inbox-stream.service.js';
@@ -19,11 +20,11 @@ import { UnreadBadge } from './views/layout.js';
 const PAGE_SIZE = 25;
 const BULK_ACTIONS = ['read', 'unread', 'delete', 'restore'] as const;
 type BulkAction = (typeof BULK_ACTIONS)[number];
-const DONE: Record<BulkAction, string> = {
-  read: 'marked read',
-  unread: 'marked unread',
-  delete: 'moved to Trash',
-  restore: 'restored',
+const DONE: Record<BulkAction, MessageKey> = {
+  read: 'inbox.bulk.done.read',
+  unread: 'inbox.bulk.done.unread',
+  delete: 'inbox.bulk.done.delete',
+  restore: 'inbox.bulk.done.restore',
 };
 
 /** The filters a Message Center page was asked for, checked by the API's own filter DTO. */
@@ -76,15 +77,23 @@ export class InboxPagesController {
 
   /** The first page of the list alone, re-fetched when the live stream says an item arrived. */
   @Get('inbox/items')
-  async items(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller): Promise<string> {
+  async items(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
     const filters = await filtersOf(query);
-    const page = await this.inbox.list(caller, await formDto(ListInboxQueryDto, { ...filters, limit: PAGE_SIZE }));
-    return ItemList({ items: page.items, filters });
+    const [page, i18n] = await Promise.all([
+      this.inbox.list(caller, await formDto(ListInboxQueryDto, { ...filters, limit: PAGE_SIZE })),
+      this.pages.messages(caller, request),
+    ]);
+    return ItemList({ items: page.items, filters, i18n });
   }
 
   @Get('inbox/badge')
-  async badge(@CurrentCaller() caller: Caller): Promise<string> {
-    return UnreadBadge({ count: (await this.inbox.counts(caller)).unread.total });
+  async badge(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [counts, i18n] = await Promise.all([this.inbox.counts(caller), this.pages.messages(caller, request)]);
+    return UnreadBadge({ count: counts.unread.total, i18n });
   }
 
   @Get('inbox/stream')
@@ -100,11 +109,13 @@ export class InboxPagesController {
   async bulk(
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const i18n = await this.pages.messages(caller, request);
     const action = form.action;
     if (typeof action !== 'string' || !(BULK_ACTIONS as readonly string[]).includes(action))
-      throw DomainError.invalid('action', 'action must be read, unread, delete or restore');
+      throw DomainError.invalid('action', i18n.t('inbox.bulk.badAction'));
     const filters = await filtersOf(form, 'filter.');
     let dto: BulkDto;
     if (form.scope === 'matching') {
@@ -113,22 +124,14 @@ export class InboxPagesController {
       });
     } else {
       const ids = form.ids === undefined ? [] : Array.isArray(form.ids) ? form.ids : [form.ids];
-      if (ids.length === 0)
-        throw DomainError.invalid(
-          'ids',
-          'Select at least one message, or apply the action to every message matching this view',
-        );
+      if (ids.length === 0) throw DomainError.invalid('ids', i18n.t('inbox.bulk.noneSelected'));
       dto = await formDto(BulkDto, { ids });
     }
     const result = await this.inbox.bulk(caller, action as BulkAction, dto);
     const back = new URLSearchParams();
     for (const [key, value] of Object.entries(filters)) if (value !== undefined) back.set(key, String(value));
     const path = back.size > 0 ? `/app/inbox?${back.toString()}` : '/app/inbox';
-    redirectTo(
-      reply,
-      path,
-      `${result.updated} ${result.updated === 1 ? 'message' : 'messages'} ${DONE[action as BulkAction]}`,
-    );
+    redirectTo(reply, path, i18n.t(DONE[action as BulkAction], { count: result.updated }));
   }
 
   @Get('inbox/:id')
@@ -147,10 +150,12 @@ export class InboxPagesController {
     @Param('id') id: string,
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.reports.report(caller, id, await formDto(ReportDto, { reason: field(form, 'reason') }));
-    redirectTo(reply, '/app/inbox', 'Thank you: the message was reported and removed from your messages');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/inbox', i18n.t('inbox.report.done'));
   }
 
   @Get('attachments/:id')

@@ -117,7 +117,9 @@ export class PortalAuthController {
         Date.now(),
       )
     ) {
-      throw new DomainError('forbidden', 'The sign-in form has expired; reload the page and try again');
+      // Said on the portal's error page (this form is the portal's own), so in the reader's language.
+      const i18n = await this.pages.messages(undefined, request);
+      throw new DomainError('forbidden', i18n.t('auth.login.expired'));
     }
     const dto = await formDto(LoginDto, { email: form.email, password: form.password });
     let session;
@@ -128,7 +130,7 @@ export class PortalAuthController {
       reply.status(401);
       return void reply.send(
         await LoginPage({
-          ctx: await this.pages.context(undefined),
+          ctx: await this.pages.context(undefined, undefined, request),
           next,
           csrf: String(form._csrf),
           failed: true,
@@ -141,19 +143,30 @@ export class PortalAuthController {
     redirectTo(reply, next === '/app' ? HOME[session.user.role] : next);
   }
 
+  /** Signing out: the sign-in page after it, signed out, is in the browser's language, and so is its notice. */
   @Post('app/logout')
-  async logout(@CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async logout(
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.auth.logout(caller);
     clearSessionCookie(reply, this.cookieOptions);
-    redirectTo(reply, '/app/login', 'You are signed out');
+    const i18n = await this.pages.messages(undefined, request);
+    redirectTo(reply, '/app/login', i18n.t('auth.signedOut'));
   }
 
   /** Settings' "Sign out everywhere": every session of the account ends, in every browser and app, on every instance. */
   @Post('app/logout-all')
-  async logoutEverywhere(@CurrentCaller() caller: Caller, @Res() reply: FastifyReply): Promise<void> {
+  async logoutEverywhere(
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.auth.logoutEverywhere(caller);
     clearSessionCookie(reply, this.cookieOptions);
-    redirectTo(reply, '/app/login', 'You are signed out everywhere: every session of your account has ended');
+    const i18n = await this.pages.messages(undefined, request);
+    redirectTo(reply, '/app/login', i18n.t('auth.signedOutEverywhere'));
   }
 }
 
@@ -175,25 +188,32 @@ function LoginPage(props: {
   failed?: boolean;
   email?: string;
 }): JSX.Element {
+  const { i18n } = props.ctx;
   return (
-    <Layout ctx={props.ctx} title="Sign in">
+    <Layout ctx={props.ctx} title={i18n.t('auth.login.pageTitle')}>
       <div class="login card">
-        <h1>Sign in to Parley</h1>
+        <h1 safe>{i18n.t('auth.login.title')}</h1>
         {props.failed && (
-          <p class="error" role="alert">
-            Wrong email or password.
+          <p class="error" role="alert" safe>
+            {i18n.t('auth.login.failed')}
           </p>
         )}
         <form method="post" action="/app/login">
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="next" value={props.next} />
           <input type="hidden" name={PAGE_FIELD} value={`/app/login?next=${encodeURIComponent(props.next)}`} />
-          <label for="email">Email</label>
+          <label for="email" safe>
+            {i18n.t('form.field.email')}
+          </label>
           <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} />
-          <label for="password">Password</label>
+          <label for="password" safe>
+            {i18n.t('form.field.password')}
+          </label>
           <input id="password" name="password" type="password" autocomplete="current-password" required />
           <p class="actions">
-            <button type="submit">Sign in</button>
+            <button type="submit" safe>
+              {i18n.t('auth.login.submit')}
+            </button>
           </p>
         </form>
       </div>

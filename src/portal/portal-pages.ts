@@ -5,6 +5,8 @@ import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { UsersService } from '../users/users.service.js';
+import { I18n } from '../i18n/i18n.service.js';
+import type { Messages } from '../i18n/messages.js';
 import { csrfTokenOf } from '../auth/browser-session.js';
 import type { PageContext } from './views/layout.js';
 
@@ -16,6 +18,7 @@ export class PortalPages {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly inbox: InboxService,
+    private readonly i18n: I18n,
   ) {}
 
   get simulatedClock(): boolean {
@@ -25,9 +28,12 @@ export class PortalPages {
   async context(caller: Caller | undefined, section?: string, request?: FastifyRequest): Promise<PageContext> {
     const now = await this.clock.now();
     const notice = request?.flash;
-    if (!caller) return { now, simulatedClock: this.simulatedClock, section, notice };
+    const browser = request?.headers['accept-language'];
+    if (!caller)
+      return { now, simulatedClock: this.simulatedClock, section, notice, i18n: this.i18n.for(null, browser) };
     const [person, counts] = await Promise.all([this.users.viewerOf(caller.id), this.inbox.counts(caller)]);
     return {
+      i18n: this.i18n.for(person?.locale, browser),
       now,
       simulatedClock: this.simulatedClock,
       section,
@@ -42,6 +48,17 @@ export class PortalPages {
         page: request ? pageOf(request) : undefined,
       },
     };
+  }
+
+  /** The language of a person's pages (their choice, else their browser's, else the default), for words a controller writes (notices after a change). */
+  async messages(caller: Pick<Caller, 'id'> | undefined, request?: FastifyRequest): Promise<Messages> {
+    const person = caller ? await this.users.viewerOf(caller.id) : undefined;
+    return this.i18n.for(person?.locale, request?.headers['accept-language']);
+  }
+
+  /** What a page needs when nothing else can be known (the database is down): the time now, the browser's language. */
+  bare(request?: FastifyRequest): PageContext {
+    return { now: new Date(), simulatedClock: false, i18n: this.i18n.for(null, request?.headers['accept-language']) };
   }
 
   /** Display names of users, for showing who is who. */

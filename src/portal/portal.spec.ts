@@ -1,6 +1,9 @@
 import { formFields } from '../common/http-hardening.js';
 import { csrfTokenOf, safeNext, sameToken } from '../auth/browser-session.js';
-import { remaining } from './views/layout.js';
+import { englishMessages } from '../i18n/locales.js';
+
+/** A countdown's words in English, as the server writes them. */
+const remaining = (ms: number) => englishMessages().remaining(ms);
 
 describe('portal helpers', () => {
   it('returns after sign-in only to a page of the portal', () => {

@@ -14,6 +14,7 @@ import type { FastifyReply } from 'fastify';
 import { setFlash } from './flash.js';
 import type { Observable } from 'rxjs';
 import { DomainError } from '../common/domain-error.js';
+import type { Messages } from '../i18n/messages.js';
 import { capFieldErrors } from '../common/request-shape.js';
 import { fieldErrors } from '../common/validation.js';
 import { PortalFilter } from './portal.filter.js';
@@ -57,8 +58,7 @@ export const field = (form: Record<string, unknown>, name: string): string | und
 };
 
 /** The notice after sending a message the content policy held: not "Sent", and where to look. */
-export const HELD_NOTICE =
-  'Held for review: the other party does not see this message yet. See below for what to change.';
+export const heldNotice = (i18n: Messages): string => i18n.t('form.heldNotice');
 
 /** Where a page goes after a change (303, so a reload never repeats it), with a one-off notice for the next page. */
 export function redirectTo(reply: FastifyReply, path: string, notice?: string): void {

@@ -3,6 +3,7 @@ import { HTMLElement, parse } from 'node-html-parser';
 import { CSRF_FIELD, PAGE_FIELD } from '../auth/browser-session.js';
 import type { FieldError } from '../common/domain-error.js';
 import type { Problem } from '../common/problem.filter.js';
+import type { Messages } from '../i18n/messages.js';
 
 /** Marks the request that renders a refused form's page, so a refusal there cannot render again. */
 const RENDERING = 'x-parley-refused-form';
@@ -16,13 +17,15 @@ const REFILLED_INPUTS = new Set(['text', 'email', 'number', 'search', 'url', 'te
  * error beside its field and the reason at the top of the form; an earlier
  * notice is gone. The same page answers a browser without JavaScript and a
  * form sent by htmx (which swaps it in like any boosted page), so no form
- * needs its own error handling. Undefined when there is no page to show
- * (the form says nothing of its page, the page is gone, or it fails too).
+ * needs its own error handling. The errors are in the reader's language
+ * (`i18n`, as the page is). Undefined when there is no page to show (the
+ * form says nothing of its page, the page is gone, or it fails too).
  */
 export async function refusedFormPage(
   request: FastifyRequest,
   reply: FastifyReply,
   problem: Problem,
+  i18n: Messages,
 ): Promise<string | undefined> {
   if (request.headers[RENDERING] !== undefined) return undefined;
   const submitted = submittedForm(request);
@@ -43,7 +46,7 @@ export async function refusedFormPage(
   const cookies = page.headers['set-cookie'];
   if (cookies !== undefined) void reply.header('Set-Cookie', cookies);
   refill(form, submitted.values);
-  markErrors(form, problem);
+  markErrors(form, problem, i18n);
   // A form folded away ("Report suspicious") is unfolded, so its errors are seen.
   for (let parent = form.parentNode; parent; parent = parent.parentNode)
     if (parent.tagName?.toLowerCase() === 'details') parent.setAttribute('open', '');
@@ -158,7 +161,7 @@ function refill(form: HTMLElement, values: Record<string, string[]>): void {
  * message), the first such field focused; at the top of the form the reason,
  * and the errors no field of the form shows. Said once, in words for people.
  */
-function markErrors(form: HTMLElement, problem: Problem): void {
+function markErrors(form: HTMLElement, problem: Problem, i18n: Messages): void {
   const id = formId(form);
   const unplaced: FieldError[] = [];
   let first: HTMLElement | undefined;
@@ -176,7 +179,7 @@ function markErrors(form: HTMLElement, problem: Problem): void {
     field.setAttribute('aria-describedby', described ? `${described} ${messageId}` : messageId);
     field.insertAdjacentHTML(
       'afterend',
-      `<p class="field-error" id="${messageId}">${escapeText(humanFieldMessage(error.field, error.message))}</p>`,
+      `<p class="field-error" id="${messageId}">${escapeText(fieldMessage(error, i18n))}</p>`,
     );
     first ??= field;
   }
@@ -185,16 +188,11 @@ function markErrors(form: HTMLElement, problem: Problem): void {
   // Said once: the field errors in words (those no field shows, each with its name), else the reason.
   const summary =
     placed > 0
-      ? `Please correct the marked ${placed === 1 ? 'field' : 'fields'}${unplaced.length > 0 ? ' and the following' : ''}.`
+      ? i18n.t(unplaced.length > 0 ? 'form.refused.markedAndFollowing' : 'form.refused.marked', { count: placed })
       : unplaced.length > 0
-        ? 'Please check the following.'
-        : (problem.detail ?? 'That didn’t work.');
-  const list = unplaced
-    .map(
-      (error) =>
-        `<li>${escapeText(`${fieldLabel(error.field)}: ${humanFieldMessage(error.field, error.message)}`)}</li>`,
-    )
-    .join('');
+        ? i18n.t('form.refused.following')
+        : (problem.detail ?? i18n.t('form.refused.failed'));
+  const list = unplaced.map((error) => `<li>${escapeText(listedFieldError(error, i18n))}</li>`).join('');
   form.insertAdjacentHTML(
     'afterbegin',
     `<div class="error form-error" role="alert" id="${id}-problem"><p>${escapeText(summary)}</p>${list ? `<ul>${list}</ul>` : ''}</div>`,
@@ -269,9 +267,32 @@ export function humanFieldMessage(field: string, message: string): string {
 /** The first letter in capitals, unless the text starts with a name like `notes.png`. */
 const capitalise = (text: string) => (/^[a-z]+(\s|$)/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text);
 
-/** An API field's name as a label, where no form shows the field: `seller.timeZone` is "Time zone", `amount.amount` "Amount". */
-export function fieldLabel(field: string): string {
-  const words = (field.split('.').pop() ?? field).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+/**
+ * A field error in the reader's words: the catalogue's sentence for its rule
+ * (`errors.field.maxLength`) when it has a code, else the API's message made
+ * plain (in English, as the API says it).
+ */
+export function fieldMessage(error: FieldError, i18n: Messages): string {
+  const key = error.code === undefined ? undefined : `errors.field.${error.code}`;
+  if (key !== undefined && i18n.has(key)) return i18n.t(key, error.args);
+  return humanFieldMessage(error.field, error.message);
+}
+
+/** A field error where no field of a form shows it: its label, then its words ("Time zone: This must be…"). */
+export function listedFieldError(error: FieldError, i18n: Messages): string {
+  return i18n.t('errors.fieldList.item', { label: fieldLabel(error.field, i18n), message: fieldMessage(error, i18n) });
+}
+
+/**
+ * An API field's name as a label, where no form shows the field: the
+ * catalogue's `form.field.<name>` (`seller.timeZone` is "Time zone"), else
+ * its words ("Amount" for `amount.amount`).
+ */
+export function fieldLabel(field: string, i18n: Messages): string {
+  const name = field.split('.').pop() ?? field;
+  const key = `form.field.${name}`;
+  if (i18n.has(key)) return i18n.t(key);
+  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -58,6 +58,7 @@ export class SupportPagesController {
     @Param('id') id: string,
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const escalation = await this.queue.assign(
@@ -65,6 +66,7 @@ export class SupportPagesController {
       id,
       await formDto(AssignDto, form.reassign === 'true' ? { reassign: true } : {}),
     );
+    const i18n = await this.pages.messages(caller, request);
     redirectTo(
       reply,
       escalation.caseId
@@ -72,7 +74,7 @@ export class SupportPagesController {
         : escalation.claimId
           ? `/app/claims/${escalation.claimId}`
           : '/app/queue?view=mine',
-      'Assigned to you',
+      i18n.t('support.queue.assigned'),
     );
   }
 
@@ -81,6 +83,7 @@ export class SupportPagesController {
     @Param('id') id: string,
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.queue.resolve(
@@ -88,7 +91,8 @@ export class SupportPagesController {
       id,
       await formDto(ResolveEscalationDto, { outcome: form.outcome, note: field(form, 'note') }),
     );
-    redirectTo(reply, '/app/queue?view=mine', 'Escalation resolved');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(reply, '/app/queue?view=mine', i18n.t('support.queue.resolvedNotice'));
   }
 
   @Get('reports')
@@ -124,12 +128,18 @@ export class SupportPagesController {
     @Param('decision') decision: string,
     @Body() form: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const dto = await formDto(DecideReportDto, { note: field(form, 'note') });
     if (decision === 'confirm') await this.reports.confirm(caller, id, dto);
     else if (decision === 'dismiss') await this.reports.dismiss(caller, id, dto);
     else return redirectTo(reply, '/app/reports');
-    redirectTo(reply, '/app/reports', decision === 'confirm' ? 'Confirmed: the message is quarantined' : 'Dismissed');
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(
+      reply,
+      '/app/reports',
+      i18n.t(decision === 'confirm' ? 'support.reports.confirmed' : 'support.reports.dismissed'),
+    );
   }
 }

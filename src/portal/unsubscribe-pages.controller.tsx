@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -24,13 +24,19 @@ export class UnsubscribePagesController {
 
   @Public()
   @Get('unsubscribe')
-  async confirm(@Query('token') query: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const ctx = await this.pages.context(undefined);
+  async confirm(
+    @Query('token') query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const ctx = await this.pages.context(undefined, undefined, request);
     // A repeated parameter is a list: only one token is a link Parley sent.
     const token = typeof query === 'string' ? query : undefined;
     try {
-      const { category } = await this.notifications.unsubscribeTarget(token);
-      return await (<UnsubscribeConfirmPage ctx={ctx} category={category} token={token!} />);
+      const { category, userId } = await this.notifications.unsubscribeTarget(token);
+      // In the language of the person the email went to, as the email was.
+      const i18n = await this.pages.messages({ id: userId }, request);
+      return await (<UnsubscribeConfirmPage ctx={{ ...ctx, i18n }} category={category} token={token!} />);
     } catch (error) {
       return invalidLink(error, reply, ctx);
     }
@@ -41,14 +47,16 @@ export class UnsubscribePagesController {
   @HttpCode(200)
   async unsubscribe(
     @Body() form: Record<string, unknown> | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const ctx = await this.pages.context(undefined);
+    const ctx = await this.pages.context(undefined, undefined, request);
     try {
-      const { category } = await this.notifications.unsubscribe(
+      const { category, userId } = await this.notifications.unsubscribe(
         typeof form?.token === 'string' ? form.token : undefined,
       );
-      return await (<UnsubscribedPage ctx={ctx} category={category} />);
+      const i18n = await this.pages.messages({ id: userId }, request);
+      return await (<UnsubscribedPage ctx={{ ...ctx, i18n }} category={category} />);
     } catch (error) {
       return invalidLink(error, reply, ctx);
     }

@@ -44,7 +44,13 @@
       };
       if (zone) options.timeZone = zone;
       try {
-        formats[key] = new Intl.DateTimeFormat(undefined, options);
+        // In the page's language (`<html lang>`), as the server writes it: English day first on a 24-hour clock.
+        var lang = document.documentElement.lang || undefined;
+        if (lang === 'en' || lang === 'en-XA') {
+          lang = 'en-GB';
+          options.hourCycle = 'h23';
+        }
+        formats[key] = new Intl.DateTimeFormat(lang, options);
       } catch {
         // A zone this browser does not know: its own zone, still with the zone's name shown.
         formats[key] = formatIn('');
@@ -53,15 +59,49 @@
     return formats[key];
   }
 
+  // The countdown's words in the page's language (`data-countdown-words` on <main>), the server's own patterns.
+  var words = null;
+  function countdownWords() {
+    var main = document.querySelector('main[data-countdown-words]');
+    var stamp = main ? main.getAttribute('data-countdown-words') : null;
+    if (!words || words.stamp !== stamp) {
+      var patterns;
+      try {
+        patterns = stamp ? JSON.parse(stamp) : null;
+      } catch {
+        patterns = null;
+      }
+      words = {
+        stamp: stamp,
+        patterns: patterns || {
+          days: '{days} d {hours} h',
+          hours: '{hours} h {minutes} min',
+          minutes: '{minutes} min',
+          in: 'in {span}',
+          overdue: '{span} overdue',
+        },
+      };
+    }
+    return words.patterns;
+  }
+
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   function remaining(ms) {
+    var patterns = countdownWords();
     var late = ms < 0;
     var seconds = Math.floor(Math.abs(ms) / 1000);
     var days = Math.floor(seconds / 86400);
     seconds -= days * 86400;
     var hours = Math.floor(seconds / 3600);
     var minutes = Math.floor((seconds - hours * 3600) / 60);
-    var text = days > 0 ? days + ' d ' + hours + ' h' : hours > 0 ? hours + ' h ' + minutes + ' min' : minutes + ' min';
-    return late ? text + ' overdue' : 'in ' + text;
+    var values = { days: days, hours: hours, minutes: minutes };
+    var span = fill(days > 0 ? patterns.days : hours > 0 ? patterns.hours : patterns.minutes, values);
+    return fill(late ? patterns.overdue : patterns.in, { span: span });
   }
 
   function tick() {

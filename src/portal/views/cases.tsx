@@ -1,50 +1,49 @@
+import { escapeHtml } from '@kitajs/html';
 import type { CaseAllowedAction } from '../../cases/case-actions.js';
 import type { CaseDetailView, CasePageView, MessageView, SlaDetailView } from '../../cases/cases.dto.js';
 import { TOPICS } from '../../cases/case.entity.js';
+import type { Topic } from '../../cases/case.entity.js';
+import type { CaseStatus } from '../../cases/case-status.js';
+import type { ExclusionReason } from '../../calendar/business-calendar.js';
+import type { SegmentView } from '../../calendar/calendar.dto.js';
+import { holidayName } from '../../calendar/holiday-source.js';
+import { localInputValue } from '../../calendar/local-time.js';
+import type { MessageKey } from '../../i18n/catalogues.js';
+import { Html } from '../../i18n/messages.js';
+import type { Messages } from '../../i18n/messages.js';
 import type { OrderView } from '../../orders/orders.dto.js';
-import { formatMoney } from '../../common/money.js';
 import { EscalationPanel } from './support.js';
 import type { EscalationItem } from './support.js';
 import { Conversation, MessageForm } from './conversation.js';
-import {
-  Countdown,
-  Csrf,
-  Pager,
-  PostButton,
-  humanise,
-  Layout,
-  StateBadge,
-  TableHead,
-  Time,
-  formatIn,
-} from './layout.js';
+import { Countdown, Csrf, Pager, PostButton, Layout, StateBadge, TableHead, Time } from './layout.js';
 import type { PageContext } from './layout.js';
 
-const TOPIC_NAMES: Record<string, string> = {
-  question: 'A question',
-  item_not_received: 'Item not received',
-  damaged_or_defective: 'Damaged or defective',
-  not_as_described: 'Not as described',
-  return_request: 'Return request',
-  refund_not_received: 'Refund not received',
-  other: 'Something else',
+const TOPIC_NAMES: Record<Topic, MessageKey> = {
+  question: 'cases.topic.question',
+  item_not_received: 'cases.topic.itemNotReceived',
+  damaged_or_defective: 'cases.topic.damagedOrDefective',
+  not_as_described: 'cases.topic.notAsDescribed',
+  return_request: 'cases.topic.returnRequest',
+  refund_not_received: 'cases.topic.refundNotReceived',
+  other: 'cases.topic.other',
 };
 
-const STATUS_NAMES: Record<string, string> = {
-  awaiting_seller: 'Waiting for the seller',
-  awaiting_buyer: 'Waiting for the buyer',
-  escalated: 'With customer service',
-  resolved: 'Resolved',
-  closed: 'Closed',
+const STATUS_NAMES: Record<CaseStatus, MessageKey> = {
+  awaiting_seller: 'cases.status.awaitingSeller',
+  awaiting_buyer: 'cases.status.awaitingBuyer',
+  escalated: 'cases.status.escalated',
+  resolved: 'cases.status.resolved',
+  closed: 'cases.status.closed',
 };
 
-export const statusName = (status: string): string => STATUS_NAMES[status] ?? humanise(status);
+/** A case's status in the reader's words. */
+export const statusName = (i18n: Messages, status: CaseStatus): string => i18n.t(STATUS_NAMES[status]);
 
 export function CaseListPage(props: {
   ctx: PageContext;
   page: CasePageView;
   names: Map<string, string>;
-  status?: string;
+  status?: CaseStatus;
   /** What the list was searched for, if anything. */
   q?: string;
   title: string;
@@ -52,42 +51,50 @@ export function CaseListPage(props: {
   base: string;
 }): JSX.Element {
   const { ctx, page, names, q } = props;
+  const { i18n } = ctx;
   const seller = ctx.viewer!.role === 'seller';
   const params = { status: props.status, q };
+  const statuses = Object.entries(STATUS_NAMES).map(([value, key]): [string, string] => [value, i18n.t(key)]);
   return (
-    <Layout ctx={ctx} title={q ? `${props.title}: “${q}”` : props.title}>
+    <Layout ctx={ctx} title={q ? i18n.t('cases.list.titleSearched', { title: props.title, q }) : props.title}>
       <h1 safe>{props.title}</h1>
       {seller && props.section === 'dashboard' && (
-        <p class="muted">
-          Open conversations, the nearest reply deadline first. Deadlines count business time on your calendar.
+        <p class="muted" safe>
+          {i18n.t('cases.list.dashboardIntro')}
         </p>
       )}
       <form method="get" action={props.base} class="card case-search" role="search">
         <div>
-          <label for="case-q">Search by subject or order number</label>
+          <label for="case-q" safe>
+            {i18n.t('cases.list.searchLabel')}
+          </label>
           <input id="case-q" name="q" type="search" maxlength="200" value={q ?? ''} />
         </div>
         <div>
-          <label for="status">Status</label>
+          <label for="status" safe>
+            {i18n.t('cases.list.statusLabel')}
+          </label>
           <select id="status" name="status">
-            {[['', seller ? 'Open' : 'All'], ...Object.entries(STATUS_NAMES)].map(([value, text]) => (
-              <option value={value} selected={props.status === value && value !== ''} safe>
-                {text}
-              </option>
-            ))}
+            {[['', i18n.t(seller ? 'cases.list.statusOpen' : 'cases.list.statusAll')], ...statuses].map(
+              ([value, text]) => (
+                <option value={value} selected={props.status === value} safe>
+                  {text}
+                </option>
+              ),
+            )}
           </select>
         </div>
-        <button type="submit" class="secondary">
-          Search
+        <button type="submit" class="secondary" safe>
+          {i18n.t('cases.list.searchButton')}
         </button>
       </form>
       {page.items.length === 0 ? (
-        <EmptyList q={q} status={props.status} seller={seller} base={props.base} />
+        <EmptyList i18n={i18n} q={q} status={props.status} seller={seller} base={props.base} />
       ) : (
         <>
           {!!q && (
             <p class="muted" safe>
-              {`Cases whose subject, listing or order number contains “${q}”${props.status ? ` (${statusName(props.status).toLowerCase()})` : ''}.`}
+              {i18n.t('cases.list.searchedFor', { q, status: props.status ?? '' })}
             </p>
           )}
           <CaseTable ctx={ctx} page={page} names={names} />
@@ -95,32 +102,40 @@ export function CaseListPage(props: {
       )}
       <Pager
         base={props.base}
-        label="Pages of cases"
+        label={i18n.t('cases.list.pages')}
         params={params}
-        previous={{ param: 'before', cursor: page.prevCursor, text: '← Previous page' }}
-        next={{ param: 'cursor', cursor: page.nextCursor, text: 'Next page →' }}
+        previous={{ param: 'before', cursor: page.prevCursor, text: i18n.t('cases.list.previousPage') }}
+        next={{ param: 'cursor', cursor: page.nextCursor, text: i18n.t('cases.list.nextPage') }}
+        i18n={i18n}
       />
     </Layout>
   );
 }
 
 /** What an empty list means: nothing matched what was asked for (said back, with a way out), or no cases at all. */
-function EmptyList(props: { q?: string; status?: string; seller: boolean; base: string }): JSX.Element {
-  const { q, status } = props;
-  const among = status
-    ? ` among the ${statusName(status).toLowerCase()} cases`
-    : props.seller
-      ? ' among the open cases'
-      : '';
+function EmptyList(props: {
+  i18n: Messages;
+  q?: string;
+  status?: CaseStatus;
+  seller: boolean;
+  base: string;
+}): JSX.Element {
+  const { i18n, q, status } = props;
   if (!q)
     return (
-      <p class="muted">{status ? 'No cases with this status.' : props.seller ? 'No open cases.' : 'No cases here.'}</p>
+      <p class="muted" safe>
+        {i18n.t(
+          status ? 'cases.list.empty.withStatus' : props.seller ? 'cases.list.empty.open' : 'cases.list.empty.none',
+        )}
+      </p>
     );
   return (
     <div class="card" role="status">
-      <p safe>{`No case matches “${q}”: searched the subjects, listing references and order numbers${among}.`}</p>
+      <p safe>{i18n.t('cases.list.noMatch', { q, scope: status ?? (props.seller ? 'open' : '') })}</p>
       <p>
-        <a href={props.base}>Show all cases</a>
+        <a href={props.base} safe>
+          {i18n.t('cases.list.showAll')}
+        </a>
       </p>
     </div>
   );
@@ -128,16 +143,22 @@ function EmptyList(props: { q?: string; status?: string; seller: boolean; base: 
 
 function CaseTable(props: { ctx: PageContext; page: CasePageView; names: Map<string, string> }): JSX.Element {
   const { ctx, page, names } = props;
+  const { i18n } = ctx;
   const role = ctx.viewer!.role;
   const seller = role === 'seller';
-  const party = seller ? 'Buyer' : role === 'buyer' ? 'Seller' : 'Parties';
+  const party = i18n.t(seller ? 'cases.table.buyer' : role === 'buyer' ? 'cases.table.seller' : 'cases.table.parties');
+  const [subject, status, replyDue] = [
+    i18n.t('cases.table.subject'),
+    i18n.t('cases.table.status'),
+    i18n.t('cases.table.replyDue'),
+  ];
   return (
     <table class="stack">
-      <TableHead columns={['Subject', party, 'Status', 'Reply due']} />
+      <TableHead columns={[subject, party, status, replyDue]} />
       <tbody>
         {page.items.map((item) => (
           <tr>
-            <td data-label="Subject">
+            <td data-label={subject}>
               <a href={`/app/cases/${item.id}`} safe>
                 {item.subject}
               </a>
@@ -147,17 +168,20 @@ function CaseTable(props: { ctx: PageContext; page: CasePageView; names: Map<str
                 ? (names.get(item.buyerId) ?? '')
                 : role === 'buyer'
                   ? (names.get(item.sellerId) ?? '')
-                  : `${names.get(item.buyerId) ?? ''} → ${names.get(item.sellerId) ?? ''}`}
+                  : i18n.t('cases.table.buyerToSeller', {
+                      buyer: names.get(item.buyerId) ?? '',
+                      seller: names.get(item.sellerId) ?? '',
+                    })}
             </td>
-            <td data-label="Status">
-              <span safe>{statusName(item.status)}</span> <StateBadge state={item.sla.state} />
+            <td data-label={status}>
+              <span safe>{statusName(i18n, item.status)}</span> <StateBadge state={item.sla.state} i18n={i18n} />
             </td>
-            <td data-label="Reply due">
+            <td data-label={replyDue}>
               {item.sla.dueAt ? (
                 <>
-                  <Countdown until={item.sla.dueAt} now={ctx.now} />
+                  <Countdown until={item.sla.dueAt} now={ctx.now} i18n={i18n} />
                   <br />
-                  <Time at={item.sla.dueAt} />
+                  <Time at={item.sla.dueAt} i18n={i18n} />
                   {seller && (
                     <details
                       hx-get={`/app/cases/${item.id}/why`}
@@ -165,15 +189,19 @@ function CaseTable(props: { ctx: PageContext; page: CasePageView; names: Map<str
                       hx-target="find .why"
                       hx-swap="innerHTML"
                     >
-                      <summary>Why this deadline</summary>
+                      <summary safe>{i18n.t('cases.table.whyThisDeadline')}</summary>
                       <div class="why">
-                        <a href={`/app/cases/${item.id}#why`}>See the explanation</a>
+                        <a href={`/app/cases/${item.id}#why`} safe>
+                          {i18n.t('cases.table.seeExplanation')}
+                        </a>
                       </div>
                     </details>
                   )}
                 </>
               ) : (
-                <span class="muted">No reply due</span>
+                <span class="muted" safe>
+                  {i18n.t('cases.table.noReplyDue')}
+                </span>
               )}
             </td>
           </tr>
@@ -183,43 +211,74 @@ function CaseTable(props: { ctx: PageContext; page: CasePageView; names: Map<str
   );
 }
 
-const REASON_NAMES: Record<string, string> = {
-  weekend: 'Weekend',
-  holiday: 'Public holiday',
-  closure: 'Closed',
-  outside_hours: 'Outside business hours',
-  paused: 'Clock paused',
+const REASON_NAMES: Record<ExclusionReason, MessageKey> = {
+  weekend: 'cases.why.reason.weekend',
+  holiday: 'cases.why.reason.holiday',
+  closure: 'cases.why.reason.closure',
+  outside_hours: 'cases.why.reason.outsideHours',
+  paused: 'cases.why.reason.paused',
 };
 
+/**
+ * Why a stretch of time did not count, in the reader's words: a public
+ * holiday named in the reader's language where the holiday data has it (by
+ * the local date it closes in the calendar's zone), a closure by the name
+ * its seller gave it.
+ */
+export function skippedReason(
+  i18n: Messages,
+  segment: SegmentView,
+  zone: string,
+  region: SlaDetailView['holidayRegion'],
+): string {
+  if (!segment.reason) return i18n.t('cases.why.reason.unknown');
+  const name =
+    segment.reason === 'holiday' && region
+      ? (holidayName(
+          region.country,
+          region.subdivision,
+          localInputValue(new Date(segment.from), zone).slice(0, 10),
+          i18n.locale.split('-')[0],
+        ) ?? segment.name)
+      : segment.name;
+  return i18n.t(REASON_NAMES[segment.reason], { named: name ? 'yes' : 'no', name: name ?? '' });
+}
+
 /** Why a deadline falls where it does: the stretches of time that counted and those that did not, in the seller's zone. */
-export function Why(props: { sla: SlaDetailView }): JSX.Element {
-  const { sla } = props;
-  if (!sla.dueAt || !sla.basis) return <p class="muted">No reply is due, so no clock is running.</p>;
+export function Why(props: { sla: SlaDetailView; i18n: Messages }): JSX.Element {
+  const { sla, i18n } = props;
+  if (!sla.dueAt || !sla.basis)
+    return (
+      <p class="muted" safe>
+        {i18n.t('cases.why.noClock')}
+      </p>
+    );
   const zone = sla.basis.timeZone;
+  const at = (instant: string) => i18n.dateTime(instant, zone, { year: false });
   const skipped = sla.explanation.segments.filter((segment) => !segment.counted);
+  const safeWindow = i18n.html('cases.why.window', {
+    zone,
+    from: new Html(
+      <time datetime={sla.basis.openedAt} safe>
+        {at(sla.basis.openedAt)}
+      </time>,
+    ),
+    to: new Html(
+      <time datetime={sla.dueAt} safe>
+        {at(sla.dueAt)}
+      </time>,
+    ),
+    skipped: skipped.length,
+  });
   return (
     <div>
-      <p>
-        The reply window counts business time on the seller’s calendar (<span safe>{zone}</span>) from{' '}
-        <time datetime={sla.basis.openedAt} safe>
-          {formatIn(new Date(sla.basis.openedAt), zone)}
-        </time>{' '}
-        to{' '}
-        <time datetime={sla.dueAt} safe>
-          {formatIn(new Date(sla.dueAt), zone)}
-        </time>
-        .{skipped.length === 0 ? ' No time was skipped.' : ' These stretches did not count:'}
-      </p>
+      <p>{safeWindow}</p>
       {skipped.length > 0 && (
         <ul class="segments">
           {skipped.map((segment) => (
             <li class="skipped">
-              <strong safe>
-                {segment.name
-                  ? `${REASON_NAMES[segment.reason ?? ''] ?? ''}: ${segment.name}`
-                  : (REASON_NAMES[segment.reason ?? ''] ?? 'Not counted')}
-              </strong>{' '}
-              <span safe>{`${formatIn(new Date(segment.from), zone)} – ${formatIn(new Date(segment.to), zone)}`}</span>
+              <strong safe>{skippedReason(i18n, segment, zone, sla.holidayRegion)}</strong>{' '}
+              <span safe>{i18n.t('cases.why.span', { from: at(segment.from), to: at(segment.to) })}</span>
             </li>
           ))}
         </ul>
@@ -241,65 +300,72 @@ export function CasePage(props: {
   escalations?: EscalationItem[];
 }): JSX.Element {
   const { ctx, view, sla, messages, names, order } = props;
+  const { i18n } = ctx;
   const viewer = ctx.viewer!;
   const role = viewer.role;
+  const safeClaimFiled = i18n.html(
+    'cases.detail.claimFiled',
+    {},
+    { link: (inner) => `<a href="/app/claims/${escapeHtml(view.claimId ?? '')}">${inner}</a>` },
+  );
   return (
     <Layout ctx={ctx} title={view.subject}>
       <p>
-        <a href={role === 'seller' ? '/app/dashboard' : role === 'agent' ? '/app/queue' : '/app/cases'}>← Back</a>
+        <a href={role === 'seller' ? '/app/dashboard' : role === 'agent' ? '/app/queue' : '/app/cases'} safe>
+          {i18n.t('cases.detail.back')}
+        </a>
       </p>
       <h1 safe>{view.subject}</h1>
-      <AboutOrder order={order} listingRef={view.listingRef} buyer={role === 'buyer'} />
+      <AboutOrder i18n={i18n} order={order} listingRef={view.listingRef} buyer={role === 'buyer'} />
       <div class="grid two">
-        <section aria-label="Conversation">
-          <Conversation viewer={viewer} messages={messages} names={names} />
-          {!!view.claimId && (
-            <p class="notice">
-              A claim was filed from this conversation: <a href={`/app/claims/${view.claimId}`}>open the claim</a>.
-            </p>
-          )}
+        <section aria-label={i18n.t('cases.detail.conversation')}>
+          <Conversation viewer={viewer} messages={messages} names={names} i18n={i18n} />
+          {!!view.claimId && <p class="notice">{safeClaimFiled}</p>}
           <MessageForm
             viewer={viewer}
+            i18n={i18n}
             action={`/app/cases/${view.id}/messages`}
-            label="Reply"
-            fileLabel="Attach photos or PDF (up to 5, 10 MB each)"
+            label={i18n.t('cases.detail.replyLabel')}
+            fileLabel={i18n.t('cases.detail.fileLabel')}
             message={view.allowedActions.includes('message')}
             note={view.allowedActions.includes('note')}
           />
         </section>
-        <aside class="card" aria-label="About this case">
+        <aside class="card" aria-label={i18n.t('cases.detail.about')}>
           <dl class="facts">
-            <dt>Status</dt>
-            <dd safe>{statusName(view.status)}</dd>
-            <dt>Reply window</dt>
+            <dt safe>{i18n.t('cases.detail.status')}</dt>
+            <dd safe>{statusName(i18n, view.status)}</dd>
+            <dt safe>{i18n.t('cases.detail.replyWindow')}</dt>
             <dd>
-              <StateBadge state={view.sla.state} />
+              <StateBadge state={view.sla.state} i18n={i18n} />
             </dd>
-            <dt>Topic</dt>
-            <dd safe>{TOPIC_NAMES[view.topic] ?? humanise(view.topic)}</dd>
-            <dt>Buyer</dt>
+            <dt safe>{i18n.t('cases.detail.topic')}</dt>
+            <dd safe>{i18n.t(TOPIC_NAMES[view.topic])}</dd>
+            <dt safe>{i18n.t('cases.detail.buyer')}</dt>
             <dd safe>{names.get(view.buyerId) ?? ''}</dd>
-            <dt>Seller</dt>
+            <dt safe>{i18n.t('cases.detail.seller')}</dt>
             <dd safe>{names.get(view.sellerId) ?? ''}</dd>
             {!!view.sla.dueAt && (
               <>
-                <dt>Reply due</dt>
+                <dt safe>{i18n.t('cases.detail.replyDue')}</dt>
                 <dd>
-                  <Time at={view.sla.dueAt} />
+                  <Time at={view.sla.dueAt} i18n={i18n} />
                   <br />
-                  <Countdown until={view.sla.dueAt} now={ctx.now} />
+                  <Countdown until={view.sla.dueAt} now={ctx.now} i18n={i18n} />
                 </dd>
               </>
             )}
-            <dt>Opened</dt>
+            <dt safe>{i18n.t('cases.detail.opened')}</dt>
             <dd>
-              <Time at={view.createdAt} />
+              <Time at={view.createdAt} i18n={i18n} />
             </dd>
           </dl>
           {!!view.sla.dueAt && (
             <>
-              <h2 id="why">Why this deadline</h2>
-              <Why sla={sla} />
+              <h2 id="why" safe>
+                {i18n.t('cases.detail.whyThisDeadline')}
+              </h2>
+              <Why sla={sla} i18n={i18n} />
             </>
           )}
           <CaseActions ctx={ctx} view={view} fileClaimHref={props.fileClaimHref} />
@@ -311,42 +377,53 @@ export function CasePage(props: {
 }
 
 /** What a buyer bought, as the order's lines read ("2 × Laptop sleeve, Charger"). */
-export const orderTitle = (order: OrderView): string =>
-  order.items.map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.title}` : item.title)).join(', ');
+export const orderTitle = (i18n: Messages, order: OrderView): string =>
+  new Intl.ListFormat(i18n.formatLocale, { type: 'unit', style: 'short' }).format(
+    order.items.map((item) =>
+      item.quantity > 1
+        ? i18n.t('cases.order.quantity', { quantity: i18n.number(item.quantity), title: item.title })
+        : item.title,
+    ),
+  );
+
+/** A message's `<strong>` tag as markup (its contents are the escaped message). */
+const strong = (inner: string): string => `<strong>${inner}</strong>`;
 
 /** The order a case is about: its number, what was bought and its total; for its buyer, a link to it on the orders page (found by its number). */
-function AboutOrder(props: { order?: OrderView; listingRef: string | null; buyer: boolean }): JSX.Element {
-  const { order } = props;
-  if (!order)
-    return props.listingRef ? (
-      <p class="case-order">
-        About listing <strong safe>{props.listingRef}</strong>, before an order
-      </p>
-    ) : (
-      <></>
-    );
-  const title = orderTitle(order);
-  return (
-    <p class="case-order">
-      About order <strong safe>{order.externalId}</strong>
-      {title ? <span safe>{` · ${title}`}</span> : ''}
-      <span safe>{` · ${formatMoney(order.total)}`}</span>
-      {props.buyer && (
-        <>
-          {' · '}
-          <a href={`/app/orders?q=${encodeURIComponent(order.externalId)}#order-${order.id}`}>See the order</a>
-        </>
-      )}
-    </p>
+function AboutOrder(props: {
+  i18n: Messages;
+  order?: OrderView;
+  listingRef: string | null;
+  buyer: boolean;
+}): JSX.Element {
+  const { i18n, order } = props;
+  if (!order) {
+    if (!props.listingRef) return <></>;
+    const safeListing = i18n.html('cases.detail.aboutListing', { listing: props.listingRef }, { strong });
+    return <p class="case-order">{safeListing}</p>;
+  }
+  const title = orderTitle(i18n, order);
+  const href = `/app/orders?q=${encodeURIComponent(order.externalId)}#order-${order.id}`;
+  const safeAbout = i18n.html(
+    'cases.detail.aboutOrder',
+    {
+      order: order.externalId,
+      titled: title ? 'yes' : 'no',
+      title,
+      total: i18n.money(order.total),
+      linked: props.buyer ? 'yes' : 'no',
+    },
+    { strong, link: (inner) => `<a href="${escapeHtml(href)}">${inner}</a>` },
   );
+  return <p class="case-order">{safeAbout}</p>;
 }
 
 /** The buttons for the case's actions without a form of their own, labelled for people, each posting to the portal's route of the API's action. */
-const BUTTONS: Partial<Record<CaseAllowedAction, { path: string; label: string; secondary?: boolean }>> = {
-  noResponseNeeded: { path: 'no-response-needed', label: 'No response needed', secondary: true },
-  resolve: { path: 'resolve', label: 'Mark as resolved', secondary: true },
-  reopen: { path: 'reopen', label: 'Reopen', secondary: true },
-  escalate: { path: 'escalate', label: 'Ask customer service' },
+const BUTTONS: Partial<Record<CaseAllowedAction, { path: string; label: MessageKey; secondary?: boolean }>> = {
+  noResponseNeeded: { path: 'no-response-needed', label: 'cases.action.noResponseNeeded', secondary: true },
+  resolve: { path: 'resolve', label: 'cases.action.resolve', secondary: true },
+  reopen: { path: 'reopen', label: 'cases.action.reopen', secondary: true },
+  escalate: { path: 'escalate', label: 'cases.action.escalate' },
 };
 
 function CaseActions(props: { ctx: PageContext; view: CaseDetailView; fileClaimHref?: string }): JSX.Element {
@@ -358,7 +435,7 @@ function CaseActions(props: { ctx: PageContext; view: CaseDetailView; fileClaimH
       <PostButton
         viewer={ctx.viewer!}
         action={`/app/cases/${view.id}/${button.path}`}
-        label={button.label}
+        label={ctx.i18n.t(button.label)}
         look={button.secondary ? 'secondary' : undefined}
         data={{ action }}
       />,
@@ -366,8 +443,8 @@ function CaseActions(props: { ctx: PageContext; view: CaseDetailView; fileClaimH
   });
   if (props.fileClaimHref)
     buttons.push(
-      <a class="button secondary" href={props.fileClaimHref}>
-        File a claim
+      <a class="button secondary" href={props.fileClaimHref} safe>
+        {ctx.i18n.t('cases.action.fileClaim')}
       </a>,
     );
   if (buttons.length === 0) return <></>;
@@ -381,39 +458,43 @@ export function NewCasePage(props: {
   sellerName: string;
 }): JSX.Element {
   const { ctx, order } = props;
+  const { i18n } = ctx;
+  const title = i18n.t('cases.new.title');
+  const safeIntro = i18n.html(
+    'cases.new.intro',
+    { seller: props.sellerName, about: order ? 'yes' : 'no', order: order?.externalId ?? '' },
+    { strong },
+  );
   return (
-    <Layout ctx={ctx} title="Contact the seller">
-      <h1>Contact the seller</h1>
-      <p>
-        Write to <strong safe>{props.sellerName}</strong>
-        {order ? (
-          <>
-            {' about order '}
-            <span safe>{order.externalId}</span>
-          </>
-        ) : (
-          ''
-        )}
-        . Sellers reply within 2 business days.
-      </p>
+    <Layout ctx={ctx} title={title}>
+      <h1 safe>{title}</h1>
+      <p>{safeIntro}</p>
       <form method="post" action="/app/cases" class="card">
         <Csrf viewer={ctx.viewer!} />
         <input type="hidden" name="sellerId" value={props.sellerId} />
         {!!order && <input type="hidden" name="orderId" value={order.id} />}
-        <label for="topic">Topic</label>
+        <label for="topic" safe>
+          {i18n.t('cases.new.topic')}
+        </label>
         <select id="topic" name="topic">
           {TOPICS.map((topic) => (
             <option value={topic} safe>
-              {TOPIC_NAMES[topic]}
+              {i18n.t(TOPIC_NAMES[topic])}
             </option>
           ))}
         </select>
-        <label for="subject">Subject</label>
+        <label for="subject" safe>
+          {i18n.t('cases.new.subject')}
+        </label>
         <input id="subject" name="subject" type="text" required maxlength="200" />
-        <label for="body">Message</label>
+        <label for="body" safe>
+          {i18n.t('cases.new.message')}
+        </label>
         <textarea id="body" name="body" required maxlength="10000"></textarea>
         <p class="actions">
-          <button type="submit">Send to seller</button>
+          <button type="submit" safe>
+            {i18n.t('cases.new.send')}
+          </button>
         </p>
       </form>
     </Layout>

@@ -1,5 +1,7 @@
+import { escapeHtml } from '@kitajs/html';
 import type { ClaimAllowedAction } from '../../claims/claim-actions.js';
 import { appellantOf } from '../../claims/appeal-outcome.js';
+import type { ClaimFlag, ClaimReason } from '../../claims/claim.entity.js';
 import type {
   ClaimDetailView,
   ClaimEventView,
@@ -7,23 +9,85 @@ import type {
   ClaimPageView,
   ClaimView,
   EligibilityView,
-  MoneyView,
   PolicyDurationView,
   ReasonEligibilityView,
 } from '../../claims/claims.dto.js';
-import { CLAIM_STATUSES } from '../../claims/claim-status.js';
+import { CLAIM_STATUSES, type ClaimStatus } from '../../claims/claim-status.js';
+import type { ClaimDeadline } from '../../claims/running-deadline.js';
+import type { ConversationEventType } from '../../conversations/conversation.js';
 import type { OrderView } from '../../orders/orders.dto.js';
-import { formatMoney, moneyInputValue } from '../../common/money.js';
-import { Countdown, Csrf, FilterSelect, humanise, Layout, Pager, StateBadge, TableHead, Time } from './layout.js';
+import { moneyInputValue, type Money } from '../../common/money.js';
+import type { MessageKey } from '../../i18n/catalogues.js';
+import { Html, type HtmlArgs, type Messages } from '../../i18n/messages.js';
+import { Countdown, Csrf, FilterSelect, Layout, Pager, TableHead, Time } from './layout.js';
 import type { PageContext, Viewer } from './layout.js';
 import { Conversation, MessageForm } from './conversation.js';
 
-export const REASON_NAMES: Record<string, string> = {
-  item_not_received: 'Item not received',
-  damaged_or_defective: 'Damaged or defective',
-  not_as_described: 'Not as described',
-  return_not_refunded: 'Returned, not refunded',
+export const REASON_NAMES: Record<ClaimReason, MessageKey> = {
+  item_not_received: 'claims.reason.itemNotReceived',
+  damaged_or_defective: 'claims.reason.damagedOrDefective',
+  not_as_described: 'claims.reason.notAsDescribed',
+  return_not_refunded: 'claims.reason.returnNotRefunded',
 };
+
+const STATUS_NAMES: Record<ClaimStatus, MessageKey> = {
+  filed: 'claims.status.filed',
+  awaiting_seller: 'claims.status.awaitingSeller',
+  under_review: 'claims.status.underReview',
+  info_requested: 'claims.status.infoRequested',
+  granted: 'claims.status.granted',
+  denied: 'claims.status.denied',
+  withdrawn: 'claims.status.withdrawn',
+  refunded_by_seller: 'claims.status.refundedBySeller',
+  appealed: 'claims.status.appealed',
+  appeal_upheld: 'claims.status.appealUpheld',
+  appeal_reversed: 'claims.status.appealReversed',
+  closed: 'claims.status.closed',
+};
+
+const FLAG_NAMES: Record<ClaimFlag, MessageKey> = {
+  no_seller_response: 'claims.flag.noSellerResponse',
+  info_not_provided: 'claims.flag.infoNotProvided',
+  filed_by_agent: 'claims.flag.filedByAgent',
+};
+
+/** The entries a claim's timeline holds: its own steps and its conversation's. */
+type ClaimEventType =
+  | 'claim_filed'
+  | 'status_changed'
+  | 'escalation_opened'
+  | 'escalation_resolved'
+  | 'escalation_resumed'
+  | ConversationEventType;
+
+const EVENT_NAMES: Record<ClaimEventType, MessageKey> = {
+  claim_filed: 'claims.event.claimFiled',
+  status_changed: 'claims.event.statusChanged',
+  escalation_opened: 'claims.event.escalationOpened',
+  escalation_resolved: 'claims.event.escalationResolved',
+  escalation_resumed: 'claims.event.escalationResumed',
+  message_posted: 'claims.event.messagePosted',
+  internal_note_added: 'claims.event.internalNoteAdded',
+  content_policy_violation: 'claims.event.contentPolicyViolation',
+  message_quarantined: 'claims.event.messageQuarantined',
+};
+
+const isStatus = (value: unknown): value is ClaimStatus =>
+  typeof value === 'string' && Object.hasOwn(STATUS_NAMES, value);
+
+const reasonName = (i18n: Messages, reason: string): string => i18n.nameOf(REASON_NAMES, reason);
+
+/** A claim's status as a labelled badge, as `StateBadge` shows an SLA state. */
+function StatusBadge(props: { status: ClaimStatus; i18n: Messages }): JSX.Element {
+  return (
+    <span class={`state state-${props.status}`} safe>
+      {props.i18n.t(STATUS_NAMES[props.status])}
+    </span>
+  );
+}
+
+/** An instant for a message's argument: the `<time>` element the page's script rewrites in the reader's zone. */
+const time = (at: Date | string | null | undefined, i18n: Messages): Html => new Html(<Time at={at} i18n={i18n} />);
 
 export function ClaimListPage(props: {
   ctx: PageContext;
@@ -32,64 +96,77 @@ export function ClaimListPage(props: {
   status?: string;
 }): JSX.Element {
   const { ctx, page, names } = props;
-  const title =
-    ctx.viewer!.role === 'seller'
-      ? 'Claims against your orders'
-      : ctx.viewer!.role === 'buyer'
-        ? 'Your claims'
-        : 'Claims';
+  const { i18n } = ctx;
+  const title = i18n.t('claims.list.title', { role: ctx.viewer!.role });
+  const column = {
+    claim: i18n.t('claims.list.column.claim'),
+    parties: i18n.t('claims.list.column.parties'),
+    amount: i18n.t('claims.list.column.amount'),
+    status: i18n.t('claims.list.column.status'),
+    standing: i18n.t('claims.list.column.standing'),
+  };
   return (
     <Layout ctx={ctx} title={title}>
-      <h1>{title}</h1>
+      <h1 safe>{title}</h1>
       <FilterSelect
         action="/app/claims"
         id="status"
-        label="Status"
+        label={i18n.t('claims.list.filter.label')}
         name="status"
-        options={[['', 'All'], ...CLAIM_STATUSES.map((status): [string, string] => [status, humanise(status)])]}
+        options={[
+          ['', i18n.t('claims.list.filter.all')],
+          ...CLAIM_STATUSES.map((status): [string, string] => [status, i18n.t(STATUS_NAMES[status])]),
+        ]}
         selected={props.status}
+        i18n={i18n}
       />
       {page.items.length === 0 ? (
-        <p class="muted">No claims here.</p>
+        <p class="muted" safe>
+          {i18n.t('claims.list.empty')}
+        </p>
       ) : (
         <table class="stack">
-          <TableHead columns={['Claim', 'Parties', 'Amount', 'Status', 'Deadline or outcome']} />
+          <TableHead columns={[column.claim, column.parties, column.amount, column.status, column.standing]} />
           <tbody>
-            {page.items.map((claim) => (
-              <tr>
-                <td data-label="Claim">
-                  <a href={`/app/claims/${claim.id}`} safe>
-                    {REASON_NAMES[claim.reason] ?? claim.reason}
-                  </a>
-                  <br />
-                  <span class="muted">
-                    Filed <Time at={claim.createdAt} />
-                  </span>
-                </td>
-                <td
-                  data-label="Parties"
-                  safe
-                >{`${names.get(claim.buyerId) ?? ''} → ${names.get(claim.sellerId) ?? ''}`}</td>
-                <td data-label="Amount" safe>
-                  {formatMoney(claim.amount)}
-                </td>
-                <td data-label="Status">
-                  <StateBadge state={claim.status} />
-                </td>
-                <td data-label="Deadline or outcome" class="claim-standing">
-                  <Standing claim={claim} ctx={ctx} />
-                </td>
-              </tr>
-            ))}
+            {page.items.map((claim) => {
+              const safeFiled = i18n.html('claims.list.filed', { time: time(claim.createdAt, i18n) });
+              return (
+                <tr>
+                  <td data-label={column.claim}>
+                    <a href={`/app/claims/${claim.id}`} safe>
+                      {reasonName(i18n, claim.reason)}
+                    </a>
+                    <br />
+                    <span class="muted">{safeFiled}</span>
+                  </td>
+                  <td data-label={column.parties} safe>
+                    {i18n.t('claims.list.parties', {
+                      buyer: names.get(claim.buyerId) ?? '',
+                      seller: names.get(claim.sellerId) ?? '',
+                    })}
+                  </td>
+                  <td data-label={column.amount} safe>
+                    {i18n.money(claim.amount)}
+                  </td>
+                  <td data-label={column.status}>
+                    <StatusBadge status={claim.status} i18n={i18n} />
+                  </td>
+                  <td data-label={column.standing} class="claim-standing">
+                    <Standing claim={claim} ctx={ctx} />
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
       <Pager
         base="/app/claims"
-        label="Pages of claims"
+        label={i18n.t('claims.list.pager')}
         params={{ status: props.status }}
         previous={{ param: 'before', cursor: page.prevCursor }}
         next={{ param: 'cursor', cursor: page.nextCursor }}
+        i18n={i18n}
       />
     </Layout>
   );
@@ -113,71 +190,50 @@ export function earliestClaim(eligibility: EligibilityView): string | undefined 
     .sort()[0];
 }
 
-function describeWait(duration: PolicyDurationView): string {
-  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (duration.hours !== undefined) return count(duration.hours, 'hour');
-  if (duration.days !== undefined) return count(duration.days, 'day');
-  return count(duration.businessDays ?? 0, 'business day');
+function describeWait(duration: PolicyDurationView, i18n: Messages): string {
+  if (duration.hours !== undefined) return i18n.t('claims.wait.hours', { count: duration.hours });
+  if (duration.days !== undefined) return i18n.t('claims.wait.days', { count: duration.days });
+  return i18n.t('claims.wait.businessDays', { count: duration.businessDays ?? 0 });
 }
 
+/** Names listed the locale's way, without a conjunction ("A, B, C"). */
+const listOf = (names: string[], i18n: Messages): string =>
+  new Intl.ListFormat(i18n.formatLocale, { type: 'unit', style: 'short' }).format(names);
+
 /** Where the buyer stands for some reasons, in words, from the answer's code and instants (times in the reader's zone). */
-function EligibilityText(props: {
-  answer: ReasonEligibilityView;
-  eligibility: EligibilityView;
-  order: OrderView;
-}): JSX.Element {
-  const { answer, eligibility, order } = props;
+function safeEligibilityText(
+  answer: ReasonEligibilityView,
+  eligibility: EligibilityView,
+  order: OrderView,
+  i18n: Messages,
+): string {
+  const link = (href: string) => (inner: string) => `<a href="${escapeHtml(href)}">${inner}</a>`;
   switch (answer.code) {
     case 'can_claim':
-      return (
-        <>
-          You can claim now, until <Time at={answer.windowClosesAt} />.
-        </>
-      );
+      return i18n.html('claims.eligibility.canClaim', { time: time(answer.windowClosesAt, i18n) });
     case 'refunded':
-      return <>The order was refunded, so there is nothing left to claim.</>;
+      return i18n.html('claims.eligibility.refunded');
     case 'open_claim':
-      return (
-        <>
-          This order already has a claim in progress: see <a href="/app/claims">your claims</a>.
-        </>
-      );
+      return i18n.html('claims.eligibility.openClaim', {}, { link: link('/app/claims') });
     case 'window_closed':
-      return (
-        <>
-          Claims about this order could be made until <Time at={answer.windowClosesAt} />; that time has passed.
-        </>
-      );
+      return i18n.html('claims.eligibility.windowClosed', { time: time(answer.windowClosesAt, i18n) });
     case 'window_closes_first':
-      return (
-        <>
-          The time to claim ends <Time at={answer.windowClosesAt} />, before a claim would be possible, so no claim can
-          be made about this order.
-        </>
-      );
+      return i18n.html('claims.eligibility.windowClosesFirst', { time: time(answer.windowClosesAt, i18n) });
     case 'contact_seller':
-      return (
-        <>
-          Contact the seller about this order first:{' '}
-          <a href={`/app/cases/new?orderId=${order.id}`}>contact the seller</a>. If it is not sorted out within{' '}
-          <span safe>{describeWait(eligibility.sellerAnswerTime)}</span>, you can claim here.
-        </>
+      return i18n.html(
+        'claims.eligibility.contactSeller',
+        { wait: describeWait(eligibility.sellerAnswerTime, i18n) },
+        { link: link(`/app/cases/new?orderId=${order.id}`) },
       );
     case 'seller_answering':
-      return (
-        <>
-          You contacted the seller{eligibility.contactedAt ? ' on ' : ''}
-          {eligibility.contactedAt ? <Time at={eligibility.contactedAt} /> : ''}. The seller has until{' '}
-          <Time at={answer.eligibleAt} /> to sort it out; if it is not sorted out by then, you can claim from that time.
-        </>
-      );
+      return eligibility.contactedAt
+        ? i18n.html('claims.eligibility.sellerAnswering', {
+            contactedAt: time(eligibility.contactedAt, i18n),
+            time: time(answer.eligibleAt, i18n),
+          })
+        : i18n.html('claims.eligibility.sellerAnsweringUndated', { time: time(answer.eligibleAt, i18n) });
     case 'not_late_yet':
-      return (
-        <>
-          The item counts as not received from <Time at={answer.eligibleAt} />; if it has not arrived by then, you can
-          claim.
-        </>
-      );
+      return i18n.html('claims.eligibility.notLateYet', { time: time(answer.eligibleAt, i18n) });
   }
 }
 
@@ -188,64 +244,72 @@ export function NewClaimPage(props: {
   caseId?: string;
 }): JSX.Element {
   const { ctx, order, eligibility } = props;
+  const { i18n } = ctx;
   const open = eligibility.reasons.filter((reason) => reason.eligible);
   const groups = groupReasons(eligibility.reasons);
   const soonest = earliestClaim(eligibility);
+  const strong = (inner: string) => `<strong>${inner}</strong>`;
+  const safeIntro = i18n.html(
+    'claims.new.intro',
+    { order: order.externalId, total: i18n.money(order.total) },
+    { strong },
+  );
+  const safeNoClaim = soonest
+    ? i18n.html('claims.new.noClaimUntil', { time: time(soonest, i18n) })
+    : i18n.html('claims.new.noClaim');
   return (
-    <Layout ctx={ctx} title="File a claim">
-      <h1>File a claim</h1>
-      <p>
-        Order <strong safe>{order.externalId}</strong>, <span safe>{formatMoney(order.total)}</span>. A claim asks us to
-        step in when the seller has not put things right. We decide within a few business days.
-      </p>
-      <h2>When you can claim</h2>
+    <Layout ctx={ctx} title={i18n.t('claims.new.title')}>
+      <h1 safe>{i18n.t('claims.new.title')}</h1>
+      <p>{safeIntro}</p>
+      <h2 safe>{i18n.t('claims.new.whenHeading')}</h2>
       <ul class="eligibility">
-        {groups.map((group) => (
-          <li data-code={group[0].code}>
-            {groups.length > 1 && (
-              <>
-                <strong safe>{group.map((reason) => REASON_NAMES[reason.reason] ?? reason.reason).join(', ')}</strong>
-                {': '}
-              </>
-            )}
-            <EligibilityText answer={group[0]} eligibility={eligibility} order={order} />
-          </li>
-        ))}
+        {groups.map((group) => {
+          const safeAnswer = safeEligibilityText(group[0], eligibility, order, i18n);
+          const reasons = listOf(
+            group.map((reason) => reasonName(i18n, reason.reason)),
+            i18n,
+          );
+          // Several reasons standing alike are named before the sentence that covers them.
+          const safeText =
+            groups.length > 1
+              ? i18n.html('claims.new.forReasons', { reasons, answer: new Html(safeAnswer) }, { strong })
+              : safeAnswer;
+          return <li data-code={group[0].code}>{safeText}</li>;
+        })}
       </ul>
       {open.length === 0 ? (
         <p class="info-box" role="note">
-          No claim can be made about this order right now.
-          {soonest ? (
-            <>
-              {' '}
-              The earliest you can claim is <Time at={soonest} />.
-            </>
-          ) : (
-            ''
-          )}
+          {safeNoClaim}
         </p>
       ) : (
         <form method="post" action="/app/claims" class="card">
           <Csrf viewer={ctx.viewer!} />
           <input type="hidden" name="orderId" value={order.id} />
           {!!props.caseId && <input type="hidden" name="caseId" value={props.caseId} />}
-          <label for="reason">What went wrong</label>
+          <label for="reason" safe>
+            {i18n.t('claims.new.reason')}
+          </label>
           <select id="reason" name="reason">
             {open.map((reason) => (
               <option value={reason.reason} safe>
-                {REASON_NAMES[reason.reason] ?? reason.reason}
+                {reasonName(i18n, reason.reason)}
               </option>
             ))}
           </select>
-          <label for="amount" safe>
-            {`Amount to claim (${order.total.currency}; at most the order total)`}
+          <MoneyField
+            id="amount"
+            label={i18n.t('claims.new.amount', { currency: order.total.currency })}
+            value={order.total}
+            locale={i18n.locale}
+          />
+          <label for="body" safe>
+            {i18n.t('claims.new.body')}
           </label>
-          <input id="amount" name="amount" type="text" inputmode="decimal" value={moneyInputValue(order.total)} />
-          <input type="hidden" name="currency" value={order.total.currency} />
-          <label for="body">Tell us what happened</label>
           <textarea id="body" name="body" required maxlength="10000"></textarea>
           <p class="actions">
-            <button type="submit">File the claim</button>
+            <button type="submit" safe>
+              {i18n.t('claims.new.submit')}
+            </button>
           </p>
         </form>
       )}
@@ -298,163 +362,208 @@ function TextArea(props: { id: string; label: string; name?: string }): JSX.Elem
   );
 }
 
+/** An amount as the reader writes numbers, with its currency alongside, as `parseMoney` takes the two. */
+function MoneyField(props: { id: string; label: string; value: Money; locale: string }): JSX.Element {
+  return (
+    <>
+      <label for={props.id} safe>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        name="amount"
+        type="text"
+        inputmode="decimal"
+        value={moneyInputValue(props.value, props.locale)}
+      />
+      <input type="hidden" name="currency" value={props.value.currency} />
+    </>
+  );
+}
+
+/** A choice among fixed options: each option's value and its words. */
+function Select(props: {
+  id: string;
+  label: string;
+  name?: string;
+  options: [value: string, text: string][];
+}): JSX.Element {
+  return (
+    <>
+      <label for={props.id} safe>
+        {props.label}
+      </label>
+      <select id={props.id} name={props.name ?? props.id}>
+        {props.options.map(([value, text]) => (
+          <option value={value} safe>
+            {text}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 function ClaimSteps(props: { ctx: PageContext; claim: ClaimDetailView }): JSX.Element {
   const { ctx, claim } = props;
+  const { i18n } = ctx;
   const viewer = ctx.viewer!;
   const id = claim.id;
   const can = (action: ClaimAllowedAction) => claim.allowedActions.includes(action);
   const steps: JSX.Element[] = [];
   if (can('respond'))
     steps.push(
-      <Step viewer={viewer} claimId={id} action="respond" label="Send response">
-        <TextArea id="respond" label="Your response to the claim" />
+      <Step viewer={viewer} claimId={id} action="respond" label={i18n.t('claims.steps.respond.submit')}>
+        <TextArea id="respond" label={i18n.t('claims.steps.respond.body')} />
       </Step>,
     );
   if (can('refund'))
     steps.push(
-      <Step viewer={viewer} claimId={id} action="refund" label="Refund the buyer">
-        <label for="refund" safe>
-          {`Refund amount (${claim.amount.currency})`}
-        </label>
-        <input id="refund" name="amount" type="text" inputmode="decimal" value={moneyInputValue(claim.amount)} />
-        <input type="hidden" name="currency" value={claim.amount.currency} />
+      <Step viewer={viewer} claimId={id} action="refund" label={i18n.t('claims.steps.refund.submit')}>
+        <MoneyField
+          id="refund"
+          label={i18n.t('claims.steps.refund.amount', { currency: claim.amount.currency })}
+          value={claim.amount}
+          locale={i18n.locale}
+        />
       </Step>,
     );
   if (can('appeal'))
     steps.push(
-      <Step viewer={viewer} claimId={id} action="appeal" label="Appeal">
-        <TextArea id="appeal" label="Why the decision should change" />
+      <Step viewer={viewer} claimId={id} action="appeal" label={i18n.t('claims.steps.appeal.submit')}>
+        <TextArea id="appeal" label={i18n.t('claims.steps.appeal.body')} />
       </Step>,
     );
   if (can('withdraw'))
-    steps.push(<Step viewer={viewer} claimId={id} action="withdraw" label="Withdraw the claim" danger />);
+    steps.push(
+      <Step viewer={viewer} claimId={id} action="withdraw" label={i18n.t('claims.steps.withdraw.submit')} danger />,
+    );
   if (can('requestInfo'))
     steps.push(
-      <Step viewer={viewer} claimId={id} action="requestInfo" label="Ask for information">
-        <label for="from">Ask</label>
-        <select id="from" name="from">
-          <option value="buyer">the buyer</option>
-          <option value="seller">the seller</option>
-        </select>
-        <TextArea id="ask" label="What do you need?" />
+      <Step viewer={viewer} claimId={id} action="requestInfo" label={i18n.t('claims.steps.requestInfo.submit')}>
+        <Select
+          id="from"
+          label={i18n.t('claims.steps.requestInfo.from')}
+          options={[
+            ['buyer', i18n.t('claims.steps.requestInfo.fromBuyer')],
+            ['seller', i18n.t('claims.steps.requestInfo.fromSeller')],
+          ]}
+        />
+        <TextArea id="ask" label={i18n.t('claims.steps.requestInfo.body')} />
       </Step>,
     );
   if (can('decide'))
     steps.push(
-      <Step viewer={viewer} claimId={id} action="decide" label="Decide">
-        <label for="outcome">Decision</label>
-        <select id="outcome" name="outcome">
-          <option value="granted">Grant: refund the buyer</option>
-          <option value="denied">Deny</option>
-        </select>
-        <label for="funding">Refund paid by</label>
-        <select id="funding" name="funding">
-          <option value="seller">the seller</option>
-          <option value="marketplace">the marketplace</option>
-        </select>
-        <TextArea id="note" label="Note to both parties" name="note" />
+      <Step viewer={viewer} claimId={id} action="decide" label={i18n.t('claims.steps.decide.submit')}>
+        <Select
+          id="outcome"
+          label={i18n.t('claims.steps.decide.outcome')}
+          options={[
+            ['granted', i18n.t('claims.steps.decide.grant')],
+            ['denied', i18n.t('claims.steps.decide.deny')],
+          ]}
+        />
+        <Select
+          id="funding"
+          label={i18n.t('claims.steps.decide.funding')}
+          options={[
+            ['seller', i18n.t('claims.steps.decide.fundingSeller')],
+            ['marketplace', i18n.t('claims.steps.decide.fundingMarketplace')],
+          ]}
+        />
+        <TextArea id="note" label={i18n.t('claims.steps.decide.note')} name="note" />
       </Step>,
     );
   if (can('decideAppeal'))
     steps.push(
-      <Step viewer={viewer} claimId={id} action="decideAppeal" label="Decide the appeal">
-        <label for="appeal-outcome">Appeal decision</label>
-        <select id="appeal-outcome" name="outcome">
-          <option value="upheld">Uphold the decision</option>
-          <option value="reversed">Reverse the decision</option>
-        </select>
-        <TextArea id="appeal-note" label="Note to both parties" name="note" />
+      <Step viewer={viewer} claimId={id} action="decideAppeal" label={i18n.t('claims.steps.decideAppeal.submit')}>
+        <Select
+          id="appeal-outcome"
+          name="outcome"
+          label={i18n.t('claims.steps.decideAppeal.outcome')}
+          options={[
+            ['upheld', i18n.t('claims.steps.decideAppeal.uphold')],
+            ['reversed', i18n.t('claims.steps.decideAppeal.reverse')],
+          ]}
+        />
+        <TextArea id="appeal-note" label={i18n.t('claims.steps.decideAppeal.note')} name="note" />
       </Step>,
     );
   if (steps.length === 0) return <></>;
   return (
-    <section aria-label="What you can do">
-      <h2>What you can do</h2>
+    <section aria-label={i18n.t('claims.steps.heading')}>
+      <h2 safe>{i18n.t('claims.steps.heading')}</h2>
       {steps}
     </section>
   );
 }
 
-const PARTY: Record<'buyer' | 'seller', string> = { buyer: 'the buyer', seller: 'the seller' };
+/** Who a party of a claim is to its reader: `you` for the reader's own side, else the party. */
+const partyFor = (party: 'buyer' | 'seller', viewer: Viewer): 'you' | 'buyer' | 'seller' =>
+  viewer.role === party ? 'you' : party;
 
-/** Who an API role is to the reader of a claim ("you" for the reader's own side). */
-const partyFor = (party: 'buyer' | 'seller', viewer: Viewer): string => (viewer.role === party ? 'you' : PARTY[party]);
+/** The messages of each deadline: while it runs, once passed (the sweep acts on it shortly), and short for the list. */
+const DEADLINE_LABELS: Record<ClaimDeadline, { running: MessageKey; passed: MessageKey; short: MessageKey }> = {
+  seller_response: {
+    running: 'claims.deadline.sellerResponse.running',
+    passed: 'claims.deadline.sellerResponse.passed',
+    short: 'claims.deadline.sellerResponse.short',
+  },
+  info_request: {
+    running: 'claims.deadline.infoRequest.running',
+    passed: 'claims.deadline.infoRequest.passed',
+    short: 'claims.deadline.infoRequest.short',
+  },
+  appeal_window: {
+    running: 'claims.deadline.appealWindow.running',
+    passed: 'claims.deadline.appealWindow.passed',
+    short: 'claims.deadline.appealWindow.short',
+  },
+};
 
-/** The running deadline's label, said to the reader, and its label once passed (the sweep acts on it shortly). */
-function deadlineLabels(claim: ClaimView, viewer: Viewer): { running: string; passed: string; short: string } {
-  switch (claim.runningDeadline!.deadline) {
-    case 'seller_response':
-      return viewer.role === 'seller'
-        ? { running: 'Your response due', passed: 'Your response was due', short: 'Your response' }
-        : { running: 'Seller’s response due', passed: 'Seller’s response was due', short: 'Seller’s response' };
-    case 'info_request': {
-      const from = claim.infoFrom ?? 'buyer';
-      return viewer.role === from
-        ? { running: 'Your answer due', passed: 'Your answer was due', short: 'Your answer' }
-        : {
-            running: `Answer from the ${from} due`,
-            passed: `Answer from the ${from} was due`,
-            short: `Answer from the ${from}`,
-          };
-    }
-    case 'appeal_window': {
-      const who = partyFor(appellantOf(claim.decision?.outcome ?? 'granted'), viewer);
-      const capital = who.replace(/^\w/, (c) => c.toUpperCase());
-      return {
-        running: `${capital} may appeal until`,
-        passed: 'The appeal window ended',
-        short: 'Appeal window',
-      };
-    }
-  }
+/** The running deadline's label, said to the reader: whose deadline it is decides the words. */
+function deadlineLabel(claim: ClaimView, viewer: Viewer, i18n: Messages, form: 'running' | 'passed' | 'short'): string {
+  const deadline = claim.runningDeadline!.deadline;
+  const party =
+    deadline === 'seller_response'
+      ? 'seller'
+      : deadline === 'info_request'
+        ? (claim.infoFrom ?? 'buyer')
+        : appellantOf(claim.decision?.outcome ?? 'granted');
+  return i18n.t(DEADLINE_LABELS[deadline][form], { who: partyFor(party, viewer) });
 }
 
 /** What a claim waits on when no deadline runs: our team, or nothing (it is finished). */
-function waitingOn(claim: ClaimView): string | null {
-  if (claim.status === 'under_review' || claim.status === 'filed') return 'Our team is reviewing the claim';
-  if (claim.status === 'appealed') return 'Our team is reviewing the appeal';
+function waitingOn(claim: ClaimView): MessageKey | null {
+  if (claim.status === 'under_review' || claim.status === 'filed') return 'claims.standing.reviewingClaim';
+  if (claim.status === 'appealed') return 'claims.standing.reviewingAppeal';
   return null;
 }
 
 /** A claim's outcome in one line, for the list: what happened last, and when. */
-function ShortOutcome(props: { claim: ClaimView }): JSX.Element {
-  const { claim } = props;
+function safeShortOutcome(claim: ClaimView, i18n: Messages): string {
   if (claim.outcome === 'withdrawn')
-    return (
-      <>
-        Withdrawn on <Time at={claim.closedAt} />
-      </>
-    );
+    return i18n.html('claims.standing.withdrawn', { time: time(claim.closedAt, i18n) });
   if (claim.outcome === 'refunded_by_seller')
-    return (
-      <>
-        Refunded by the seller on <Time at={claim.closedAt} />
-      </>
-    );
+    return i18n.html('claims.standing.refundedBySeller', { time: time(claim.closedAt, i18n) });
   if (claim.appeal?.outcome)
-    return (
-      <>
-        <span safe>
-          {claim.appeal.outcome === 'upheld' ? 'Appeal upheld on' : `Appeal reversed (now ${claim.outcome ?? ''}) on`}
-        </span>{' '}
-        <Time at={claim.appeal.decidedAt} />
-      </>
-    );
+    return claim.appeal.outcome === 'upheld'
+      ? i18n.html('claims.standing.appealUpheld', { time: time(claim.appeal.decidedAt, i18n) })
+      : i18n.html('claims.standing.appealReversed', {
+          outcome: claim.outcome,
+          time: time(claim.appeal.decidedAt, i18n),
+        });
   if (claim.decision)
-    return (
-      <>
-        <span safe>{`${humanise(claim.decision.outcome)} on`}</span> <Time at={claim.decision.decidedAt} />
-        {claim.status === 'closed' ? ', closed' : ''}
-      </>
-    );
-  if (claim.closedAt)
-    return (
-      <>
-        Closed on <Time at={claim.closedAt} />
-      </>
-    );
-  return <span class="muted">—</span>;
+    return i18n.html(claim.status === 'closed' ? 'claims.standing.decidedClosed' : 'claims.standing.decided', {
+      outcome: claim.decision.outcome,
+      time: time(claim.decision.decidedAt, i18n),
+    });
+  if (claim.closedAt) return i18n.html('claims.standing.closed', { time: time(claim.closedAt, i18n) });
+  return `<span class="muted">${i18n.html('claims.list.none')}</span>`;
 }
+
+const safeAppealUntil = (at: string, i18n: Messages): string =>
+  i18n.html('claims.standing.appealUntil', { time: time(at, i18n) });
 
 /**
  * The list's "Deadline or outcome": how a decided or finished claim ended
@@ -463,82 +572,96 @@ function ShortOutcome(props: { claim: ClaimView }): JSX.Element {
  */
 function Standing(props: { claim: ClaimView; ctx: PageContext }): JSX.Element {
   const { claim, ctx } = props;
+  const { i18n } = ctx;
   const running = claim.runningDeadline;
   const ahead = running !== null && new Date(running.dueAt) > ctx.now;
   if (claim.decision || claim.closedAt)
     return (
       <>
-        <ShortOutcome claim={claim} />
+        {safeShortOutcome(claim, i18n)}
         {running?.deadline === 'appeal_window' && ahead && (
           <>
             <br />
-            <span class="muted">
-              Appeal possible until <Time at={running.dueAt} />
-            </span>
+            <span class="muted">{safeAppealUntil(running.dueAt, i18n)}</span>
           </>
         )}
       </>
     );
-  if (running && ahead)
-    return (
-      <>
-        <span safe>{deadlineLabels(claim, ctx.viewer!).short}</span> <Countdown until={running.dueAt} now={ctx.now} />
-      </>
-    );
-  if (running)
-    return (
-      <>
-        <span safe>{deadlineLabels(claim, ctx.viewer!).passed}</span> <Time at={running.dueAt} />
-      </>
-    );
+  if (running) {
+    const safeDeadline = i18n.html('claims.standing.labelled', {
+      label: deadlineLabel(claim, ctx.viewer!, i18n, ahead ? 'short' : 'passed'),
+      value: new Html(
+        ahead ? <Countdown until={running.dueAt} now={ctx.now} i18n={i18n} /> : <Time at={running.dueAt} i18n={i18n} />,
+      ),
+    });
+    return <>{safeDeadline}</>;
+  }
+  const waiting = waitingOn(claim);
   return (
     <span class="muted" safe>
-      {waitingOn(claim) ?? '—'}
+      {i18n.t(waiting ?? 'claims.list.none')}
     </span>
   );
 }
 
-const refundText = (refund: MoneyView | null | undefined, funding: string | null | undefined, lead = ':'): string =>
-  refund ? `${lead} refunded ${formatMoney(refund)}, paid by the ${funding ?? 'seller'}` : '';
+/** The decision's sentence: granted or denied, why when automatic, and the refund with who pays it. */
+function safeDecisionText(claim: ClaimView, i18n: Messages): string {
+  const decision = claim.decision!;
+  const automatic = decision.decidedBy === null && decision.outcome === 'granted';
+  const args = {
+    outcome: decision.outcome,
+    time: time(decision.decidedAt, i18n),
+    refund: decision.refund ? i18n.money(decision.refund) : null,
+    funding: decision.funding,
+  };
+  if (automatic)
+    return i18n.html(decision.refund ? 'claims.happened.autoGrantedRefund' : 'claims.happened.autoGranted', args);
+  return i18n.html(decision.refund ? 'claims.happened.decidedRefund' : 'claims.happened.decided', args);
+}
+
+/** The appeal's verdict in a sentence: the decision stands, or what the claim is now (with the refund a reversal grants). */
+function safeAppealVerdictText(claim: ClaimView, i18n: Messages): string {
+  const appeal = claim.appeal!;
+  const at = time(appeal.decidedAt, i18n);
+  if (appeal.outcome === 'upheld') return i18n.html('claims.happened.appealUpheld', { time: at });
+  return i18n.html(appeal.refund ? 'claims.happened.appealReversedRefund' : 'claims.happened.appealReversed', {
+    time: at,
+    outcome: claim.outcome,
+    refund: appeal.refund ? i18n.money(appeal.refund) : null,
+    funding: appeal.funding,
+  });
+}
 
 /** What happened to a claim, each step a sentence with its time: the decision, the appeal, the withdrawal or refund, the close. */
-function WhatHappened(props: { claim: ClaimView; viewer: Viewer }): JSX.Element {
-  const { claim, viewer } = props;
+function WhatHappened(props: { claim: ClaimView; viewer: Viewer; i18n: Messages }): JSX.Element {
+  const { claim, viewer, i18n } = props;
   const steps: JSX.Element[] = [];
   const { decision, appeal } = claim;
-  if (decision) {
-    const automatic = decision.decidedBy === null && decision.outcome === 'granted';
+  // A message as HTML: its text and arguments escaped by `i18n.html`.
+  const safeSentence = (key: MessageKey, args: HtmlArgs) => i18n.html(key, args);
+  if (decision)
     steps.push(
       <li data-step="decision">
-        {decision.outcome === 'granted' ? 'Granted' : 'Denied'} on <Time at={decision.decidedAt} />
-        <span safe>
-          {`${automatic ? ' because the seller did not respond in time' : ''}${refundText(decision.refund, decision.funding)}.`}
-        </span>
-        {!!decision.note && (
+        {safeDecisionText(claim, i18n)}
+        {/* A person's note as they wrote it; the policy's own note (no decider) says what the sentence above says, in English. */}
+        {!!decision.note && decision.decidedBy !== null && (
           <p class="body" safe>
             {decision.note}
           </p>
         )}
       </li>,
     );
-  }
   if (appeal) {
     const by = appeal.by === claim.buyerId ? 'buyer' : 'seller';
     steps.push(
       <li data-step="appeal">
-        <span safe>{`Appealed by ${partyFor(by, viewer)} on `}</span>
-        <Time at={appeal.at} />.
+        {safeSentence('claims.happened.appealed', { who: partyFor(by, viewer), time: time(appeal.at, i18n) })}
       </li>,
     );
     if (appeal.outcome)
       steps.push(
         <li data-step="appeal-decision">
-          {appeal.outcome === 'upheld' ? 'Appeal upheld' : 'Appeal reversed'} on <Time at={appeal.decidedAt} />
-          <span safe>
-            {appeal.outcome === 'upheld'
-              ? ': the decision stands.'
-              : `: the claim is now ${claim.outcome ?? ''}${refundText(appeal.refund, appeal.funding, ',')}.`}
-          </span>
+          {safeAppealVerdictText(claim, i18n)}
           {!!appeal.note && (
             <p class="body" safe>
               {appeal.note}
@@ -550,52 +673,55 @@ function WhatHappened(props: { claim: ClaimView; viewer: Viewer }): JSX.Element 
   if (claim.outcome === 'withdrawn')
     steps.push(
       <li data-step="withdrawn">
-        <span safe>{`Withdrawn by ${partyFor('buyer', viewer)} on `}</span>
-        <Time at={claim.closedAt} />.
+        {safeSentence('claims.happened.withdrawn', {
+          who: partyFor('buyer', viewer),
+          time: time(claim.closedAt, i18n),
+        })}
       </li>,
     );
   if (claim.outcome === 'refunded_by_seller')
     steps.push(
       <li data-step="refunded">
-        <span safe>{`Refunded by ${partyFor('seller', viewer)} on `}</span>
-        <Time at={claim.closedAt} />
-        {claim.sellerRefund ? <span safe>{`: ${formatMoney(claim.sellerRefund)}.`}</span> : '.'}
+        {safeSentence(claim.sellerRefund ? 'claims.happened.refundedAmount' : 'claims.happened.refunded', {
+          who: partyFor('seller', viewer),
+          time: time(claim.closedAt, i18n),
+          refund: claim.sellerRefund ? i18n.money(claim.sellerRefund) : null,
+        })}
       </li>,
     );
   // A decision nobody appealed closes when its appeal window ends; the other endings close at once, said above.
   if (claim.status === 'closed' && decision && !appeal)
     steps.push(
-      <li data-step="closed">
-        Closed on <Time at={claim.closedAt} />, when the appeal window ended.
-      </li>,
+      <li data-step="closed">{safeSentence('claims.happened.closed', { time: time(claim.closedAt, i18n) })}</li>,
     );
   if (steps.length === 0) return <></>;
   return (
     <>
-      <h2>What happened</h2>
+      <h2 safe>{i18n.t('claims.happened.heading')}</h2>
       <ul class="what-happened">{steps}</ul>
     </>
   );
 }
 
-/** A history entry's words: a state change from → to, or what happened. */
-function HistoryEntry(props: { event: ClaimEventView; names: Map<string, string> }): JSX.Element {
-  const { event, names } = props;
-  const from = typeof event.data.from === 'string' ? event.data.from : null;
-  const to = typeof event.data.to === 'string' ? event.data.to : null;
+/** A history entry's words: a state change from → to, or what happened, and by whom. */
+function HistoryEntry(props: { event: ClaimEventView; names: Map<string, string>; i18n: Messages }): JSX.Element {
+  const { event, names, i18n } = props;
+  const { from, to } = event.data;
   const what =
-    event.type === 'status_changed' && from && to ? `${humanise(from)} → ${humanise(to)}` : humanise(event.type);
-  const who =
+    event.type === 'status_changed' && isStatus(from) && isStatus(to)
+      ? i18n.t('claims.history.statusChanged', { from: i18n.t(STATUS_NAMES[from]), to: i18n.t(STATUS_NAMES[to]) })
+      : i18n.t(
+          Object.hasOwn(EVENT_NAMES, event.type) ? EVENT_NAMES[event.type as ClaimEventType] : 'claims.event.other',
+        );
+  const at = time(event.at, i18n);
+  const name = event.actorId ? names.get(event.actorId) : undefined;
+  const safeEntry =
     event.actorRole === 'system'
-      ? 'automatically'
-      : `by ${(event.actorId && names.get(event.actorId)) || `the ${event.actorRole}`}`;
-  return (
-    <li>
-      <Time at={event.at} />
-      {': '}
-      <span safe>{`${what}, ${who}`}</span>
-    </li>
-  );
+      ? i18n.html('claims.history.automatic', { time: at, what })
+      : name
+        ? i18n.html('claims.history.byName', { time: at, what, name })
+        : i18n.html('claims.history.byRole', { time: at, what, role: event.actorRole });
+  return <li>{safeEntry}</li>;
 }
 
 export function ClaimPage(props: {
@@ -606,60 +732,60 @@ export function ClaimPage(props: {
   names: Map<string, string>;
 }): JSX.Element {
   const { ctx, claim, messages, events, names } = props;
+  const { i18n } = ctx;
   const viewer = ctx.viewer!;
-  const title = `Claim: ${REASON_NAMES[claim.reason] ?? claim.reason}`;
+  const title = i18n.t('claims.detail.title', { reason: reasonName(i18n, claim.reason) });
   const running = claim.runningDeadline;
   const waiting = waitingOn(claim);
   return (
     <Layout ctx={ctx} title={title}>
       <p>
-        <a href="/app/claims">← Claims</a>
+        <a href="/app/claims" safe>
+          {i18n.t('claims.detail.back')}
+        </a>
       </p>
       <h1 safe>{title}</h1>
       <div class="grid two">
-        <section aria-label="Messages">
-          <Conversation viewer={viewer} messages={messages} names={names} />
+        <section aria-label={i18n.t('claims.detail.messages')}>
+          <Conversation viewer={viewer} messages={messages} names={names} i18n={i18n} />
           <MessageForm
             viewer={viewer}
+            i18n={i18n}
             action={`/app/claims/${claim.id}/messages`}
-            label="Message"
-            fileLabel="Attach photos, receipts or PDF (up to 5, 10 MB each)"
+            label={i18n.t('claims.detail.messageLabel')}
+            fileLabel={i18n.t('claims.detail.fileLabel')}
             message={claim.allowedActions.includes('message')}
             note={claim.allowedActions.includes('note')}
-            answers={
-              claim.allowedActions.includes('provideInfo')
-                ? 'We asked you for information: your next message answers the request.'
-                : undefined
-            }
+            answers={claim.allowedActions.includes('provideInfo') ? i18n.t('claims.detail.answersRequest') : undefined}
           />
           <ClaimSteps ctx={ctx} claim={claim} />
         </section>
-        <aside class="card" aria-label="About this claim">
+        <aside class="card" aria-label={i18n.t('claims.detail.about')}>
           <dl class="facts">
-            <dt>Status</dt>
+            <dt safe>{i18n.t('claims.detail.status')}</dt>
             <dd>
-              <StateBadge state={claim.status} />
+              <StatusBadge status={claim.status} i18n={i18n} />
             </dd>
-            <dt>Amount</dt>
-            <dd safe>{formatMoney(claim.amount)}</dd>
-            <dt>Buyer</dt>
+            <dt safe>{i18n.t('claims.detail.amount')}</dt>
+            <dd safe>{i18n.money(claim.amount)}</dd>
+            <dt safe>{i18n.t('claims.detail.buyer')}</dt>
             <dd safe>{names.get(claim.buyerId) ?? ''}</dd>
-            <dt>Seller</dt>
+            <dt safe>{i18n.t('claims.detail.seller')}</dt>
             <dd safe>{names.get(claim.sellerId) ?? ''}</dd>
-            <dt>Filed</dt>
+            <dt safe>{i18n.t('claims.detail.filed')}</dt>
             <dd>
-              <Time at={claim.createdAt} />
+              <Time at={claim.createdAt} i18n={i18n} />
             </dd>
             {running && new Date(running.dueAt) > ctx.now ? (
               <>
-                <dt safe>{deadlineLabels(claim, viewer).running}</dt>
+                <dt safe>{deadlineLabel(claim, viewer, i18n, 'running')}</dt>
                 <dd data-deadline={running.deadline}>
-                  <Time at={running.dueAt} />
+                  <Time at={running.dueAt} i18n={i18n} />
                   {/* The appeal window counts down only for the party who may appeal; for the others it is a date. */}
                   {running.deadline !== 'appeal_window' || claim.allowedActions.includes('appeal') ? (
                     <>
                       <br />
-                      <Countdown until={running.dueAt} now={ctx.now} />
+                      <Countdown until={running.dueAt} now={ctx.now} i18n={i18n} />
                     </>
                   ) : (
                     ''
@@ -668,9 +794,9 @@ export function ClaimPage(props: {
               </>
             ) : running ? (
               <>
-                <dt safe>{deadlineLabels(claim, viewer).passed}</dt>
+                <dt safe>{deadlineLabel(claim, viewer, i18n, 'passed')}</dt>
                 <dd data-deadline={running.deadline}>
-                  <Time at={running.dueAt} />
+                  <Time at={running.dueAt} i18n={i18n} />
                 </dd>
               </>
             ) : (
@@ -678,26 +804,33 @@ export function ClaimPage(props: {
             )}
             {!!waiting && (
               <>
-                <dt>Now</dt>
-                <dd safe>{waiting}</dd>
+                <dt safe>{i18n.t('claims.detail.now')}</dt>
+                <dd safe>{i18n.t(waiting)}</dd>
               </>
             )}
             {claim.flags.length > 0 && (
               <>
-                <dt>Flags</dt>
-                <dd safe>{claim.flags.map(humanise).join(', ')}</dd>
+                <dt safe>{i18n.t('claims.detail.flags')}</dt>
+                <dd safe>
+                  {listOf(
+                    claim.flags.map((flag) => i18n.t(FLAG_NAMES[flag])),
+                    i18n,
+                  )}
+                </dd>
               </>
             )}
           </dl>
-          <WhatHappened claim={claim} viewer={viewer} />
+          <WhatHappened claim={claim} viewer={viewer} i18n={i18n} />
           <p>
-            <a href={`/app/cases/${claim.caseId}`}>The conversation this claim came from</a>
+            <a href={`/app/cases/${claim.caseId}`} safe>
+              {i18n.t('claims.detail.case')}
+            </a>
           </p>
           <details>
-            <summary>History</summary>
+            <summary safe>{i18n.t('claims.history.summary')}</summary>
             <ol class="segments claim-history">
               {events.map((event) => (
-                <HistoryEntry event={event} names={names} />
+                <HistoryEntry event={event} names={names} i18n={i18n} />
               ))}
             </ol>
           </details>

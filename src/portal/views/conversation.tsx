@@ -1,7 +1,9 @@
 import type { AttachmentView } from '../../attachments/attachments.dto.js';
 import type { HeldReason } from '../../conversations/message-view.js';
+import type { MessageKey } from '../../i18n/catalogues.js';
+import type { Messages } from '../../i18n/messages.js';
 import type { Role } from '../../users/user.entity.js';
-import { Csrf, humanise, Time } from './layout.js';
+import { Csrf, Time } from './layout.js';
 import type { Viewer } from './layout.js';
 import { LinkedText } from './linked-text.js';
 
@@ -18,11 +20,19 @@ export interface ConversationMessage {
   attachments: AttachmentView[];
 }
 
-const ROLE_NOTES: Record<Role, string> = {
-  agent: ' (customer service) · ',
-  seller: ' (seller) · ',
-  buyer: ' (buyer) · ',
-  admin: ' (admin) · ',
+/** Who wrote a message when their name is not known. */
+const ROLE_NAMES: Record<Role, MessageKey> = {
+  agent: 'conversation.role.agent',
+  seller: 'conversation.role.seller',
+  buyer: 'conversation.role.buyer',
+  admin: 'conversation.role.admin',
+};
+
+const ROLE_NOTES: Record<Role, MessageKey> = {
+  agent: 'conversation.author.agent',
+  seller: 'conversation.author.seller',
+  buyer: 'conversation.author.buyer',
+  admin: 'conversation.author.admin',
 };
 
 /**
@@ -30,36 +40,44 @@ const ROLE_NOTES: Record<Role, string> = {
  * it already: staff may name themselves "Noah (support)" (a party may not,
  * src/users/display-name.ts), which read "Noah (support) (customer service)".
  */
-function roleNote(name: string, role: Role): string {
+function roleNote(i18n: Messages, name: string, role: Role): string {
   const staff = role === 'agent' || role === 'admin';
-  return staff && /\)\s*$/.test(name) ? ' · ' : ROLE_NOTES[role];
+  return i18n.t(staff && /\)\s*$/.test(name) ? 'conversation.author.named' : ROLE_NOTES[role]);
 }
 
+/** Why a message is held, as support reads it. */
+const HELD_REASONS: Record<HeldReason, MessageKey> = {
+  credentials_request: 'conversation.heldReason.credentialsRequest',
+  payment_request: 'conversation.heldReason.paymentRequest',
+  review: 'conversation.heldReason.review',
+};
+
 /** What its author can do about a held message, by why it is held. */
-const HELD_GUIDANCE: Record<HeldReason, string> = {
-  credentials_request:
-    'It asks for a password, a login or a code. Nobody on the marketplace needs those: write the message again without asking for them.',
-  payment_request:
-    'It asks for card or bank details, or to pay outside the marketplace. Payments and refunds go through the marketplace: write the message again without asking for them.',
-  review:
-    'Customer service is reviewing it and will contact you if needed. Keep contact details and payment requests out of your messages.',
+const HELD_GUIDANCE: Record<HeldReason, MessageKey> = {
+  credentials_request: 'conversation.guidance.credentialsRequest',
+  payment_request: 'conversation.guidance.paymentRequest',
+  review: 'conversation.guidance.review',
 };
 
 /** A held message as its author (and support) see it: held, not delivered, and what to change. */
-function HeldNote(props: { reasons: HeldReason[]; mine: boolean }): JSX.Element {
+function HeldNote(props: { reasons: HeldReason[]; mine: boolean; i18n: Messages }): JSX.Element {
+  const { i18n } = props;
+  const reasons = new Intl.ListFormat(i18n.formatLocale, { type: 'unit', style: 'short' }).format(
+    props.reasons.map((reason) => i18n.t(HELD_REASONS[reason])),
+  );
+  const safeHeld = i18n.html(
+    props.mine ? 'conversation.held.mine' : 'conversation.held.theirs',
+    {},
+    { strong: (inner) => `<strong>${inner}</strong>` },
+  );
   return (
     <div class="held-note" role="note">
-      <p>
-        <strong>Held</strong>
-        {props.mine
-          ? ': the other party has not received this message.'
-          : ': the other party does not see this message.'}
-      </p>
+      <p>{safeHeld}</p>
       {props.mine ? (
-        props.reasons.map((reason) => <p safe>{HELD_GUIDANCE[reason]}</p>)
+        props.reasons.map((reason) => <p safe>{i18n.t(HELD_GUIDANCE[reason])}</p>)
       ) : (
         // Support reads why, not the advice written to the author.
-        <p safe>{`Held for: ${props.reasons.map((reason) => reason.replace(/_/g, ' ')).join(', ')}.`}</p>
+        <p safe>{i18n.t('conversation.held.for', { reasons })}</p>
       )}
     </div>
   );
@@ -89,11 +107,13 @@ export function Conversation(props: {
   viewer: Viewer;
   messages: ConversationMessage[];
   names: Map<string, string>;
+  i18n: Messages;
 }): JSX.Element {
+  const { i18n } = props;
   return (
     <ol class="conversation">
       {props.messages.map((message) => {
-        const name = props.names.get(message.authorId) ?? humanise(message.authorRole);
+        const name = props.names.get(message.authorId) ?? i18n.t(ROLE_NAMES[message.authorRole]);
         const mine = message.authorId === props.viewer.id;
         const classes = [mine ? 'mine' : '', message.internal ? 'internal' : '', message.quarantined ? 'held' : '']
           .filter(Boolean)
@@ -102,13 +122,15 @@ export function Conversation(props: {
           <li id={message.id ? `message-${message.id}` : undefined} class={classes || undefined}>
             <p class="meta">
               <strong safe>{name}</strong>
-              <span safe>{roleNote(name, message.authorRole)}</span>
-              <Time at={message.createdAt} />
-              {message.internal ? ' · internal note' : ''}
+              <span safe>{roleNote(i18n, name, message.authorRole)}</span>
+              <Time at={message.createdAt} i18n={i18n} />
+              {message.internal ? <span safe>{i18n.t('conversation.meta.internal')}</span> : ''}
               {message.quarantined ? (
                 <>
                   {' · '}
-                  <span class="state state-held">Held</span>
+                  <span class="state state-held" safe>
+                    {i18n.t('conversation.meta.held')}
+                  </span>
                 </>
               ) : (
                 ''
@@ -117,7 +139,7 @@ export function Conversation(props: {
             <p class="body">
               <LinkedText text={message.body} />
             </p>
-            {message.quarantined && <HeldNote reasons={message.heldFor ?? ['review']} mine={mine} />}
+            {message.quarantined && <HeldNote reasons={message.heldFor ?? ['review']} mine={mine} i18n={i18n} />}
             <AttachmentList files={message.attachments} />
           </li>
         );
@@ -135,6 +157,7 @@ export function Conversation(props: {
  */
 export function MessageForm(props: {
   viewer: Viewer;
+  i18n: Messages;
   action: string;
   label: string;
   fileLabel: string;
@@ -143,6 +166,7 @@ export function MessageForm(props: {
   answers?: string;
 }): JSX.Element {
   if (!props.message && !props.note) return <></>;
+  const { i18n } = props;
   const noteOnly = !props.message;
   return (
     <form
@@ -160,7 +184,7 @@ export function MessageForm(props: {
         </p>
       )}
       <label for="message-body" safe>
-        {noteOnly ? 'Internal note (only support sees it)' : props.label}
+        {noteOnly ? i18n.t('conversation.form.noteLabel') : props.label}
       </label>
       <textarea id="message-body" name="body" required maxlength="10000"></textarea>
       <label for="message-files" safe>
@@ -169,11 +193,14 @@ export function MessageForm(props: {
       <input id="message-files" name="attachments" type="file" multiple accept="image/*,application/pdf" />
       {props.message && props.note && (
         <label class="inline" data-action="note">
-          <input type="checkbox" name="internal" value="true" /> Internal note (only support sees it)
+          <input type="checkbox" name="internal" value="true" />{' '}
+          <span safe>{i18n.t('conversation.form.noteLabel')}</span>
         </label>
       )}
       <p class="actions">
-        <button type="submit">{noteOnly ? 'Add note' : 'Send'}</button>
+        <button type="submit" safe>
+          {i18n.t(noteOnly ? 'conversation.form.addNote' : 'conversation.form.send')}
+        </button>
       </p>
     </form>
   );

@@ -1,7 +1,8 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { Role } from '../../users/user.entity.js';
 import { CSRF_FIELD, PAGE_FIELD } from '../../auth/browser-session.js';
-import { formatInstant } from '../../common/instant-format.js';
+import type { MessageKey } from '../../i18n/catalogues.js';
+import { Html, type Messages } from '../../i18n/messages.js';
 
 /** Who is looking at a page, as the layout needs it. */
 export interface Viewer {
@@ -16,9 +17,11 @@ export interface Viewer {
   timeZone?: string;
 }
 
-/** What every page shares: the viewer (absent on the sign-in page), the application's time, whether the clock is simulated. */
+/** What every page shares: the viewer (absent on the sign-in page), the reader's language, the application's time, whether the clock is simulated. */
 export interface PageContext {
   viewer?: Viewer;
+  /** The reader's language: every word of the page, and its dates, numbers and money. */
+  i18n: Messages;
   now: Date;
   simulatedClock: boolean;
   /** The nav entry to mark as the current page. */
@@ -29,37 +32,37 @@ export interface PageContext {
 
 interface NavEntry {
   href: string;
-  label: string;
+  label: MessageKey;
   section: string;
 }
 
 const NAV: Record<Role, NavEntry[]> = {
   buyer: [
-    { href: '/app/inbox', label: 'Messages', section: 'inbox' },
-    { href: '/app/orders', label: 'Orders', section: 'orders' },
-    { href: '/app/cases', label: 'Cases', section: 'cases' },
-    { href: '/app/claims', label: 'Claims', section: 'claims' },
+    { href: '/app/inbox', label: 'layout.nav.messages', section: 'inbox' },
+    { href: '/app/orders', label: 'layout.nav.orders', section: 'orders' },
+    { href: '/app/cases', label: 'layout.nav.cases', section: 'cases' },
+    { href: '/app/claims', label: 'layout.nav.claims', section: 'claims' },
   ],
   seller: [
-    { href: '/app/dashboard', label: 'Dashboard', section: 'dashboard' },
-    { href: '/app/inbox', label: 'Messages', section: 'inbox' },
-    { href: '/app/cases', label: 'Cases', section: 'cases' },
-    { href: '/app/claims', label: 'Claims', section: 'claims' },
-    { href: '/app/performance', label: 'Performance', section: 'performance' },
+    { href: '/app/dashboard', label: 'layout.nav.dashboard', section: 'dashboard' },
+    { href: '/app/inbox', label: 'layout.nav.messages', section: 'inbox' },
+    { href: '/app/cases', label: 'layout.nav.cases', section: 'cases' },
+    { href: '/app/claims', label: 'layout.nav.claims', section: 'claims' },
+    { href: '/app/performance', label: 'layout.nav.performance', section: 'performance' },
   ],
   agent: [
-    { href: '/app/queue', label: 'Queue', section: 'queue' },
-    { href: '/app/claims', label: 'Claims', section: 'claims' },
-    { href: '/app/reports', label: 'Reports', section: 'reports' },
-    { href: '/app/inbox', label: 'Messages', section: 'inbox' },
+    { href: '/app/queue', label: 'layout.nav.queue', section: 'queue' },
+    { href: '/app/claims', label: 'layout.nav.claims', section: 'claims' },
+    { href: '/app/reports', label: 'layout.nav.reports', section: 'reports' },
+    { href: '/app/inbox', label: 'layout.nav.messages', section: 'inbox' },
   ],
   admin: [
-    { href: '/app/admin/users', label: 'Users', section: 'users' },
-    { href: '/app/admin/calendars', label: 'Calendars', section: 'calendars' },
-    { href: '/app/admin/broadcasts', label: 'Broadcasts', section: 'broadcasts' },
-    { href: '/app/admin/deliveries', label: 'Deliveries', section: 'deliveries' },
-    { href: '/app/admin/audit', label: 'Audit log', section: 'audit' },
-    { href: '/app/inbox', label: 'Messages', section: 'inbox' },
+    { href: '/app/admin/users', label: 'layout.nav.users', section: 'users' },
+    { href: '/app/admin/calendars', label: 'layout.nav.calendars', section: 'calendars' },
+    { href: '/app/admin/broadcasts', label: 'layout.nav.broadcasts', section: 'broadcasts' },
+    { href: '/app/admin/deliveries', label: 'layout.nav.deliveries', section: 'deliveries' },
+    { href: '/app/admin/audit', label: 'layout.nav.audit', section: 'audit' },
+    { href: '/app/inbox', label: 'layout.nav.messages', section: 'inbox' },
   ],
 };
 
@@ -92,19 +95,23 @@ const HTMX_CONFIG = JSON.stringify({
 
 export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
   const { ctx, title } = props;
+  const { i18n } = ctx;
   const viewer = ctx.viewer;
   const entries = viewer ? [...NAV[viewer.role]] : [];
+  const safeClock = ctx.simulatedClock
+    ? i18n.html('layout.simulatedClock', { time: new Html(<Time at={ctx.now} i18n={i18n} />) })
+    : '';
   if (viewer?.role === 'admin' && ctx.simulatedClock)
-    entries.push({ href: '/app/admin/clock', label: 'Clock', section: 'clock' });
+    entries.push({ href: '/app/admin/clock', label: 'layout.nav.clock', section: 'clock' });
   return (
     <>
       {'<!doctype html>'}
-      <html lang="en">
+      <html lang={i18n.locale} dir={i18n.direction}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
-          <title safe>{`${title} · Parley`}</title>
+          <title safe>{i18n.t('layout.title', { title })}</title>
           <link rel="stylesheet" href="/app/assets/portal.css" />
           <script src="/app/assets/htmx.min.js" defer></script>
           <script src="/app/assets/sse.js" defer></script>
@@ -116,27 +123,27 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
           hx-ext={viewer ? 'sse' : undefined}
           sse-connect={viewer ? '/app/inbox/stream' : undefined}
         >
-          <a class="skip" href="#main">
-            Skip to content
+          <a class="skip" href="#main" safe>
+            {i18n.t('layout.skip')}
           </a>
           <header class="top">
             <a class="brand" href="/app">
               Parley
             </a>
             {!!viewer && (
-              <nav aria-label="Main">
+              <nav aria-label={i18n.t('layout.nav.label')}>
                 <ul>
                   {entries.map((entry) => (
                     <li>
                       <a href={entry.href} aria-current={ctx.section === entry.section ? 'page' : undefined}>
-                        <span safe>{entry.label}</span>
-                        {entry.section === 'inbox' && <UnreadBadge count={viewer.unread} />}
+                        <span safe>{i18n.t(entry.label)}</span>
+                        {entry.section === 'inbox' && <UnreadBadge count={viewer.unread} i18n={i18n} />}
                       </a>
                     </li>
                   ))}
                   <li>
-                    <a href="/app/settings" aria-current={ctx.section === 'settings' ? 'page' : undefined}>
-                      Settings
+                    <a href="/app/settings" aria-current={ctx.section === 'settings' ? 'page' : undefined} safe>
+                      {i18n.t('layout.nav.settings')}
                     </a>
                   </li>
                 </ul>
@@ -148,22 +155,19 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
                 <span class="who" safe>
                   {viewer.displayName}
                 </span>
-                <button type="submit" class="link">
-                  Sign out
+                <button type="submit" class="link" safe>
+                  {i18n.t('layout.signOut')}
                 </button>
               </form>
             )}
           </header>
-          {ctx.simulatedClock && (
-            <p class="clock-banner">
-              Simulated clock: it is <Time at={ctx.now} />
-            </p>
-          )}
+          {ctx.simulatedClock && <p class="clock-banner">{safeClock}</p>}
           <main
             id="main"
             data-now={ctx.now.toISOString()}
             data-zone={viewer?.timeZone}
             data-clock={ctx.simulatedClock ? 'simulated' : undefined}
+            data-countdown-words={JSON.stringify(i18n.countdownPatterns())}
           >
             <div id="flash" role="status" aria-live="polite">
               {!!ctx.notice && (
@@ -181,17 +185,17 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
 }
 
 /** The unread count beside "Messages", refreshed whenever the live stream says the counts changed. */
-export function UnreadBadge(props: { count: number }): JSX.Element {
+export function UnreadBadge(props: { count: number; i18n: Messages }): JSX.Element {
   return (
     <span id="unread-badge" class="badge" hx-get="/app/inbox/badge" hx-trigger="sse:counts" hx-swap="outerHTML">
       {props.count > 0 ? (
         <>
           {' '}
           <span aria-hidden="true" safe>
-            {String(props.count)}
+            {props.i18n.number(props.count)}
           </span>
           <span class="visually-hidden" safe>
-            {` (${props.count} unread)`}
+            {props.i18n.t('layout.unread', { count: props.count })}
           </span>
         </>
       ) : (
@@ -212,10 +216,10 @@ export function Csrf(props: { viewer: Viewer }): JSX.Element {
 }
 
 /** An instant: the absolute time in `datetime`, shown in UTC until the page's script rewrites it in the viewer's own time zone. */
-export function Time(props: { at: Date | string | null | undefined; zone?: string }): JSX.Element {
-  if (!props.at) return <span>—</span>;
+export function Time(props: { at: Date | string | null | undefined; zone?: string; i18n: Messages }): JSX.Element {
+  if (!props.at) return <span safe>{props.i18n.t('time.none')}</span>;
   const at = typeof props.at === 'string' ? new Date(props.at) : props.at;
-  const text = props.zone ? formatIn(at, props.zone) : formatInstant(at, 'UTC');
+  const text = props.zone ? props.i18n.dateTime(at, props.zone, { year: false }) : props.i18n.dateTime(at, 'UTC');
   return (
     <time datetime={at.toISOString()} data-local={props.zone ? undefined : ''} safe>
       {text}
@@ -223,45 +227,30 @@ export function Time(props: { at: Date | string | null | undefined; zone?: strin
   );
 }
 
-/** An instant in a named zone (a seller's calendar), with the zone's abbreviation, without the year. */
-export function formatIn(at: Date, zone: string): string {
-  return formatInstant(at, zone, { year: false });
-}
-
 /** How long until (or since) a deadline, in words, updated every second by the page's script against the application's clock. */
-export function Countdown(props: { until: string | null; now: Date }): JSX.Element {
-  if (!props.until) return <span>—</span>;
+export function Countdown(props: { until: string | null; now: Date; i18n: Messages }): JSX.Element {
+  if (!props.until) return <span safe>{props.i18n.t('time.none')}</span>;
   return (
     <span class="countdown" data-countdown={props.until} safe>
-      {remaining(new Date(props.until).getTime() - props.now.getTime())}
+      {props.i18n.remaining(new Date(props.until).getTime() - props.now.getTime())}
     </span>
   );
 }
 
-export function remaining(ms: number): string {
-  const late = ms < 0;
-  let seconds = Math.floor(Math.abs(ms) / 1000);
-  const days = Math.floor(seconds / 86_400);
-  seconds -= days * 86_400;
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds - hours * 3600) / 60);
-  const text = days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
-  return late ? `${text} overdue` : `in ${text}`;
-}
-
-const WORDS: Record<string, string> = {
-  on_track: 'On track',
-  at_risk: 'At risk',
-  late: 'Late',
-  escalated: 'Escalated',
-  stopped: 'No reply due',
+const STATES: Record<string, MessageKey> = {
+  on_track: 'state.on_track',
+  at_risk: 'state.at_risk',
+  late: 'state.late',
+  escalated: 'state.escalated',
+  stopped: 'state.stopped',
 };
 
 /** A state as a labelled badge; its class gives its colour, its words say the same without colour. */
-export function StateBadge(props: { state: string }): JSX.Element {
+export function StateBadge(props: { state: string; i18n: Messages }): JSX.Element {
+  const key = STATES[props.state];
   return (
     <span class={`state state-${props.state}`} safe>
-      {WORDS[props.state] ?? humanise(props.state)}
+      {key ? props.i18n.t(key) : humanise(props.state)}
     </span>
   );
 }
@@ -287,6 +276,7 @@ export function Pager(props: {
   params?: Record<string, string | undefined>;
   previous: PagerSide;
   next: PagerSide;
+  i18n: Messages;
 }): JSX.Element {
   const { previous, next } = props;
   if (previous.cursor === null && next.cursor === null) return <></>;
@@ -304,8 +294,8 @@ export function Pager(props: {
   };
   return (
     <nav class="pager two-way" aria-label={props.label}>
-      {link(previous, '← Newer')}
-      {link(next, 'Older →')}
+      {link(previous, props.i18n.t('pager.newer'))}
+      {link(next, props.i18n.t('pager.older'))}
     </nav>
   );
 }
@@ -319,6 +309,7 @@ export function FilterSelect(props: {
   options: [string, string][];
   selected?: string;
   button?: string;
+  i18n: Messages;
 }): JSX.Element {
   return (
     <form method="get" action={props.action} class="actions">
@@ -333,7 +324,7 @@ export function FilterSelect(props: {
         ))}
       </select>
       <button type="submit" class="secondary" safe>
-        {props.button ?? 'Show'}
+        {props.button ?? props.i18n.t('filter.show')}
       </button>
     </form>
   );

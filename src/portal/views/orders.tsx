@@ -1,9 +1,27 @@
 import type { EligibilityView } from '../../claims/claims.dto.js';
+import type { MessageKey } from '../../i18n/catalogues.js';
+import { Html } from '../../i18n/messages.js';
+import type { Messages } from '../../i18n/messages.js';
+import type { OrderEventType } from '../../orders/order.entity.js';
 import type { OrderView } from '../../orders/orders.dto.js';
-import { formatMoney } from '../../common/money.js';
+import { orderTitle } from './cases.js';
 import { earliestClaim } from './claims.js';
-import { humanise, Layout, Pager, Time } from './layout.js';
+import { Layout, Pager, Time } from './layout.js';
 import type { PageContext } from './layout.js';
+
+/** The latest thing that happened to an order, in the reader's words. */
+const EVENT_NAMES: Record<OrderEventType, MessageKey> = {
+  shipped: 'orders.event.shipped',
+  delivered: 'orders.event.delivered',
+  return_received: 'orders.event.returnReceived',
+  refunded: 'orders.event.refunded',
+};
+
+/** When a claim about an order becomes possible, or when the time to claim ended. */
+function ClaimTime(props: { i18n: Messages; message: MessageKey; at: string }): JSX.Element {
+  const safeText = props.i18n.html(props.message, { time: new Html(<Time at={props.at} i18n={props.i18n} />) });
+  return <span class="muted">{safeText}</span>;
+}
 
 /** A buyer's orders with what can be done about each: contact the seller, or file a claim once one is possible. */
 export function OrdersPage(props: {
@@ -15,71 +33,82 @@ export function OrdersPage(props: {
   newer: string | null;
 }): JSX.Element {
   const { ctx, orders, names, search } = props;
+  const { i18n } = ctx;
+  const title = i18n.t('orders.list.title');
   return (
-    <Layout ctx={ctx} title="Your orders">
-      <h1>Your orders</h1>
+    <Layout ctx={ctx} title={title}>
+      <h1 safe>{title}</h1>
       <form method="get" action="/app/orders" class="actions order-search" role="search">
-        <label for="q" class="inline">
-          Find an order
+        <label for="q" class="inline" safe>
+          {i18n.t('orders.list.findLabel')}
         </label>
         <input id="q" name="q" type="search" value={search ?? ''} maxlength="200" aria-describedby="q-hint" />
-        <button type="submit" class="secondary">
-          Search
+        <button type="submit" class="secondary" safe>
+          {i18n.t('orders.list.searchButton')}
         </button>
-        {!!search && <a href="/app/orders">Show all</a>}
+        {!!search && (
+          <a href="/app/orders" safe>
+            {i18n.t('orders.list.showAll')}
+          </a>
+        )}
       </form>
-      <p id="q-hint" class="muted">
-        By order number, what you bought, or the order’s id.
+      <p id="q-hint" class="muted" safe>
+        {i18n.t('orders.list.hint')}
       </p>
       {orders.length === 0 &&
-        (search ? <p class="muted" safe>{`No orders match “${search}”.`}</p> : <p class="muted">No orders yet.</p>)}
-      {!!search && orders.length > 0 && <p safe>{`Orders matching “${search}”:`}</p>}
+        (search ? (
+          <p class="muted" safe>
+            {i18n.t('orders.list.noMatch', { q: search })}
+          </p>
+        ) : (
+          <p class="muted" safe>
+            {i18n.t('orders.list.none')}
+          </p>
+        ))}
+      {!!search && orders.length > 0 && <p safe>{i18n.t('orders.list.matching', { q: search })}</p>}
       {orders.map(({ order, eligibility }) => {
         const now = eligibility.reasons.some((reason) => reason.eligible);
         const soonest = earliestClaim(eligibility);
         const ended = eligibility.reasons.every((reason) => reason.code === 'window_closed');
         const inProgress = eligibility.reasons.some((reason) => reason.code === 'open_claim');
+        const latest = order.events.at(-1);
         return (
           <article class="card" id={`order-${order.id}`} aria-labelledby={`order-title-${order.id}`}>
             <h2 id={`order-title-${order.id}`} safe>
-              {order.items
-                .map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.title}` : item.title))
-                .join(', ') || `Order ${order.externalId}`}
+              {orderTitle(i18n, order) || i18n.t('orders.list.untitled', { order: order.externalId })}
             </h2>
             <dl class="facts">
-              <dt>Order</dt>
+              <dt safe>{i18n.t('orders.list.order')}</dt>
               <dd safe>{order.externalId}</dd>
-              <dt>Seller</dt>
+              <dt safe>{i18n.t('orders.list.seller')}</dt>
               <dd safe>{names.get(order.sellerId) ?? ''}</dd>
-              <dt>Placed</dt>
+              <dt safe>{i18n.t('orders.list.placed')}</dt>
               <dd>
-                <Time at={order.placedAt} />
+                <Time at={order.placedAt} i18n={i18n} />
               </dd>
-              <dt>Arrives by</dt>
-              <dd safe>{order.maxDeliveryDate}</dd>
-              <dt>Total</dt>
-              <dd safe>{formatMoney(order.total)}</dd>
-              <dt>Latest</dt>
-              <dd>{order.events.length > 0 ? humanise(order.events[order.events.length - 1].type) : 'Placed'}</dd>
+              <dt safe>{i18n.t('orders.list.arrivesBy')}</dt>
+              <dd safe>{i18n.date(order.maxDeliveryDate)}</dd>
+              <dt safe>{i18n.t('orders.list.total')}</dt>
+              <dd safe>{i18n.money(order.total)}</dd>
+              <dt safe>{i18n.t('orders.list.latest')}</dt>
+              <dd safe>{i18n.t(latest ? EVENT_NAMES[latest.type] : 'orders.event.placed')}</dd>
             </dl>
             <div class="actions">
-              <a class="button" href={`/app/cases/new?orderId=${order.id}`}>
-                Contact seller
+              <a class="button" href={`/app/cases/new?orderId=${order.id}`} safe>
+                {i18n.t('orders.list.contactSeller')}
               </a>
               {now ? (
-                <a class="button secondary" href={`/app/claims/new?orderId=${order.id}`}>
-                  File a claim
+                <a class="button secondary" href={`/app/claims/new?orderId=${order.id}`} safe>
+                  {i18n.t('orders.list.fileClaim')}
                 </a>
               ) : soonest ? (
-                <span class="muted">
-                  A claim becomes possible <Time at={soonest} />
-                </span>
+                <ClaimTime i18n={i18n} message="orders.list.claimPossible" at={soonest} />
               ) : inProgress ? (
-                <a href="/app/claims">A claim about this order is in progress</a>
+                <a href="/app/claims" safe>
+                  {i18n.t('orders.list.claimInProgress')}
+                </a>
               ) : ended ? (
-                <span class="muted">
-                  The time to claim ended <Time at={eligibility.reasons[0].windowClosesAt} />
-                </span>
+                <ClaimTime i18n={i18n} message="orders.list.claimEnded" at={eligibility.reasons[0].windowClosesAt} />
               ) : (
                 ''
               )}
@@ -89,10 +118,11 @@ export function OrdersPage(props: {
       })}
       <Pager
         base="/app/orders"
-        label="Pages of orders"
+        label={i18n.t('orders.list.pages')}
         params={{ q: search }}
-        previous={{ param: 'before', cursor: props.newer, text: '← Newer orders' }}
-        next={{ param: 'after', cursor: props.older, text: 'Older orders →' }}
+        previous={{ param: 'before', cursor: props.newer, text: i18n.t('orders.list.newer') }}
+        next={{ param: 'after', cursor: props.older, text: i18n.t('orders.list.older') }}
+        i18n={i18n}
       />
     </Layout>
   );

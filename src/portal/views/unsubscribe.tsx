@@ -1,57 +1,62 @@
 import type { Category } from '../../notifications/categories.js';
-import { CATEGORY_NAMES } from './inbox.js';
+import type { Messages } from '../../i18n/messages.js';
+import { CATEGORY_MESSAGES } from './inbox.js';
 import { Layout } from './layout.js';
 import type { PageContext } from './layout.js';
 
 const SETTINGS = '/app/settings';
 
+/** The `<link>` of a message: to the email settings. */
+const settingsLink = { link: (inner: string) => `<a href="${SETTINGS}">${inner}</a>` };
+
+const categoryName = (i18n: Messages, category: Category) => i18n.t(CATEGORY_MESSAGES[category]);
+
 /** The page an email's unsubscribe link opens: what it would turn off, and one button; nothing changes until it is pressed. */
 export function UnsubscribeConfirmPage(props: { ctx: PageContext; category: Category; token: string }): JSX.Element {
-  const name = CATEGORY_NAMES[props.category];
+  const { i18n } = props.ctx;
+  const name = categoryName(i18n, props.category);
+  const safeInstead = i18n.html('settings.unsubscribe.instead', {}, settingsLink);
   return (
-    <Layout ctx={props.ctx} title="Unsubscribe">
-      <h1 safe>{`Stop “${name}” emails?`}</h1>
-      <p safe>
-        {`Parley will stop emailing you about “${name}”. You still see these messages in your Message Center, and other emails (the messages of your cases and claims, for example) keep coming.`}
-      </p>
+    <Layout ctx={props.ctx} title={i18n.t('settings.unsubscribe.pageTitle')}>
+      <h1 safe>{i18n.t('settings.unsubscribe.title', { name })}</h1>
+      <p safe>{i18n.t('settings.unsubscribe.explanation', { name })}</p>
       <form method="post" action="/app/unsubscribe" class="actions">
         <input type="hidden" name="token" value={props.token} />
-        <button type="submit">Unsubscribe</button>
+        <button type="submit" safe>
+          {i18n.t('settings.unsubscribe.button')}
+        </button>
       </form>
-      <p>
-        <a href={SETTINGS}>Choose all your email settings instead</a> (you will be asked to sign in).
-      </p>
+      <p>{safeInstead}</p>
     </Layout>
   );
 }
 
 /** After the button: what was turned off, and where to turn it back on. */
 export function UnsubscribedPage(props: { ctx: PageContext; category: Category }): JSX.Element {
-  const name = CATEGORY_NAMES[props.category];
+  const { i18n } = props.ctx;
+  const name = categoryName(i18n, props.category);
+  const safeUndo = i18n.html('settings.unsubscribed.undo', {}, settingsLink);
   return (
-    <Layout ctx={props.ctx} title="Unsubscribed">
-      <h1>You are unsubscribed</h1>
+    <Layout ctx={props.ctx} title={i18n.t('settings.unsubscribed.pageTitle')}>
+      <h1 safe>{i18n.t('settings.unsubscribed.title')}</h1>
       <p class="notice" role="status" safe>
-        {`Emails about “${name}” are turned off for your account.`}
+        {i18n.t('settings.unsubscribed.notice', { name })}
       </p>
-      <p>You still see these messages in your Message Center.</p>
-      <p>
-        Changed your mind? <a href={SETTINGS}>Turn them back on in your email settings</a> (you will be asked to sign
-        in).
-      </p>
+      <p safe>{i18n.t('settings.unsubscribed.stillSeen')}</p>
+      <p>{safeUndo}</p>
     </Layout>
   );
 }
 
 /** An unsubscribe link that is incomplete, altered or older than its 180 days. */
 export function UnsubscribeLinkInvalidPage(props: { ctx: PageContext }): JSX.Element {
+  const { i18n } = props.ctx;
+  const safeSettings = i18n.html('settings.unsubscribeInvalid.settings', {}, settingsLink);
   return (
-    <Layout ctx={props.ctx} title="Link not valid">
-      <h1>This unsubscribe link does not work</h1>
-      <p>It may be incomplete (copy the whole link from the email), or older than 180 days. Nothing was changed.</p>
-      <p>
-        <a href={SETTINGS}>Choose which emails you get in your settings</a> (you will be asked to sign in).
-      </p>
+    <Layout ctx={props.ctx} title={i18n.t('settings.unsubscribeInvalid.pageTitle')}>
+      <h1 safe>{i18n.t('settings.unsubscribeInvalid.title')}</h1>
+      <p safe>{i18n.t('settings.unsubscribeInvalid.explanation', { days: 180 })}</p>
+      <p>{safeSettings}</p>
     </Layout>
   );
 }
