@@ -90,3 +90,43 @@ export async function seedSellerCalendars(db: Pick<pg.Client, 'query'>): Promise
        FROM calendars WHERE kind = 'seller'`,
   );
 }
+
+/**
+ * Cases and their first reply cycles from the temporary table `plan` that the caller filled in its transaction (id,
+ * cycle_id, buyer_id, seller_id, listing_ref, subject, status, opened_at). A case waiting for the seller has its cycle
+ * open, warned a day after its opening, due after two, escalated after three, on its seller's calendar
+ * (`seedSellerCalendars`); any other case's cycle was answered when it opened.
+ */
+export async function insertPlannedCases(db: Pick<pg.Client, 'query'>): Promise<void> {
+  await db.query(
+    `INSERT INTO cases (id, buyer_id, seller_id, listing_ref, topic, subject, status, cycle_id, clock_started_at, warn_at, due_at, escalate_at, next_action_at, resolved_at, closed_at, created_at, updated_at)
+     SELECT id, buyer_id, seller_id, listing_ref, 'question', subject, status,
+            CASE WHEN status = 'awaiting_seller' THEN cycle_id END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '2 days' END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '3 days' END,
+            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
+            CASE WHEN status IN ('resolved', 'closed') THEN opened_at END,
+            CASE WHEN status = 'closed' THEN opened_at END,
+            opened_at, opened_at
+       FROM plan`,
+  );
+  await db.query(
+    `INSERT INTO reply_cycles (id, case_id, seq, opened_at, clock_started_at, warn_at, due_at, escalate_at, calendar_id, calendar_version, policy_version, closed_at, outcome)
+     SELECT cycle_id, id, 1, opened_at, opened_at, opened_at + interval '1 day', opened_at + interval '2 days', opened_at + interval '3 days', md5('cal' || seller_id)::uuid, 1, 1,
+            CASE WHEN status <> 'awaiting_seller' THEN opened_at END,
+            CASE WHEN status <> 'awaiting_seller' THEN 'answered' END
+       FROM plan`,
+  );
+}
+
+/** Runs a benchmark's seed, saying what it seeds before and how long that took after: the seconds it took. */
+export async function timedSeed(log: (line: string) => void, what: string, seed: () => Promise<void>): Promise<number> {
+  const start = Date.now();
+  log(`seeding ${what} …`);
+  await seed();
+  const seconds = (Date.now() - start) / 1000;
+  log(`seeded in ${seconds.toFixed(1)} s`);
+  return seconds;
+}

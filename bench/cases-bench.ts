@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { withBenchDatabase, seedSellerCalendars } from './bench-database.js';
+import { insertPlannedCases, seedSellerCalendars, timedSeed, withBenchDatabase } from './bench-database.js';
 import { onDatabase } from '../test/support/database.js';
-import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
+import { compare, LoadOptions, nodeArgs, Scenario, startParley } from './compare.js';
 
 export interface CasesBenchOptions extends LoadOptions {
   /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
@@ -80,32 +80,14 @@ async function seed(url: string, options: CasesBenchOptions, cases: number): Pro
             md5('cycle' || i)::uuid AS cycle_id,
             CASE WHEN i <= $2 THEN $3::uuid ELSE md5('seller' || (2 + i % ($4 - 1)))::uuid END AS seller_id,
             md5('buyer' || (1 + i % $5))::uuid AS buyer_id,
+            'listing-' || i AS listing_ref,
+            'Question ' || i AS subject,
             (ARRAY['awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_seller','awaiting_buyer','resolved','closed'])[1 + i % 10] AS status,
             now() - interval '1 minute' - (i % 200000) * interval '200 milliseconds' AS opened_at
        FROM generate_series(1, $1) i`,
       [cases, options.hotSellerCases, HOT_SELLER, options.sellers, options.buyers],
     );
-    await db.query(
-      `INSERT INTO cases (id, buyer_id, seller_id, listing_ref, topic, subject, status, cycle_id, clock_started_at, warn_at, due_at, escalate_at, next_action_at, resolved_at, closed_at, created_at, updated_at)
-     SELECT id, buyer_id, seller_id, 'listing-' || i, 'question', 'Question ' || i, status,
-            CASE WHEN status = 'awaiting_seller' THEN cycle_id END,
-            CASE WHEN status = 'awaiting_seller' THEN opened_at END,
-            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
-            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '2 days' END,
-            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '3 days' END,
-            CASE WHEN status = 'awaiting_seller' THEN opened_at + interval '1 day' END,
-            CASE WHEN status IN ('resolved', 'closed') THEN opened_at END,
-            CASE WHEN status = 'closed' THEN opened_at END,
-            opened_at, opened_at
-       FROM plan`,
-    );
-    await db.query(
-      `INSERT INTO reply_cycles (id, case_id, seq, opened_at, clock_started_at, warn_at, due_at, escalate_at, calendar_id, calendar_version, policy_version, closed_at, outcome)
-     SELECT cycle_id, id, 1, opened_at, opened_at, opened_at + interval '1 day', opened_at + interval '2 days', opened_at + interval '3 days', md5('cal' || seller_id)::uuid, 1, 1,
-            CASE WHEN status <> 'awaiting_seller' THEN opened_at END,
-            CASE WHEN status <> 'awaiting_seller' THEN 'answered' END
-       FROM plan`,
-    );
+    await insertPlannedCases(db);
     await db.query('COMMIT');
     await db.query(
       `INSERT INTO messages (id, case_id, author_id, author_role, internal, body, visible_body, masked, quarantined, created_at)
@@ -135,26 +117,18 @@ async function runSize(options: CasesBenchOptions, cases: number, log: (line: st
   return withBenchDatabase(options.serverUrl, async (databaseUrl) => {
     const children: RunningProcess[] = [];
     try {
-      const seedStart = Date.now();
-      log(
-        `seeding ${cases.toLocaleString('en-US')} cases and ${(cases * options.messagesPerCase).toLocaleString('en-US')} messages …`,
+      const seedSeconds = await timedSeed(
+        log,
+        `${cases.toLocaleString('en-US')} cases and ${(cases * options.messagesPerCase).toLocaleString('en-US')} messages`,
+        () => seed(databaseUrl, options, cases),
       );
-      await seed(databaseUrl, options, cases);
-      const seedSeconds = (Date.now() - seedStart) / 1000;
-      log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
       const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: 'warn' };
-      const parley = await startProcess(
-        {
-          ...common,
-          JWT_SECRET,
-          ADMIN_EMAIL: 'bench-admin@bench.test',
-          ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-          SCHEDULER_ENABLED: 'false',
-          POST_RATE_LIMIT_PER_MINUTE: '100000000',
-        },
-        { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
-      );
+      const parley = await startParley({
+        ...common,
+        JWT_SECRET,
+        POST_RATE_LIMIT_PER_MINUTE: '100000000',
+      });
       children.push(parley);
       const bare = await startProcess(common, {
         args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-cases-server.ts')],

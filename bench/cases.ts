@@ -1,21 +1,16 @@
 import { CasesBenchResult, runCasesBench } from './cases-bench.js';
-import { formatScenario, Scenario } from './compare.js';
+import { formatScenario, loadSettings, Scenario } from './compare.js';
 
 // npm run bench:cases [sizes…] — the sizes (cases) to compare, 100,000 and 1,000,000 by default; needs the build (the script runs it).
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100_000, 1_000_000];
 const result = await runCasesBench({
-  serverUrl: process.env.BENCH_DATABASE_URL,
+  ...loadSettings(),
   sizes,
   messagesPerCase: 5,
   hotSellerCases: 10_000,
   sellers: 1_000,
   buyers: 50_000,
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
-  durationSeconds: Number(process.env.BENCH_SECONDS ?? 12),
-  rounds: 3,
-  poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
   sweepRuns: 9,
-  log: (line) => console.log(line),
 });
 report(result);
 

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type pg from 'pg';
+import { RunningProcess, startProcess } from '../test/support/parley-process.js';
 import { resetStatements, topStatements } from './bench-database.js';
 
 export interface Measurement {
@@ -98,9 +101,47 @@ export function formatScenario(scenario: Scenario): string {
 }
 
 /**
+ * How a load benchmark runs unless the environment says otherwise: on a
+ * throwaway server (or BENCH_DATABASE_URL), 50 connections (BENCH_CONNECTIONS),
+ * 12 seconds a side (BENCH_SECONDS) in 3 rounds, a pool of 10
+ * (BENCH_POOL_SIZE), its progress printed.
+ */
+export function loadSettings(): LoadOptions & {
+  serverUrl: string | undefined;
+  poolSize: number;
+  log: (line: string) => void;
+} {
+  return {
+    serverUrl: process.env.BENCH_DATABASE_URL,
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+    durationSeconds: Number(process.env.BENCH_SECONDS ?? 12),
+    rounds: 3,
+    poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
+    log: (line) => console.log(line),
+  };
+}
+
+/**
  * Extra node arguments for one side's process, from BENCH_PARLEY_NODE_ARGS or
  * BENCH_BARE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it).
  */
 export function nodeArgs(side: 'parley' | 'bare'): string[] {
   return process.env[`BENCH_${side.toUpperCase()}_NODE_ARGS`]?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * The built Parley as the benchmarks run it, with `env` (its database, its
+ * JWT secret, what else the run needs): an admin of its own, no scheduler
+ * (a benchmark runs jobs when it measures them), BENCH_PARLEY_NODE_ARGS.
+ */
+export function startParley(env: Record<string, string>): Promise<RunningProcess> {
+  return startProcess(
+    {
+      ...env,
+      SCHEDULER_ENABLED: 'false',
+      ADMIN_EMAIL: 'bench-admin@bench.test',
+      ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    },
+    { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
+  );
 }

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { tokenClaims } from '../src/auth/auth.service.js';
 import { RunningProcess, startProcess } from '../test/support/parley-process.js';
-import { withBenchDatabase } from './bench-database.js';
+import { timedSeed, withBenchDatabase } from './bench-database.js';
 import { onDatabase } from '../test/support/database.js';
 import { searchVectorSql } from '../src/inbox/inbox.queries.js';
-import { compare, LoadOptions, nodeArgs, Scenario } from './compare.js';
+import { compare, LoadOptions, nodeArgs, Scenario, startParley } from './compare.js';
 
 export interface InboxBenchOptions extends LoadOptions {
   /** A PostgreSQL server to create the bench database on; default: a throwaway embedded one. */
@@ -171,26 +171,18 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<InboxBe
   return withBenchDatabase(options.serverUrl, async (databaseUrl) => {
     const children: RunningProcess[] = [];
     try {
-      const seedStart = Date.now();
-      log(
-        `seeding ${options.items.toLocaleString('en-US')} items over ${options.users.toLocaleString('en-US')} users (${options.heavyUserItems.toLocaleString('en-US')} for the heavy one) …`,
+      const seedSeconds = await timedSeed(
+        log,
+        `${options.items.toLocaleString('en-US')} items over ${options.users.toLocaleString('en-US')} users (${options.heavyUserItems.toLocaleString('en-US')} for the heavy one)`,
+        () => seed(databaseUrl, options),
       );
-      await seed(databaseUrl, options);
-      const seedSeconds = (Date.now() - seedStart) / 1000;
-      log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
       const common = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: 'warn' };
       log(`pool size: parley ${common.DATABASE_POOL_SIZE}, bare ${common.DATABASE_POOL_SIZE}`);
-      const parley = await startProcess(
-        {
-          ...common,
-          JWT_SECRET,
-          ADMIN_EMAIL: 'bench-admin@bench.test',
-          ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-          SCHEDULER_ENABLED: 'false',
-        },
-        { args: [...nodeArgs('parley'), join(process.cwd(), 'dist/src/main.js')] },
-      );
+      const parley = await startParley({
+        ...common,
+        JWT_SECRET,
+      });
       children.push(parley);
       const bare = await startProcess(common, {
         args: [...nodeArgs('bare'), '--import', 'tsx', join(process.cwd(), 'bench/bare-inbox-server.ts')],

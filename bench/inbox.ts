@@ -1,20 +1,16 @@
-import { formatScenario } from './compare.js';
+import { formatScenario, loadSettings } from './compare.js';
 import { runInboxBench } from './inbox-bench.js';
 
 // npm run bench:inbox [items] [users] — needs the build (npm run build) for the Parley process.
 const items = Number(process.argv[2] ?? 5_000_000);
 const users = Number(process.argv[3] ?? 100_000);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const settings = loadSettings();
+const { connections } = settings;
 const result = await runInboxBench({
-  serverUrl: process.env.BENCH_DATABASE_URL,
+  ...settings,
   users,
   items,
   heavyUserItems: Math.min(100_000, Math.floor(items / 10)),
-  connections,
-  durationSeconds: Number(process.env.BENCH_SECONDS ?? 12),
-  rounds: 3,
-  poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
-  log: (line) => console.log(line),
 });
 console.log('');
 console.log(`pool size: parley ${result.poolSize.parley}, bare ${result.poolSize.bare}`);

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { runCalendarBench } from '../bench/calendar-bench.js';
 import { runCasesBench } from '../bench/cases-bench.js';
 import { formatScenario } from '../bench/compare.js';
 import { runEmailBench } from '../bench/email-bench.js';
 import { runInboxBench } from '../bench/inbox-bench.js';
+import { report, runPortalBench } from '../bench/portal-bench.js';
 import { runSweepBench } from '../bench/sweep-bench.js';
 
 // Short runs of each benchmark, so that `npm run bench:*` cannot rot unnoticed; the figures themselves come from the full runs.
@@ -92,6 +94,38 @@ describe('benchmark smoke runs', () => {
     // (the bench itself fails unless the first look made the heavy user's item)
     expect(lines).toContain(
       `broadcast: 50 users in ${result.broadcast.ms} ms; a recipient's first look after it: ${result.broadcast.firstLookMs} ms`,
+    );
+  }, 120_000);
+
+  it('bench:portal checks and measures the dashboard and a case page, in en and in ja once its catalogue exists, against the API, and prints the ratios last', async () => {
+    const lines: string[] = [];
+    const result = await runPortalBench({
+      serverUrl: process.env.PARLEY_TEST_SERVER_URL,
+      openCases: 30,
+      messages: 10,
+      otherCases: 200,
+      connections: 4,
+      durationSeconds: 2,
+      rounds: 2,
+      poolSize: 4,
+      log: (line) => lines.push(line),
+    });
+    // A ja catalogue that the build does not serve is an error of the bench itself; without the catalogue, the en half runs alone.
+    const ja = existsSync('src/i18n/locales/ja.json');
+    expect(result.ja.measured).toBe(ja);
+    expect(result.scenarios.map((s) => s.name)).toEqual(['dashboard', 'case']);
+    for (const scenario of result.scenarios) {
+      expect(scenario.rates.ja !== undefined).toBe(ja);
+      for (const rate of [scenario.rates.api, scenario.rates.en, ...(ja ? [scenario.rates.ja!] : [])]) {
+        expect(rate.perSecond).toBeGreaterThan(0);
+        expect(rate.bytes).toBeGreaterThan(0);
+        expect(rate.errors).toBe(0);
+      }
+    }
+    const [dashboard, page] = result.scenarios;
+    const jaPart = (s: typeof dashboard) => (ja ? `ja ${s.jaOverEn!.toFixed(2)}× en` : 'ja not measured');
+    expect(report(result).at(-1)).toBe(
+      `ratio: dashboard en ${dashboard.enOverApi.toFixed(2)}× API, ${jaPart(dashboard)}; case en ${page.enOverApi.toFixed(2)}× API, ${jaPart(page)}`,
     );
   }, 120_000);
 
