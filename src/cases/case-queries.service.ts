@@ -51,6 +51,19 @@ export class CaseQueriesService {
    * after `cursor` or, paging back, before `before`; `q` narrows to the cases whose subject or references contain it.
    */
   async list(caller: Caller, query: ListCasesQueryDto): Promise<CasePageView> {
+    return (await this.listed(caller, query, false)).page;
+  }
+
+  /** A page of cases with the display names of their buyers and sellers, read with them (the portal's lists show them). */
+  listWithNames(caller: Caller, query: ListCasesQueryDto): Promise<{ page: CasePageView; names: Map<string, string> }> {
+    return this.listed(caller, query, true);
+  }
+
+  private async listed(
+    caller: Caller,
+    query: ListCasesQueryDto,
+    withNames: boolean,
+  ): Promise<{ page: CasePageView; names: Map<string, string> }> {
     if (query.cursor !== undefined && query.before !== undefined)
       throw DomainError.invalid('before', 'before and cursor cannot be used together: give one of them');
     const now = await this.clock.now();
@@ -69,8 +82,15 @@ export class CaseQueriesService {
       backward,
       limit,
       now,
+      names: withNames,
     });
     const rows = await readOnPool<Record<string, unknown>>(this.db, sql, params);
+    const names = new Map<string, string>();
+    if (withNames)
+      for (const row of rows.slice(0, limit)) {
+        if (typeof row.buyer_name === 'string') names.set(row.buyer_id as string, row.buyer_name);
+        if (typeof row.seller_name === 'string') names.set(row.seller_id as string, row.seller_name);
+      }
     const more = rows.length > limit;
     const read = rows.slice(0, limit).map((row) => hydrate(this.db.manager, CaseRecord, row));
     const page = backward ? read.reverse() : read;
@@ -84,7 +104,7 @@ export class CaseQueriesService {
     // Paging forward, a page reached through a cursor has one before it; paging back, the one after it is where the reader came from.
     const nextCursor = last && (backward || more) ? keyOf(last) : null;
     const prevCursor = first && (backward ? more : cursor !== undefined) ? keyOf(first) : null;
-    return { items: page.map((record) => toCaseView(record, now, caller)), nextCursor, prevCursor };
+    return { page: { items: page.map((record) => toCaseView(record, now, caller)), nextCursor, prevCursor }, names };
   }
 
   async messages(caller: Caller, caseId: string): Promise<MessageView[]> {

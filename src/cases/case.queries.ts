@@ -159,6 +159,8 @@ export interface CaseListFilter {
    * the first case of the page after), in the list's reverse order.
    */
   backward?: boolean;
+  /** With each case its buyer's and seller's display names (`buyer_name`, `seller_name`), for a page that shows them. */
+  names?: boolean;
   /** The page's size: one more row is read, to tell whether another page follows. */
   limit: number;
   now: Date;
@@ -217,6 +219,9 @@ export function caseListSql(filter: CaseListFilter): { sql: string; params: unkn
     where.push(`(${key}, c.id) ${ascending ? '>' : '<'} (${p(cursor.key, 'timestamptz')}, ${p(cursor.id, 'uuid')})`);
   const direction = ascending ? 'ASC' : 'DESC';
   const order = `${key} ${direction}, c.id ${direction}`;
-  const sql = `SELECT c.* FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(filter.limit + 1, 'int')}`;
+  const names = filter.names
+    ? `, (SELECT display_name FROM users WHERE id = c.buyer_id) AS buyer_name, (SELECT display_name FROM users WHERE id = c.seller_id) AS seller_name`
+    : '';
+  const sql = `SELECT c.*${names} FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(filter.limit + 1, 'int')}`;
   return { sql, params };
 }

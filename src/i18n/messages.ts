@@ -18,6 +18,9 @@ export type MessageArgs = Record<string, string | number | boolean | null | unde
 /** Arguments of a message used as HTML: text (escaped) and numbers, or Parley's own markup. */
 export type HtmlArgs = Record<string, string | number | boolean | null | undefined | Html>;
 
+/** How many formatted instants a locale keeps (a few hundred bytes each); past it, they are formatted afresh. */
+const MAX_INSTANTS = 10_000;
+
 /** Writing direction of a locale's script. */
 export type Direction = 'ltr' | 'rtl';
 
@@ -69,6 +72,10 @@ export class Messages {
   readonly direction: Direction;
   private readonly compiled = new Map<string, IntlMessageFormat>();
   private readonly compiledHtml = new Map<string, IntlMessageFormat>();
+  /** Instants formatted lately, by time, zone and shape (bounded by MAX_INSTANTS). */
+  private readonly instants = new Map<string, string>();
+  /** Messages without arguments, formatted. */
+  private readonly plain = new Map<string, string>();
   private readonly dateFormats = new Map<string, Intl.DateTimeFormat>();
   private readonly numberFormats = new Map<string, Intl.NumberFormat>();
   /** The locale `Intl` formats in: the pseudo-locale formats as English. */
@@ -115,6 +122,16 @@ export class Messages {
 
   /** A message as plain text (escape it where it goes into HTML: a `safe` element does). */
   t(key: MessageKey, args?: MessageArgs): string {
+    // Most of a page's words take no arguments: each is formatted once per locale.
+    if (args === undefined) {
+      let text = this.plain.get(key);
+      if (text === undefined) {
+        const result = this.format(this.compiled, key, false).format();
+        text = Array.isArray(result) ? result.join('') : String(result);
+        this.plain.set(key, text);
+      }
+      return text;
+    }
     const result = this.format(this.compiled, key, false).format(args);
     return Array.isArray(result) ? result.join('') : String(result);
   }
@@ -172,7 +189,16 @@ export class Messages {
         timeZoneName: 'short',
       }) ?? null;
     if (!format) return this.dateTime(at, 'UTC', options);
-    return format.format(typeof at === 'string' ? new Date(at) : at);
+    // The same deadlines are shown again and again (every refresh of a dashboard): each is formatted once while it is in use.
+    const instant = typeof at === 'string' ? new Date(at) : at;
+    const key = `${instant.getTime()}|${timeZone}|${year}`;
+    let text = this.instants.get(key);
+    if (text === undefined) {
+      text = format.format(instant);
+      if (this.instants.size >= MAX_INSTANTS) this.instants.clear();
+      this.instants.set(key, text);
+    }
+    return text;
   }
 
   /** A calendar date (`YYYY-MM-DD`, no zone) with the year: "23 Mar 2026", "23. März 2026", "2026年3月23日". Text that is not a date is returned as it is. */

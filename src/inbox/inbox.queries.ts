@@ -467,6 +467,12 @@ export const ITEMS_AFTER_SEQ = `SELECT ${ITEM_COLUMNS}, ${BODY_SNIPPET} AS snipp
 /** User $1's counters: unread per category, Trash (none before anything reached the user). */
 export const COUNTERS = `SELECT * FROM inbox_counters WHERE user_id = $1`;
 
+/** A user's counters with what every page's frame shows of them (name, time zone, language): one read for both. */
+export const COUNTERS_AND_PERSON = `
+SELECT u.display_name AS person_name, u.time_zone AS person_zone, u.locale AS person_locale, c.*
+  FROM users u LEFT JOIN inbox_counters c ON c.user_id = u.id
+ WHERE u.id = $1`;
+
 /** The items among `ids` (a uuid[] placeholder) that are `userId`'s and not hidden, as a condition on `i`. */
 export function ownItemsSql(userId: string, ids: string): string {
   return `i.user_id = ${userId} AND i.hidden_at IS NULL AND i.id = ANY (${ids}::uuid[])`;

@@ -26,6 +26,7 @@ import {
   BODY_SNIPPET,
   changeItemsSql,
   COUNTERS,
+  COUNTERS_AND_PERSON,
   filterSql,
   ITEM_CHANGES,
   ITEM_DETAIL,
@@ -242,6 +243,31 @@ export class InboxService {
     await this.broadcasts.deliver(caller.id);
     const rows = await readOnPool<Record<string, number | string>>(this.db, COUNTERS, [caller.id]);
     return countsOf(rows[0]);
+  }
+
+  /**
+   * The counts with what a page's frame shows of the person (their name, and
+   * the time zone and language they chose): one read where a page would make
+   * two. No person when the user does not exist (any more).
+   */
+  async countsAndPerson(
+    caller: Caller,
+  ): Promise<{
+    counts: InboxCountsView;
+    person?: { displayName: string; timeZone: string | null; locale: string | null };
+  }> {
+    await this.broadcasts.deliver(caller.id);
+    const [row] = await readOnPool<Record<string, number | string | null>>(this.db, COUNTERS_AND_PERSON, [caller.id]);
+    if (!row) return { counts: countsOf(undefined) };
+    const { person_name, person_zone, person_locale, ...counters } = row;
+    return {
+      counts: countsOf(counters as Record<string, number | string>),
+      person: {
+        displayName: String(person_name),
+        timeZone: person_zone as string | null,
+        locale: person_locale as string | null,
+      },
+    };
   }
 
   /**

@@ -81,11 +81,10 @@ export class CasePagesController {
       before: field(query, 'before'),
       limit: 25,
     });
-    const [ctx, page] = await Promise.all([
+    const [ctx, { page, names }] = await Promise.all([
       this.pages.context(caller, section, request),
-      this.queries.list(caller, dto),
+      this.queries.listWithNames(caller, dto),
     ]);
-    const names = await this.pages.names(page.items.flatMap((item) => [item.buyerId, item.sellerId]));
     const title = ctx.i18n.t(
       section === 'dashboard'
         ? 'cases.list.title.dashboard'

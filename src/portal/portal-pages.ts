@@ -31,7 +31,7 @@ export class PortalPages {
     const browser = request?.headers['accept-language'];
     if (!caller)
       return { now, simulatedClock: this.simulatedClock, section, notice, i18n: this.i18n.for(null, browser) };
-    const [person, counts] = await Promise.all([this.users.viewerOf(caller.id), this.inbox.counts(caller)]);
+    const { person, counts } = await this.inbox.countsAndPerson(caller);
     return {
       i18n: this.i18n.for(person?.locale, browser),
       now,
