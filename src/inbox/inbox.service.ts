@@ -250,9 +250,7 @@ export class InboxService {
    * the time zone and language they chose): one read where a page would make
    * two. No person when the user does not exist (any more).
    */
-  async countsAndPerson(
-    caller: Caller,
-  ): Promise<{
+  async countsAndPerson(caller: Caller): Promise<{
     counts: InboxCountsView;
     person?: { displayName: string; timeZone: string | null; locale: string | null };
   }> {
