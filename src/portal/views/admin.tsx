@@ -670,9 +670,11 @@ export function BroadcastPreviewPage(props: {
       <h1 safe>{i18n.t('admin.broadcastPreview.title')}</h1>
       <p safe>{i18n.t('admin.broadcastPreview.intro')}</p>
       <article class="card broadcast-preview" aria-label={i18n.t('admin.broadcastPreview.article')}>
-        <h2 safe>{draft.subject}</h2>
+        <h2 dir="auto" safe>
+          {draft.subject}
+        </h2>
         <p class="from">{safeFrom}</p>
-        <p class="body" safe>
+        <p class="body" dir="auto" safe>
           {draft.body}
         </p>
       </article>

@@ -315,7 +315,9 @@ export function CasePage(props: {
           {i18n.t('cases.detail.back')}
         </a>
       </p>
-      <h1 safe>{view.subject}</h1>
+      <h1 dir="auto" safe>
+        {view.subject}
+      </h1>
       <AboutOrder i18n={i18n} order={order} listingRef={view.listingRef} buyer={role === 'buyer'} />
       <div class="grid two">
         <section aria-label={i18n.t('cases.detail.conversation')}>

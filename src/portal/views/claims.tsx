@@ -645,7 +645,7 @@ function WhatHappened(props: { claim: ClaimView; viewer: Viewer; i18n: Messages 
         {safeDecisionText(claim, i18n)}
         {/* A person's note as they wrote it; the policy's own note (no decider) says what the sentence above says, in English. */}
         {!!decision.note && decision.decidedBy !== null && (
-          <p class="body" safe>
+          <p class="body" dir="auto" safe>
             {decision.note}
           </p>
         )}
@@ -663,7 +663,7 @@ function WhatHappened(props: { claim: ClaimView; viewer: Viewer; i18n: Messages 
         <li data-step="appeal-decision">
           {safeAppealVerdictText(claim, i18n)}
           {!!appeal.note && (
-            <p class="body" safe>
+            <p class="body" dir="auto" safe>
               {appeal.note}
             </p>
           )}

@@ -136,7 +136,8 @@ export function Conversation(props: {
                 ''
               )}
             </p>
-            <p class="body">
+            {/* A person's words in their own direction, whatever the page's (an English message on an Arabic page). */}
+            <p class="body" dir="auto">
               <LinkedText text={message.body} />
             </p>
             {message.quarantined && <HeldNote reasons={message.heldFor ?? ['review']} mine={mine} i18n={i18n} />}

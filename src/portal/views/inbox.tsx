@@ -403,9 +403,11 @@ export function ItemPage(props: { ctx: PageContext; item: InboxItemDetailView })
         </a>
       </p>
       <article class="card">
-        <h1 safe>{item.subject}</h1>
+        <h1 dir="auto" safe>
+          {item.subject}
+        </h1>
         <p class="from">{safeFrom}</p>
-        <p class="body">
+        <p class="body" dir="auto">
           <LinkedText text={item.body} />
         </p>
         <AttachmentList files={item.attachments} />
