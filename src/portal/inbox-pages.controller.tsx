@@ -92,7 +92,8 @@ export class InboxPagesController {
 
   @Get('inbox/badge')
   async badge(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
-    const [counts, i18n] = await Promise.all([this.inbox.counts(caller), this.pages.messages(caller, request)]);
+    // Refreshed in every open tab at each delivery: the counts and the reader's language in one read.
+    const { counts, i18n } = await this.pages.countsAndMessages(caller, request);
     return UnreadBadge({ count: counts.unread.total, i18n });
   }
 

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { InboxService } from '../inbox/inbox.service.js';
+import type { InboxCountsView } from '../inbox/inbox.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { I18n } from '../i18n/i18n.service.js';
 import type { Messages } from '../i18n/messages.js';
@@ -54,6 +55,15 @@ export class PortalPages {
   async messages(caller: Pick<Caller, 'id'> | undefined, request?: FastifyRequest): Promise<Messages> {
     const person = caller ? await this.users.viewerOf(caller.id) : undefined;
     return this.i18n.for(person?.locale, request?.headers['accept-language']);
+  }
+
+  /** A person's unread counts with the messages of their language, in one read (the unread badge). */
+  async countsAndMessages(
+    caller: Caller,
+    request?: FastifyRequest,
+  ): Promise<{ counts: InboxCountsView; i18n: Messages }> {
+    const { person, counts } = await this.inbox.countsAndPerson(caller);
+    return { counts, i18n: this.i18n.for(person?.locale, request?.headers['accept-language']) };
   }
 
   /** What a page needs when nothing else can be known (the database is down): the time now, the browser's language. */
