@@ -1,3 +1,4 @@
+import { viewerFrameOf, type FrameJoin, type ViewerFrame } from '../inbox/page-frame.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -54,16 +55,24 @@ export class CaseQueriesService {
     return (await this.listed(caller, query, false)).page;
   }
 
-  /** A page of cases with the display names of their buyers and sellers, read with them (the portal's lists show them). */
-  listWithNames(caller: Caller, query: ListCasesQueryDto): Promise<{ page: CasePageView; names: Map<string, string> }> {
-    return this.listed(caller, query, true);
+  /**
+   * A page of cases with the display names of their buyers and sellers, read with them (the portal's lists show them), and
+   * with `frame` the page's frame too: `frame` in the result, unless the list is empty (nothing carried it).
+   */
+  listWithNames(
+    caller: Caller,
+    query: ListCasesQueryDto,
+    frame?: FrameJoin,
+  ): Promise<{ page: CasePageView; names: Map<string, string>; frame?: ViewerFrame }> {
+    return this.listed(caller, query, true, frame);
   }
 
   private async listed(
     caller: Caller,
     query: ListCasesQueryDto,
     withNames: boolean,
-  ): Promise<{ page: CasePageView; names: Map<string, string> }> {
+    frame?: FrameJoin,
+  ): Promise<{ page: CasePageView; names: Map<string, string>; frame?: ViewerFrame }> {
     if (query.cursor !== undefined && query.before !== undefined)
       throw DomainError.invalid('before', 'before and cursor cannot be used together: give one of them');
     const now = await this.clock.now();
@@ -83,6 +92,7 @@ export class CaseQueriesService {
       limit,
       now,
       names: withNames,
+      frame,
     });
     const rows = await readOnPool<Record<string, unknown>>(this.db, sql, params);
     const names = new Map<string, string>();
@@ -104,7 +114,11 @@ export class CaseQueriesService {
     // Paging forward, a page reached through a cursor has one before it; paging back, the one after it is where the reader came from.
     const nextCursor = last && (backward || more) ? keyOf(last) : null;
     const prevCursor = first && (backward ? more : cursor !== undefined) ? keyOf(first) : null;
-    return { page: { items: page.map((record) => toCaseView(record, now, caller)), nextCursor, prevCursor }, names };
+    return {
+      page: { items: page.map((record) => toCaseView(record, now, caller)), nextCursor, prevCursor },
+      names,
+      frame: frame && rows.length > 0 ? viewerFrameOf(rows[0]) : undefined,
+    };
   }
 
   async messages(caller: Caller, caseId: string): Promise<MessageView[]> {

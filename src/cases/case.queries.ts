@@ -1,3 +1,4 @@
+import type { FrameJoin } from '../inbox/page-frame.js';
 import type { FusedWrite } from '../common/database/fused-write.js';
 import type { CaseRecord, CycleOutcome } from './case.entity.js';
 import { sqlIso, timelineInsertFrom } from '../timeline/timeline.js';
@@ -161,6 +162,8 @@ export interface CaseListFilter {
   backward?: boolean;
   /** With each case its buyer's and seller's display names (`buyer_name`, `seller_name`), for a page that shows them. */
   names?: boolean;
+  /** With each case the columns of the page's frame (`InboxService.prepareFrame`): a list page in one round trip. */
+  frame?: FrameJoin;
   /** The page's size: one more row is read, to tell whether another page follows. */
   limit: number;
   now: Date;
@@ -222,6 +225,8 @@ export function caseListSql(filter: CaseListFilter): { sql: string; params: unkn
   const names = filter.names
     ? `, (SELECT display_name FROM users WHERE id = c.buyer_id) AS buyer_name, (SELECT display_name FROM users WHERE id = c.seller_id) AS seller_name`
     : '';
-  const sql = `SELECT c.*${names} FROM cases c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(filter.limit + 1, 'int')}`;
+  // The frame is one row (or none, for a user who no longer exists): joined to each case, it leaves the plan on the list's index.
+  const [frameColumns, frameJoin] = filter.frame ? [', frame.*', ` CROSS JOIN ${filter.frame(p)}`] : ['', ''];
+  const sql = `SELECT c.*${names}${frameColumns} FROM cases c${frameJoin} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(filter.limit + 1, 'int')}`;
   return { sql, params };
 }

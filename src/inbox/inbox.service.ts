@@ -10,6 +10,7 @@ import { readOnPool } from '../common/database/prepared.js';
 import { BroadcastDelivery } from '../notifications/broadcast-delivery.service.js';
 import { transaction } from '../common/transaction.js';
 import { CATEGORIES, Category } from '../notifications/categories.js';
+import { pageFrameSql, type FrameJoin } from './page-frame.js';
 import {
   BulkDto,
   BulkResultView,
@@ -243,6 +244,17 @@ export class InboxService {
     await this.broadcasts.deliver(caller.id);
     const rows = await readOnPool<Record<string, number | string>>(this.db, COUNTERS, [caller.id]);
     return countsOf(rows[0]);
+  }
+
+  /**
+   * The frame of a page whose own statement reads it too (`pageFrameSql`,
+   * joined by the caller's user id): this delivers the broadcasts the caller
+   * has not had yet first, as `countsAndPerson` does, so the unread total the
+   * statement reads counts them.
+   */
+  async prepareFrame(caller: Caller): Promise<FrameJoin> {
+    await this.broadcasts.deliver(caller.id);
+    return (placeholder) => pageFrameSql(placeholder(caller.id, 'uuid'));
   }
 
   /**

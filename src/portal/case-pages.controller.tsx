@@ -81,10 +81,9 @@ export class CasePagesController {
       before: field(query, 'before'),
       limit: 25,
     });
-    const [ctx, { page, names }] = await Promise.all([
-      this.pages.context(caller, section, request),
-      this.queries.listWithNames(caller, dto),
-    ]);
+    // The list's statement reads the page's frame too: one round trip for the page.
+    const { page, names, frame } = await this.queries.listWithNames(caller, dto, await this.pages.frameJoin(caller));
+    const ctx = await this.pages.context(caller, section, request, frame);
     const title = ctx.i18n.t(
       section === 'dashboard'
         ? 'cases.list.title.dashboard'

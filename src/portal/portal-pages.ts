@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
+import type { FrameJoin, ViewerFrame } from '../inbox/page-frame.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import type { InboxCountsView } from '../inbox/inbox.dto.js';
 import { UsersService } from '../users/users.service.js';
@@ -26,13 +27,26 @@ export class PortalPages {
     return this.config.env.CLOCK_MODE === 'simulated';
   }
 
-  async context(caller: Caller | undefined, section?: string, request?: FastifyRequest): Promise<PageContext> {
+  /**
+   * A page's context. `frame`: what the page's own statement read of the
+   * viewer with `frameJoin` (a list page's); without it, it is read here.
+   */
+  async context(
+    caller: Caller | undefined,
+    section?: string,
+    request?: FastifyRequest,
+    frame?: ViewerFrame,
+  ): Promise<PageContext> {
     const now = await this.clock.now();
     const notice = request?.flash;
     const browser = request?.headers['accept-language'];
     if (!caller)
       return { now, simulatedClock: this.simulatedClock, section, notice, i18n: this.i18n.for(null, browser) };
-    const { person, counts } = await this.inbox.countsAndPerson(caller);
+    const { person, unread } = frame
+      ? { person: frame, unread: frame.unread }
+      : await this.inbox
+          .countsAndPerson(caller)
+          .then(({ person, counts }) => ({ person, unread: counts.unread.total }));
     return {
       i18n: this.i18n.for(person?.locale, browser),
       now,
@@ -45,10 +59,15 @@ export class PortalPages {
         displayName: person?.displayName ?? '',
         timeZone: person?.timeZone ?? undefined,
         csrf: csrfTokenOf(this.config.jwtSecret, caller.tokenId ?? ''),
-        unread: counts.unread.total,
+        unread,
         page: request ? pageOf(request) : undefined,
       },
     };
+  }
+
+  /** The frame for a page whose own statement reads it (a list's): pass it to that statement, then what it read to `context`. */
+  frameJoin(caller: Caller): Promise<FrameJoin> {
+    return this.inbox.prepareFrame(caller);
   }
 
   /** The language of a person's pages (their choice, else their browser's, else the default), for words a controller writes (notices after a change). */
