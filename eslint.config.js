@@ -52,7 +52,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', setInterval: 'readonly' },
+      globals: { document: 'readonly', setInterval: 'readonly', htmx: 'readonly' },
       parserOptions: { projectService: false, program: null },
     },
   },

@@ -380,7 +380,7 @@ export async function runPortalBench(options: PortalBenchOptions): Promise<Porta
         await measure(
           'dashboard',
           {
-            page: `GET /app/dashboard: the first ${PAGE_SIZE} of the seller's ${options.openCases} open cases by nearest deadline, with the buyers' names, and the page's frame (the viewer, the unread count)`,
+            page: `GET /app/dashboard: the first ${PAGE_SIZE} of the seller's ${options.openCases} open cases by nearest deadline, with the buyers' names, and the page's frame (the viewer, the unread count) read by the same statement`,
             api: `GET /cases?limit=${PAGE_SIZE}: the same ${PAGE_SIZE} cases from the same list statement (buyers as ids)`,
           },
           [apiList, await dashboardPage('en', enToken), ...(ja.measured ? [await dashboardPage('ja', jaToken)] : [])],

@@ -1,6 +1,5 @@
 import multipart from '@fastify/multipart';
-import { CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { randomUUID } from 'node:crypto';
@@ -57,7 +56,7 @@ export interface Upload {
 declare module 'fastify' {
   interface FastifyRequest {
     uploads?: Upload[];
-    /** Why a portal form's upload was refused, for PortalUploadRefusals to raise. */
+    /** Why a portal form's upload was refused, for the portal's HtmlPages guard to raise (raiseUploadRefusal). */
     uploadRefusal?: Error;
   }
 }
@@ -130,7 +129,7 @@ export async function acceptUploads(fastify: FastifyInstance, gate: UploadGate):
       () => done(),
       (error: Error) => {
         if (!isPortalRoute(request.routeOptions.url)) return done(error);
-        // A portal form's refusal is a page: raised after the portal's guard, where its filter answers (PortalUploadRefusals).
+        // A portal form's refusal is a page: raised after the portal's guard, where its filter answers (raiseUploadRefusal).
         request.uploadRefusal = error;
         request.body = {};
         done();
@@ -382,15 +381,10 @@ export const Uploads = createParamDecorator(
 
 /**
  * Raises a portal form's upload refusal after the portal's guard and before
- * its pipes, so the portal's filter shows it as it shows any refused form (a
- * signed-out browser is sent to sign in); the JSON API's refusals are
- * answered by the hook itself.
+ * its pipes (the portal's HtmlPages guard calls this), so the portal's filter
+ * shows it as it shows any refused form (a signed-out browser is sent to sign
+ * in); the JSON API's refusals are answered by the hook itself.
  */
-@Injectable()
-export class PortalUploadRefusals implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const refusal = context.switchToHttp().getRequest<FastifyRequest>().uploadRefusal;
-    if (refusal) throw refusal;
-    return next.handle();
-  }
+export function raiseUploadRefusal(request: FastifyRequest): void {
+  if (request.uploadRefusal) throw request.uploadRefusal;
 }

@@ -21,9 +21,22 @@ declare module 'fastify' {
   }
 }
 
+/** Sessions' CSRF tokens computed lately, by session id and secret (at most MAX_CSRF_TOKENS). */
+const csrfTokens = new Map<string, string>();
+const MAX_CSRF_TOKENS = 10_000;
+
 /** The CSRF token of a session: derived from the token's id, so it needs no storage and dies with the session. */
-export const csrfTokenOf = (secret: string, sessionId: string): string =>
-  createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+export function csrfTokenOf(secret: string, sessionId: string): string {
+  // Every page carries its session's token: each is computed once while its session is in use.
+  const key = `${sessionId}|${secret}`;
+  let token = csrfTokens.get(key);
+  if (token === undefined) {
+    token = createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+    if (csrfTokens.size >= MAX_CSRF_TOKENS) csrfTokens.clear();
+    csrfTokens.set(key, token);
+  }
+  return token;
+}
 
 /** The key of the sign-in form's tokens: derived from the signing secret for this use alone, so it can never stand for a session's CSRF token or anything else. */
 const loginCsrfKey = (secret: string): Buffer => Buffer.from(hkdfSync('sha256', secret, '', 'parley login-csrf', 32));

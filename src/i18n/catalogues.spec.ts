@@ -122,7 +122,26 @@ describe('messages in each language', () => {
     expect(all.messages('de').remaining(3 * 86_400_000)).not.toBe(all.messages('en').remaining(3 * 86_400_000));
   });
 
+  it('format an instant or a countdown again as the first time (they are kept while in use)', () => {
+    const en = all.messages('en');
+    const iso = '2026-03-02T17:00:00.000Z';
+    for (let round = 0; round < 2; round++) {
+      // The same instant as an ISO string, another spelling of it and a Date: one text, in each zone asked for.
+      expect(en.dateTime(iso, 'UTC')).toBe('Mon, 2 Mar 2026, 17:00 UTC');
+      expect(en.dateTime('2026-03-02T18:00:00+01:00', 'UTC')).toBe('Mon, 2 Mar 2026, 17:00 UTC');
+      expect(en.dateTime(new Date(iso), 'Asia/Tokyo')).toBe('Tue, 3 Mar 2026, 02:00 GMT+9');
+      expect(en.dateTime(iso, 'Asia/Tokyo', { year: false })).toBe('Tue 3 Mar, 02:00 GMT+9');
+      // An unknown zone is UTC, every time.
+      expect(en.dateTime(iso, 'Mars/Olympus')).toBe('Mon, 2 Mar 2026, 17:00 UTC');
+      // Overdue and due in the same span are two texts; seconds within a minute are one.
+      expect(en.remaining(125 * 60_000)).toBe('in 2 h 5 min');
+      expect(en.remaining(-125 * 60_000)).toBe('2 h 5 min overdue');
+      expect(en.remaining(125 * 60_000 + 59_000)).toBe('in 2 h 5 min');
+    }
+  });
+
   it('give the page script the countdown’s words as patterns', () => {
+    expect(JSON.parse(all.messages('de').countdownPatternsJson)).toEqual(all.messages('de').countdownPatterns());
     const patterns = all.messages('en').countdownPatterns();
     expect(patterns).toEqual({
       days: '{days} d {hours} h',
@@ -183,6 +202,21 @@ describe('choosing the reader’s language', () => {
     expect(locales.negotiate('zh-TW, *')).toBeNull();
     expect(locales.negotiate(undefined)).toBeNull();
     expect(locales.negotiate('x'.repeat(5000))).toBeNull();
+  });
+
+  it('answers a tag or a header seen before as the first time, and keeps a bounded number of them', () => {
+    const fresh = new Locales();
+    for (let round = 0; round < 2; round++) {
+      expect(fresh.match('DE-at')).toBe('de');
+      expect(fresh.match('zh')).toBeNull();
+      expect(fresh.negotiate('zh, ja;q=0.2')).toBe('ja');
+      expect(fresh.negotiate('zh-TW, *')).toBeNull();
+    }
+    // Past 1,000 different headers the memory starts again: still the same answers.
+    for (let n = 0; n < 1_500; n++) expect(fresh.negotiate(`x-${n}, es;q=0.${(n % 9) + 1}`)).toBe('es');
+    expect(fresh.negotiate('zh, ja;q=0.2')).toBe('ja');
+    // Only the first 1,000 characters of a header are read: a longer one is the same header.
+    expect(fresh.negotiate(`${'zh, '.repeat(250)}ja`)).toBeNull();
   });
 
   it('serves the pseudo-locale only when asked to', () => {

@@ -9,6 +9,8 @@ import {
 } from './catalogues.js';
 import { Messages } from './messages.js';
 
+const MAX_REMEMBERED = 1000;
+
 /**
  * The locales Parley speaks, from the catalogue files (`locales/<tag>.json`),
  * each loaded and parsed once; plus the pseudo-locale when asked for. A
@@ -19,6 +21,9 @@ export class Locales {
   private readonly byTag = new Map<string, Messages>();
   /** Lower-cased tag → the tag as served, for matching what people and browsers send. */
   private readonly lookup = new Map<string, string>();
+  /** Tags and `Accept-Language` headers seen lately, with what each matched (at most MAX_REMEMBERED of each). */
+  private readonly matched = new Map<string, string | null>();
+  private readonly negotiated = new Map<string, string | null>();
 
   constructor(options: { pseudo?: boolean } = {}) {
     const source = load(SOURCE_LOCALE);
@@ -55,6 +60,11 @@ export class Locales {
    * not served.
    */
   match(tag: string): string | null {
+    // Every page asks for its reader's stored tag: the few tags people and browsers send are each matched once.
+    return remembered(this.matched, tag, () => this.matchTag(tag));
+  }
+
+  private matchTag(tag: string): string | null {
     let canonical: string;
     try {
       [canonical] = Intl.getCanonicalLocales(tag.trim());
@@ -75,8 +85,13 @@ export class Locales {
    */
   negotiate(header: string | undefined): string | null {
     if (!header) return null;
+    // What is read of a header: its first 1,000 characters.
+    const read = header.slice(0, 1000);
+    return remembered(this.negotiated, read, () => this.negotiateHeader(read));
+  }
+
+  private negotiateHeader(header: string): string | null {
     const ranges = header
-      .slice(0, 1000)
       .split(',')
       .map((part, index) => {
         const [range, ...params] = part.trim().split(';');
@@ -91,6 +106,15 @@ export class Locales {
     }
     return null;
   }
+}
+
+/** `map`'s value for `key`, computed and kept the first time (the map cleared when it holds MAX_REMEMBERED). */
+function remembered<V>(map: Map<string, V>, key: string, compute: () => V): V {
+  if (map.has(key)) return map.get(key)!;
+  const value = compute();
+  if (map.size >= MAX_REMEMBERED) map.clear();
+  map.set(key, value);
+  return value;
 }
 
 function load(tag: string): ParsedCatalogue {

@@ -74,6 +74,9 @@ export class Messages {
   private readonly compiledHtml = new Map<string, IntlMessageFormat>();
   /** Instants formatted lately, by time, zone and shape (bounded by MAX_INSTANTS). */
   private readonly instants = new Map<string, string>();
+  /** Countdowns in words lately, by direction, days, hours and minutes (bounded by MAX_INSTANTS). */
+  private readonly countdowns = new Map<string, string>();
+  private patternsJson?: string;
   /** Messages without arguments, formatted. */
   private readonly plain = new Map<string, string>();
   private readonly dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -176,28 +179,26 @@ export class Messages {
   dateTime(at: Date | string, zone?: string | null, options: { year?: boolean } = {}): string {
     const timeZone = zone || 'UTC';
     const year = options.year ?? true;
-    const format =
-      this.dateFormat(`dt|${timeZone}|${year}`, {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        year: year ? 'numeric' : undefined,
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: this.formatLocale === 'en' ? 'h23' : undefined,
-        timeZone,
-        timeZoneName: 'short',
-      }) ?? null;
-    if (!format) return this.dateTime(at, 'UTC', options);
-    // The same deadlines are shown again and again (every refresh of a dashboard): each is formatted once while it is in use.
-    const instant = typeof at === 'string' ? new Date(at) : at;
-    const key = `${instant.getTime()}|${timeZone}|${year}`;
+    // The same deadlines are shown again and again (every refresh of a dashboard): each is formatted once while it is in use,
+    // keyed by the string as given (an ISO instant from a view), so one formatted before is neither parsed nor formatted again.
+    const key = `${typeof at === 'string' ? at : at.getTime()}|${timeZone}|${year}`;
     let text = this.instants.get(key);
-    if (text === undefined) {
-      text = format.format(instant);
-      if (this.instants.size >= MAX_INSTANTS) this.instants.clear();
-      this.instants.set(key, text);
-    }
+    if (text !== undefined) return text;
+    const format = this.dateFormat(`dt|${timeZone}|${year}`, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: year ? 'numeric' : undefined,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: this.formatLocale === 'en' ? 'h23' : undefined,
+      timeZone,
+      timeZoneName: 'short',
+    });
+    if (!format) return this.dateTime(at, 'UTC', options);
+    text = format.format(typeof at === 'string' ? new Date(at) : at);
+    if (this.instants.size >= MAX_INSTANTS) this.instants.clear();
+    this.instants.set(key, text);
     return text;
   }
 
@@ -260,13 +261,25 @@ export class Messages {
     seconds -= days * 86_400;
     const hours = Math.floor(seconds / 3600);
     const minutes = Math.floor((seconds - hours * 3600) / 60);
+    // A dashboard shows the same few countdowns to the minute again and again.
+    const key = `${late ? '-' : ''}${days}|${hours}|${minutes}`;
+    const known = this.countdowns.get(key);
+    if (known !== undefined) return known;
     const span =
       days > 0
         ? this.t('time.span.days', { days, hours })
         : hours > 0
           ? this.t('time.span.hours', { hours, minutes })
           : this.t('time.span.minutes', { minutes });
-    return this.t(late ? 'time.overdue' : 'time.in', { span });
+    const text = this.t(late ? 'time.overdue' : 'time.in', { span });
+    if (this.countdowns.size >= MAX_INSTANTS) this.countdowns.clear();
+    this.countdowns.set(key, text);
+    return text;
+  }
+
+  /** `countdownPatterns` as JSON, as every page's frame carries it: made once per locale. */
+  get countdownPatternsJson(): string {
+    return (this.patternsJson ??= JSON.stringify(this.countdownPatterns()));
   }
 
   /** The countdown's words as patterns for the page's script: `{days}`, `{hours}`, `{minutes}` and `{span}` replaced there. */

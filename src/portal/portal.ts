@@ -1,41 +1,35 @@
-import {
-  applyDecorators,
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  UseFilters,
-  UseInterceptors,
-} from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setFlash } from './flash.js';
-import type { Observable } from 'rxjs';
 import { DomainError } from '../common/domain-error.js';
 import type { Messages } from '../i18n/messages.js';
 import { capFieldErrors } from '../common/request-shape.js';
 import { fieldErrors } from '../common/validation.js';
 import { PortalFilter } from './portal.filter.js';
-import { PortalUploadRefusals } from '../attachments/uploads.js';
+import { raiseUploadRefusal } from '../attachments/uploads.js';
 
-/** Answers a portal controller's strings as HTML pages that are never cached (they hold a CSRF token and private data). */
+/**
+ * Answers a portal controller's strings as HTML pages that are never cached
+ * (they hold a CSRF token and private data), and raises a form's upload
+ * refusal (see PortalUploadRefusals). A guard, run after the authentication
+ * guard, rather than interceptors: a page then costs no observable pipeline.
+ */
 @Injectable()
-export class HtmlPages implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    void context
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .type('text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store');
-    return next.handle();
+export class HtmlPages implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const http = context.switchToHttp();
+    void http.getResponse<FastifyReply>().type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
+    raiseUploadRefusal(http.getRequest<FastifyRequest>());
+    return true;
   }
 }
 
 /** A controller of the portal: HTML pages, errors shown as pages, left out of the API's OpenAPI document. */
 export const PortalController = () =>
-  applyDecorators(ApiExcludeController(), UseFilters(PortalFilter), UseInterceptors(HtmlPages, PortalUploadRefusals));
+  applyDecorators(ApiExcludeController(), UseFilters(PortalFilter), UseGuards(HtmlPages));
 
 /**
  * A form's fields checked by the same DTO class the JSON API uses, so a rule

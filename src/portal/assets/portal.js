@@ -1,6 +1,6 @@
 // Parley's portal: small enhancements on top of pages that work without them.
 // Times in the viewer's chosen (or the browser's) time zone, live countdowns against the application's
-// clock (which may be simulated), and "select all" for bulk actions.
+// clock (which may be simulated), "select all" for bulk actions, and a deadline's explanation fetched when first opened.
 (function () {
   'use strict';
 
@@ -134,6 +134,20 @@
       item.checked = box.checked;
     });
   });
+
+  // A deadline's explanation in a list of cases, fetched when its <details> first opens ("toggle" does not bubble: caught on its way down).
+  document.addEventListener(
+    'toggle',
+    function (event) {
+      var details = event.target;
+      if (!details.open || !details.matches || !details.matches('details[data-why]')) return;
+      var url = details.getAttribute('data-why');
+      details.removeAttribute('data-why');
+      var target = details.querySelector('.why');
+      if (target && typeof htmx !== 'undefined') htmx.ajax('GET', url, { target: target, swap: 'innerHTML' });
+    },
+    true,
+  );
 
   document.addEventListener('DOMContentLoaded', function () {
     enhance(document);

@@ -1,4 +1,4 @@
-import type { PropsWithChildren } from '@kitajs/html';
+import { escapeHtml, type PropsWithChildren } from '@kitajs/html';
 import type { Role } from '../../users/user.entity.js';
 import { CSRF_FIELD, PAGE_FIELD } from '../../auth/browser-session.js';
 import type { MessageKey } from '../../i18n/catalogues.js';
@@ -167,7 +167,7 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
             data-now={ctx.now.toISOString()}
             data-zone={viewer?.timeZone}
             data-clock={ctx.simulatedClock ? 'simulated' : undefined}
-            data-countdown-words={JSON.stringify(i18n.countdownPatterns())}
+            data-countdown-words={i18n.countdownPatternsJson}
           >
             <div id="flash" role="status" aria-live="polite">
               {!!ctx.notice && (
@@ -217,24 +217,33 @@ export function Csrf(props: { viewer: Viewer }): JSX.Element {
 
 /** An instant: the absolute time in `datetime`, shown in UTC until the page's script rewrites it in the viewer's own time zone. */
 export function Time(props: { at: Date | string | null | undefined; zone?: string; i18n: Messages }): JSX.Element {
-  if (!props.at) return <span safe>{props.i18n.t('time.none')}</span>;
-  const at = typeof props.at === 'string' ? new Date(props.at) : props.at;
-  const text = props.zone ? props.i18n.dateTime(at, props.zone, { year: false }) : props.i18n.dateTime(at, 'UTC');
-  return (
-    <time datetime={at.toISOString()} data-local={props.zone ? undefined : ''} safe>
-      {text}
-    </time>
-  );
+  return timeHtml(props.i18n, props.at, props.zone);
+}
+
+/** `Time` as a string, for rows rendered many to a page. */
+export function timeHtml(i18n: Messages, at: Date | string | null | undefined, zone?: string): string {
+  if (!at) return `<span>${escapeHtml(i18n.t('time.none'))}</span>`;
+  const text = zone ? i18n.dateTime(at, zone, { year: false }) : i18n.dateTime(at, 'UTC');
+  return `<time datetime="${isoInstant(at)}"${zone ? '' : ' data-local=""'}>${escapeHtml(text)}</time>`;
+}
+
+/** An instant as `toISOString` writes it: a view's ISO string as it is (a list renders many), anything else through `Date`. */
+function isoInstant(at: Date | string): string {
+  return typeof at === 'string' && at.length === 24 && at.charCodeAt(10) === 84 /* T */ && at.endsWith('Z')
+    ? at
+    : new Date(at).toISOString();
 }
 
 /** How long until (or since) a deadline, in words, updated every second by the page's script against the application's clock. */
 export function Countdown(props: { until: string | null; now: Date; i18n: Messages }): JSX.Element {
-  if (!props.until) return <span safe>{props.i18n.t('time.none')}</span>;
-  return (
-    <span class="countdown" data-countdown={props.until} safe>
-      {props.i18n.remaining(new Date(props.until).getTime() - props.now.getTime())}
-    </span>
-  );
+  return countdownHtml(props.i18n, props.until, props.now);
+}
+
+/** `Countdown` as a string, for rows rendered many to a page. */
+export function countdownHtml(i18n: Messages, until: string | null, now: Date): string {
+  if (!until) return `<span>${escapeHtml(i18n.t('time.none'))}</span>`;
+  const words = i18n.remaining(new Date(until).getTime() - now.getTime());
+  return `<span class="countdown" data-countdown="${escapeHtml(until)}">${escapeHtml(words)}</span>`;
 }
 
 const STATES: Record<string, MessageKey> = {
@@ -247,12 +256,13 @@ const STATES: Record<string, MessageKey> = {
 
 /** A state as a labelled badge; its class gives its colour, its words say the same without colour. */
 export function StateBadge(props: { state: string; i18n: Messages }): JSX.Element {
-  const key = STATES[props.state];
-  return (
-    <span class={`state state-${props.state}`} safe>
-      {key ? props.i18n.t(key) : humanise(props.state)}
-    </span>
-  );
+  return stateBadgeHtml(props.i18n, props.state);
+}
+
+/** `StateBadge` as a string, for rows rendered many to a page. */
+export function stateBadgeHtml(i18n: Messages, state: string): string {
+  const key = STATES[state];
+  return `<span class="state state-${escapeHtml(state)}">${escapeHtml(key ? i18n.t(key) : humanise(state))}</span>`;
 }
 
 export const humanise = (value: string): string => value.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
