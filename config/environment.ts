@@ -127,6 +127,12 @@ export class Environment {
   @Min(1)
   POST_RATE_LIMIT_PER_MINUTE: number = 30;
 
+  /** Requests one API key may make per minute, across every instance (429 with Retry-After beyond). */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  API_KEY_RATE_LIMIT_PER_MINUTE: number = 600;
+
   /** `system` (wall clock) or `simulated` (moved by POST /admin/clock/advance, shared through the database). */
   @IsIn(['system', 'simulated'])
   CLOCK_MODE: 'system' | 'simulated' = 'system';

@@ -15,6 +15,7 @@ import { ConversationCore1765584000000 } from './1765584000000-conversation-core
 import { MessageOrder1765756800000 } from './1765756800000-message-order.js';
 import { UserLocale1765843200000 } from './1765843200000-user-locale.js';
 import { SearchWords1765929600000 } from './1765929600000-search-words.js';
+import { Integration1766016000000 } from './1766016000000-integration.js';
 import { UserTimeZone1765670400000 } from './1765670400000-user-time-zone.js';
 
 /** Every migration, oldest first. A new migration is a new file listed here. */
@@ -37,4 +38,5 @@ export const migrations = [
   MessageOrder1765756800000,
   UserLocale1765843200000,
   SearchWords1765929600000,
+  Integration1766016000000,
 ];

@@ -13,6 +13,7 @@ import { CasesModule } from './cases/cases.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { IntegrationModule } from './integration/integration.module.js';
 import { SellersModule } from './sellers/sellers.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { SupportQueueModule } from './support/support-queue.module.js';
@@ -99,6 +100,7 @@ export class AppModule {
         SellersModule,
         NotificationsModule,
         WebhooksModule,
+        IntegrationModule,
         ClaimsModule,
         InboxModule,
         AttachmentsModule,

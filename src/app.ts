@@ -50,6 +50,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Fastify takes a hop count too; the adapter's options type leaves numbers out.
     trustProxy: trustProxyOf(config.env.TRUST_PROXY) as boolean | string[],
     genReqId: requestId,
+    // A path parameter as sent, percent-encoded: an external id of 200 characters may take 12 for each (a 4-byte character).
+    routerOptions: { maxParamLength: 2400 },
     clientErrorHandler,
     // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) are problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

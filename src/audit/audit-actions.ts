@@ -7,6 +7,7 @@
  */
 export const AUDIT_ACTIONS = {
   'user.created': 'User created',
+  'user.updated': 'User updated',
   'user.disabled': 'User disabled',
   'user.enabled': 'User enabled',
   'user.profile_changed': 'Profile changed',
@@ -31,6 +32,8 @@ export const AUDIT_ACTIONS = {
   'webhook.deleted': 'Webhook deleted',
   'webhook.delivery_retried': 'Webhook delivery retried',
   'clock.advanced': 'Simulated clock advanced',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
 } as const satisfies Record<string, string>;
 
 /** The kinds of thing actions act on (an entry's `subjectType`), with their names for people. */
@@ -44,6 +47,7 @@ export const AUDIT_SUBJECT_TYPES = {
   webhook: 'Webhook',
   webhook_delivery: 'Webhook delivery',
   clock: 'Clock',
+  api_key: 'API key',
 } as const satisfies Record<string, string>;
 
 /** An action's words, or the action itself for one this list does not know (recorded by a newer version). */

@@ -35,7 +35,15 @@ export class AuditQueryDto {
 export class AuditView {
   @ApiProperty() id: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorId: string | null;
-  @ApiProperty() actorRole: string;
+  @ApiProperty({ description: "The actor's role, or `api_key` for an entry of the marketplace's systems" })
+  actorRole: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The API key that acted (`actorRole` is then `api_key` and `actorId` null)',
+  })
+  actorKeyId: string | null;
   @ApiProperty({ example: 'user.disabled' }) action: string;
   @ApiProperty({ example: 'user' }) subjectType: string;
   @ApiProperty({ nullable: true, type: String }) subjectId: string | null;

@@ -1,7 +1,7 @@
 import type { AuditQueryDto } from './audit.dto.js';
 
-/** An entry: $1 actor, $2 the actor's role, $3 action, $4 subject type, $5 subject id, $6 at, $7 before and $8 after (JSON, or null). */
-export const RECORD = `INSERT INTO audit_log (actor_id, actor_role, action, subject_type, subject_id, at, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+/** An entry: $1 actor (a person), $2 the actor's role, $3 action, $4 subject type, $5 subject id, $6 at, $7 before and $8 after (JSON, or null), $9 the API key that acted (or null). */
+export const RECORD = `INSERT INTO audit_log (actor_id, actor_role, action, subject_type, subject_id, at, before, after, actor_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 
 /** The list's filters as SQL conditions on `audit_log`, with their parameters appended to `params`. */
 export function auditFilterSql(query: AuditQueryDto, params: unknown[]): string[] {
@@ -32,7 +32,7 @@ export function auditBeforeSql(at: string, id: string): string {
  */
 export function auditPageSql(conditions: string[], limit: string, order: 'newest' | 'oldest' = 'newest'): string {
   const direction = order === 'newest' ? 'DESC' : 'ASC';
-  return `SELECT id, actor_id, actor_role, action, subject_type, subject_id, at, before, after FROM audit_log
+  return `SELECT id, actor_id, actor_role, action, subject_type, subject_id, at, before, after, actor_key_id FROM audit_log
         ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY at ${direction}, id ${direction} LIMIT ${limit}`;
 }
 

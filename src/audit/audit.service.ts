@@ -41,6 +41,7 @@ interface AuditRow {
   id: string;
   actor_id: string | null;
   actor_role: string;
+  actor_key_id: string | null;
   action: string;
   subject_type: string;
   subject_id: string | null;
@@ -65,19 +66,21 @@ export class AuditService {
 
   async record(
     tx: EntityManager | null,
-    actor: Pick<Caller, 'id' | 'role'>,
+    actor: Pick<Caller, 'id' | 'role' | 'apiKey'>,
     entry: AuditEntry,
     at?: Date,
   ): Promise<void> {
+    // A key is no person: its entries name the key, with the role `api_key`.
     await (tx ?? this.db.manager).query(RECORD, [
-      actor.id,
-      actor.role,
+      actor.apiKey ? null : actor.id,
+      actor.apiKey ? 'api_key' : actor.role,
       entry.action,
       entry.subjectType,
       entry.subjectId,
       at ?? (await this.clock.now()),
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
+      actor.apiKey?.id ?? null,
     ]);
   }
 
@@ -176,6 +179,7 @@ const toView = (row: AuditRow): AuditView => ({
   id: row.id,
   actorId: row.actor_id,
   actorRole: row.actor_role,
+  actorKeyId: row.actor_key_id ?? null,
   action: row.action,
   subjectType: row.subject_type,
   subjectId: row.subject_id,

@@ -8,7 +8,9 @@ import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import type { Role } from '../users/user.entity.js';
-import { Caller, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
+import { Caller, KEY_SCOPES, PUBLIC_ROUTE, ROLES_ALLOWED } from './auth.decorators.js';
+import { ApiKeyAuth, keyMayCall } from '../integration/api-key-auth.service.js';
+import { API_KEY_START, carriesApiKey, type ApiScope } from '../integration/api-keys.js';
 import type { TokenClaims } from './auth.service.js';
 import { SessionCache } from './session-cache.js';
 import { cookieOptionsFor, csrfOf, csrfTokenOf, sameToken, sessionCookieName } from './browser-session.js';
@@ -45,20 +47,38 @@ export class AuthGuard implements CanActivate {
     @InjectDataSource() private readonly db: DataSource,
     private readonly sessions: SessionCache,
     private readonly config: AppConfig,
+    private readonly keys: ApiKeyAuth,
   ) {
     this.sessionCookie = sessionCookieName(cookieOptionsFor(config.env.PUBLIC_URL).secure);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { caller?: Caller }>();
+    refuseKeyInQuery(request);
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const portal = isPortalRoute(request.routeOptions.url);
     const caller = await this.callerOf(request);
     if (!caller) {
       if (!portal) http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
-      throw new DomainError('unauthorized', portal ? 'Please sign in' : 'A valid bearer access token is required');
+      throw new DomainError(
+        'unauthorized',
+        portal
+          ? 'Please sign in'
+          : bearerOf(request)?.startsWith(API_KEY_START)
+            ? 'This API key is unknown, revoked or expired'
+            : 'A valid bearer access token is required',
+      );
+    }
+    if (caller.apiKey) {
+      // A key calls only the routes its scopes open, whatever roles they are for; it is counted against its own limit.
+      const wanted = this.reflector.getAllAndOverride<ApiScope[] | undefined>(KEY_SCOPES, targets);
+      if (!wanted) throw new DomainError('forbidden', 'API keys cannot call this route: it is for people');
+      if (!keyMayCall(caller.apiKey.scopes, wanted))
+        throw new DomainError('forbidden', `This API key lacks the scope this route needs: ${wanted.join(' or ')}`);
+      await this.keys.admit(caller.apiKey);
+      return true;
     }
     // An upload refused before its form was read carries no token to check; its refusal is raised next, and nothing is done.
     if (
@@ -86,10 +106,14 @@ export class AuthGuard implements CanActivate {
    */
   async callerOf(request: FastifyRequest & { caller?: Caller }): Promise<Caller | undefined> {
     if (request.caller) return request.caller;
-    const token = isPortalRoute(request.routeOptions.url)
-      ? request.cookies[this.sessionCookie]
-      : request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const caller = token ? await this.authenticate(token) : undefined;
+    // The portal reads only its session cookie: a key sent to a page is ignored (keys never sign in to the portal).
+    const portal = isPortalRoute(request.routeOptions.url);
+    const token = portal ? request.cookies[this.sessionCookie] : bearerOf(request);
+    const caller = !token
+      ? undefined
+      : !portal && token.startsWith(API_KEY_START)
+        ? await this.keys.authenticate(token)
+        : await this.authenticate(token);
     if (caller) request.caller = caller;
     return caller;
   }
@@ -100,6 +124,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async authenticate(token: string): Promise<Caller | undefined> {
+    if (token.startsWith(API_KEY_START)) return undefined;
     let claims = this.verified.get(token);
     if (!claims || (claims.exp !== undefined && claims.exp * 1000 <= Date.now())) {
       try {
@@ -140,4 +165,20 @@ export class AuthGuard implements CanActivate {
       tokenExpiresAt: claims.exp ? new Date(claims.exp * 1000) : undefined,
     };
   }
+}
+
+/** The bearer token of a request's Authorization header, if it has one. */
+const bearerOf = (request: FastifyRequest): string | undefined =>
+  request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/** 400 for an API key in the address (any route): addresses land in logs and browser histories, so such a key is spent. */
+function refuseKeyInQuery(request: FastifyRequest): void {
+  const query = request.query;
+  if (!query || typeof query !== 'object') return;
+  for (const [name, value] of Object.entries(query as Record<string, unknown>))
+    if (carriesApiKey(value))
+      throw DomainError.invalid(
+        name,
+        'An API key goes in the Authorization header (Bearer pk_…), never in the address, which logs keep: revoke this key and make another',
+      );
 }

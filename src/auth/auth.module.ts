@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { SessionCache } from './session-cache.js';
+import { ApiKeyAuth } from '../integration/api-key-auth.service.js';
 import { SessionPurgeJob } from './session-purge.job.js';
 
 @Module({
@@ -23,7 +24,14 @@ import { SessionPurgeJob } from './session-purge.job.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionPurgeJob, SessionCache, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
+  providers: [
+    AuthService,
+    SessionPurgeJob,
+    SessionCache,
+    ApiKeyAuth,
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+  ],
   exports: [JwtModule, AuthService, AuthGuard],
 })
 export class AuthModule {}

@@ -112,7 +112,7 @@ export class AuthService {
         retryAfterSeconds: wait,
       });
     const user = await this.users.findWithPasswordById(caller.id);
-    if (!user || !(await verifyPassword(dto.currentPassword, user.passwordHash))) {
+    if (!user || !(await verifyPassword(dto.currentPassword, user.passwordHash ?? DUMMY_HASH)) || !user.passwordHash) {
       throw DomainError.invalid('currentPassword', 'currentPassword is not your current password');
     }
     await this.limiter.passwordCheckPassed(caller.id);

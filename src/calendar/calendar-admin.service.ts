@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { canSeeCalendar } from '../access/access.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { Caller } from '../auth/auth.decorators.js';
+import { personOf, type Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
@@ -94,7 +94,7 @@ export class CalendarAdminService {
         effectiveFrom: now,
         definition,
         note,
-        createdBy: caller.id,
+        createdBy: personOf(caller),
         createdAt: now,
       });
       await this.audit.record(

@@ -1,3 +1,4 @@
+import { DomainError } from '../common/domain-error.js';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { Locales } from './locales.js';
@@ -48,6 +49,22 @@ export class I18n {
    */
   get choices(): LanguageChoice[] {
     return this.tags.map((tag) => ({ tag, name: this.locales.messages(tag).languageName }));
+  }
+
+  /**
+   * A locale as stored: the served tag a person's choice names (`de-AT` →
+   * `de`), null to clear it; a tag Parley does not speak is refused with a 400
+   * naming `field`.
+   */
+  storedLocale(tag: string | null, field = 'locale'): string | null {
+    if (tag === null) return null;
+    const served = this.match(tag);
+    if (!served)
+      throw DomainError.invalid(
+        field,
+        `${field} must be a language Parley speaks, as a BCP 47 tag: one of ${this.tags.join(', ')}`,
+      );
+    return served;
   }
 
   /** A served locale for a stored or requested tag, or null (unknown, malformed, not served). */

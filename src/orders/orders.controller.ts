@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import { CurrentCaller, KeyScopes, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import { OrderEventDto, OrderView, UpsertOrderDto } from './orders.dto.js';
 import { OrdersService } from './orders.service.js';
@@ -14,6 +14,7 @@ export class OrdersController {
 
   @Post()
   @Roles('admin')
+  @KeyScopes('orders:write')
   @ApiCreatedResponse({ type: OrderView, description: 'Created' })
   @ApiOkResponse({ type: OrderView, description: 'An order with this externalId already existed: returned unchanged' })
   async upsert(@Body() dto: UpsertOrderDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrderView> {
@@ -24,6 +25,7 @@ export class OrdersController {
 
   @Post(':id/events')
   @Roles('admin')
+  @KeyScopes('orders:write')
   @HttpCode(201)
   @ApiCreatedResponse({
     type: OrderView,

@@ -11,8 +11,13 @@ export class User {
   @Column('text')
   email: string;
 
-  @Column('text', { name: 'password_hash', select: false })
-  passwordHash: string;
+  /** Null for a person the marketplace made, until they set a password (an invitation) or for good (its identity provider). */
+  @Column('text', { name: 'password_hash', select: false, nullable: true })
+  passwordHash: string | null;
+
+  /** The marketplace's own id of the person (`PUT /integration/users/:externalId`), unique where set. */
+  @Column('text', { name: 'external_id', nullable: true })
+  externalId: string | null;
 
   @Column({ type: 'enum', enum: ROLES, enumName: 'user_role' })
   role: Role;

@@ -55,18 +55,6 @@ export class UsersService {
     private readonly i18n: I18n,
   ) {}
 
-  /** A locale as stored: the served tag it names (`de-AT` → `de`), null to clear; a tag Parley does not speak is refused, naming the field. */
-  private servedLocale(tag: string | null): string | null {
-    if (tag === null) return null;
-    const served = this.i18n.match(tag);
-    if (!served)
-      throw DomainError.invalid(
-        'locale',
-        `locale must be a language Parley speaks, as a BCP 47 tag: one of ${this.i18n.tags.join(', ')}`,
-      );
-    return served;
-  }
-
   /** Creates a user; a seller gets its business calendar in the same transaction. */
   async register(admin: Caller, dto: CreateUserDto): Promise<UserView> {
     if (dto.seller && dto.role !== 'seller') {
@@ -160,7 +148,7 @@ export class UsersService {
     const changes: Partial<Pick<User, 'displayName' | 'timeZone' | 'locale'>> = {};
     if (dto.displayName !== undefined) changes.displayName = dto.displayName;
     if (dto.timeZone !== undefined) changes.timeZone = dto.timeZone;
-    if (dto.locale !== undefined) changes.locale = this.servedLocale(dto.locale);
+    if (dto.locale !== undefined) changes.locale = this.i18n.storedLocale(dto.locale);
     const user = await this.users.manager.transaction(async (tx) => {
       const found = await tx.findOne(User, { where: { id: caller.id }, lock: { mode: 'pessimistic_write' } });
       if (!found) throw DomainError.notFound('User');
@@ -188,7 +176,7 @@ export class UsersService {
 
   /** An admin sets a person's language (`PUT /users/:id`); null clears the choice. */
   async adminUpdate(admin: Caller, id: string, dto: AdminUpdateUserDto): Promise<UserView> {
-    const locale = dto.locale === undefined ? undefined : this.servedLocale(dto.locale);
+    const locale = dto.locale === undefined ? undefined : this.i18n.storedLocale(dto.locale);
     const now = await this.clock.now();
     const user = await this.users.manager.transaction(async (tx) => {
       const found = isUuid(id) ? await tx.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;

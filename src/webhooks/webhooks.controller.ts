@@ -8,7 +8,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentCaller, Roles } from '../auth/auth.decorators.js';
+import { CurrentCaller, KeyScopes, Roles } from '../auth/auth.decorators.js';
 import type { Caller } from '../auth/auth.decorators.js';
 import {
   DeliveriesQueryDto,
@@ -23,6 +23,7 @@ import { WebhooksService } from './webhooks.service.js';
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @Roles('admin')
+@KeyScopes('webhooks:write')
 @Controller('admin/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

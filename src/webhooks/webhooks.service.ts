@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FusedWrite } from '../common/database/fused-write.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { Caller } from '../auth/auth.decorators.js';
+import { personOf, type Caller } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
@@ -121,7 +121,7 @@ export class WebhooksService {
         dto.url,
         dto.events,
         secret,
-        caller.id,
+        personOf(caller),
         now,
       ]);
       await this.audit.record(

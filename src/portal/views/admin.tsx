@@ -828,6 +828,7 @@ type AuditSubjectType = keyof typeof AUDIT_SUBJECT_TYPES;
 
 const AUDIT_ACTION_NAMES: Record<AuditAction, MessageKey> = {
   'user.created': 'admin.audit.action.userCreated',
+  'user.updated': 'admin.audit.action.userUpdated',
   'user.disabled': 'admin.audit.action.userDisabled',
   'user.enabled': 'admin.audit.action.userEnabled',
   'user.profile_changed': 'admin.audit.action.userProfileChanged',
@@ -852,6 +853,8 @@ const AUDIT_ACTION_NAMES: Record<AuditAction, MessageKey> = {
   'webhook.deleted': 'admin.audit.action.webhookDeleted',
   'webhook.delivery_retried': 'admin.audit.action.webhookDeliveryRetried',
   'clock.advanced': 'admin.audit.action.clockAdvanced',
+  'api_key.created': 'admin.audit.action.apiKeyCreated',
+  'api_key.revoked': 'admin.audit.action.apiKeyRevoked',
 };
 
 const AUDIT_SUBJECT_NAMES: Record<AuditSubjectType, MessageKey> = {
@@ -864,6 +867,7 @@ const AUDIT_SUBJECT_NAMES: Record<AuditSubjectType, MessageKey> = {
   webhook: 'admin.audit.subject.webhook',
   webhook_delivery: 'admin.audit.subject.webhookDelivery',
   clock: 'admin.audit.subject.clock',
+  api_key: 'admin.audit.subject.apiKey',
 };
 
 /** An action's words, or the action itself for one this list does not know (recorded by a newer version). */
@@ -966,7 +970,15 @@ export function AuditPage(props: {
                   <Time at={entry.at} i18n={i18n} />
                 </td>
                 <td data-label={column.who}>
-                  {entry.actorId === null ? (
+                  {entry.actorKeyId !== null ? (
+                    <>
+                      <span safe>{i18n.t('admin.audit.apiKey')}</span>
+                      <br />
+                      <span class="muted audit-id" safe>
+                        {entry.actorKeyId}
+                      </span>
+                    </>
+                  ) : entry.actorId === null ? (
                     <span safe>{i18n.t('admin.audit.system')}</span>
                   ) : (
                     <>
