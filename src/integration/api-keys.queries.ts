@@ -34,4 +34,4 @@ SELECT ${VIEW_COLUMNS} FROM api_keys
 export const LOCK_KEY = `SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1 FOR UPDATE`;
 
 /** Revokes key $1 at $2 (a key revoked before keeps its first revocation). */
-export const REVOKE_KEY = `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING ${VIEW_COLUMNS}`;
+export const REVOKE_KEY = `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`;

@@ -98,12 +98,12 @@ export class ApiKeysService {
   }
 
   /** Revokes a key: refused from the next request on, on every instance (keys are looked up on each). Again: nothing more. */
-  async revoke(admin: Caller, id: string): Promise<void> {
+  async revoke(admin: Caller, id: string): Promise<ApiKeyView> {
     const now = new Date();
-    await transaction(this.db, async (tx) => {
+    return transaction(this.db, async (tx) => {
       const [found]: KeyRow[] = isUuid(id) ? await tx.query(LOCK_KEY, [id]) : [];
       if (!found) throw DomainError.notFound('API key');
-      if (found.revoked_at) return;
+      if (found.revoked_at) return toView(found);
       await tx.query(REVOKE_KEY, [id, now]);
       await this.audit.record(
         tx,
@@ -116,6 +116,7 @@ export class ApiKeysService {
         },
         now,
       );
+      return toView({ ...found, revoked_at: now });
     });
   }
 }

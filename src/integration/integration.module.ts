@@ -12,5 +12,6 @@ import { IntegrationService } from './integration.service.js';
   imports: [AuditModule, CalendarModule, OrdersModule],
   controllers: [ApiKeysController, IntegrationController],
   providers: [ApiKeysService, IntegrationService],
+  exports: [ApiKeysService],
 })
 export class IntegrationModule {}

@@ -35,6 +35,9 @@ import {
 } from './views/admin.js';
 import type { BroadcastDraft, Preview } from './views/admin.js';
 import type { PageContext } from './views/layout.js';
+import { ApiKeysPage } from './views/api-keys.js';
+import { CreateApiKeyDto } from '../integration/api-keys.dto.js';
+import { ApiKeysService } from '../integration/api-keys.service.js';
 
 /** Broadcasts on a page of the history. */
 const HISTORY_PAGE = 20;
@@ -53,6 +56,7 @@ export class AdminPagesController {
     private readonly webhooks: WebhooksService,
     private readonly audit: AuditService,
     private readonly i18n: I18n,
+    private readonly apiKeys: ApiKeysService,
     @Optional() private readonly clock?: ClockAdminService,
   ) {}
 
@@ -126,6 +130,53 @@ export class AdminPagesController {
       reply,
       '/app/admin/users',
       i18n.t(change === 'disable' ? 'admin.users.notice.disabled' : 'admin.users.notice.enabled'),
+    );
+  }
+
+  @Get('api-keys')
+  async apiKeysPage(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    const [ctx, keys] = await Promise.all([
+      this.pages.context(caller, 'apiKeys', request),
+      this.apiKeys.list({ limit: 100 }),
+    ]);
+    return ApiKeysPage({ ctx, keys: keys.items });
+  }
+
+  /** A new key: this answer is the only page that ever shows it (no redirect, whose next page would have to carry it). */
+  @Post('api-keys')
+  async createApiKey(
+    @Body() form: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ): Promise<string> {
+    const scopes = form.scopes === undefined ? [] : [form.scopes].flat();
+    const expiresOn = field(form, 'expiresAt');
+    const dto = await formDto(CreateApiKeyDto, {
+      name: form.name,
+      scopes,
+      expiresAt: expiresOn === undefined ? undefined : `${expiresOn}T00:00:00Z`,
+    });
+    const created = await this.apiKeys.create(caller, dto);
+    const [ctx, keys] = await Promise.all([
+      this.pages.context(caller, 'apiKeys', request),
+      this.apiKeys.list({ limit: 100 }),
+    ]);
+    return ApiKeysPage({ ctx, keys: keys.items, created });
+  }
+
+  @Post('api-keys/:id/revoke')
+  async revokeApiKey(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const revoked = await this.apiKeys.revoke(caller, id);
+    const i18n = await this.pages.messages(caller, request);
+    redirectTo(
+      reply,
+      '/app/admin/api-keys',
+      i18n.t('admin.apiKeys.notice.revoked', { name: revoked.name }).slice(0, 120),
     );
   }
 

@@ -16,6 +16,7 @@ import { AdminPagesController } from './admin-pages.controller.js';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { IntegrationModule } from '../integration/integration.module.js';
 import { InboxPagesController } from './inbox-pages.controller.js';
 import { PortalAssetsController, PortalAuthController } from './portal-auth.controller.js';
 import { PortalPages } from './portal-pages.js';
@@ -41,6 +42,7 @@ import { PortalNotFoundController } from './not-found.js';
     CalendarModule,
     UsersModule,
     WebhooksModule,
+    IntegrationModule,
   ],
   controllers: [
     PortalAssetsController,

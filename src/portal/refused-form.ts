@@ -174,13 +174,19 @@ function markErrors(form: HTMLElement, problem: Problem, i18n: Messages): void {
     const name = field.getAttribute('name') ?? error.field;
     const messageId = `${id}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}-error`;
     if (form.querySelector(`#${messageId}`)) continue;
-    const described = field.getAttribute('aria-describedby');
-    field.setAttribute('aria-invalid', 'true');
-    field.setAttribute('aria-describedby', described ? `${described} ${messageId}` : messageId);
-    field.insertAdjacentHTML(
-      'afterend',
-      `<p class="field-error" id="${messageId}">${escapeText(fieldMessage(error, i18n))}</p>`,
-    );
+    const message = `<p class="field-error" id="${messageId}">${escapeText(fieldMessage(error, i18n))}</p>`;
+    // Boxes to tick in a fieldset are one field: each box is marked, the message goes under the group's legend.
+    const group = /^(checkbox|radio)$/i.test(field.getAttribute('type') ?? '') ? field.closest('fieldset') : null;
+    const marked = group ? group.querySelectorAll(`[name="${cssString(name)}"]`) : [field];
+    for (const box of marked) {
+      const described = box.getAttribute('aria-describedby');
+      box.setAttribute('aria-invalid', 'true');
+      box.setAttribute('aria-describedby', described ? `${described} ${messageId}` : messageId);
+    }
+    const legend = group?.querySelector('legend');
+    if (legend) legend.insertAdjacentHTML('afterend', message);
+    else if (group) group.insertAdjacentHTML('afterbegin', message);
+    else field.insertAdjacentHTML('afterend', message);
     first ??= field;
   }
   first?.setAttribute('autofocus', '');

@@ -61,6 +61,7 @@ const NAV: Record<Role, NavEntry[]> = {
     { href: '/app/admin/calendars', label: 'layout.nav.calendars', section: 'calendars' },
     { href: '/app/admin/broadcasts', label: 'layout.nav.broadcasts', section: 'broadcasts' },
     { href: '/app/admin/deliveries', label: 'layout.nav.deliveries', section: 'deliveries' },
+    { href: '/app/admin/api-keys', label: 'layout.nav.apiKeys', section: 'apiKeys' },
     { href: '/app/admin/audit', label: 'layout.nav.audit', section: 'audit' },
     { href: '/app/inbox', label: 'layout.nav.messages', section: 'inbox' },
   ],
