@@ -101,13 +101,14 @@ export class IntegrationService {
         const [found]: { id: string }[] = await tx.query(USER_BY_EXTERNAL_ID, [externalId]);
         const [taken]: { id: string }[] = await tx.query(EMAIL_TAKEN, [email, found?.id ?? null]);
         if (taken) throw new DomainError('conflict', `The email ${email} belongs to another account`);
-        if (!found) {
-          if (dto.role === 'seller' && !dto.seller)
-            throw DomainError.invalid('seller', 'seller (the business calendar) is required to make a seller');
+        const current = found ? await tx.findOneOrFail(User, { where: { id: found.id } }) : undefined;
+        // A person who becomes a seller (made one, or a buyer turned seller) needs its business calendar.
+        if (dto.role === 'seller' && !dto.seller && current?.role !== 'seller')
+          throw DomainError.invalid('seller', 'seller (the business calendar) is required to make a seller');
+        if (!current) {
           created = true;
           return this.insertUser(tx, caller, externalId, dto, email, locale ?? null, now);
         }
-        const current = await tx.findOneOrFail(User, { where: { id: found.id } });
         if (current.role !== dto.role) await this.checkRoleChange(tx, current, dto);
         const changes: Partial<User> = {};
         if (current.email !== email) changes.email = email;
@@ -239,8 +240,6 @@ export class IntegrationService {
         'conflict',
         `This ${user.role} is a party to ${cases} case(s) and ${orders} order(s): making them a ${dto.role} would leave those without a ${user.role}`,
       );
-    if (dto.role === 'seller' && !dto.seller)
-      throw DomainError.invalid('seller', 'seller (the business calendar) is required to make a seller');
   }
 
   private async view(user: User): Promise<IntegrationUserView> {

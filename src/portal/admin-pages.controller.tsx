@@ -36,7 +36,7 @@ import {
 import type { BroadcastDraft, Preview } from './views/admin.js';
 import type { PageContext } from './views/layout.js';
 import { ApiKeysPage } from './views/api-keys.js';
-import { CreateApiKeyDto } from '../integration/api-keys.dto.js';
+import { CreateApiKeyDto, type CreatedApiKeyView } from '../integration/api-keys.dto.js';
 import { ApiKeysService } from '../integration/api-keys.service.js';
 
 /** Broadcasts on a page of the history. */
@@ -135,11 +135,16 @@ export class AdminPagesController {
 
   @Get('api-keys')
   async apiKeysPage(@CurrentCaller() caller: Caller, @Req() request: FastifyRequest): Promise<string> {
+    return this.keysPage(caller, request);
+  }
+
+  /** The API keys page, with the key just made (`created`) shown on it once. */
+  private async keysPage(caller: Caller, request: FastifyRequest, created?: CreatedApiKeyView): Promise<string> {
     const [ctx, keys] = await Promise.all([
       this.pages.context(caller, 'apiKeys', request),
       this.apiKeys.list({ limit: 100 }),
     ]);
-    return ApiKeysPage({ ctx, keys: keys.items });
+    return ApiKeysPage({ ctx, keys: keys.items, created });
   }
 
   /** A new key: this answer is the only page that ever shows it (no redirect, whose next page would have to carry it). */
@@ -156,12 +161,7 @@ export class AdminPagesController {
       scopes,
       expiresAt: expiresOn === undefined ? undefined : `${expiresOn}T00:00:00Z`,
     });
-    const created = await this.apiKeys.create(caller, dto);
-    const [ctx, keys] = await Promise.all([
-      this.pages.context(caller, 'apiKeys', request),
-      this.apiKeys.list({ limit: 100 }),
-    ]);
-    return ApiKeysPage({ ctx, keys: keys.items, created });
+    return this.keysPage(caller, request, await this.apiKeys.create(caller, dto));
   }
 
   @Post('api-keys/:id/revoke')

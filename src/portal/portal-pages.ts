@@ -42,11 +42,13 @@ export class PortalPages {
     const browser = request?.headers['accept-language'];
     if (!caller)
       return { now, simulatedClock: this.simulatedClock, section, notice, i18n: this.i18n.for(null, browser) };
-    const { person, unread } = frame
-      ? { person: frame, unread: frame.unread }
-      : await this.inbox
-          .countsAndPerson(caller)
-          .then(({ person, counts }) => ({ person, unread: counts.unread.total }));
+    let person: Pick<ViewerFrame, 'displayName' | 'timeZone' | 'locale'> | undefined = frame;
+    let unread = frame?.unread ?? 0;
+    if (!frame) {
+      const read = await this.inbox.countsAndPerson(caller);
+      person = read.person;
+      unread = read.counts.unread.total;
+    }
     return {
       i18n: this.i18n.for(person?.locale, browser),
       now,
