@@ -1,9 +1,6 @@
 /** Serialises the calls for one external id ($1, `user:<id>`), until the transaction ends: 20 racing PUTs make one person. */
 export const LOCK_EXTERNAL_ID = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
 
-/** The person with external id $1. */
-export const USER_BY_EXTERNAL_ID = `SELECT id FROM users WHERE external_id = $1`;
-
 /** The people with the external ids in $1 (text[]), with their roles. */
 export const USERS_BY_EXTERNAL_IDS = `SELECT id, external_id, role FROM users WHERE external_id = ANY ($1::text[])`;
 

@@ -22,7 +22,6 @@ import {
   EMAIL_TAKEN,
   LOCK_EXTERNAL_ID,
   ORDER_BY_EXTERNAL_ID,
-  USER_BY_EXTERNAL_ID,
   USERS_BY_EXTERNAL_IDS,
 } from './integration.queries.js';
 
@@ -98,10 +97,9 @@ export class IntegrationService {
     const user = await this.db
       .transaction(async (tx) => {
         await tx.query(LOCK_EXTERNAL_ID, [`user:${externalId}`]);
-        const [found]: { id: string }[] = await tx.query(USER_BY_EXTERNAL_ID, [externalId]);
-        const [taken]: { id: string }[] = await tx.query(EMAIL_TAKEN, [email, found?.id ?? null]);
+        const current = (await tx.findOneBy(User, { externalId })) ?? undefined;
+        const [taken]: { id: string }[] = await tx.query(EMAIL_TAKEN, [email, current?.id ?? null]);
         if (taken) throw new DomainError('conflict', `The email ${email} belongs to another account`);
-        const current = found ? await tx.findOneOrFail(User, { where: { id: found.id } }) : undefined;
         // A person who becomes a seller (made one, or a buyer turned seller) needs its business calendar.
         if (dto.role === 'seller' && !dto.seller && current?.role !== 'seller')
           throw DomainError.invalid('seller', 'seller (the business calendar) is required to make a seller');
@@ -132,7 +130,11 @@ export class IntegrationService {
           Object.assign(current, changes, { updatedAt: now });
         }
         if (dto.seller) {
-          const calendar = await this.calendars.forSeller(tx, current.id).catch(() => undefined);
+          // A buyer turned seller has no calendar yet.
+          const calendar = await this.calendars.forSeller(tx, current.id).catch((error: unknown) => {
+            if (error instanceof DomainError && error.code === 'not_found') return undefined;
+            throw error;
+          });
           if (!calendar) {
             await this.calendars.createForSeller(tx, current.id, dto.seller, now);
           } else if (!sameCalendar(calendar.definition, dto.seller)) {
@@ -153,9 +155,9 @@ export class IntegrationService {
 
   async findUser(externalId: string): Promise<IntegrationUserView> {
     checkExternalId(externalId);
-    const [found]: { id: string }[] = await this.db.query(USER_BY_EXTERNAL_ID, [externalId]);
-    if (!found) throw DomainError.notFound('User');
-    return this.view(await this.db.manager.findOneOrFail(User, { where: { id: found.id } }));
+    const user = await this.db.manager.findOneBy(User, { externalId });
+    if (!user) throw DomainError.notFound('User');
+    return this.view(user);
   }
 
   /** An order between the people with these external ids, through the same upsert as `POST /orders`. */
